@@ -1,0 +1,31 @@
+package dev.berth.core.blob;
+
+import dev.berth.core.digest.Digest;
+
+import java.io.IOException;
+import java.util.OptionalLong;
+
+/**
+ * The global content-addressed store: one copy of each blob whatever the number of repositories that
+ * link it. Which repository may see which blob is the metadata store's business, not this one's.
+ * Implementations are safe for concurrent use.
+ */
+public interface BlobStore {
+    /** The size of the stored blob, or empty when it is not stored. */
+    OptionalLong size(Digest digest) throws IOException;
+
+    /** Opens {@code length} bytes of the blob from {@code offset}; the caller closes the channel. */
+    BlobContent open(Digest digest, long offset, long length) throws IOException;
+
+    /** Reads a small blob (a manifest) whole. */
+    byte[] readAll(Digest digest) throws IOException;
+
+    /**
+     * Stores small content whose digest the caller computed, durably (fsync, rename, directory fsync);
+     * a no-op when it is already stored.
+     */
+    void put(Digest digest, byte[] content) throws IOException;
+
+    /** Removes the blob's file; a no-op when absent. */
+    void delete(Digest digest) throws IOException;
+}

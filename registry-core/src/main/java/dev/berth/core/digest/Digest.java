@@ -1,0 +1,80 @@
+package dev.berth.core.digest;
+
+import dev.berth.core.error.OciException;
+import dev.berth.core.name.Reference;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/**
+ * A content digest {@code algorithm:hex}, valid once built. Berth stores content under SHA-256 only;
+ * other registered algorithms parse (so that they can be named in errors) but are refused as unsupported
+ * where content has to be addressed.
+ */
+public record Digest(String algorithm, String hex) implements Reference {
+    public static final String SHA256 = "sha256";
+    private static final Pattern GRAMMAR = Pattern.compile("[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+");
+    private static final Pattern SHA256_HEX = Pattern.compile("[a-f0-9]{64}");
+    private static final Pattern SHA512_HEX = Pattern.compile("[a-f0-9]{128}");
+
+    public Digest {
+        if (algorithm.equals(SHA256)) {
+            if (!SHA256_HEX.matcher(hex).matches()) {
+                throw OciException.digestInvalid("invalid sha256 digest: " + hex);
+            }
+        } else if (algorithm.equals("sha512")) {
+            if (!SHA512_HEX.matcher(hex).matches()) {
+                throw OciException.digestInvalid("invalid sha512 digest: " + hex);
+            }
+        } else {
+            throw OciException.digestInvalid("unsupported digest algorithm: " + algorithm);
+        }
+    }
+
+    /** Parses {@code algorithm:hex}; a malformed value is a {@code DIGEST_INVALID}. */
+    public static Digest parse(String value) {
+        if (value == null || value.length() > 256 || !GRAMMAR.matcher(value).matches()) {
+            throw OciException.digestInvalid("invalid digest: " + value);
+        }
+        int colon = value.indexOf(':');
+        return new Digest(value.substring(0, colon), value.substring(colon + 1));
+    }
+
+    /** True when the string has the shape of a digest (as opposed to a tag). */
+    public static boolean looksLikeDigest(String value) {
+        return value.indexOf(':') > 0;
+    }
+
+    public static Digest sha256(byte[] hash) {
+        return new Digest(SHA256, HexFormat.of().formatHex(hash));
+    }
+
+    /** The SHA-256 digest of the whole array. */
+    public static Digest sha256Of(byte[] content) {
+        return sha256(newSha256().digest(content));
+    }
+
+    public static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM lacks SHA-256", e);
+        }
+    }
+
+    public boolean isSha256() {
+        return algorithm.equals(SHA256);
+    }
+
+    @Override
+    public String value() {
+        return algorithm + ':' + hex;
+    }
+
+    @Override
+    public String toString() {
+        return value();
+    }
+}

@@ -1,0 +1,69 @@
+package dev.berth.core.error;
+
+/**
+ * The error codes of the OCI distribution-spec, each with the message the spec gives it.
+ *
+ * <p>A few constants share a wire code but stand for a distinct situation that the spec answers with
+ * its own status (a chunk out of order is 416, an oversized manifest 413); {@link #wireCode()} is what
+ * the client sees. The HTTP status of each constant is chosen in exactly one place, in registry-http.
+ */
+public enum OciErrorCode {
+    /** The blob is not known to the repository. */
+    BLOB_UNKNOWN("BLOB_UNKNOWN", "blob unknown to registry"),
+    /** The upload failed: a bad chunk, an unusable request body. */
+    BLOB_UPLOAD_INVALID("BLOB_UPLOAD_INVALID", "blob upload invalid"),
+    /** The upload session is not known (never opened, cancelled, completed or expired). */
+    BLOB_UPLOAD_UNKNOWN("BLOB_UPLOAD_UNKNOWN", "blob upload unknown to registry"),
+    /** A chunk does not start where the upload currently ends. */
+    RANGE_NOT_SATISFIABLE("BLOB_UPLOAD_INVALID", "requested range not satisfiable"),
+    /** The digest is malformed, or the content does not match it. */
+    DIGEST_INVALID("DIGEST_INVALID", "provided digest did not match uploaded content"),
+    /** A manifest references a blob or manifest that the repository lacks. */
+    MANIFEST_BLOB_UNKNOWN("MANIFEST_BLOB_UNKNOWN", "manifest references a manifest or blob unknown to registry"),
+    /** The manifest is malformed or inconsistent. */
+    MANIFEST_INVALID("MANIFEST_INVALID", "manifest invalid"),
+    /** The manifest body exceeds the size cap. */
+    MANIFEST_TOO_LARGE("SIZE_INVALID", "manifest too large"),
+    /** No manifest under this reference in the repository. */
+    MANIFEST_UNKNOWN("MANIFEST_UNKNOWN", "manifest unknown to registry"),
+    /** The repository name breaks the grammar. */
+    NAME_INVALID("NAME_INVALID", "invalid repository name"),
+    /** The repository is not known. */
+    NAME_UNKNOWN("NAME_UNKNOWN", "repository name not known to registry"),
+    /** The declared length does not match the content. */
+    SIZE_INVALID("SIZE_INVALID", "provided length did not match content length"),
+    /** Authentication is required. */
+    UNAUTHORIZED("UNAUTHORIZED", "authentication required"),
+    /** Access to the resource is denied. */
+    DENIED("DENIED", "requested access to the resource is denied"),
+    /** The operation is not supported. */
+    UNSUPPORTED("UNSUPPORTED", "the operation is unsupported"),
+    /** The method is not allowed on this path. */
+    METHOD_NOT_ALLOWED("UNSUPPORTED", "the method is not allowed on this resource"),
+    /** A query parameter or header has a value the registry cannot use. */
+    PARAMETER_INVALID("UNSUPPORTED", "invalid parameter"),
+    /** No API endpoint under this path. */
+    NOT_FOUND("NOT_FOUND", "no such endpoint"),
+    /** Something failed inside the registry; the client sees no detail of it. */
+    INTERNAL("UNKNOWN", "internal server error"),
+    /** Too many requests. */
+    TOOMANYREQUESTS("TOOMANYREQUESTS", "too many requests");
+
+    private final String wireCode;
+    private final String message;
+
+    OciErrorCode(String wireCode, String message) {
+        this.wireCode = wireCode;
+        this.message = message;
+    }
+
+    /** The code as it appears in the {@code errors[].code} field. */
+    public String wireCode() {
+        return wireCode;
+    }
+
+    /** The spec's default message for the code. */
+    public String message() {
+        return message;
+    }
+}

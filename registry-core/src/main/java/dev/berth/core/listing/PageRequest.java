@@ -1,0 +1,24 @@
+package dev.berth.core.listing;
+
+/**
+ * Which page of a management listing to return: 1-based {@code page} of {@code size} items, and an optional
+ * case-insensitive substring filter on the name.
+ */
+public record PageRequest(int page, int size, String nameContains) {
+    public static final int DEFAULT_SIZE = 50;
+    public static final int MAX_SIZE = 1000;
+
+    public PageRequest {
+        if (page < 1) {
+            throw new IllegalArgumentException("page must be at least 1");
+        }
+        if (size < 1 || size > MAX_SIZE) {
+            throw new IllegalArgumentException("size must be between 1 and " + MAX_SIZE);
+        }
+        nameContains = nameContains == null || nameContains.isEmpty() ? null : nameContains.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public int offset() {
+        return (page - 1) * size;
+    }
+}

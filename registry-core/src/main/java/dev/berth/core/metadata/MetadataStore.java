@@ -1,0 +1,62 @@
+package dev.berth.core.metadata;
+
+import dev.berth.core.digest.Digest;
+import dev.berth.core.name.RepositoryName;
+import dev.berth.core.name.Tag;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The transactional store of what the registry knows: repositories, the blobs linked into each, their
+ * manifests and tags. Every method is one transaction; implementations are safe for concurrent use.
+ * A link is recorded only after the blob it names is durable in the blob store.
+ */
+public interface MetadataStore {
+    /** True when the repository has anything linked into it (blobs or manifests). */
+    boolean repositoryExists(RepositoryName repository);
+
+    /** Repository names in lexical order, after {@code last} (exclusive, may be null), at most {@code limit}. */
+    List<RepositoryName> listRepositories(String last, int limit);
+
+    /** Links a blob into a repository, creating the repository when needed. Idempotent. */
+    void linkBlob(RepositoryName repository, Digest digest, long size);
+
+    /** The size of a blob linked into the repository, or empty when it is not linked. */
+    OptionalLong linkedBlobSize(RepositoryName repository, Digest digest);
+
+    /** Any repository that links the blob, to mount it from when the client names none; empty when none. */
+    Optional<RepositoryName> anyRepositoryLinking(Digest digest);
+
+    /** Removes a blob's link from a repository; false when it was not linked. */
+    boolean unlinkBlob(RepositoryName repository, Digest digest);
+
+    /** True when no repository links the blob and no manifest is stored under its digest. */
+    boolean isUnreferenced(Digest digest);
+
+    /**
+     * Records a manifest in a repository and, when {@code tag} is not null, points the tag at it
+     * (moving it from any previous manifest), in one transaction.
+     */
+    void putManifest(RepositoryName repository, ManifestRecord manifest, Tag tag);
+
+    Optional<ManifestRecord> manifest(RepositoryName repository, Digest digest);
+
+    Optional<Digest> resolveTag(RepositoryName repository, Tag tag);
+
+    /** Tags in lexical order, after {@code last} (exclusive, may be null), at most {@code limit}. */
+    List<Tag> listTags(RepositoryName repository, String last, int limit);
+
+    /** The tags pointing at a manifest, in lexical order. */
+    List<Tag> tagsOf(RepositoryName repository, Digest digest);
+
+    /** Removes one tag; false when it did not exist. */
+    boolean deleteTag(RepositoryName repository, Tag tag);
+
+    /** Removes a manifest and every tag pointing at it; false when it did not exist. */
+    boolean deleteManifest(RepositoryName repository, Digest digest);
+
+    /** The manifests of the repository whose {@code subject} is {@code subject}, ordered by digest. */
+    List<ManifestRecord> referrers(RepositoryName repository, Digest subject);
+}

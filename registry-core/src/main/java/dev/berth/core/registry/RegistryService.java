@@ -1,0 +1,292 @@
+package dev.berth.core.registry;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.berth.core.blob.BlobContent;
+import dev.berth.core.blob.BlobStore;
+import dev.berth.core.digest.Digest;
+import dev.berth.core.error.OciErrorCode;
+import dev.berth.core.error.OciException;
+import dev.berth.core.manifest.Descriptor;
+import dev.berth.core.manifest.ManifestParser;
+import dev.berth.core.manifest.MediaTypes;
+import dev.berth.core.manifest.ParsedManifest;
+import dev.berth.core.metadata.ManifestRecord;
+import dev.berth.core.metadata.MetadataStore;
+import dev.berth.core.name.Reference;
+import dev.berth.core.name.RepositoryName;
+import dev.berth.core.name.Tag;
+import dev.berth.core.upload.BlobUpload;
+import dev.berth.core.upload.UploadId;
+import dev.berth.core.upload.UploadStore;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The registry's rules for pushing, pulling and deleting, over the three storage ports. Every method may
+ * block on the disk or the metadata store: call it off the event loop.
+ */
+public final class RegistryService {
+    private final MetadataStore metadata;
+    private final BlobStore blobs;
+    private final UploadStore uploads;
+    private final RegistryLimits limits;
+    private final Clock clock;
+    private final ManifestParser parser = new ManifestParser();
+    /** Manifest bytes by digest: immutable content, so the cache never needs invalidating for correctness. */
+    private final Cache<Digest, byte[]> manifestBytes = Caffeine.newBuilder()
+            .maximumWeight(64L * 1024 * 1024)
+            .weigher((Digest d, byte[] b) -> b.length)
+            .build();
+
+    public RegistryService(MetadataStore metadata, BlobStore blobs, UploadStore uploads, RegistryLimits limits, Clock clock) {
+        this.metadata = metadata;
+        this.blobs = blobs;
+        this.uploads = uploads;
+        this.limits = limits;
+        this.clock = clock;
+    }
+
+    public RegistryLimits limits() {
+        return limits;
+    }
+
+    // ---- blobs ------------------------------------------------------------------------------------
+
+    /** The blob as linked into the repository, or {@code BLOB_UNKNOWN}. */
+    public BlobInfo statBlob(RepositoryName repository, Digest digest) {
+        OptionalLong size = metadata.linkedBlobSize(repository, digest);
+        if (size.isEmpty()) {
+            throw OciException.blobUnknown(digest);
+        }
+        return new BlobInfo(digest, size.getAsLong());
+    }
+
+    /** Opens a window of a linked blob; the caller closes the channel. */
+    public BlobContent openBlob(BlobInfo blob, long offset, long length) {
+        try {
+            return blobs.open(blob.digest(), offset, length);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw OciException.blobUnknown(blob.digest());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Unlinks a blob from the repository. The file stays until nothing refers to it (garbage collection). */
+    public void deleteBlob(RepositoryName repository, Digest digest) {
+        if (!metadata.unlinkBlob(repository, digest)) {
+            throw OciException.blobUnknown(digest);
+        }
+    }
+
+    // ---- uploads ----------------------------------------------------------------------------------
+
+    public BlobUpload startUpload(RepositoryName repository) {
+        try {
+            return uploads.create(repository);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Links a blob from another repository without moving bytes: from {@code from} when given (and it
+     * links the blob), else from any repository that links it. Empty when the blob cannot be mounted, in
+     * which case the client gets an ordinary upload session.
+     */
+    public Optional<BlobInfo> mount(RepositoryName repository, Digest digest, RepositoryName from) {
+        Optional<RepositoryName> source = from != null ? Optional.of(from) : metadata.anyRepositoryLinking(digest);
+        if (source.isEmpty()) {
+            return Optional.empty();
+        }
+        OptionalLong size = metadata.linkedBlobSize(source.get(), digest);
+        if (size.isEmpty()) {
+            return Optional.empty();
+        }
+        metadata.linkBlob(repository, digest, size.getAsLong());
+        return Optional.of(new BlobInfo(digest, size.getAsLong()));
+    }
+
+    /** The open session {@code id} of the repository, or {@code BLOB_UPLOAD_UNKNOWN}. */
+    public BlobUpload upload(RepositoryName repository, String id) {
+        UploadId uploadId = UploadId.parse(id);
+        try {
+            return uploads.find(uploadId)
+                    .filter(u -> u.repository().equals(repository))
+                    .orElseThrow(() -> OciException.uploadUnknown(id));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Checks that a chunk declared to start at {@code start} continues the upload where it ends. */
+    public void checkChunkStart(BlobUpload upload, long start) {
+        if (start != upload.size()) {
+            throw new OciException(OciErrorCode.RANGE_NOT_SATISFIABLE,
+                    "chunk starts at " + start + " but the upload holds " + upload.size() + " bytes");
+        }
+    }
+
+    /** Commits the upload under {@code digest} and links the blob into the repository. */
+    public BlobInfo completeUpload(BlobUpload upload, Digest digest) {
+        if (!digest.isSha256()) {
+            throw new OciException(OciErrorCode.PARAMETER_INVALID, "only sha256 digests are supported for blobs");
+        }
+        try {
+            long size = upload.commit(digest);
+            metadata.linkBlob(upload.repository(), digest, size);
+            return new BlobInfo(digest, size);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public void cancelUpload(BlobUpload upload) {
+        try {
+            upload.cancel();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Removes upload sessions older than the configured expiry; returns how many. */
+    public int expireUploads() {
+        try {
+            return uploads.expireStartedBefore(clock.instant().minus(limits.uploadExpiry()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // ---- manifests --------------------------------------------------------------------------------
+
+    /**
+     * Validates and stores a manifest, and tags it when the reference is a tag. Everything it references
+     * must already be in the repository: blobs linked, child manifests stored.
+     */
+    public PushedManifest putManifest(RepositoryName repository, Reference reference, String contentType, byte[] body) {
+        if (body.length > limits.maxManifestBytes()) {
+            throw new OciException(OciErrorCode.MANIFEST_TOO_LARGE,
+                    "manifest exceeds " + limits.maxManifestBytes() + " bytes", java.util.Map.of("size", body.length));
+        }
+        Digest digest = Digest.sha256Of(body);
+        if (reference instanceof Digest expected && !expected.equals(digest)) {
+            throw OciException.digestInvalid("manifest digest " + digest + " does not match the reference " + expected);
+        }
+        ParsedManifest manifest = parser.parse(body, contentType);
+        checkReferencesPresent(repository, manifest);
+        try {
+            blobs.put(digest, body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        manifestBytes.put(digest, body);
+        ManifestRecord record = new ManifestRecord(digest, manifest.mediaType(), body.length, manifest.references(),
+                manifest.subject() == null ? null : manifest.subject().digest(), manifest.artifactType(),
+                manifest.annotations(), clock.instant());
+        metadata.putManifest(repository, record, reference instanceof Tag tag ? tag : null);
+        return new PushedManifest(digest, record.subject());
+    }
+
+    private void checkReferencesPresent(RepositoryName repository, ParsedManifest manifest) {
+        for (Descriptor blob : manifest.blobs()) {
+            OptionalLong size = metadata.linkedBlobSize(repository, blob.digest());
+            if (size.isEmpty()) {
+                throw OciException.manifestBlobUnknown(blob.digest());
+            }
+            if (size.getAsLong() != blob.size()) {
+                throw OciException.manifestInvalid("descriptor size " + blob.size() + " of " + blob.digest()
+                        + " does not match the blob's " + size.getAsLong() + " bytes");
+            }
+        }
+        for (Descriptor child : manifest.children()) {
+            if (metadata.manifest(repository, child.digest()).isEmpty()) {
+                throw OciException.manifestBlobUnknown(child.digest());
+            }
+        }
+    }
+
+    /** The manifest under a tag or digest, or {@code MANIFEST_UNKNOWN}. */
+    public StoredManifest getManifest(RepositoryName repository, Reference reference) {
+        ManifestRecord record = manifestRecord(repository, reference);
+        byte[] content = manifestBytes.get(record.digest(), this::readBlob);
+        return new StoredManifest(record.digest(), record.mediaType(), content);
+    }
+
+    private ManifestRecord manifestRecord(RepositoryName repository, Reference reference) {
+        Digest digest = reference instanceof Tag tag
+                ? metadata.resolveTag(repository, tag).orElseThrow(() -> OciException.manifestUnknown(tag.value()))
+                : (Digest) reference;
+        return metadata.manifest(repository, digest).orElseThrow(() -> OciException.manifestUnknown(reference.value()));
+    }
+
+    private byte[] readBlob(Digest digest) {
+        try {
+            return blobs.readAll(digest);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Deletes by reference: a tag removes only the tag; a digest removes the manifest and its tags.
+     */
+    public void deleteManifest(RepositoryName repository, Reference reference) {
+        boolean deleted = reference instanceof Tag tag
+                ? metadata.deleteTag(repository, tag)
+                : metadata.deleteManifest(repository, (Digest) reference);
+        if (!deleted) {
+            throw OciException.manifestUnknown(reference.value());
+        }
+    }
+
+    // ---- listings ---------------------------------------------------------------------------------
+
+    /** A page of the repository's tags; {@code NAME_UNKNOWN} for an unknown repository. */
+    public Page<Tag> listTags(RepositoryName repository, Integer n, String last) {
+        if (!metadata.repositoryExists(repository)) {
+            throw OciException.nameUnknown(repository.value());
+        }
+        int limit = pageSize(n);
+        return Page.of(metadata.listTags(repository, last, limit + 1), limit, Tag::value);
+    }
+
+    /** A page of repository names. */
+    public Page<RepositoryName> catalog(Integer n, String last) {
+        int limit = pageSize(n);
+        return Page.of(metadata.listRepositories(last, limit + 1), limit, RepositoryName::value);
+    }
+
+    private int pageSize(Integer n) {
+        if (n == null) {
+            return limits.maxListPage();
+        }
+        if (n < 0) {
+            throw new OciException(OciErrorCode.PARAMETER_INVALID, "n must not be negative");
+        }
+        return Math.min(n, limits.maxListPage());
+    }
+
+    /** The descriptors of the manifests whose subject is {@code subject}, optionally of one artifact type. */
+    public List<Descriptor> referrers(RepositoryName repository, Digest subject, String artifactType) {
+        return metadata.referrers(repository, subject).stream()
+                .filter(r -> artifactType == null || artifactType.equals(r.artifactType()))
+                .map(r -> new Descriptor(r.mediaType(), r.digest(), r.size(), r.artifactType(), r.annotations()))
+                .toList();
+    }
+
+    /** True when the media type is an index the client's {@code Accept} list does not admit. */
+    public static boolean refusedByAccept(String mediaType, List<String> accepted) {
+        if (accepted.isEmpty() || !MediaTypes.isIndex(mediaType)) {
+            return false;
+        }
+        return accepted.stream().map(MediaTypes::essence)
+                .noneMatch(a -> a.equals(mediaType) || a.equals("*/*") || a.equals("application/*"));
+    }
+}

@@ -1,0 +1,46 @@
+package dev.berth.core.upload;
+
+import dev.berth.core.digest.Digest;
+import dev.berth.core.name.RepositoryName;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+
+/**
+ * One upload session: a file that grows as chunks arrive and a running SHA-256 of what it holds.
+ *
+ * <p>Threading: a session is driven by one request at a time. {@link #append}, {@link #commit} and
+ * {@link #cancel} block on the disk and must run off the event loop; {@link #size} may be read from any
+ * thread. {@link #tryAcquire()} / {@link #release()} keep two requests from writing the same session.
+ */
+public interface BlobUpload {
+    UploadId id();
+
+    RepositoryName repository();
+
+    Instant startedAt();
+
+    /** Bytes received so far. */
+    long size();
+
+    /** Claims the session for one request; false when another request holds it. */
+    boolean tryAcquire();
+
+    void release();
+
+    /** Appends bytes to the file and to the digest. */
+    void append(ByteBuffer bytes) throws IOException;
+
+    /**
+     * Finishes the upload: checks that the content matches {@code expected} (else {@code DIGEST_INVALID}
+     * and the session's data is dropped), makes it durable and moves it into the blob store. The
+     * session is gone afterwards.
+     *
+     * @return the size of the committed blob
+     */
+    long commit(Digest expected) throws IOException;
+
+    /** Drops the session and its file. */
+    void cancel() throws IOException;
+}

@@ -1,0 +1,21 @@
+package dev.berth.core.usage;
+
+import dev.berth.core.listing.Listing;
+import dev.berth.core.listing.PageRequest;
+
+import java.util.List;
+
+/** Pull counters and the registries' history, written in batches. */
+public interface UsageStore {
+    /**
+     * Counts pulls: each adds one to its artifact's and repository's {@code pull_count} and sets the
+     * artifact's (and the tag's, when pulled by tag) {@code pulled_at}. Pulls of artifacts deleted since are
+     * still counted on the repository.
+     */
+    void recordPulls(List<PullRecord> pulls);
+
+    void appendHistory(List<HistoryEvent> events);
+
+    /** A registry's events, newest first; {@code action} filters when not null. */
+    Listing<HistoryEvent> history(String registry, String action, PageRequest page);
+}

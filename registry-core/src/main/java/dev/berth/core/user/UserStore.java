@@ -1,0 +1,30 @@
+package dev.berth.core.user;
+
+import dev.berth.core.listing.Listing;
+import dev.berth.core.listing.PageRequest;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Repository users with their permissions, and the server's own settings (the admin token's hash). */
+public interface UserStore {
+    /** Inserts a user; false when its name is taken. */
+    boolean insert(User user);
+
+    /** Replaces a user's fields and permissions; false when it does not exist. */
+    boolean update(User user);
+
+    boolean delete(String id);
+
+    Optional<User> find(String id);
+
+    /** Users ordered by name, filtered by name substring and, when {@code registry} is not null, by a permission on it. */
+    Listing<User> list(PageRequest page, String registry);
+
+    /** Every user, to build the in-memory directory at start-up. */
+    List<User> all();
+
+    Optional<String> setting(String key);
+
+    void putSetting(String key, String value);
+}

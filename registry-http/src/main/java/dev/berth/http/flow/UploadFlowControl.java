@@ -1,0 +1,46 @@
+package dev.berth.http.flow;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Inbound back-pressure for one connection's upload: counts the bytes handed to the off-loop writer
+ * and not yet on disk, and tells the connection to stop reading from the socket while that count is
+ * above the high water mark. Reading resumes once the writer has brought it below the low mark, so a
+ * slow disk slows the client instead of filling the heap.
+ *
+ * <p>{@link #submitted} is called on the event loop, {@link #written} on the writer's thread; the resume
+ * callback is handed to the event loop by the caller.
+ */
+public final class UploadFlowControl {
+    /** Above this many bytes in flight, stop reading: a few socket reads' worth of chunks. */
+    public static final long HIGH_WATER_MARK = 4L * 1024 * 1024;
+    /** Below this many, read again. */
+    public static final long LOW_WATER_MARK = 1024L * 1024;
+
+    private final AtomicLong pending = new AtomicLong();
+    private final Runnable resume;
+    private volatile boolean paused;
+
+    /** @param resume runs (on the writer's thread) when reading may resume; it should hop to the event loop */
+    public UploadFlowControl(Runnable resume) {
+        this.resume = resume;
+    }
+
+    public void submitted(long bytes) {
+        if (pending.addAndGet(bytes) > HIGH_WATER_MARK) {
+            paused = true;
+        }
+    }
+
+    public void written(long bytes) {
+        if (pending.addAndGet(-bytes) < LOW_WATER_MARK && paused) {
+            paused = false;
+            resume.run();
+        }
+    }
+
+    /** True while the connection should not read. */
+    public boolean paused() {
+        return paused;
+    }
+}

@@ -1,0 +1,35 @@
+package dev.berth.http.route;
+
+import dev.berth.core.error.OciException;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.LastHttpContent;
+
+/** A request refused before its body is read: the body is drained and the error answered at its end. */
+final class RejectedExchange implements Exchange {
+    private final RequestContext request;
+    private final OciException error;
+    private boolean complete;
+
+    RejectedExchange(RequestContext request, OciException error) {
+        this.request = request;
+        this.error = error;
+    }
+
+    @Override
+    public void content(HttpContent content) {
+        content.release();
+        if (content instanceof LastHttpContent) {
+            complete = true;
+            request.fail(error);
+        }
+    }
+
+    @Override
+    public boolean bodyComplete() {
+        return complete;
+    }
+
+    @Override
+    public void channelClosed() {
+    }
+}

@@ -1,0 +1,149 @@
+package dev.berth.http.route;
+
+import dev.berth.core.blob.BlobContent;
+import dev.berth.core.error.OciErrorCode;
+import dev.berth.core.error.OciException;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.DefaultFileRegion;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpChunkedInput;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.stream.ChunkedNioFile;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One request being answered: its head, route and (for aggregated routes) body, and the ways to send
+ * the one answer it gets. Safe to answer from any thread; the first answer wins.
+ */
+public final class RequestContext {
+    private static final System.Logger LOG = System.getLogger(RequestContext.class.getName());
+    private static final AtomicLong REQUEST_IDS = new AtomicLong();
+    private static final int CHUNK_SIZE = 64 * 1024;
+
+    private final ChannelHandlerContext ctx;
+    private final HttpRequest request;
+    private final V2Route route;
+    private final Runnable finished;
+    private final Runnable resumeReading;
+    private final AtomicBoolean answered = new AtomicBoolean();
+    private final AtomicBoolean over = new AtomicBoolean();
+    private volatile Runnable onFinished = () -> { };
+    private byte[] body = new byte[0];
+
+    RequestContext(ChannelHandlerContext ctx, HttpRequest request, V2Route route, Runnable finished, Runnable resumeReading) {
+        this.ctx = ctx;
+        this.request = request;
+        this.route = route;
+        this.finished = finished;
+        this.resumeReading = resumeReading;
+    }
+
+    /** Runs {@code listener} once, when the answer has been written or the connection is gone. */
+    public void onFinished(Runnable listener) {
+        this.onFinished = listener;
+    }
+
+    /** The answer is written, or will never be: the connection closed first. Idempotent. */
+    void markFinished() {
+        if (over.compareAndSet(false, true)) {
+            onFinished.run();
+        }
+    }
+
+    private void written() {
+        markFinished();
+        finished.run();
+    }
+
+    /** Asks the connection to read again once an exchange that paused it has caught up; any thread. */
+    public void resumeReading() {
+        resumeReading.run();
+    }
+
+    public HttpRequest request() {
+        return request;
+    }
+
+    public V2Route route() {
+        return route;
+    }
+
+    public byte[] body() {
+        return body;
+    }
+
+    void body(byte[] body) {
+        this.body = body;
+    }
+
+    public ChannelHandlerContext channelContext() {
+        return ctx;
+    }
+
+    public void respond(FullHttpResponse response) {
+        if (!answered.compareAndSet(false, true)) {
+            response.release();
+            return;
+        }
+        ctx.writeAndFlush(response).addListener(f -> written());
+    }
+
+    /** Sends a response head and then a window of a file, zero-copy unless TLS needs the bytes in user space. */
+    public void respondFile(HttpResponse head, BlobContent content) {
+        if (!answered.compareAndSet(false, true)) {
+            closeQuietly(content);
+            return;
+        }
+        ctx.write(head);
+        if (ctx.pipeline().get(SslHandler.class) == null) {
+            ctx.write(new DefaultFileRegion(content.channel(), content.offset(), content.length()));
+            ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> written());
+        } else {
+            try {
+                ctx.writeAndFlush(new HttpChunkedInput(new ChunkedNioFile(content.channel(), content.offset(), content.length(), CHUNK_SIZE)))
+                        .addListener(f -> written());
+            } catch (IOException e) {
+                closeQuietly(content);
+                ctx.close();
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** Answers with the failure: its OCI error, or a 500 that is logged once and shows the client no detail. */
+    public void fail(Throwable failure) {
+        OciException error = failure instanceof OciException oci ? oci : null;
+        if (error == null) {
+            long id = REQUEST_IDS.incrementAndGet();
+            LOG.log(System.Logger.Level.ERROR, "request " + id + " failed: " + request.method() + " " + request.uri(), failure);
+            error = new OciException(OciErrorCode.INTERNAL, "internal server error (request " + id + ")");
+        }
+        FullHttpResponse response = Responses.error(error);
+        if (error.code() == OciErrorCode.INTERNAL) {
+            response.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CONNECTION, io.netty.handler.codec.http.HttpHeaderValues.CLOSE);
+            if (answered.compareAndSet(false, true)) {
+                ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE).addListener(f -> written());
+            } else {
+                response.release();
+            }
+            return;
+        }
+        respond(response);
+    }
+
+    private static void closeQuietly(BlobContent content) {
+        try {
+            content.channel().close();
+        } catch (IOException ignored) {
+            // nothing to do: the channel was only read
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.berth.http.route;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.berth.core.error.OciException;
+import dev.berth.http.error.OciErrorResponses;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
+
+/** Builds the registry's responses: every one carries the distribution API version header. */
+public final class Responses {
+    public static final AsciiString API_VERSION = AsciiString.cached("Docker-Distribution-API-Version");
+    public static final AsciiString API_VERSION_VALUE = AsciiString.cached("registry/2.0");
+    public static final AsciiString CONTENT_DIGEST = AsciiString.cached("Docker-Content-Digest");
+    public static final AsciiString UPLOAD_UUID = AsciiString.cached("Docker-Upload-UUID");
+    public static final AsciiString OCI_SUBJECT = AsciiString.cached("OCI-Subject");
+    public static final AsciiString OCI_FILTERS_APPLIED = AsciiString.cached("OCI-Filters-Applied");
+    public static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
+    private Responses() {
+    }
+
+    /** A response with no body. */
+    public static FullHttpResponse empty(HttpResponseStatus status) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.EMPTY_BUFFER);
+        response.headers().set(API_VERSION, API_VERSION_VALUE).setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+        return response;
+    }
+
+    /** A response with the given bytes; the array is wrapped, not copied, so it must not change afterwards. */
+    public static FullHttpResponse bytes(HttpResponseStatus status, CharSequence contentType, byte[] body) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+        response.headers()
+                .set(API_VERSION, API_VERSION_VALUE)
+                .set(HttpHeaderNames.CONTENT_TYPE, contentType)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        return response;
+    }
+
+    public static FullHttpResponse json(HttpResponseStatus status, Object value) {
+        return bytes(status, HttpHeaderValues.APPLICATION_JSON, toJson(value));
+    }
+
+    public static byte[] toJson(Object value) {
+        try {
+            return JSON.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("response not serialisable", e);
+        }
+    }
+
+    public static FullHttpResponse error(OciException error) {
+        return bytes(OciErrorResponses.status(error.code()), HttpHeaderValues.APPLICATION_JSON, OciErrorResponses.body(error));
+    }
+}

@@ -1,0 +1,50 @@
+package dev.berth.http.route;
+
+import dev.berth.core.error.OciErrorCode;
+import dev.berth.core.error.OciException;
+import dev.berth.core.name.RepositoryName;
+import io.netty.handler.codec.http.QueryStringDecoder;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Parses {@code /v2} paths. The repository name may hold slashes, so the endpoint is recognised by the
+ * path's tail and the name is everything before it.
+ */
+public final class V2Router {
+    private static final Pattern PATH = Pattern.compile(
+            "/v2/(.+)/(tags/list|manifests/([^/]+)|blobs/uploads/([^/]*)|blobs/([^/]+)|referrers/([^/]+))");
+
+    /** The route of a request URI; {@code NOT_FOUND} or {@code NAME_INVALID} when there is none. */
+    public V2Route route(String uri) {
+        QueryStringDecoder decoder = new QueryStringDecoder(uri);
+        String path = decoder.path();
+        if (path.equals("/v2/") || path.equals("/v2")) {
+            return new V2Route(V2Route.Endpoint.BASE, null, null, decoder.parameters());
+        }
+        if (path.equals("/v2/_catalog")) {
+            return new V2Route(V2Route.Endpoint.CATALOG, null, null, decoder.parameters());
+        }
+        Matcher m = PATH.matcher(path);
+        if (!m.matches()) {
+            throw new OciException(OciErrorCode.NOT_FOUND, "no endpoint at " + path);
+        }
+        RepositoryName name = RepositoryName.parse(m.group(1));
+        String tail = m.group(2);
+        if (tail.equals("tags/list")) {
+            return new V2Route(V2Route.Endpoint.TAGS, name, null, decoder.parameters());
+        }
+        if (m.group(3) != null) {
+            return new V2Route(V2Route.Endpoint.MANIFEST, name, m.group(3), decoder.parameters());
+        }
+        if (m.group(4) != null) {
+            V2Route.Endpoint endpoint = m.group(4).isEmpty() ? V2Route.Endpoint.UPLOADS : V2Route.Endpoint.UPLOAD;
+            return new V2Route(endpoint, name, m.group(4), decoder.parameters());
+        }
+        if (m.group(5) != null) {
+            return new V2Route(V2Route.Endpoint.BLOB, name, m.group(5), decoder.parameters());
+        }
+        return new V2Route(V2Route.Endpoint.REFERRERS, name, m.group(6), decoder.parameters());
+    }
+}

@@ -1,0 +1,58 @@
+package dev.berth.http.server;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** Starts Berth from the command line: parses the options, serves, and stops cleanly on SIGTERM. */
+public final class Main {
+    /** Held so that the level set on it is not lost when the logger is garbage collected. */
+    private static final Logger FLYWAY_LOG = Logger.getLogger("org.flywaydb");
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        configureLogging();
+        ServerConfig config;
+        try {
+            config = ServerConfig.parse(args, System.getenv());
+        } catch (ServerConfig.InvalidConfigException e) {
+            System.err.println("berth: " + e.getMessage());
+            System.err.print(ServerConfig.USAGE);
+            System.exit(2);
+            return;
+        }
+        if (config == null) {
+            System.out.print(ServerConfig.USAGE);
+            return;
+        }
+        RegistryServer server = RegistryServer.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "berth-shutdown"));
+        System.out.println("Berth " + version() + " listening on " + hostPort(server) + ", data directory " + config.dataDir());
+        System.out.flush();
+        server.awaitClose();
+        stopped.await();
+    }
+
+    /** One line per record; the schema migrator's progress only when something is wrong. */
+    private static void configureLogging() {
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
+        }
+        FLYWAY_LOG.setLevel(Level.WARNING);
+    }
+
+    private static String hostPort(RegistryServer server) {
+        return server.address().getHostString() + ":" + server.address().getPort();
+    }
+
+    private static String version() {
+        String version = Main.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
+}

@@ -1,0 +1,161 @@
+package dev.berth.http.server;
+
+import dev.berth.core.registry.RegistryLimits;
+import dev.berth.core.registry.RegistryService;
+import dev.berth.http.v2.V2Endpoints;
+import dev.berth.storage.FsStorage;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Owns the server's life: the storage, the event loops (epoll where the platform has it), the pool for
+ * blocking work (disk and metadata store), the listening socket, the upload expiry sweep, and an orderly
+ * stop that lets in-flight requests finish.
+ */
+public final class RegistryServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(RegistryServer.class.getName());
+    private static final long DRAIN_MILLIS = 10_000;
+
+    private final ServerConfig config;
+    private final FsStorage storage;
+    private final RegistryService registry;
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup workerGroup;
+    private final ExecutorService blocking;
+    private final ScheduledExecutorService housekeeping;
+    private final InFlightRequests inFlight = new InFlightRequests();
+    private Channel listener;
+
+    private RegistryServer(ServerConfig config) throws IOException {
+        this.config = config;
+        this.storage = FsStorage.open(config.dataDir());
+        RegistryLimits limits = new RegistryLimits(RegistryLimits.DEFAULTS.maxManifestBytes(), config.uploadExpiry(),
+                RegistryLimits.DEFAULTS.maxListPage());
+        this.registry = new RegistryService(storage.metadataStore(), storage.blobStore(), storage.uploadStore(), limits,
+                Clock.systemUTC());
+        IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.bossGroup = new MultiThreadIoEventLoopGroup(1, io);
+        this.workerGroup = new MultiThreadIoEventLoopGroup(0, io);
+        int threads = Math.max(16, Runtime.getRuntime().availableProcessors() * 8);
+        this.blocking = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                named("berth-blocking"));
+        ((ThreadPoolExecutor) blocking).allowCoreThreadTimeOut(true);
+        this.housekeeping = Executors.newSingleThreadScheduledExecutor(named("berth-housekeeping"));
+    }
+
+    /** Opens the storage and starts listening; the returned server is serving. */
+    public static RegistryServer start(ServerConfig config) throws IOException, InterruptedException {
+        RegistryServer server = new RegistryServer(config);
+        try {
+            server.listen();
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    private void listen() throws IOException, InterruptedException {
+        Class<? extends ServerChannel> channelType = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new RegistryChannelInitializer(new V2Endpoints(registry, blocking), inFlight));
+        try {
+            listener = bootstrap.bind(new InetSocketAddress(config.bind(), config.port())).sync().channel();
+        } catch (Exception e) {
+            if (e instanceof InterruptedException interrupted) {
+                throw interrupted;
+            }
+            throw new IOException("cannot listen on " + config.bind() + ":" + config.port() + ": " + e.getMessage(), e);
+        }
+        long sweepMinutes = Math.max(1, Math.min(15, config.uploadExpiry().toMinutes() / 4));
+        housekeeping.scheduleWithFixedDelay(this::expireUploads, 0, sweepMinutes, TimeUnit.MINUTES);
+    }
+
+    private void expireUploads() {
+        try {
+            int expired = registry.expireUploads();
+            if (expired > 0) {
+                LOG.log(System.Logger.Level.INFO, "removed " + expired + " expired upload session(s)");
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "upload expiry sweep failed", e);
+        }
+    }
+
+    /** The address actually bound (the port is the real one when 0 was asked for). */
+    public InetSocketAddress address() {
+        return (InetSocketAddress) listener.localAddress();
+    }
+
+    /** Blocks until the listening socket is closed. */
+    public void awaitClose() throws InterruptedException {
+        listener.closeFuture().await();
+    }
+
+    /** Stops accepting, lets in-flight requests finish (bounded), then releases everything. */
+    @Override
+    public void close() {
+        try {
+            if (listener != null) {
+                listener.close().awaitUninterruptibly();
+                if (!inFlight.awaitIdle(DRAIN_MILLIS)) {
+                    LOG.log(System.Logger.Level.WARNING, "stopping with requests still in flight");
+                }
+                inFlight.closeAll();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            housekeeping.shutdownNow();
+            bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+            workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+            blocking.shutdown();
+            try {
+                blocking.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            try {
+                storage.close();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "closing the storage failed", e);
+            }
+        }
+    }
+
+    private static ThreadFactory named(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + n.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

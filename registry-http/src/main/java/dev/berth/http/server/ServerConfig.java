@@ -1,0 +1,88 @@
+package dev.berth.http.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The server's settings, from command-line options over environment variables over defaults.
+ *
+ * @param uploadExpiry how long an unfinished upload session lives before it is removed
+ */
+public record ServerConfig(String bind, int port, Path dataDir, Duration uploadExpiry) {
+    public static final String USAGE = """
+            usage: java -jar registry.jar [options]
+              --port N             port to listen on (env REGISTRY_PORT, default 5000)
+              --bind ADDRESS       address to bind (env REGISTRY_BIND, default 0.0.0.0)
+              --data-dir DIR       data directory (env REGISTRY_DATA_DIR, default ./data)
+              --upload-expiry DUR  lifetime of unfinished uploads, ISO-8601 or hours like 24h
+                                   (env REGISTRY_UPLOAD_EXPIRY, default 24h)
+              --help               print this help
+            """;
+
+    /** Thrown for a bad option; its message is meant for the operator. */
+    public static final class InvalidConfigException extends RuntimeException {
+        InvalidConfigException(String message) {
+            super(message);
+        }
+    }
+
+    /** Returns null when {@code --help} was asked for. */
+    public static ServerConfig parse(String[] args, Map<String, String> env) {
+        String bind = env.getOrDefault("REGISTRY_BIND", "0.0.0.0");
+        String port = env.getOrDefault("REGISTRY_PORT", "5000");
+        String dataDir = env.getOrDefault("REGISTRY_DATA_DIR", "data");
+        String expiry = env.getOrDefault("REGISTRY_UPLOAD_EXPIRY", "24h");
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--help") || arg.equals("-h")) {
+                return null;
+            }
+            String name = arg;
+            String value;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0) {
+                name = arg.substring(0, eq);
+                value = arg.substring(eq + 1);
+            } else if (i + 1 < args.length) {
+                value = args[++i];
+            } else {
+                throw new InvalidConfigException("option " + arg + " needs a value");
+            }
+            switch (name) {
+                case "--port" -> port = value;
+                case "--bind" -> bind = value;
+                case "--data-dir" -> dataDir = value;
+                case "--upload-expiry" -> expiry = value;
+                default -> throw new InvalidConfigException("unknown option " + arg);
+            }
+        }
+        return new ServerConfig(bind, parsePort(port), Path.of(dataDir).toAbsolutePath().normalize(), parseDuration(expiry));
+    }
+
+    private static int parsePort(String value) {
+        try {
+            int port = Integer.parseInt(value);
+            if (port < 0 || port > 65535) {
+                throw new InvalidConfigException("port out of range: " + value);
+            }
+            return port;
+        } catch (NumberFormatException e) {
+            throw new InvalidConfigException("port is not a number: " + value);
+        }
+    }
+
+    private static Duration parseDuration(String value) {
+        try {
+            if (value.endsWith("h")) {
+                return Duration.ofHours(Long.parseLong(value.substring(0, value.length() - 1)));
+            }
+            if (value.endsWith("m")) {
+                return Duration.ofMinutes(Long.parseLong(value.substring(0, value.length() - 1)));
+            }
+            return Duration.parse(value);
+        } catch (RuntimeException e) {
+            throw new InvalidConfigException("not a duration: " + value);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package dev.berth.http.v2;
+
+import dev.berth.core.error.OciErrorCode;
+import dev.berth.core.error.OciException;
+import dev.berth.core.registry.RegistryService;
+import dev.berth.http.route.AggregatingExchange;
+import dev.berth.http.route.Exchange;
+import dev.berth.http.route.ExchangeFactory;
+import dev.berth.http.route.RequestContext;
+import dev.berth.http.route.Responses;
+import dev.berth.http.route.V2Handler;
+import dev.berth.http.v2.blob.DeleteBlobHandler;
+import dev.berth.http.v2.blob.GetBlobHandler;
+import dev.berth.http.v2.manifest.DeleteManifestHandler;
+import dev.berth.http.v2.manifest.GetManifestHandler;
+import dev.berth.http.v2.manifest.PutManifestHandler;
+import dev.berth.http.v2.referrers.ListReferrersHandler;
+import dev.berth.http.v2.tag.CatalogHandler;
+import dev.berth.http.v2.tag.ListTagsHandler;
+import dev.berth.http.v2.upload.CancelUploadHandler;
+import dev.berth.http.v2.upload.UploadExchange;
+import dev.berth.http.v2.upload.UploadStatusHandler;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+import java.util.Map;
+import java.util.concurrent.Executor;
+
+/**
+ * The table of {@code /v2} endpoints: for each endpoint and method, the handler, and whether the body is
+ * streamed to an upload session (blob uploads) or aggregated (everything else, capped at the manifest limit).
+ */
+public final class V2Endpoints implements ExchangeFactory {
+    /** Bodies of requests that carry none worth keeping (GET, DELETE) are capped small. */
+    private static final int SMALL_BODY_BYTES = 64 * 1024;
+
+    private final RegistryService registry;
+    private final Executor blocking;
+    private final V2Handler base = request -> request.respond(Responses.json(HttpResponseStatus.OK, Map.of()));
+    private final V2Handler catalog;
+    private final V2Handler listTags;
+    private final V2Handler getManifest;
+    private final V2Handler putManifest;
+    private final V2Handler deleteManifest;
+    private final V2Handler getBlob;
+    private final V2Handler deleteBlob;
+    private final V2Handler uploadStatus;
+    private final V2Handler cancelUpload;
+    private final V2Handler listReferrers;
+
+    public V2Endpoints(RegistryService registry, Executor blocking) {
+        this.registry = registry;
+        this.blocking = blocking;
+        this.catalog = new CatalogHandler(registry);
+        this.listTags = new ListTagsHandler(registry);
+        this.getManifest = new GetManifestHandler(registry);
+        this.putManifest = new PutManifestHandler(registry);
+        this.deleteManifest = new DeleteManifestHandler(registry);
+        this.getBlob = new GetBlobHandler(registry);
+        this.deleteBlob = new DeleteBlobHandler(registry);
+        this.uploadStatus = new UploadStatusHandler(registry);
+        this.cancelUpload = new CancelUploadHandler(registry);
+        this.listReferrers = new ListReferrersHandler(registry);
+    }
+
+    @Override
+    public Exchange open(RequestContext request) {
+        HttpMethod method = request.request().method();
+        boolean read = method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD);
+        return switch (request.route().endpoint()) {
+            case BASE -> read ? aggregate(request, base) : refuse(method);
+            case CATALOG -> method.equals(HttpMethod.GET) ? aggregate(request, catalog) : refuse(method);
+            case TAGS -> method.equals(HttpMethod.GET) ? aggregate(request, listTags) : refuse(method);
+            case REFERRERS -> method.equals(HttpMethod.GET) ? aggregate(request, listReferrers) : refuse(method);
+            case MANIFEST -> read ? aggregate(request, getManifest)
+                    : method.equals(HttpMethod.PUT)
+                    ? new AggregatingExchange(request, putManifest, blocking, registry.limits().maxManifestBytes())
+                    : method.equals(HttpMethod.DELETE) ? aggregate(request, deleteManifest) : refuse(method);
+            case BLOB -> read ? aggregate(request, getBlob)
+                    : method.equals(HttpMethod.DELETE) ? aggregate(request, deleteBlob) : refuse(method);
+            case UPLOADS -> method.equals(HttpMethod.POST)
+                    ? new UploadExchange(request, registry, UploadExchange.Kind.START, blocking) : refuse(method);
+            case UPLOAD -> method.equals(HttpMethod.PATCH)
+                    ? new UploadExchange(request, registry, UploadExchange.Kind.APPEND, blocking)
+                    : method.equals(HttpMethod.PUT)
+                    ? new UploadExchange(request, registry, UploadExchange.Kind.COMPLETE, blocking)
+                    : method.equals(HttpMethod.GET) ? aggregate(request, uploadStatus)
+                    : method.equals(HttpMethod.DELETE) ? aggregate(request, cancelUpload) : refuse(method);
+        };
+    }
+
+    private Exchange aggregate(RequestContext request, V2Handler handler) {
+        return new AggregatingExchange(request, handler, blocking, SMALL_BODY_BYTES);
+    }
+
+    private static Exchange refuse(HttpMethod method) {
+        throw new OciException(OciErrorCode.METHOD_NOT_ALLOWED, method + " is not allowed here");
+    }
+}

@@ -1,0 +1,54 @@
+package dev.berth.http.v2.blob;
+
+import dev.berth.core.digest.Digest;
+import dev.berth.core.registry.BlobInfo;
+import dev.berth.core.registry.RegistryService;
+import dev.berth.http.route.RequestContext;
+import dev.berth.http.route.Responses;
+import dev.berth.http.route.V2Handler;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+
+/** Serves a blob (end-2: {@code GET}/{@code HEAD /v2/<name>/blobs/<digest>}), whole or a {@code Range} of it (206). */
+public final class GetBlobHandler implements V2Handler {
+    private final RegistryService registry;
+
+    public GetBlobHandler(RegistryService registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public void handle(RequestContext request) {
+        BlobInfo blob = registry.statBlob(request.route().repository(), Digest.parse(request.route().segment()));
+        if (request.request().method().equals(HttpMethod.HEAD)) {
+            FullHttpResponse response = Responses.empty(HttpResponseStatus.OK);
+            describe(response.headers(), blob).set(HttpHeaderNames.CONTENT_LENGTH, blob.size());
+            request.respond(response);
+            return;
+        }
+        ByteRange range = ByteRange.parse(request.request().headers().get(HttpHeaderNames.RANGE), blob.size());
+        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1,
+                range.partial() ? HttpResponseStatus.PARTIAL_CONTENT : HttpResponseStatus.OK);
+        describe(head.headers(), blob)
+                .set(Responses.API_VERSION, Responses.API_VERSION_VALUE)
+                .set(HttpHeaderNames.CONTENT_LENGTH, range.length());
+        if (range.partial()) {
+            head.headers().set(HttpHeaderNames.CONTENT_RANGE, range.contentRange(blob.size()));
+        }
+        request.respondFile(head, registry.openBlob(blob, range.start(), range.length()));
+    }
+
+    private static HttpHeaders describe(HttpHeaders headers, BlobInfo blob) {
+        return headers.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_OCTET_STREAM)
+                .set(Responses.CONTENT_DIGEST, blob.digest().value())
+                .set(HttpHeaderNames.ETAG, '"' + blob.digest().value() + '"')
+                .set(HttpHeaderNames.ACCEPT_RANGES, HttpHeaderValues.BYTES);
+    }
+}

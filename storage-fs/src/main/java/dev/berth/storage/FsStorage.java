@@ -1,0 +1,87 @@
+package dev.berth.storage;
+
+import dev.berth.core.blob.BlobStore;
+import dev.berth.core.metadata.MetadataStore;
+import dev.berth.core.upload.UploadStore;
+import dev.berth.storage.blob.FsBlobStore;
+import dev.berth.storage.layout.DataLayout;
+import dev.berth.storage.meta.H2MetadataStore;
+import dev.berth.storage.recovery.StartupRecovery;
+import dev.berth.storage.upload.FsUploadStore;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * The embedded storage opened from one data directory: blobs and upload sessions on the filesystem, metadata
+ * in H2, recovered from any crash before it is handed out. See {@link DataLayout} for what lives where.
+ */
+public final class FsStorage implements AutoCloseable {
+    private final DataLayout layout;
+    private final FsBlobStore blobs;
+    private final FsUploadStore uploads;
+    private final H2MetadataStore metadata;
+    private final StartupRecovery.Report recovery;
+
+    private FsStorage(DataLayout layout, FsBlobStore blobs, FsUploadStore uploads, H2MetadataStore metadata,
+                      StartupRecovery.Report recovery) {
+        this.layout = layout;
+        this.blobs = blobs;
+        this.uploads = uploads;
+        this.metadata = metadata;
+        this.recovery = recovery;
+    }
+
+    /** Opens the storage under {@code dataDir}, creating it when absent, with the system clock. */
+    public static FsStorage open(Path dataDir) throws IOException {
+        return open(dataDir, Clock.systemUTC());
+    }
+
+    /** Opens the storage under {@code dataDir}; {@code clock} stamps sessions, links and repositories. */
+    public static FsStorage open(Path dataDir, Clock clock) throws IOException {
+        DataLayout layout = new DataLayout(dataDir);
+        StartupRecovery.createDirectories(layout);
+        FsBlobStore blobs = new FsBlobStore(layout);
+        FsUploadStore uploads = new FsUploadStore(layout, blobs, clock);
+        H2MetadataStore metadata = H2MetadataStore.open(layout, clock);
+        try {
+            StartupRecovery.Report report = new StartupRecovery(layout, blobs, uploads, metadata).run();
+            return new FsStorage(layout, blobs, uploads, metadata, report);
+        } catch (IOException | RuntimeException e) {
+            metadata.close();
+            throw e;
+        }
+    }
+
+    public DataLayout layout() {
+        return layout;
+    }
+
+    public BlobStore blobStore() {
+        return blobs;
+    }
+
+    public UploadStore uploadStore() {
+        return uploads;
+    }
+
+    public MetadataStore metadataStore() {
+        return metadata;
+    }
+
+    /** What startup recovery found and removed when this storage was opened. */
+    public StartupRecovery.Report recoveryReport() {
+        return recovery;
+    }
+
+    /** Closes open upload files (the sessions stay, to resume later) and the metadata database. */
+    @Override
+    public void close() throws IOException {
+        try {
+            uploads.suspendAll();
+        } finally {
+            metadata.close();
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.berth.storage.layout;
+
+import dev.berth.core.digest.Digest;
+import dev.berth.core.upload.UploadId;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+/**
+ * Turns typed values into paths under the data directory; the one place that knows the layout.
+ *
+ * <pre>
+ * &lt;data-dir&gt;/
+ *   blobs/sha256/ab/ab12…ef     content-addressed blobs, immutable, shared by every repository
+ *   uploads/&lt;upload-id&gt;/data   the bytes received so far by one upload session
+ *   uploads/&lt;upload-id&gt;/info   the session's repository and start time
+ *   meta/berth.mv.db            the embedded H2 metadata database (repositories, links, manifests, tags)
+ *   tmp/&lt;random&gt;.tmp           a file being written, before its atomic rename into place
+ * </pre>
+ *
+ * <p><b>blobs/</b> holds each blob once, under its SHA-256, whatever the number of repositories that
+ * link it; which repository may see which blob is recorded in {@code meta/}, never here. The two-hex
+ * shard keeps directories small. A blob file appears by an atomic rename of a complete, fsynced file, so
+ * it is either absent or whole; it lives until garbage collection deletes it. Only SHA-256 content is
+ * addressed: other algorithms have no path.
+ *
+ * <p><b>uploads/</b> has one directory per upload session, named by its random {@link UploadId}. The
+ * {@code data} file grows as chunks arrive; the {@code info} file is written once when the session opens
+ * and lets a restarted server find the session again (the running digest is rebuilt by re-reading
+ * {@code data}). A session lives until it is committed (its {@code data} is renamed into {@code blobs/}),
+ * cancelled or expired for age. A crash can leave a session whose {@code info} is missing or torn: startup
+ * recovery drops it, and the client starts its upload again.
+ *
+ * <p><b>meta/</b> is the H2 database ({@code berth.mv.db}; H2 adds {@code berth.trace.db} when it logs an
+ * error). It lives as long as the registry, its schema moved forward by versioned migrations, and it is
+ * locked by the one process that has it open. A link to a blob is recorded only after the blob is durable,
+ * so a crash leaves at worst an unlinked blob, never a link to a missing one; startup recovery checks that
+ * anyway and drops links and manifests whose blob file is gone.
+ *
+ * <p><b>tmp/</b> holds files while they are written (small blobs such as manifests) before they are
+ * renamed into {@code blobs/}. It sits on the same filesystem as {@code blobs/} so the rename is atomic.
+ * Anything found there at startup belongs to an interrupted write and is deleted.
+ *
+ * <p>The whole data directory must be on one filesystem: commits rename files from {@code uploads/} and
+ * {@code tmp/} into {@code blobs/}.
+ */
+public final class DataLayout {
+    private static final String TEMP_SUFFIX = ".tmp";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Path root;
+
+    public DataLayout(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    /** The data directory itself. */
+    public Path root() {
+        return root;
+    }
+
+    /** {@code blobs/sha256}: the parent of every shard directory. */
+    public Path blobsDir() {
+        return root.resolve("blobs").resolve(Digest.SHA256);
+    }
+
+    /** {@code blobs/sha256/<2 hex>}: the shard directory a blob lives in. */
+    public Path blobShardDir(Digest digest) {
+        return blobsDir().resolve(requireSha256(digest).hex().substring(0, 2));
+    }
+
+    /** {@code blobs/sha256/<2 hex>/<64 hex>}: where a blob lives. */
+    public Path blobFile(Digest digest) {
+        return blobShardDir(digest).resolve(digest.hex());
+    }
+
+    /** {@code uploads}: the parent of every session directory. */
+    public Path uploadsDir() {
+        return root.resolve("uploads");
+    }
+
+    /** {@code uploads/<id>}: one session's directory. */
+    public Path uploadDir(UploadId id) {
+        return uploadsDir().resolve(id.value());
+    }
+
+    /** {@code uploads/<id>/data}: the bytes the session has received. */
+    public Path uploadData(UploadId id) {
+        return uploadDir(id).resolve("data");
+    }
+
+    /** {@code uploads/<id>/info}: the session's repository and start time. */
+    public Path uploadInfo(UploadId id) {
+        return uploadDir(id).resolve("info");
+    }
+
+    /** {@code meta}: the metadata database's directory. */
+    public Path metaDir() {
+        return root.resolve("meta");
+    }
+
+    /** {@code meta/berth}: the database's base name, as an H2 file URL wants it (H2 adds {@code .mv.db}). */
+    public Path metaDatabase() {
+        return metaDir().resolve("berth");
+    }
+
+    /** {@code tmp}: files being written; everything in it is garbage after a restart. */
+    public Path tmpDir() {
+        return root.resolve("tmp");
+    }
+
+    /** A fresh, unused name under {@code tmp/}. */
+    public Path newTempFile() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return tmpDir().resolve(HexFormat.of().formatHex(bytes) + TEMP_SUFFIX);
+    }
+
+    private static Digest requireSha256(Digest digest) {
+        if (!digest.isSha256()) {
+            throw new IllegalArgumentException("only sha256 content is stored, not " + digest.algorithm());
+        }
+        return digest;
+    }
+}

@@ -1,0 +1,255 @@
+package dev.berth.storage.upload;
+
+import dev.berth.core.digest.Digest;
+import dev.berth.core.error.OciErrorCode;
+import dev.berth.core.error.OciException;
+import dev.berth.core.name.RepositoryName;
+import dev.berth.core.upload.BlobUpload;
+import dev.berth.core.upload.UploadId;
+import dev.berth.storage.blob.FsBlobStore;
+import dev.berth.storage.layout.DataLayout;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One upload session on disk: {@code uploads/<id>/data} grows as chunks arrive while a running SHA-256
+ * takes in the same bytes.
+ *
+ * <p>Commit, in order: check that {@code expected} is a SHA-256; compare it with the running digest (on a
+ * mismatch the session is dropped and {@code DIGEST_INVALID} thrown); fsync the data file; move it into
+ * the blob store ({@link FsBlobStore#moveIn}: rename, or drop when the blob is already there, then
+ * directory fsync); delete the session's directory.
+ *
+ * <p>Threading: {@link #append}, {@link #commit}, {@link #cancel} and expiry are {@code synchronized}, so an
+ * expiry sweep cannot pull the file from under a running append; the lock is uncontended in the normal case
+ * of one request at a time, which {@link #tryAcquire()} arranges. {@link #size()} is a volatile read. The
+ * file channel is opened on first use and the digest, after a restart, is rebuilt on first use by
+ * re-reading the file, so finding a session is cheap.
+ */
+final class FsBlobUpload implements BlobUpload {
+    private static final System.Logger LOG = System.getLogger(FsBlobUpload.class.getName());
+    private static final int REHASH_BUFFER_SIZE = 64 * 1024;
+
+    private final UploadId id;
+    private final SessionInfo info;
+    private final DataLayout layout;
+    private final FsBlobStore blobs;
+    private final FsUploadStore sessions;
+    private final AtomicBoolean held = new AtomicBoolean();
+    private volatile long size;
+
+    // Guarded by this.
+    private FileChannel channel;
+    /** Null until rebuilt from the file, after a restart or after a commit that failed midway. */
+    private MessageDigest digest;
+    private boolean gone;
+
+    private FsBlobUpload(UploadId id, SessionInfo info, long size, MessageDigest digest, DataLayout layout,
+                         FsBlobStore blobs, FsUploadStore sessions) {
+        this.id = id;
+        this.info = info;
+        this.size = size;
+        this.digest = digest;
+        this.layout = layout;
+        this.blobs = blobs;
+        this.sessions = sessions;
+    }
+
+    /** A session just opened, with an empty file. */
+    static FsBlobUpload started(UploadId id, SessionInfo info, DataLayout layout, FsBlobStore blobs, FsUploadStore sessions) {
+        return new FsBlobUpload(id, info, 0, Digest.newSha256(), layout, blobs, sessions);
+    }
+
+    /** A session found on disk after a restart; its digest is rebuilt when first needed. */
+    static FsBlobUpload resumed(UploadId id, SessionInfo info, long size, DataLayout layout, FsBlobStore blobs,
+                                FsUploadStore sessions) {
+        return new FsBlobUpload(id, info, size, null, layout, blobs, sessions);
+    }
+
+    @Override
+    public UploadId id() {
+        return id;
+    }
+
+    @Override
+    public RepositoryName repository() {
+        return info.repository();
+    }
+
+    @Override
+    public Instant startedAt() {
+        return info.startedAt();
+    }
+
+    @Override
+    public long size() {
+        return size;
+    }
+
+    @Override
+    public boolean tryAcquire() {
+        return held.compareAndSet(false, true);
+    }
+
+    @Override
+    public void release() {
+        held.set(false);
+    }
+
+    /**
+     * Appends all the bytes or none: after a failed write the file is cut back to where it was, so the
+     * file and the digest keep describing the same bytes. Consumes {@code bytes}.
+     */
+    @Override
+    public synchronized void append(ByteBuffer bytes) throws IOException {
+        ensureLive();
+        MessageDigest running = digest();
+        FileChannel file = channel();
+        long before = file.position();
+        // The digest reads the same memory through a view, with no copy into a byte[].
+        ByteBuffer view = bytes.duplicate();
+        try {
+            while (bytes.hasRemaining()) {
+                file.write(bytes);
+            }
+        } catch (IOException e) {
+            rollBackTo(file, before);
+            throw e;
+        }
+        view.limit(bytes.position());
+        int written = view.remaining();
+        running.update(view);
+        size = before + written;
+    }
+
+    @Override
+    public synchronized long commit(Digest expected) throws IOException {
+        ensureLive();
+        if (!expected.isSha256()) {
+            throw new OciException(OciErrorCode.DIGEST_INVALID, "only sha256 digests are supported",
+                    Map.of("digest", expected.value()));
+        }
+        Digest actual = Digest.sha256(digest().digest());
+        // digest() has reset the running state: should a later step fail, the next use rebuilds it from the file.
+        digest = null;
+        if (!actual.equals(expected)) {
+            discardAfterMismatch();
+            throw OciException.digestInvalid("provided digest " + expected + " did not match uploaded content " + actual);
+        }
+        long committed = size;
+        FileChannel file = channel();
+        file.force(true);
+        closeChannel();
+        blobs.moveIn(layout.uploadData(id), expected);
+        discard();
+        return committed;
+    }
+
+    @Override
+    public synchronized void cancel() throws IOException {
+        ensureLive();
+        discard();
+    }
+
+    /** Drops the session whatever state it is in; used by expiry. A no-op when it is already gone. */
+    synchronized void expire() throws IOException {
+        if (!gone) {
+            discard();
+        }
+    }
+
+    /** Closes the file channel, leaving the session on disk to be resumed; used at shutdown. */
+    synchronized void suspend() throws IOException {
+        closeChannel();
+    }
+
+    synchronized boolean isGone() {
+        return gone;
+    }
+
+    private void ensureLive() {
+        if (gone) {
+            throw OciException.uploadUnknown(id.value());
+        }
+    }
+
+    private FileChannel channel() throws IOException {
+        if (channel == null) {
+            try {
+                // READ as well as WRITE: the digest is rebuilt through the same channel after a restart.
+                channel = FileChannel.open(layout.uploadData(id), StandardOpenOption.READ, StandardOpenOption.WRITE);
+            } catch (NoSuchFileException e) {
+                discard();
+                throw OciException.uploadUnknown(id.value());
+            }
+            channel.position(channel.size());
+        }
+        return channel;
+    }
+
+    private MessageDigest digest() throws IOException {
+        if (digest == null) {
+            FileChannel file = channel();
+            MessageDigest rebuilt = Digest.newSha256();
+            ByteBuffer buffer = ByteBuffer.allocate(REHASH_BUFFER_SIZE);
+            long position = 0;
+            int read;
+            while ((read = file.read(buffer, position)) >= 0) {
+                buffer.flip();
+                rebuilt.update(buffer);
+                buffer.clear();
+                position += read;
+            }
+            file.position(position);
+            size = position;
+            digest = rebuilt;
+        }
+        return digest;
+    }
+
+    private void rollBackTo(FileChannel file, long before) {
+        try {
+            file.truncate(before);
+            file.position(before);
+        } catch (IOException e) {
+            // The file now holds bytes the digest lacks: forget the digest, rebuild it (and the size) from
+            // whatever the file holds at next use.
+            digest = null;
+        }
+    }
+
+    private void discardAfterMismatch() {
+        try {
+            discard();
+        } catch (IOException e) {
+            // The client must still hear DIGEST_INVALID; the session is marked gone and expiry or startup
+            // recovery removes what is left of its files.
+            LOG.log(System.Logger.Level.WARNING, "could not remove upload session " + id + " after a digest mismatch", e);
+        }
+    }
+
+    private void discard() throws IOException {
+        gone = true;
+        try {
+            closeChannel();
+        } finally {
+            sessions.remove(this);
+        }
+    }
+
+    private void closeChannel() throws IOException {
+        if (channel != null) {
+            FileChannel toClose = channel;
+            channel = null;
+            toClose.close();
+        }
+    }
+}

@@ -1,0 +1,220 @@
+package dev.berth.storage.upload;
+
+import dev.berth.core.error.OciException;
+import dev.berth.core.name.RepositoryName;
+import dev.berth.core.upload.BlobUpload;
+import dev.berth.core.upload.UploadId;
+import dev.berth.core.upload.UploadStore;
+import dev.berth.storage.blob.FsBlobStore;
+import dev.berth.storage.layout.DataLayout;
+import dev.berth.storage.layout.Durability;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * Upload sessions as directories under {@code uploads/} (see {@link DataLayout}), each an
+ * {@link FsBlobUpload}.
+ *
+ * <p>Sessions in use are cached, so that the requests of one upload (POST, PATCH…, PUT) share one object,
+ * its open channel and its running digest. A session not in the cache (after a restart) is read back
+ * from its {@code info} file; one whose files are unreadable is deleted and reported as unknown.
+ */
+public final class FsUploadStore implements UploadStore {
+    private static final System.Logger LOG = System.getLogger(FsUploadStore.class.getName());
+
+    private final DataLayout layout;
+    private final FsBlobStore blobs;
+    private final Clock clock;
+    private final ConcurrentHashMap<UploadId, FsBlobUpload> sessions = new ConcurrentHashMap<>();
+
+    public FsUploadStore(DataLayout layout, FsBlobStore blobs, Clock clock) {
+        this.layout = layout;
+        this.blobs = blobs;
+        this.clock = clock;
+    }
+
+    /**
+     * Opens a session: its directory, an empty {@code data} file, then the {@code info} file (whose
+     * presence marks the session complete), then fsyncs of the directories so that a session the client
+     * was told about survives a power loss.
+     */
+    @Override
+    public BlobUpload create(RepositoryName repository) throws IOException {
+        UploadId id = UploadId.random();
+        SessionInfo info = new SessionInfo(repository, clock.instant());
+        Path dir = layout.uploadDir(id);
+        Files.createDirectories(layout.uploadsDir());
+        Files.createDirectory(dir);
+        try {
+            Files.createFile(layout.uploadData(id));
+            info.write(layout.uploadInfo(id));
+            Durability.forceDirectory(dir);
+            Durability.forceDirectory(layout.uploadsDir());
+        } catch (IOException | RuntimeException e) {
+            deleteSessionFiles(id);
+            throw e;
+        }
+        FsBlobUpload session = FsBlobUpload.started(id, info, layout, blobs, this);
+        sessions.put(id, session);
+        return session;
+    }
+
+    @Override
+    public Optional<BlobUpload> find(UploadId id) throws IOException {
+        FsBlobUpload session;
+        try {
+            session = sessions.computeIfAbsent(id, this::loadOrNull);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        return session == null || session.isGone() ? Optional.empty() : Optional.of(session);
+    }
+
+    @Override
+    public int expireStartedBefore(Instant cutoff) throws IOException {
+        int expired = 0;
+        for (UploadId id : sessionIdsOnDisk()) {
+            Optional<BlobUpload> found = find(id);
+            if (found.isPresent() && found.get().startedAt().isBefore(cutoff)) {
+                ((FsBlobUpload) found.get()).expire();
+                expired++;
+            }
+        }
+        return expired;
+    }
+
+    /**
+     * Deletes every entry of {@code uploads/} that is not a readable session: a directory whose name is not
+     * an upload id, or whose {@code info} or {@code data} file is missing or torn. Run at startup.
+     *
+     * @return how many entries were deleted
+     */
+    public int removeUnreadableSessions() throws IOException {
+        if (!Files.isDirectory(layout.uploadsDir())) {
+            return 0;
+        }
+        int removed = 0;
+        for (Path entry : list(layout.uploadsDir())) {
+            Optional<UploadId> id = parseId(entry.getFileName().toString());
+            if (id.isEmpty()) {
+                LOG.log(System.Logger.Level.WARNING, "removing stray entry " + entry);
+                deleteTree(entry);
+                removed++;
+            } else if (loadUnwrapped(id.get()) == null) {
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    /** Closes every cached session's file channel; the sessions stay on disk and resume after a restart. */
+    public void suspendAll() throws IOException {
+        for (FsBlobUpload session : sessions.values()) {
+            session.suspend();
+        }
+    }
+
+    /** Called by a session when it has ended: deletes its files and forgets it. */
+    void remove(FsBlobUpload session) throws IOException {
+        try {
+            deleteSessionFiles(session.id());
+        } finally {
+            sessions.remove(session.id(), session);
+        }
+    }
+
+    /** Reads a session back from disk; null when absent, and when unreadable (then its files are deleted). */
+    private FsBlobUpload loadOrNull(UploadId id) {
+        Path dir = layout.uploadDir(id);
+        if (!Files.isDirectory(dir)) {
+            return null;
+        }
+        try {
+            SessionInfo info = SessionInfo.read(layout.uploadInfo(id));
+            long size = Files.size(layout.uploadData(id));
+            return FsBlobUpload.resumed(id, info, size, layout, blobs, this);
+        } catch (UnreadableSessionException | NoSuchFileException e) {
+            // A crash while the session was being opened or removed; the client has to start over.
+            LOG.log(System.Logger.Level.WARNING, "removing unreadable upload session " + id + ": " + e.getMessage());
+            try {
+                deleteSessionFiles(id);
+            } catch (IOException deletion) {
+                throw new UncheckedIOException(deletion);
+            }
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private FsBlobUpload loadUnwrapped(UploadId id) throws IOException {
+        try {
+            return loadOrNull(id);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    private List<UploadId> sessionIdsOnDisk() throws IOException {
+        List<UploadId> ids = new ArrayList<>();
+        if (Files.isDirectory(layout.uploadsDir())) {
+            for (Path entry : list(layout.uploadsDir())) {
+                parseId(entry.getFileName().toString()).ifPresent(ids::add);
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * Deletes the {@code info} file first: should a crash interrupt the deletion, what is left is an
+     * unreadable session that the next start removes.
+     */
+    private void deleteSessionFiles(UploadId id) throws IOException {
+        Files.deleteIfExists(layout.uploadInfo(id));
+        deleteTree(layout.uploadDir(id));
+    }
+
+    private static List<Path> list(Path dir) throws IOException {
+        List<Path> entries = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            stream.forEach(entries::add);
+        }
+        return entries;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        List<Path> paths;
+        try (Stream<Path> walk = Files.walk(root)) {
+            paths = walk.sorted(Comparator.reverseOrder()).toList();
+        } catch (NoSuchFileException e) {
+            return;
+        }
+        for (Path path : paths) {
+            Files.deleteIfExists(path);
+        }
+    }
+
+    private static Optional<UploadId> parseId(String name) {
+        try {
+            return Optional.of(UploadId.parse(name));
+        } catch (OciException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.berth.storage.upload;
+
+import dev.berth.core.name.RepositoryName;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What a session's {@code info} file holds, so that a restarted server can find the session again.
+ *
+ * <p>The format is a few {@code key=value} lines ending with {@code end=}; a file without that last line
+ * was torn by a crash and is unreadable, as is one with a missing or invalid value.
+ */
+record SessionInfo(RepositoryName repository, Instant startedAt) {
+    private static final String REPOSITORY = "repository";
+    private static final String STARTED_AT = "started-at";
+    private static final String END = "end";
+
+    /** Writes the file and fsyncs it; it is written once, when the session opens. */
+    void write(Path file) throws IOException {
+        String text = REPOSITORY + '=' + repository.value() + '\n'
+                + STARTED_AT + '=' + startedAt + '\n'
+                + END + "=\n";
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            var buffer = StandardCharsets.UTF_8.encode(text);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(true);
+        }
+    }
+
+    /** Reads the file; an {@link UnreadableSessionException} when it is torn or invalid. */
+    static SessionInfo read(Path file) throws IOException {
+        Map<String, String> values = new HashMap<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                values.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+        if (!values.containsKey(END) || !values.containsKey(REPOSITORY) || !values.containsKey(STARTED_AT)) {
+            throw new UnreadableSessionException(file, "incomplete");
+        }
+        try {
+            return new SessionInfo(RepositoryName.parse(values.get(REPOSITORY)), Instant.parse(values.get(STARTED_AT)));
+        } catch (RuntimeException e) {
+            throw new UnreadableSessionException(file, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.berth.storage.layout;
+
+import dev.berth.core.digest.Digest;
+import dev.berth.core.upload.UploadId;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Path;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DataLayoutTest {
+    private static final Path ROOT = Path.of("/srv/berth");
+    private static final String HEX = "ab12" + "0".repeat(60);
+    private static final Digest DIGEST = Digest.parse("sha256:" + HEX);
+    private static final UploadId ID = UploadId.parse("0123456789abcdef0123456789abcdef");
+
+    static Stream<Arguments> paths() {
+        return Stream.of(
+                path("root", DataLayout::root, ""),
+                path("blobs", DataLayout::blobsDir, "blobs/sha256"),
+                path("blob shard", l -> l.blobShardDir(DIGEST), "blobs/sha256/ab"),
+                path("blob", l -> l.blobFile(DIGEST), "blobs/sha256/ab/" + HEX),
+                path("uploads", DataLayout::uploadsDir, "uploads"),
+                path("upload session", l -> l.uploadDir(ID), "uploads/" + ID.value()),
+                path("upload data", l -> l.uploadData(ID), "uploads/" + ID.value() + "/data"),
+                path("upload info", l -> l.uploadInfo(ID), "uploads/" + ID.value() + "/info"),
+                path("metadata", DataLayout::metaDir, "meta"),
+                path("metadata database", DataLayout::metaDatabase, "meta/berth"),
+                path("temp files", DataLayout::tmpDir, "tmp"));
+    }
+
+    private static Arguments path(String kind, Function<DataLayout, Path> path, String expected) {
+        return Arguments.of(kind, path, expected);
+    }
+
+    @ParameterizedTest(name = "{0} is <data-dir>/{2}")
+    @MethodSource("paths")
+    void placesEveryKindOfPath(String kind, Function<DataLayout, Path> path, String expected) {
+        DataLayout layout = new DataLayout(ROOT);
+
+        assertThat(path.apply(layout)).isEqualTo(layout.root().resolve(expected));
+    }
+
+    @Test
+    void makesTempFilesUniqueAndUnderTmp() {
+        DataLayout layout = new DataLayout(ROOT);
+
+        Path first = layout.newTempFile();
+        Path second = layout.newTempFile();
+
+        assertThat(first.getParent()).isEqualTo(layout.tmpDir());
+        assertThat(first.getFileName().toString()).matches("[a-f0-9]{32}\\.tmp");
+        assertThat(first).isNotEqualTo(second);
+    }
+
+    @Test
+    void refusesToAddressOtherAlgorithmsThanSha256() {
+        Digest sha512 = Digest.parse("sha512:" + "a".repeat(128));
+
+        assertThatThrownBy(() -> new DataLayout(ROOT).blobFile(sha512)).isInstanceOf(IllegalArgumentException.class);
+    }
+}

@@ -1,0 +1,280 @@
+package dev.berth.storage.upload;
+
+import dev.berth.core.digest.Digest;
+import dev.berth.core.error.OciErrorCode;
+import dev.berth.core.error.OciException;
+import dev.berth.core.name.RepositoryName;
+import dev.berth.core.upload.BlobUpload;
+import dev.berth.core.upload.UploadId;
+import dev.berth.storage.blob.FsBlobStore;
+import dev.berth.storage.layout.DataLayout;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class FsBlobUploadTest {
+    private static final RepositoryName REPOSITORY = RepositoryName.parse("library/alpine");
+    private static final Instant T0 = Instant.parse("2025-01-02T03:04:05.123456789Z");
+
+    @TempDir
+    Path dataDir;
+    private DataLayout layout;
+    private FsBlobStore blobs;
+    private MutableClock clock;
+    private FsUploadStore uploads;
+
+    @BeforeEach
+    void setUp() {
+        layout = new DataLayout(dataDir);
+        blobs = new FsBlobStore(layout);
+        clock = new MutableClock(T0);
+        uploads = new FsUploadStore(layout, blobs, clock);
+    }
+
+    @Test
+    void commitsAppendedChunksToTheContentAddress() throws IOException {
+        BlobUpload upload = uploads.create(REPOSITORY);
+        ByteBuffer direct = ByteBuffer.allocateDirect(6).put(bytes("hello ")).flip();
+        // A heap buffer whose content starts past its array's start, as a slice of a bigger read would.
+        ByteBuffer slice = ByteBuffer.wrap(bytes("xxworld!")).position(2).limit(7);
+
+        upload.append(direct);
+        upload.append(slice);
+        long size = upload.commit(sha256("hello world"));
+
+        assertThat(size).isEqualTo(11);
+        assertThat(direct.hasRemaining()).isFalse();
+        assertThat(slice.hasRemaining()).isFalse();
+        assertThat(layout.blobFile(sha256("hello world"))).hasBinaryContent(bytes("hello world"));
+        assertThat(layout.uploadDir(upload.id())).doesNotExist();
+        assertThat(uploads.find(upload.id())).isEmpty();
+    }
+
+    @Test
+    void reportsTheSizeReceivedSoFar() throws IOException {
+        BlobUpload upload = uploads.create(REPOSITORY);
+
+        upload.append(ByteBuffer.wrap(bytes("12345")));
+        upload.append(ByteBuffer.wrap(bytes("678")));
+
+        assertThat(upload.size()).isEqualTo(8);
+        assertThat(upload.repository()).isEqualTo(REPOSITORY);
+        assertThat(upload.startedAt()).isEqualTo(T0);
+    }
+
+    @Test
+    void keepsNothingWhenDigestDoesNotMatch() throws IOException {
+        BlobUpload upload = uploads.create(REPOSITORY);
+        upload.append(ByteBuffer.wrap(bytes("hello")));
+
+        assertThatThrownBy(() -> upload.commit(sha256("goodbye")))
+                .isInstanceOfSatisfying(OciException.class, e -> assertThat(e.code()).isEqualTo(OciErrorCode.DIGEST_INVALID));
+
+        assertThat(layout.blobFile(sha256("goodbye"))).doesNotExist();
+        assertThat(layout.blobFile(sha256("hello"))).doesNotExist();
+        assertThat(layout.uploadDir(upload.id())).doesNotExist();
+        assertThat(uploads.find(upload.id())).isEmpty();
+        assertThatThrownBy(() -> upload.append(ByteBuffer.wrap(bytes("more"))))
+                .isInstanceOfSatisfying(OciException.class, e -> assertThat(e.code()).isEqualTo(OciErrorCode.BLOB_UPLOAD_UNKNOWN));
+    }
+
+    @Test
+    void refusesADigestOtherThanSha256() throws IOException {
+        BlobUpload upload = uploads.create(REPOSITORY);
+
+        assertThatThrownBy(() -> upload.commit(Digest.parse("sha512:" + "a".repeat(128))))
+                .isInstanceOfSatisfying(OciException.class, e -> assertThat(e.code()).isEqualTo(OciErrorCode.DIGEST_INVALID));
+    }
+
+    @Test
+    void commitsAnEmptyBlob() throws IOException {
+        BlobUpload upload = uploads.create(REPOSITORY);
+
+        assertThat(upload.commit(sha256(""))).isZero();
+        assertThat(layout.blobFile(sha256(""))).isEmptyFile();
+    }
+
+    @Test
+    void dropsTheUploadWhenTheBlobIsAlreadyStored() throws IOException {
+        blobs.put(sha256("hello"), bytes("hello"));
+        BlobUpload upload = uploads.create(REPOSITORY);
+        upload.append(ByteBuffer.wrap(bytes("hello")));
+
+        assertThat(upload.commit(sha256("hello"))).isEqualTo(5);
+        assertThat(layout.blobFile(sha256("hello"))).hasBinaryContent(bytes("hello"));
+        assertThat(layout.uploadDir(upload.id())).doesNotExist();
+    }
+
+    @Test
+    void findsTheSameSessionObjectForEveryRequest() throws IOException {
+        BlobUpload upload = uploads.create(REPOSITORY);
+
+        assertThat(uploads.find(upload.id())).containsSame(upload);
+        assertThat(uploads.find(upload.id())).containsSame(upload);
+        assertThat(uploads.find(UploadId.random())).isEmpty();
+    }
+
+    @Test
+    void resumesASessionAfterTheStoreIsReopened() throws IOException {
+        BlobUpload before = uploads.create(REPOSITORY);
+        before.append(ByteBuffer.wrap(bytes("hello ")));
+        uploads.suspendAll();
+
+        FsUploadStore reopened = new FsUploadStore(layout, blobs, clock);
+        BlobUpload after = reopened.find(before.id()).orElseThrow();
+
+        assertThat(after).isNotSameAs(before);
+        assertThat(after.repository()).isEqualTo(REPOSITORY);
+        assertThat(after.startedAt()).isEqualTo(T0);
+        assertThat(after.size()).isEqualTo(6);
+        after.append(ByteBuffer.wrap(bytes("world")));
+        assertThat(after.commit(sha256("hello world"))).isEqualTo(11);
+        assertThat(layout.blobFile(sha256("hello world"))).hasBinaryContent(bytes("hello world"));
+    }
+
+    @Test
+    void commitsAResumedSessionWithNoNewBytes() throws IOException {
+        BlobUpload before = uploads.create(REPOSITORY);
+        before.append(ByteBuffer.wrap(bytes("partial")));
+        uploads.suspendAll();
+
+        BlobUpload after = new FsUploadStore(layout, blobs, clock).find(before.id()).orElseThrow();
+
+        assertThat(after.commit(sha256("partial"))).isEqualTo(7);
+    }
+
+    @Test
+    void cancelRemovesTheSessionFiles() throws IOException {
+        BlobUpload upload = uploads.create(REPOSITORY);
+        upload.append(ByteBuffer.wrap(bytes("hello")));
+
+        upload.cancel();
+
+        assertThat(layout.uploadDir(upload.id())).doesNotExist();
+        assertThat(uploads.find(upload.id())).isEmpty();
+        assertThat(new FsUploadStore(layout, blobs, clock).find(upload.id())).isEmpty();
+    }
+
+    @Test
+    void letsOneRequestAtATimeAcquireASession() throws Exception {
+        BlobUpload upload = uploads.create(REPOSITORY);
+        int threads = 8;
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Boolean>> attempts = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                Callable<Boolean> attempt = () -> {
+                    start.await();
+                    return upload.tryAcquire();
+                };
+                attempts.add(pool.submit(attempt));
+            }
+            start.countDown();
+            int acquired = 0;
+            for (Future<Boolean> attempt : attempts) {
+                acquired += attempt.get() ? 1 : 0;
+            }
+
+            assertThat(acquired).isEqualTo(1);
+            assertThat(upload.tryAcquire()).isFalse();
+            upload.release();
+            assertThat(upload.tryAcquire()).isTrue();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void expiresSessionsStartedBeforeTheCutoff() throws IOException {
+        BlobUpload old = uploads.create(REPOSITORY);
+        old.append(ByteBuffer.wrap(bytes("old")));
+        clock.advance(Duration.ofHours(2));
+        BlobUpload recent = uploads.create(REPOSITORY);
+
+        int expired = uploads.expireStartedBefore(T0.plus(Duration.ofHours(1)));
+
+        assertThat(expired).isEqualTo(1);
+        assertThat(layout.uploadDir(old.id())).doesNotExist();
+        assertThat(uploads.find(old.id())).isEmpty();
+        assertThat(uploads.find(recent.id())).containsSame(recent);
+    }
+
+    @Test
+    void expiresSessionsLeftByAnEarlierRun() throws IOException {
+        UploadId id = uploads.create(REPOSITORY).id();
+        uploads.suspendAll();
+
+        int expired = new FsUploadStore(layout, blobs, clock).expireStartedBefore(T0.plusSeconds(1));
+
+        assertThat(expired).isEqualTo(1);
+        assertThat(layout.uploadDir(id)).doesNotExist();
+    }
+
+    @Test
+    void forgetsASessionWhoseInfoIsTorn() throws IOException {
+        UploadId id = uploads.create(REPOSITORY).id();
+        uploads.suspendAll();
+        Files.writeString(layout.uploadInfo(id), "repository=library/alp");
+
+        assertThat(new FsUploadStore(layout, blobs, clock).find(id)).isEmpty();
+        assertThat(layout.uploadDir(id)).doesNotExist();
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Digest sha256(String text) {
+        return Digest.sha256Of(bytes(text));
+    }
+
+    /** A clock the test moves by hand. */
+    private static final class MutableClock extends Clock {
+        private volatile Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
