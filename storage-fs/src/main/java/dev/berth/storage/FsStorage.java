@@ -1,11 +1,20 @@
 package dev.berth.storage;
 
 import dev.berth.core.blob.BlobStore;
+import dev.berth.core.catalog.CatalogStore;
 import dev.berth.core.metadata.MetadataStore;
+import dev.berth.core.tenant.TenantStore;
 import dev.berth.core.upload.UploadStore;
+import dev.berth.core.usage.UsageStore;
+import dev.berth.core.user.UserStore;
 import dev.berth.storage.blob.FsBlobStore;
 import dev.berth.storage.layout.DataLayout;
+import dev.berth.storage.meta.Database;
+import dev.berth.storage.meta.H2CatalogStore;
 import dev.berth.storage.meta.H2MetadataStore;
+import dev.berth.storage.meta.H2TenantStore;
+import dev.berth.storage.meta.H2UsageStore;
+import dev.berth.storage.meta.H2UserStore;
 import dev.berth.storage.recovery.StartupRecovery;
 import dev.berth.storage.upload.FsUploadStore;
 
@@ -21,15 +30,25 @@ public final class FsStorage implements AutoCloseable {
     private final DataLayout layout;
     private final FsBlobStore blobs;
     private final FsUploadStore uploads;
+    private final Database database;
     private final H2MetadataStore metadata;
+    private final H2TenantStore tenants;
+    private final H2UserStore users;
+    private final H2CatalogStore catalog;
+    private final H2UsageStore usage;
     private final StartupRecovery.Report recovery;
 
-    private FsStorage(DataLayout layout, FsBlobStore blobs, FsUploadStore uploads, H2MetadataStore metadata,
-                      StartupRecovery.Report recovery) {
+    private FsStorage(DataLayout layout, FsBlobStore blobs, FsUploadStore uploads, Database database,
+                      H2MetadataStore metadata, StartupRecovery.Report recovery) {
         this.layout = layout;
         this.blobs = blobs;
         this.uploads = uploads;
+        this.database = database;
         this.metadata = metadata;
+        this.tenants = new H2TenantStore(database);
+        this.users = new H2UserStore(database);
+        this.catalog = new H2CatalogStore(database);
+        this.usage = new H2UsageStore(database);
         this.recovery = recovery;
     }
 
@@ -44,12 +63,13 @@ public final class FsStorage implements AutoCloseable {
         StartupRecovery.createDirectories(layout);
         FsBlobStore blobs = new FsBlobStore(layout);
         FsUploadStore uploads = new FsUploadStore(layout, blobs, clock);
-        H2MetadataStore metadata = H2MetadataStore.open(layout, clock);
+        Database database = Database.open(layout);
         try {
+            H2MetadataStore metadata = new H2MetadataStore(database, clock);
             StartupRecovery.Report report = new StartupRecovery(layout, blobs, uploads, metadata).run();
-            return new FsStorage(layout, blobs, uploads, metadata, report);
+            return new FsStorage(layout, blobs, uploads, database, metadata, report);
         } catch (IOException | RuntimeException e) {
-            metadata.close();
+            database.close();
             throw e;
         }
     }
@@ -70,6 +90,26 @@ public final class FsStorage implements AutoCloseable {
         return metadata;
     }
 
+    /** The tenant registries, their limits and usage. */
+    public TenantStore tenantStore() {
+        return tenants;
+    }
+
+    /** Repository users, their permissions, and the server's settings. */
+    public UserStore userStore() {
+        return users;
+    }
+
+    /** The management plane's read views of repositories and artifacts. */
+    public CatalogStore catalogStore() {
+        return catalog;
+    }
+
+    /** Pull counters and history. */
+    public UsageStore usageStore() {
+        return usage;
+    }
+
     /** What startup recovery found and removed when this storage was opened. */
     public StartupRecovery.Report recoveryReport() {
         return recovery;
@@ -81,7 +121,7 @@ public final class FsStorage implements AutoCloseable {
         try {
             uploads.suspendAll();
         } finally {
-            metadata.close();
+            database.close();
         }
     }
 }

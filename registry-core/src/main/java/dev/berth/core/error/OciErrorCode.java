@@ -42,8 +42,8 @@ public enum OciErrorCode {
     METHOD_NOT_ALLOWED("UNSUPPORTED", "the method is not allowed on this resource"),
     /** A query parameter or header has a value the registry cannot use. */
     PARAMETER_INVALID("UNSUPPORTED", "invalid parameter"),
-    /** No API endpoint under this path. */
-    NOT_FOUND("NOT_FOUND", "no such endpoint"),
+    /** No API endpoint under this path; the spec has no code of its own for that, so it is answered as unsupported. */
+    NOT_FOUND("UNSUPPORTED", "no such endpoint"),
     /** Something failed inside the registry; the client sees no detail of it. */
     INTERNAL("UNKNOWN", "internal server error"),
     /** Too many requests. */

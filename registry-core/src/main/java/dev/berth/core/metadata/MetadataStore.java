@@ -14,14 +14,21 @@ import java.util.OptionalLong;
  * A link is recorded only after the blob it names is durable in the blob store.
  */
 public interface MetadataStore {
-    /** True when the repository has anything linked into it (blobs or manifests). */
+    /** True when the repository exists: something was pushed into it and it was not deleted since. */
     boolean repositoryExists(RepositoryName repository);
 
     /** Repository names in lexical order, after {@code last} (exclusive, may be null), at most {@code limit}. */
     List<RepositoryName> listRepositories(String last, int limit);
 
-    /** Links a blob into a repository, creating the repository when needed. Idempotent. */
+    /**
+     * Links a blob into a repository, creating the repository when needed, and refreshes the link's time
+     * when it exists. In the same transaction, when the blob is new to the repository's tenant registry,
+     * adds its size to that registry's {@code storage_used_bytes}. Idempotent.
+     */
     void linkBlob(RepositoryName repository, Digest digest, long size);
+
+    /** True when some repository of the tenant registry links the blob (so that linking it again costs no quota). */
+    boolean registryLinksBlob(String registry, Digest digest);
 
     /** The size of a blob linked into the repository, or empty when it is not linked. */
     OptionalLong linkedBlobSize(RepositoryName repository, Digest digest);
@@ -29,8 +36,26 @@ public interface MetadataStore {
     /** Any repository that links the blob, to mount it from when the client names none; empty when none. */
     Optional<RepositoryName> anyRepositoryLinking(Digest digest);
 
-    /** Removes a blob's link from a repository; false when it was not linked. */
+    /**
+     * Removes a blob's link from a repository; false when it was not linked. When no repository of the
+     * tenant registry links it any more, its size is given back to the registry's usage in the same transaction.
+     */
     boolean unlinkBlob(RepositoryName repository, Digest digest);
+
+    /**
+     * Unlinks, in one transaction, the repository's blobs that no remaining manifest of it references and
+     * that are not themselves a remaining manifest, sparing those linked at or after {@code linkedBefore}
+     * (a push in progress). Usage is given back as in {@link #unlinkBlob}.
+     *
+     * @return the digests unlinked
+     */
+    List<Digest> unlinkUnreferencedBlobs(RepositoryName repository, java.time.Instant linkedBefore);
+
+    /**
+     * Deletes a repository with its manifests, tags and blob links, giving back usage; false when it did
+     * not exist. Its pull counter goes with it.
+     */
+    boolean deleteRepository(RepositoryName repository);
 
     /** True when no repository links the blob and no manifest is stored under its digest. */
     boolean isUnreferenced(Digest digest);

@@ -8,7 +8,10 @@ import java.time.Duration;
  * @param maxManifestBytes the largest manifest accepted (the spec suggests at least 4 MiB)
  * @param uploadExpiry how long an unfinished upload session lives
  * @param maxListPage the most entries one tag or catalog page returns
+ * @param deleteGracePeriod blobs linked more recently than this survive the deletion of an artifact that
+ *        used them, so that a push in progress is never broken
  */
-public record RegistryLimits(int maxManifestBytes, Duration uploadExpiry, int maxListPage) {
-    public static final RegistryLimits DEFAULTS = new RegistryLimits(4 * 1024 * 1024, Duration.ofHours(24), 10_000);
+public record RegistryLimits(int maxManifestBytes, Duration uploadExpiry, int maxListPage, Duration deleteGracePeriod) {
+    public static final RegistryLimits DEFAULTS =
+            new RegistryLimits(4 * 1024 * 1024, Duration.ofHours(24), 10_000, Duration.ofHours(1));
 }

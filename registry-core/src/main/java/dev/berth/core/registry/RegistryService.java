@@ -19,13 +19,18 @@ import dev.berth.core.name.Tag;
 import dev.berth.core.upload.BlobUpload;
 import dev.berth.core.upload.UploadId;
 import dev.berth.core.upload.UploadStore;
+import dev.berth.core.quota.QuotaLedger;
+import dev.berth.core.tenant.TenantService;
+import dev.berth.core.usage.UsageRecorder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Predicate;
 
 /**
  * The registry's rules for pushing, pulling and deleting, over the three storage ports. Every method may
@@ -35,6 +40,9 @@ public final class RegistryService {
     private final MetadataStore metadata;
     private final BlobStore blobs;
     private final UploadStore uploads;
+    private final TenantService tenants;
+    private final QuotaLedger quota;
+    private final UsageRecorder usage;
     private final RegistryLimits limits;
     private final Clock clock;
     private final ManifestParser parser = new ManifestParser();
@@ -44,10 +52,14 @@ public final class RegistryService {
             .weigher((Digest d, byte[] b) -> b.length)
             .build();
 
-    public RegistryService(MetadataStore metadata, BlobStore blobs, UploadStore uploads, RegistryLimits limits, Clock clock) {
+    public RegistryService(MetadataStore metadata, BlobStore blobs, UploadStore uploads, TenantService tenants,
+                           QuotaLedger quota, UsageRecorder usage, RegistryLimits limits, Clock clock) {
         this.metadata = metadata;
         this.blobs = blobs;
         this.uploads = uploads;
+        this.tenants = tenants;
+        this.quota = quota;
+        this.usage = usage;
         this.limits = limits;
         this.clock = clock;
     }
@@ -80,6 +92,7 @@ public final class RegistryService {
 
     /** Unlinks a blob from the repository. The file stays until nothing refers to it (garbage collection). */
     public void deleteBlob(RepositoryName repository, Digest digest) {
+        // The store gives the bytes back to the registry's usage when this was its last link there.
         if (!metadata.unlinkBlob(repository, digest)) {
             throw OciException.blobUnknown(digest);
         }
@@ -87,7 +100,9 @@ public final class RegistryService {
 
     // ---- uploads ----------------------------------------------------------------------------------
 
+    /** Opens an upload session; the repository's registry must exist (pushes never create registries). */
     public BlobUpload startUpload(RepositoryName repository) {
+        tenants.requireExists(repository.registry());
         try {
             return uploads.create(repository);
         } catch (IOException e) {
@@ -97,11 +112,14 @@ public final class RegistryService {
 
     /**
      * Links a blob from another repository without moving bytes: from {@code from} when given (and it
-     * links the blob), else from any repository that links it. Empty when the blob cannot be mounted, in
-     * which case the client gets an ordinary upload session.
+     * links the blob), else from any repository that links it and that the caller may read. Empty when the
+     * blob cannot be mounted, in which case the client gets an ordinary upload session.
      */
-    public Optional<BlobInfo> mount(RepositoryName repository, Digest digest, RepositoryName from) {
-        Optional<RepositoryName> source = from != null ? Optional.of(from) : metadata.anyRepositoryLinking(digest);
+    public Optional<BlobInfo> mount(RepositoryName repository, Digest digest, RepositoryName from,
+                                    Predicate<RepositoryName> readable) {
+        tenants.requireExists(repository.registry());
+        Optional<RepositoryName> source = from != null ? Optional.of(from)
+                : metadata.anyRepositoryLinking(digest).filter(readable);
         if (source.isEmpty()) {
             return Optional.empty();
         }
@@ -109,8 +127,21 @@ public final class RegistryService {
         if (size.isEmpty()) {
             return Optional.empty();
         }
-        metadata.linkBlob(repository, digest, size.getAsLong());
+        quota.link(repository, digest, size.getAsLong(), null);
         return Optional.of(new BlobInfo(digest, size.getAsLong()));
+    }
+
+    /**
+     * Reserves quota for an upload that is about to hold {@code totalBytes}; {@code DENIED} when its registry's
+     * limit would be passed, in which case the session is dropped so that nothing of it is kept.
+     */
+    public void reserve(BlobUpload upload, long totalBytes) {
+        try {
+            quota.reserve(upload.repository(), upload.id(), totalBytes);
+        } catch (OciException refused) {
+            cancelUpload(upload);
+            throw refused;
+        }
     }
 
     /** The open session {@code id} of the repository, or {@code BLOB_UPLOAD_UNKNOWN}. */
@@ -139,28 +170,49 @@ public final class RegistryService {
             throw new OciException(OciErrorCode.PARAMETER_INVALID, "only sha256 digests are supported for blobs");
         }
         try {
+            quota.admit(upload.repository(), digest, upload.size(), upload.id());
+        } catch (OciException refused) {
+            cancelUpload(upload);
+            throw refused;
+        }
+        try {
             long size = upload.commit(digest);
-            metadata.linkBlob(upload.repository(), digest, size);
+            quota.link(upload.repository(), digest, size, upload.id());
             return new BlobInfo(digest, size);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            quota.release(upload.repository(), upload.id());
         }
     }
 
+    /** Drops an upload session, its data and its quota reservation. */
     public void cancelUpload(BlobUpload upload) {
         try {
             upload.cancel();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            quota.release(upload.repository(), upload.id());
         }
     }
 
     /** Removes upload sessions older than the configured expiry; returns how many. */
     public int expireUploads() {
         try {
-            return uploads.expireStartedBefore(clock.instant().minus(limits.uploadExpiry()));
+            int expired = uploads.expireStartedBefore(clock.instant().minus(limits.uploadExpiry()));
+            quota.retainOnly(this::uploadExists);
+            return expired;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private boolean uploadExists(UploadId id) {
+        try {
+            return uploads.find(id).isPresent();
+        } catch (IOException e) {
+            return true;
         }
     }
 
@@ -170,7 +222,9 @@ public final class RegistryService {
      * Validates and stores a manifest, and tags it when the reference is a tag. Everything it references
      * must already be in the repository: blobs linked, child manifests stored.
      */
-    public PushedManifest putManifest(RepositoryName repository, Reference reference, String contentType, byte[] body) {
+    public PushedManifest putManifest(RepositoryName repository, Reference reference, String contentType, byte[] body,
+                                      String actor) {
+        tenants.requireExists(repository.registry());
         if (body.length > limits.maxManifestBytes()) {
             throw new OciException(OciErrorCode.MANIFEST_TOO_LARGE,
                     "manifest exceeds " + limits.maxManifestBytes() + " bytes", java.util.Map.of("size", body.length));
@@ -187,10 +241,12 @@ public final class RegistryService {
             throw new UncheckedIOException(e);
         }
         manifestBytes.put(digest, body);
+        quota.link(repository, digest, body.length, null);
         ManifestRecord record = new ManifestRecord(digest, manifest.mediaType(), body.length, manifest.references(),
                 manifest.subject() == null ? null : manifest.subject().digest(), manifest.artifactType(),
                 manifest.annotations(), clock.instant());
         metadata.putManifest(repository, record, reference instanceof Tag tag ? tag : null);
+        usage.pushed(repository, reference.value(), digest, body.length, actor);
         return new PushedManifest(digest, record.subject());
     }
 
@@ -212,11 +268,17 @@ public final class RegistryService {
         }
     }
 
-    /** The manifest under a tag or digest, or {@code MANIFEST_UNKNOWN}. */
+    /** The manifest under a tag or digest, or {@code MANIFEST_UNKNOWN}; a look that is not counted (HEAD). */
     public StoredManifest getManifest(RepositoryName repository, Reference reference) {
         ManifestRecord record = manifestRecord(repository, reference);
         byte[] content = manifestBytes.get(record.digest(), this::readBlob);
         return new StoredManifest(record.digest(), record.mediaType(), content);
+    }
+
+    /** Counts a manifest fetched by GET: its pull counters, {@code pulled_at} and a history event. */
+    public void recordPull(RepositoryName repository, Reference reference, StoredManifest manifest, String actor) {
+        usage.pulled(repository, manifest.digest(), reference instanceof Tag tag ? tag.value() : null,
+                manifest.content().length, actor);
     }
 
     private ManifestRecord manifestRecord(RepositoryName repository, Reference reference) {
@@ -237,13 +299,22 @@ public final class RegistryService {
     /**
      * Deletes by reference: a tag removes only the tag; a digest removes the manifest and its tags.
      */
-    public void deleteManifest(RepositoryName repository, Reference reference) {
-        boolean deleted = reference instanceof Tag tag
-                ? metadata.deleteTag(repository, tag)
-                : metadata.deleteManifest(repository, (Digest) reference);
-        if (!deleted) {
-            throw OciException.manifestUnknown(reference.value());
+    public void deleteManifest(RepositoryName repository, Reference reference, String actor) {
+        if (reference instanceof Tag tag) {
+            Optional<Digest> digest = metadata.resolveTag(repository, tag);
+            if (digest.isEmpty() || !metadata.deleteTag(repository, tag)) {
+                throw OciException.manifestUnknown(tag.value());
+            }
+            usage.deleted(repository, tag.value(), digest.get(), 0, actor);
+            return;
         }
+        Digest digest = (Digest) reference;
+        Optional<ManifestRecord> record = metadata.manifest(repository, digest);
+        if (record.isEmpty() || !metadata.deleteManifest(repository, digest)) {
+            throw OciException.manifestUnknown(digest.value());
+        }
+        metadata.unlinkUnreferencedBlobs(repository, clock.instant().minus(limits.deleteGracePeriod()));
+        usage.deleted(repository, digest.value(), digest, record.get().size(), actor);
     }
 
     // ---- listings ---------------------------------------------------------------------------------
@@ -257,10 +328,28 @@ public final class RegistryService {
         return Page.of(metadata.listTags(repository, last, limit + 1), limit, Tag::value);
     }
 
-    /** A page of repository names. */
-    public Page<RepositoryName> catalog(Integer n, String last) {
+    /** A page of the repository names the caller may see, in lexical order. */
+    public Page<RepositoryName> catalog(Integer n, String last, Predicate<RepositoryName> visible) {
         int limit = pageSize(n);
-        return Page.of(metadata.listRepositories(last, limit + 1), limit, RepositoryName::value);
+        List<RepositoryName> page = new ArrayList<>();
+        String cursor = last;
+        int batch = Math.max(100, limit + 1);
+        while (page.size() <= limit) {
+            List<RepositoryName> fetched = metadata.listRepositories(cursor, batch);
+            for (RepositoryName name : fetched) {
+                if (visible.test(name)) {
+                    page.add(name);
+                    if (page.size() > limit) {
+                        break;
+                    }
+                }
+            }
+            if (fetched.size() < batch) {
+                break;
+            }
+            cursor = fetched.get(fetched.size() - 1).value();
+        }
+        return Page.of(page, limit, RepositoryName::value);
     }
 
     private int pageSize(Integer n) {

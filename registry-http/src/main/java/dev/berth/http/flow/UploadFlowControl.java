@@ -1,7 +1,5 @@
 package dev.berth.http.flow;
 
-import java.util.concurrent.atomic.AtomicLong;
-
 /**
  * Inbound back-pressure for one connection's upload: counts the bytes handed to the off-loop writer
  * and not yet on disk, and tells the connection to stop reading from the socket while that count is
@@ -17,30 +15,40 @@ public final class UploadFlowControl {
     /** Below this many, read again. */
     public static final long LOW_WATER_MARK = 1024L * 1024;
 
-    private final AtomicLong pending = new AtomicLong();
     private final Runnable resume;
-    private volatile boolean paused;
+    // Guarded by this: the count and the flag change together, or a drain between the two could leave the
+    // connection paused with nobody left to resume it.
+    private long pending;
+    private boolean paused;
 
     /** @param resume runs (on the writer's thread) when reading may resume; it should hop to the event loop */
     public UploadFlowControl(Runnable resume) {
         this.resume = resume;
     }
 
-    public void submitted(long bytes) {
-        if (pending.addAndGet(bytes) > HIGH_WATER_MARK) {
+    public synchronized void submitted(long bytes) {
+        pending += bytes;
+        if (pending > HIGH_WATER_MARK) {
             paused = true;
         }
     }
 
     public void written(long bytes) {
-        if (pending.addAndGet(-bytes) < LOW_WATER_MARK && paused) {
-            paused = false;
+        boolean resumeNow;
+        synchronized (this) {
+            pending -= bytes;
+            resumeNow = paused && pending < LOW_WATER_MARK;
+            if (resumeNow) {
+                paused = false;
+            }
+        }
+        if (resumeNow) {
             resume.run();
         }
     }
 
     /** True while the connection should not read. */
-    public boolean paused() {
+    public synchronized boolean paused() {
         return paused;
     }
 }

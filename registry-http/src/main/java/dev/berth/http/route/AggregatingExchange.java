@@ -28,6 +28,7 @@ public final class AggregatingExchange implements Exchange {
         this.handler = handler;
         this.executor = executor;
         this.maxBodyBytes = maxBodyBytes;
+        request.continueIfExpected();
     }
 
     @Override

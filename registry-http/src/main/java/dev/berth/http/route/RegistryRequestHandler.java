@@ -22,14 +22,12 @@ import java.util.Deque;
  * the connection's event loop.
  */
 public final class RegistryRequestHandler extends ChannelInboundHandlerAdapter {
-    private final V2Router router;
     private final ExchangeFactory exchanges;
     private final Deque<Object> backlog = new ArrayDeque<>();
     private Exchange current;
     private RequestContext currentContext;
 
-    public RegistryRequestHandler(V2Router router, ExchangeFactory exchanges) {
-        this.router = router;
+    public RegistryRequestHandler(ExchangeFactory exchanges) {
         this.exchanges = exchanges;
     }
 
@@ -75,15 +73,7 @@ public final class RegistryRequestHandler extends ChannelInboundHandlerAdapter {
         Exchange[] self = new Exchange[1];
         Runnable finished = () -> onLoop(ctx, () -> finished(ctx, self[0]));
         Runnable resume = () -> onLoop(ctx, () -> readIfWanted(ctx));
-        V2Route route;
-        try {
-            route = router.route(request.uri());
-        } catch (OciException refused) {
-            currentContext = new RequestContext(ctx, request, null, finished, resume);
-            self[0] = new RejectedExchange(currentContext, refused);
-            return self[0];
-        }
-        RequestContext context = new RequestContext(ctx, request, route, finished, resume);
+        RequestContext context = new RequestContext(ctx, request, finished, resume);
         currentContext = context;
         try {
             self[0] = exchanges.open(context);

@@ -1,6 +1,12 @@
 package dev.berth.http.route;
 
+import dev.berth.core.auth.Principal;
 import dev.berth.core.blob.BlobContent;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import dev.berth.core.error.OciErrorCode;
 import dev.berth.core.error.OciException;
 import io.netty.channel.ChannelFutureListener;
@@ -30,7 +36,8 @@ public final class RequestContext {
 
     private final ChannelHandlerContext ctx;
     private final HttpRequest request;
-    private final V2Route route;
+    private V2Route route;
+    private Principal principal;
     private final Runnable finished;
     private final Runnable resumeReading;
     private final AtomicBoolean answered = new AtomicBoolean();
@@ -38,10 +45,9 @@ public final class RequestContext {
     private volatile Runnable onFinished = () -> { };
     private byte[] body = new byte[0];
 
-    RequestContext(ChannelHandlerContext ctx, HttpRequest request, V2Route route, Runnable finished, Runnable resumeReading) {
+    RequestContext(ChannelHandlerContext ctx, HttpRequest request, Runnable finished, Runnable resumeReading) {
         this.ctx = ctx;
         this.request = request;
-        this.route = route;
         this.finished = finished;
         this.resumeReading = resumeReading;
     }
@@ -72,8 +78,34 @@ public final class RequestContext {
         return request;
     }
 
+    /** The {@code /v2} route, once the request has been routed there; null for other APIs. */
     public V2Route route() {
         return route;
+    }
+
+    public void route(V2Route route) {
+        this.route = route;
+    }
+
+    /** Who sent the request, once authenticated; null for an anonymous caller. */
+    public Principal principal() {
+        return principal;
+    }
+
+    public void principal(Principal principal) {
+        this.principal = principal;
+    }
+
+    /** The name history events record for this request's caller. */
+    public String actor() {
+        return principal == null ? "anonymous" : principal.name();
+    }
+
+    /** Answers {@code 100 Continue} when the client waits for it before sending the body. */
+    public void continueIfExpected() {
+        if (HttpUtil.is100ContinueExpected(request)) {
+            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
+        }
     }
 
     public byte[] body() {
@@ -127,6 +159,10 @@ public final class RequestContext {
             error = new OciException(OciErrorCode.INTERNAL, "internal server error (request " + id + ")");
         }
         FullHttpResponse response = Responses.error(error);
+        if (HttpUtil.is100ContinueExpected(request) && !answered.get()) {
+            // The client may still be holding back its body; after this answer it must not send it on this connection.
+            response.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CONNECTION, io.netty.handler.codec.http.HttpHeaderValues.CLOSE);
+        }
         if (error.code() == OciErrorCode.INTERNAL) {
             response.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CONNECTION, io.netty.handler.codec.http.HttpHeaderValues.CLOSE);
             if (answered.compareAndSet(false, true)) {

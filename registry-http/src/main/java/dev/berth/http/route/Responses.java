@@ -22,6 +22,8 @@ public final class Responses {
     public static final AsciiString UPLOAD_UUID = AsciiString.cached("Docker-Upload-UUID");
     public static final AsciiString OCI_SUBJECT = AsciiString.cached("OCI-Subject");
     public static final AsciiString OCI_FILTERS_APPLIED = AsciiString.cached("OCI-Filters-Applied");
+    /** The challenge {@code docker login} understands: Basic, with the registry's realm. */
+    public static final AsciiString CHALLENGE = AsciiString.cached("Basic realm=\"Berth\"");
     public static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
     private Responses() {
@@ -57,6 +59,11 @@ public final class Responses {
     }
 
     public static FullHttpResponse error(OciException error) {
-        return bytes(OciErrorResponses.status(error.code()), HttpHeaderValues.APPLICATION_JSON, OciErrorResponses.body(error));
+        FullHttpResponse response = bytes(OciErrorResponses.status(error.code()), HttpHeaderValues.APPLICATION_JSON,
+                OciErrorResponses.body(error));
+        if (error.code() == dev.berth.core.error.OciErrorCode.UNAUTHORIZED) {
+            response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, CHALLENGE);
+        }
+        return response;
     }
 }

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  */
 public final class V2Router {
     private static final Pattern PATH = Pattern.compile(
-            "/v2/(.+)/(tags/list|manifests/([^/]+)|blobs/uploads/([^/]*)|blobs/([^/]+)|referrers/([^/]+))");
+            "/v2/(.+)/(tags/list|manifests/([^/]+)|blobs/uploads(?:/([^/]*))?|blobs/([^/]+)|referrers/([^/]+))");
 
     /** The route of a request URI; {@code NOT_FOUND} or {@code NAME_INVALID} when there is none. */
     public V2Route route(String uri) {
@@ -38,9 +38,10 @@ public final class V2Router {
         if (m.group(3) != null) {
             return new V2Route(V2Route.Endpoint.MANIFEST, name, m.group(3), decoder.parameters());
         }
-        if (m.group(4) != null) {
-            V2Route.Endpoint endpoint = m.group(4).isEmpty() ? V2Route.Endpoint.UPLOADS : V2Route.Endpoint.UPLOAD;
-            return new V2Route(endpoint, name, m.group(4), decoder.parameters());
+        if (tail.startsWith("blobs/uploads")) {
+            String id = m.group(4) == null ? "" : m.group(4);
+            V2Route.Endpoint endpoint = id.isEmpty() ? V2Route.Endpoint.UPLOADS : V2Route.Endpoint.UPLOAD;
+            return new V2Route(endpoint, name, id, decoder.parameters());
         }
         if (m.group(5) != null) {
             return new V2Route(V2Route.Endpoint.BLOB, name, m.group(5), decoder.parameters());

@@ -2,41 +2,47 @@ package dev.berth.http.server;
 
 import dev.berth.http.route.ExchangeFactory;
 import dev.berth.http.route.RegistryRequestHandler;
-import dev.berth.http.route.V2Router;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.stream.ChunkedWriteHandler;
 
 /**
- * Assembles a connection's pipeline, one concern per handler. No aggregator: {@link RegistryRequestHandler}
- * decides per route whether a body is aggregated (small, capped) or streamed to disk (blobs).
+ * Assembles a connection's pipeline, one concern per handler: TLS when configured, the HTTP codec,
+ * keep-alive, chunked writes (file downloads under TLS), and the registry. No aggregator and no automatic
+ * {@code 100 Continue}: the routes decide per request whether a body is aggregated (small, capped) or
+ * streamed to disk (blobs), and an upload answers {@code 100 Continue} only once it knows it will take
+ * the body (authorized, within quota).
  */
 final class RegistryChannelInitializer extends ChannelInitializer<SocketChannel> {
     private static final int MAX_INITIAL_LINE = 8192;
     private static final int MAX_HEADER_BYTES = 16 * 1024;
     private static final int MAX_CHUNK_BYTES = 1024 * 1024;
 
-    private final V2Router router = new V2Router();
     private final ExchangeFactory exchanges;
     private final InFlightRequests inFlight;
+    private final SslContext tls;
 
-    RegistryChannelInitializer(ExchangeFactory exchanges, InFlightRequests inFlight) {
+    /** @param tls the server's TLS context, or null for plain HTTP */
+    RegistryChannelInitializer(ExchangeFactory exchanges, InFlightRequests inFlight, SslContext tls) {
         this.exchanges = exchanges;
         this.inFlight = inFlight;
+        this.tls = tls;
     }
 
     @Override
     protected void initChannel(SocketChannel channel) {
         inFlight.track(channel);
         ChannelPipeline pipeline = channel.pipeline();
+        if (tls != null) {
+            pipeline.addLast("tls", tls.newHandler(channel.alloc()));
+        }
         pipeline.addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, MAX_CHUNK_BYTES));
         pipeline.addLast("keep-alive", new HttpServerKeepAliveHandler());
-        pipeline.addLast("expect-continue", new HttpServerExpectContinueHandler());
         pipeline.addLast("chunked-write", new ChunkedWriteHandler());
-        pipeline.addLast("registry", new RegistryRequestHandler(router, inFlight.counting(exchanges)));
+        pipeline.addLast("registry", new RegistryRequestHandler(inFlight.counting(exchanges)));
     }
 }

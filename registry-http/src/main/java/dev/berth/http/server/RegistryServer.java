@@ -2,7 +2,21 @@ package dev.berth.http.server;
 
 import dev.berth.core.registry.RegistryLimits;
 import dev.berth.core.registry.RegistryService;
+import dev.berth.core.auth.AccessPolicy;
+import dev.berth.core.auth.Authenticator;
+import dev.berth.core.auth.SecretHasher;
+import dev.berth.core.auth.UserDirectory;
+import dev.berth.core.catalog.CatalogService;
+import dev.berth.core.quota.QuotaLedger;
+import dev.berth.core.tenant.TenantService;
+import dev.berth.core.usage.UsageRecorder;
+import dev.berth.core.user.UserService;
+import dev.berth.http.auth.Argon2AdminToken;
+import dev.berth.http.auth.V2AccessGate;
 import dev.berth.http.v2.V2Endpoints;
+import dev.berth.management.ManagementApi;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import dev.berth.storage.FsStorage;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -30,9 +44,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Owns the server's life: the storage, the event loops (epoll where the platform has it), the pool for
- * blocking work (disk and metadata store), the listening socket, the upload expiry sweep, and an orderly
- * stop that lets in-flight requests finish.
+ * Owns the server's life: the storage and the services over it, the event loops (epoll where the platform
+ * has it), the pool for blocking work (disk and metadata store), the listening socket, the housekeeping
+ * (upload expiry, usage batches), and an orderly stop that lets in-flight requests finish and writes the
+ * last usage batch.
  */
 public final class RegistryServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RegistryServer.class.getName());
@@ -41,6 +56,9 @@ public final class RegistryServer implements AutoCloseable {
     private final ServerConfig config;
     private final FsStorage storage;
     private final RegistryService registry;
+    private final UsageRecorder usage;
+    private final HttpRoutes routes;
+    private final SslContext tls;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
     private final ExecutorService blocking;
@@ -50,11 +68,26 @@ public final class RegistryServer implements AutoCloseable {
 
     private RegistryServer(ServerConfig config) throws IOException {
         this.config = config;
+        this.tls = config.tls() ? SslContextBuilder.forServer(config.tlsCert().toFile(), config.tlsKey().toFile()).build() : null;
         this.storage = FsStorage.open(config.dataDir());
+        Clock clock = Clock.systemUTC();
         RegistryLimits limits = new RegistryLimits(RegistryLimits.DEFAULTS.maxManifestBytes(), config.uploadExpiry(),
-                RegistryLimits.DEFAULTS.maxListPage());
-        this.registry = new RegistryService(storage.metadataStore(), storage.blobStore(), storage.uploadStore(), limits,
-                Clock.systemUTC());
+                RegistryLimits.DEFAULTS.maxListPage(), RegistryLimits.DEFAULTS.deleteGracePeriod());
+        TenantService tenants = new TenantService(storage.tenantStore(), clock);
+        tenants.ensureDefaultRegistry();
+        this.usage = new UsageRecorder(storage.usageStore(), clock);
+        QuotaLedger quota = new QuotaLedger(tenants, storage.metadataStore());
+        this.registry = new RegistryService(storage.metadataStore(), storage.blobStore(), storage.uploadStore(), tenants, quota,
+                usage, limits, clock);
+        SecretHasher hasher = new SecretHasher();
+        UserDirectory directory = new UserDirectory();
+        UserService users = new UserService(storage.userStore(), directory, tenants, hasher, clock);
+        users.loadDirectory();
+        tenants.onDelete(users::registryDeleted);
+        Argon2AdminToken adminToken = Argon2AdminToken.initialise(storage.userStore(), config.adminToken(), System.out);
+        V2AccessGate gate = new V2AccessGate(new Authenticator(directory, hasher, adminToken, clock), new AccessPolicy(tenants));
+        CatalogService catalog = new CatalogService(storage.catalogStore(), storage.metadataStore(), storage.usageStore(),
+                tenants, registry, usage);
         IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.bossGroup = new MultiThreadIoEventLoopGroup(1, io);
         this.workerGroup = new MultiThreadIoEventLoopGroup(0, io);
@@ -63,6 +96,8 @@ public final class RegistryServer implements AutoCloseable {
                 named("berth-blocking"));
         ((ThreadPoolExecutor) blocking).allowCoreThreadTimeOut(true);
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(named("berth-housekeeping"));
+        this.routes = new HttpRoutes(new V2Endpoints(registry, gate, blocking), new ManagementApi(tenants, users, catalog, adminToken),
+                blocking);
     }
 
     /** Opens the storage and starts listening; the returned server is serving. */
@@ -85,7 +120,7 @@ public final class RegistryServer implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new RegistryChannelInitializer(new V2Endpoints(registry, blocking), inFlight));
+                .childHandler(new RegistryChannelInitializer(routes, inFlight, tls));
         try {
             listener = bootstrap.bind(new InetSocketAddress(config.bind(), config.port())).sync().channel();
         } catch (Exception e) {
@@ -96,6 +131,7 @@ public final class RegistryServer implements AutoCloseable {
         }
         long sweepMinutes = Math.max(1, Math.min(15, config.uploadExpiry().toMinutes() / 4));
         housekeeping.scheduleWithFixedDelay(this::expireUploads, 0, sweepMinutes, TimeUnit.MINUTES);
+        housekeeping.scheduleWithFixedDelay(usage::flush, 1, 1, TimeUnit.SECONDS);
     }
 
     private void expireUploads() {
@@ -134,6 +170,7 @@ public final class RegistryServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             housekeeping.shutdownNow();
+            usage.flush();
             bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
             workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
             blocking.shutdown();

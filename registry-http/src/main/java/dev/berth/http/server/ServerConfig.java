@@ -8,8 +8,12 @@ import java.util.Map;
  * The server's settings, from command-line options over environment variables over defaults.
  *
  * @param uploadExpiry how long an unfinished upload session lives before it is removed
+ * @param adminToken the admin token from the environment, or null to keep the stored one (or generate one)
+ * @param tlsCert the PEM certificate chain to serve HTTPS with, or null for plain HTTP
+ * @param tlsKey the PEM (PKCS#8) private key of {@code tlsCert}, or null
  */
-public record ServerConfig(String bind, int port, Path dataDir, Duration uploadExpiry) {
+public record ServerConfig(String bind, int port, Path dataDir, Duration uploadExpiry, String adminToken, Path tlsCert,
+                           Path tlsKey) {
     public static final String USAGE = """
             usage: java -jar registry.jar [options]
               --port N             port to listen on (env REGISTRY_PORT, default 5000)
@@ -17,7 +21,12 @@ public record ServerConfig(String bind, int port, Path dataDir, Duration uploadE
               --data-dir DIR       data directory (env REGISTRY_DATA_DIR, default ./data)
               --upload-expiry DUR  lifetime of unfinished uploads, ISO-8601 or hours like 24h
                                    (env REGISTRY_UPLOAD_EXPIRY, default 24h)
+              --tls-cert FILE      PEM certificate chain: serve HTTPS (env REGISTRY_TLS_CERT)
+              --tls-key FILE       PEM (PKCS#8) private key of that certificate (env REGISTRY_TLS_KEY)
               --help               print this help
+            environment only:
+              REGISTRY_ADMIN_TOKEN the admin token (user 'admin' on /v2, Bearer token on /api/v1);
+                                   when unset on first start one is generated and printed once
             """;
 
     /** Thrown for a bad option; its message is meant for the operator. */
@@ -33,6 +42,8 @@ public record ServerConfig(String bind, int port, Path dataDir, Duration uploadE
         String port = env.getOrDefault("REGISTRY_PORT", "5000");
         String dataDir = env.getOrDefault("REGISTRY_DATA_DIR", "data");
         String expiry = env.getOrDefault("REGISTRY_UPLOAD_EXPIRY", "24h");
+        String tlsCert = env.get("REGISTRY_TLS_CERT");
+        String tlsKey = env.get("REGISTRY_TLS_KEY");
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--help") || arg.equals("-h")) {
@@ -54,10 +65,20 @@ public record ServerConfig(String bind, int port, Path dataDir, Duration uploadE
                 case "--bind" -> bind = value;
                 case "--data-dir" -> dataDir = value;
                 case "--upload-expiry" -> expiry = value;
+                case "--tls-cert" -> tlsCert = value;
+                case "--tls-key" -> tlsKey = value;
                 default -> throw new InvalidConfigException("unknown option " + arg);
             }
         }
-        return new ServerConfig(bind, parsePort(port), Path.of(dataDir).toAbsolutePath().normalize(), parseDuration(expiry));
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new InvalidConfigException("--tls-cert and --tls-key go together");
+        }
+        return new ServerConfig(bind, parsePort(port), Path.of(dataDir).toAbsolutePath().normalize(), parseDuration(expiry),
+                env.get("REGISTRY_ADMIN_TOKEN"), tlsCert == null ? null : Path.of(tlsCert), tlsKey == null ? null : Path.of(tlsKey));
+    }
+
+    public boolean tls() {
+        return tlsCert != null;
     }
 
     private static int parsePort(String value) {
@@ -73,16 +94,21 @@ public record ServerConfig(String bind, int port, Path dataDir, Duration uploadE
     }
 
     private static Duration parseDuration(String value) {
+        Duration duration;
         try {
             if (value.endsWith("h")) {
-                return Duration.ofHours(Long.parseLong(value.substring(0, value.length() - 1)));
+                duration = Duration.ofHours(Long.parseLong(value.substring(0, value.length() - 1)));
+            } else if (value.endsWith("m")) {
+                duration = Duration.ofMinutes(Long.parseLong(value.substring(0, value.length() - 1)));
+            } else {
+                duration = Duration.parse(value);
             }
-            if (value.endsWith("m")) {
-                return Duration.ofMinutes(Long.parseLong(value.substring(0, value.length() - 1)));
-            }
-            return Duration.parse(value);
         } catch (RuntimeException e) {
             throw new InvalidConfigException("not a duration: " + value);
         }
+        if (duration.isNegative() || duration.isZero()) {
+            throw new InvalidConfigException("the upload expiry must be positive: " + value);
+        }
+        return duration;
     }
 }

@@ -3,7 +3,10 @@ package dev.berth.http.v2;
 import dev.berth.core.error.OciErrorCode;
 import dev.berth.core.error.OciException;
 import dev.berth.core.registry.RegistryService;
+import dev.berth.http.auth.V2AccessGate;
+import dev.berth.http.auth.V2AccessGate.Need;
 import dev.berth.http.route.AggregatingExchange;
+import dev.berth.http.route.V2Router;
 import dev.berth.http.route.Exchange;
 import dev.berth.http.route.ExchangeFactory;
 import dev.berth.http.route.RequestContext;
@@ -35,7 +38,9 @@ public final class V2Endpoints implements ExchangeFactory {
     private static final int SMALL_BODY_BYTES = 64 * 1024;
 
     private final RegistryService registry;
+    private final V2AccessGate gate;
     private final Executor blocking;
+    private final V2Router router = new V2Router();
     private final V2Handler base = request -> request.respond(Responses.json(HttpResponseStatus.OK, Map.of()));
     private final V2Handler catalog;
     private final V2Handler listTags;
@@ -48,10 +53,11 @@ public final class V2Endpoints implements ExchangeFactory {
     private final V2Handler cancelUpload;
     private final V2Handler listReferrers;
 
-    public V2Endpoints(RegistryService registry, Executor blocking) {
+    public V2Endpoints(RegistryService registry, V2AccessGate gate, Executor blocking) {
         this.registry = registry;
+        this.gate = gate;
         this.blocking = blocking;
-        this.catalog = new CatalogHandler(registry);
+        this.catalog = new CatalogHandler(registry, gate);
         this.listTags = new ListTagsHandler(registry);
         this.getManifest = new GetManifestHandler(registry);
         this.putManifest = new PutManifestHandler(registry);
@@ -65,32 +71,42 @@ public final class V2Endpoints implements ExchangeFactory {
 
     @Override
     public Exchange open(RequestContext request) {
+        request.route(router.route(request.request().uri()));
         HttpMethod method = request.request().method();
         boolean read = method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD);
         return switch (request.route().endpoint()) {
-            case BASE -> read ? aggregate(request, base) : refuse(method);
-            case CATALOG -> method.equals(HttpMethod.GET) ? aggregate(request, catalog) : refuse(method);
-            case TAGS -> method.equals(HttpMethod.GET) ? aggregate(request, listTags) : refuse(method);
-            case REFERRERS -> method.equals(HttpMethod.GET) ? aggregate(request, listReferrers) : refuse(method);
-            case MANIFEST -> read ? aggregate(request, getManifest)
+            case BASE -> read ? aggregate(request, Need.LOGIN, base) : refuse(method);
+            case CATALOG -> method.equals(HttpMethod.GET) ? aggregate(request, Need.NOTHING, catalog) : refuse(method);
+            case TAGS -> method.equals(HttpMethod.GET) ? aggregate(request, Need.PULL, listTags) : refuse(method);
+            case REFERRERS -> method.equals(HttpMethod.GET) ? aggregate(request, Need.PULL, listReferrers) : refuse(method);
+            case MANIFEST -> read ? aggregate(request, Need.PULL, getManifest)
                     : method.equals(HttpMethod.PUT)
-                    ? new AggregatingExchange(request, putManifest, blocking, registry.limits().maxManifestBytes())
-                    : method.equals(HttpMethod.DELETE) ? aggregate(request, deleteManifest) : refuse(method);
-            case BLOB -> read ? aggregate(request, getBlob)
-                    : method.equals(HttpMethod.DELETE) ? aggregate(request, deleteBlob) : refuse(method);
-            case UPLOADS -> method.equals(HttpMethod.POST)
-                    ? new UploadExchange(request, registry, UploadExchange.Kind.START, blocking) : refuse(method);
-            case UPLOAD -> method.equals(HttpMethod.PATCH)
-                    ? new UploadExchange(request, registry, UploadExchange.Kind.APPEND, blocking)
-                    : method.equals(HttpMethod.PUT)
-                    ? new UploadExchange(request, registry, UploadExchange.Kind.COMPLETE, blocking)
-                    : method.equals(HttpMethod.GET) ? aggregate(request, uploadStatus)
-                    : method.equals(HttpMethod.DELETE) ? aggregate(request, cancelUpload) : refuse(method);
+                    ? new AggregatingExchange(request, guarded(Need.PUSH, putManifest), blocking, registry.limits().maxManifestBytes())
+                    : method.equals(HttpMethod.DELETE) ? aggregate(request, Need.PUSH, deleteManifest) : refuse(method);
+            case BLOB -> read ? aggregate(request, Need.PULL, getBlob)
+                    : method.equals(HttpMethod.DELETE) ? aggregate(request, Need.PUSH, deleteBlob) : refuse(method);
+            case UPLOADS -> method.equals(HttpMethod.POST) ? upload(request, UploadExchange.Kind.START) : refuse(method);
+            case UPLOAD -> method.equals(HttpMethod.PATCH) ? upload(request, UploadExchange.Kind.APPEND)
+                    : method.equals(HttpMethod.PUT) ? upload(request, UploadExchange.Kind.COMPLETE)
+                    : method.equals(HttpMethod.GET) ? aggregate(request, Need.PUSH, uploadStatus)
+                    : method.equals(HttpMethod.DELETE) ? aggregate(request, Need.PUSH, cancelUpload) : refuse(method);
         };
     }
 
-    private Exchange aggregate(RequestContext request, V2Handler handler) {
-        return new AggregatingExchange(request, handler, blocking, SMALL_BODY_BYTES);
+    private Exchange upload(RequestContext request, UploadExchange.Kind kind) {
+        return new UploadExchange(request, registry, gate, kind, blocking);
+    }
+
+    private Exchange aggregate(RequestContext request, Need need, V2Handler handler) {
+        return new AggregatingExchange(request, guarded(need, handler), blocking, SMALL_BODY_BYTES);
+    }
+
+    /** The handler behind the access check: authentication and authorization happen here, once, for every endpoint. */
+    private V2Handler guarded(Need need, V2Handler handler) {
+        return request -> {
+            gate.authorize(request, need);
+            handler.handle(request);
+        };
     }
 
     private static Exchange refuse(HttpMethod method) {

@@ -9,23 +9,16 @@ import dev.berth.core.metadata.MetadataStore;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.name.Tag;
 import dev.berth.storage.layout.DataLayout;
-import org.flywaydb.core.Flyway;
-import org.h2.jdbcx.JdbcConnectionPool;
-import org.h2.jdbcx.JdbcDataSource;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,60 +29,59 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * The metadata store in an embedded H2 database under {@code meta/} (see {@link DataLayout}), through plain
- * JDBC; the schema comes from the Flyway migrations in {@code db/migration/berth}.
+ * The metadata store in the embedded H2 {@link Database}, through plain JDBC.
  *
- * <p>Every method is one transaction. Writes that race on a new row (two first pushes into one
- * repository) meet a unique-key violation in one of them, which is retried a few times as a whole.
+ * <p>Every method is one transaction (see {@link Database#transaction} for conflicts and retries).
  *
- * <p>Durability: {@code WRITE_DELAY=0} makes H2 write each transaction to its file when it commits,
- * instead of up to half a second later, so a process crash loses nothing committed. Links are recorded
- * only after their blob is durable, so what a power loss could take is at worst a link to a blob that is
- * still there, never the reverse.
+ * <p>Registry usage: a repository belongs to the tenant registry named by the first component of its name
+ * ({@code repositories.registry_id}, set when the repository row is created and the registry row exists).
+ * {@code registry_blobs} holds one row per distinct blob linked in a registry with the number of its
+ * repositories linking it; {@code registries.storage_used_bytes} is the sum of those rows' sizes. Every
+ * method that adds or removes a blob link updates both in its own transaction, so the usage is exact at
+ * every commit. A repository without a registry row ({@code registry_id} NULL: data from before registries
+ * existed) is linked and served as before and accounted nowhere, until a registry of that name is created
+ * ({@link H2TenantStore#create}), which adopts it.
  *
- * <p>Times are kept to the microsecond, which both H2 and PostgreSQL store.
+ * <p>Durability: links are recorded only after their blob is durable, so what a power loss could take is
+ * at worst a link to a blob that is still there, never the reverse.
  */
 public final class H2MetadataStore implements MetadataStore, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(H2MetadataStore.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
     };
-    private static final int MAX_CONNECTIONS = 8;
-    private static final int MAX_ATTEMPTS = 4;
-    private static final String MIGRATIONS = "classpath:db/migration/berth";
 
-    private final JdbcConnectionPool pool;
+    private final Database database;
+    private final boolean ownsDatabase;
     private final Clock clock;
 
-    private H2MetadataStore(JdbcConnectionPool pool, Clock clock) {
-        this.pool = pool;
+    /** A store over {@code database}, which the caller closes; {@code clock} stamps links and repositories. */
+    public H2MetadataStore(Database database, Clock clock) {
+        this(database, false, clock);
+    }
+
+    private H2MetadataStore(Database database, boolean ownsDatabase, Clock clock) {
+        this.database = database;
+        this.ownsDatabase = ownsDatabase;
         this.clock = clock;
     }
 
-    /** Opens (creating when absent) the database under {@code meta/} and migrates its schema. */
+    /** Opens (creating when absent) the database under {@code meta/}, migrates it, and closes it with this store. */
     public static H2MetadataStore open(DataLayout layout, Clock clock) throws IOException {
-        Files.createDirectories(layout.metaDir());
-        JdbcDataSource dataSource = new JdbcDataSource();
-        // DB_CLOSE_ON_EXIT=FALSE: the server closes the pool in its own shutdown order, after the last request.
-        // LOCK_TIMEOUT: a transaction waits this long for a row another holds before failing (and retrying).
-        dataSource.setURL("jdbc:h2:file:" + layout.metaDatabase()
-                + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;LOCK_TIMEOUT=10000");
-        dataSource.setUser("berth");
-        dataSource.setPassword("");
-        JdbcConnectionPool pool = JdbcConnectionPool.create(dataSource);
-        pool.setMaxConnections(MAX_CONNECTIONS);
-        try {
-            Flyway.configure().dataSource(pool).locations(MIGRATIONS).load().migrate();
-        } catch (RuntimeException e) {
-            pool.dispose();
-            throw e;
-        }
-        return new H2MetadataStore(pool, clock);
+        return new H2MetadataStore(Database.open(layout), true, clock);
     }
 
+    /** The database this store runs in, for the other stores that share it. */
+    public Database database() {
+        return database;
+    }
+
+    /** Closes the database when this store opened it ({@link #open}); otherwise its owner does. */
     @Override
     public void close() {
-        pool.dispose();
+        if (ownsDatabase) {
+            database.close();
+        }
     }
 
     @Override
@@ -126,21 +118,25 @@ public final class H2MetadataStore implements MetadataStore, AutoCloseable {
     @Override
     public void linkBlob(RepositoryName repository, Digest digest, long size) {
         transaction(c -> {
-            long id = ensureRepository(c, repository);
-            try (PreparedStatement s = c.prepareStatement(
-                    "INSERT INTO blob_links (repository_id, digest, size, linked_at) "
-                            + "SELECT ?, ?, ?, ? WHERE NOT EXISTS "
-                            + "(SELECT 1 FROM blob_links WHERE repository_id = ? AND digest = ?)")) {
-                s.setLong(1, id);
-                s.setString(2, digest.value());
-                s.setLong(3, size);
-                s.setObject(4, timestamp(clock.instant()));
-                s.setLong(5, id);
-                s.setString(6, digest.value());
-                s.executeUpdate();
+            RepositoryRow row = ensureRepository(c, repository);
+            OffsetDateTime now = timestamp(clock.instant());
+            int refreshed = update(c, "UPDATE blob_links SET linked_at = ? WHERE repository_id = ? AND digest = ?",
+                    now, row.id(), digest.value());
+            if (refreshed == 0) {
+                // A concurrent first link of the same blob into this repository fails here on the primary key,
+                // and its retry finds this link and only refreshes it.
+                update(c, "INSERT INTO blob_links (repository_id, digest, size, linked_at) VALUES (?, ?, ?, ?)",
+                        row.id(), digest.value(), size, now);
+                accountLink(c, row.registryId(), digest.value(), size);
             }
             return null;
         });
+    }
+
+    @Override
+    public boolean registryLinksBlob(String registry, Digest digest) {
+        return transaction(c -> queryLong(c, "SELECT b.link_count FROM registry_blobs b JOIN registries g "
+                + "ON g.id = b.registry_id WHERE g.name = ? AND b.digest = ?", registry, digest.value()) != null);
     }
 
     @Override
@@ -176,9 +172,60 @@ public final class H2MetadataStore implements MetadataStore, AutoCloseable {
     @Override
     public boolean unlinkBlob(RepositoryName repository, Digest digest) {
         return transaction(c -> {
-            Long id = repositoryId(c, repository);
-            return id != null && update(c, "DELETE FROM blob_links WHERE repository_id = ? AND digest = ?",
-                    id, digest.value()) > 0;
+            RepositoryRow row = repositoryRow(c, repository);
+            return row != null && unlink(c, row, digest.value());
+        });
+    }
+
+    @Override
+    public List<Digest> unlinkUnreferencedBlobs(RepositoryName repository, Instant linkedBefore) {
+        return transaction(c -> {
+            RepositoryRow row = repositoryRow(c, repository);
+            if (row == null) {
+                return List.<Digest>of();
+            }
+            List<String> candidates = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT b.digest FROM blob_links b "
+                    + "WHERE b.repository_id = ? AND b.linked_at < ? "
+                    + "AND NOT EXISTS (SELECT 1 FROM manifest_references r "
+                    + "WHERE r.repository_id = b.repository_id AND r.referenced_digest = b.digest) "
+                    + "AND NOT EXISTS (SELECT 1 FROM manifests m "
+                    + "WHERE m.repository_id = b.repository_id AND m.digest = b.digest) ORDER BY b.digest")) {
+                bind(s, row.id(), linkedBefore);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        candidates.add(rs.getString(1));
+                    }
+                }
+            }
+            List<Digest> unlinked = new ArrayList<>(candidates.size());
+            for (String digest : candidates) {
+                if (unlink(c, row, digest)) {
+                    unlinked.add(Digest.parse(digest));
+                }
+            }
+            return unlinked;
+        });
+    }
+
+    @Override
+    public boolean deleteRepository(RepositoryName repository) {
+        return transaction(c -> {
+            RepositoryRow row = repositoryRow(c, repository);
+            if (row == null) {
+                return false;
+            }
+            if (row.registryId() != null) {
+                for (String digest : linkedDigests(c, row.id())) {
+                    accountUnlink(c, row.registryId(), digest);
+                }
+            }
+            update(c, "DELETE FROM tags WHERE repository_id = ?", row.id());
+            update(c, "DELETE FROM manifest_references WHERE repository_id = ?", row.id());
+            update(c, "DELETE FROM manifests WHERE repository_id = ?", row.id());
+            update(c, "DELETE FROM blob_links WHERE repository_id = ?", row.id());
+            update(c, "DELETE FROM repositories WHERE id = ?", row.id());
+            return true;
         });
     }
 
@@ -200,7 +247,7 @@ public final class H2MetadataStore implements MetadataStore, AutoCloseable {
     @Override
     public void putManifest(RepositoryName repository, ManifestRecord manifest, Tag tag) {
         transaction(c -> {
-            long id = ensureRepository(c, repository);
+            long id = ensureRepository(c, repository).id();
             upsertManifest(c, id, manifest);
             replaceReferences(c, id, manifest);
             if (tag != null) {
@@ -333,7 +380,20 @@ public final class H2MetadataStore implements MetadataStore, AutoCloseable {
      */
     public int forgetDigest(Digest digest) {
         return transaction(c -> {
-            int removed = update(c, "DELETE FROM blob_links WHERE digest = ?", digest.value());
+            int removed = 0;
+            List<RepositoryRow> linking = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT r.id, r.registry_id FROM blob_links b "
+                    + "JOIN repositories r ON r.id = b.repository_id WHERE b.digest = ?")) {
+                s.setString(1, digest.value());
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        linking.add(readRepositoryRow(rs));
+                    }
+                }
+            }
+            for (RepositoryRow row : linking) {
+                removed += unlink(c, row, digest.value()) ? 1 : 0;
+            }
             List<Long> repositories = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement("SELECT repository_id FROM manifests WHERE digest = ?")) {
                 s.setString(1, digest.value());
@@ -352,34 +412,116 @@ public final class H2MetadataStore implements MetadataStore, AutoCloseable {
 
     // --- the steps of the transactions above
 
+    /** A repository's row: its id, and its registry's id (null when it belongs to no registry row). */
+    private record RepositoryRow(long id, Long registryId) {
+    }
+
     private Long repositoryId(Connection c, RepositoryName repository) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT id FROM repositories WHERE name = ?")) {
+        RepositoryRow row = repositoryRow(c, repository);
+        return row == null ? null : row.id();
+    }
+
+    private RepositoryRow repositoryRow(Connection c, RepositoryName repository) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT id, registry_id FROM repositories WHERE name = ?")) {
             s.setString(1, repository.value());
             try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : null;
+                return rs.next() ? readRepositoryRow(rs) : null;
             }
         }
     }
 
-    /** The repository's id, inserting its row when absent; a concurrent insert surfaces as a retried conflict. */
-    private long ensureRepository(Connection c, RepositoryName repository) throws SQLException {
-        Long existing = repositoryId(c, repository);
+    private static RepositoryRow readRepositoryRow(ResultSet rs) throws SQLException {
+        long id = rs.getLong(1);
+        long registryId = rs.getLong(2);
+        return new RepositoryRow(id, rs.wasNull() ? null : registryId);
+    }
+
+    /**
+     * The repository's row, inserting it when absent under its registry (when that registry's row exists);
+     * a concurrent insert surfaces as a retried conflict.
+     */
+    private RepositoryRow ensureRepository(Connection c, RepositoryName repository) throws SQLException {
+        RepositoryRow existing = repositoryRow(c, repository);
         if (existing != null) {
             return existing;
         }
+        Long registryId = Database.registryId(c, repository.registry());
         OffsetDateTime now = timestamp(clock.instant());
         try (PreparedStatement s = c.prepareStatement(
-                "INSERT INTO repositories (name, created_at, updated_at) VALUES (?, ?, ?)",
+                "INSERT INTO repositories (name, registry_id, created_at, updated_at) VALUES (?, ?, ?, ?)",
                 Statement.RETURN_GENERATED_KEYS)) {
-            s.setString(1, repository.value());
-            s.setObject(2, now);
-            s.setObject(3, now);
+            bind(s, repository.value(), registryId, now, now);
             s.executeUpdate();
             try (ResultSet keys = s.getGeneratedKeys()) {
                 if (!keys.next()) {
                     throw new SQLException("no id generated for repository " + repository);
                 }
-                return keys.getLong(1);
+                return new RepositoryRow(keys.getLong(1), registryId);
+            }
+        }
+    }
+
+    private static List<String> linkedDigests(Connection c, long repositoryId) throws SQLException {
+        List<String> digests = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT digest FROM blob_links WHERE repository_id = ?")) {
+            s.setLong(1, repositoryId);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    digests.add(rs.getString(1));
+                }
+            }
+        }
+        return digests;
+    }
+
+    /** Removes one link and gives its usage back when it was the registry's last; false when it was not linked. */
+    private static boolean unlink(Connection c, RepositoryRow row, String digest) throws SQLException {
+        if (update(c, "DELETE FROM blob_links WHERE repository_id = ? AND digest = ?", row.id(), digest) == 0) {
+            return false;
+        }
+        accountUnlink(c, row.registryId(), digest);
+        return true;
+    }
+
+    /**
+     * Counts a new link of a blob in its registry: the first one adds the blob's size to the usage. Locks
+     * the registry_blobs row, then the registries row, always in that order.
+     */
+    private static void accountLink(Connection c, Long registryId, String digest, long size) throws SQLException {
+        if (registryId == null) {
+            return;
+        }
+        int counted = update(c, "UPDATE registry_blobs SET link_count = link_count + 1 "
+                + "WHERE registry_id = ? AND digest = ?", registryId, digest);
+        if (counted == 0) {
+            // Two first links of one blob into a registry: one fails here on the primary key and is retried.
+            update(c, "INSERT INTO registry_blobs (registry_id, digest, size, link_count) VALUES (?, ?, ?, 1)",
+                    registryId, digest, size);
+            update(c, "UPDATE registries SET storage_used_bytes = storage_used_bytes + ? WHERE id = ?", size, registryId);
+        }
+    }
+
+    /** Counts a removed link: the registry's last one gives the blob's size back. */
+    private static void accountUnlink(Connection c, Long registryId, String digest) throws SQLException {
+        if (registryId == null) {
+            return;
+        }
+        if (update(c, "UPDATE registry_blobs SET link_count = link_count - 1 WHERE registry_id = ? AND digest = ?",
+                registryId, digest) == 0) {
+            LOG.log(System.Logger.Level.WARNING, "blob " + digest + " was linked but not counted in its registry");
+            return;
+        }
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT link_count, size FROM registry_blobs WHERE registry_id = ? AND digest = ?")) {
+            bind(s, registryId, digest);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next() || rs.getLong(1) > 0) {
+                    return;
+                }
+                long size = rs.getLong(2);
+                update(c, "DELETE FROM registry_blobs WHERE registry_id = ? AND digest = ?", registryId, digest);
+                update(c, "UPDATE registries SET storage_used_bytes = storage_used_bytes - ? WHERE id = ?",
+                        size, registryId);
             }
         }
     }
@@ -491,20 +633,19 @@ public final class H2MetadataStore implements MetadataStore, AutoCloseable {
     }
 
     private static int update(Connection c, String sql, Object... parameters) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                if (parameters[i] == null) {
-                    s.setNull(i + 1, Types.VARCHAR);
-                } else {
-                    s.setObject(i + 1, parameters[i]);
-                }
-            }
-            return s.executeUpdate();
-        }
+        return Database.update(c, sql, parameters);
+    }
+
+    private static Long queryLong(Connection c, String sql, Object... parameters) throws SQLException {
+        return Database.queryLong(c, sql, parameters);
+    }
+
+    private static void bind(PreparedStatement s, Object... parameters) throws SQLException {
+        Database.bind(s, parameters);
     }
 
     private static OffsetDateTime timestamp(Instant instant) {
-        return instant.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
+        return Database.timestamp(instant);
     }
 
     private static String toJson(Map<String, String> annotations) {
@@ -529,44 +670,7 @@ public final class H2MetadataStore implements MetadataStore, AutoCloseable {
         }
     }
 
-    // --- transactions
-
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
-    /** Runs {@code work} in one transaction, again from the start when it met a conflict with another. */
-    private <T> T transaction(Work<T> work) {
-        SQLException conflict = null;
-        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-            try (Connection c = pool.getConnection()) {
-                c.setAutoCommit(false);
-                try {
-                    T result = work.run(c);
-                    c.commit();
-                    return result;
-                } catch (SQLException | RuntimeException e) {
-                    c.rollback();
-                    throw e;
-                } finally {
-                    // The pool hands this connection to the next caller as it is.
-                    c.setAutoCommit(true);
-                }
-            } catch (SQLException e) {
-                if (!isConflict(e)) {
-                    throw new MetadataStoreException("metadata store: " + e.getMessage(), e);
-                }
-                conflict = e;
-            }
-        }
-        throw new MetadataStoreException("metadata store: conflicting writes did not settle after "
-                + MAX_ATTEMPTS + " attempts", conflict);
-    }
-
-    /** A unique-key violation from a concurrent insert, a deadlock, or a lock wait that timed out. */
-    private static boolean isConflict(SQLException e) {
-        String state = e.getSQLState();
-        return "23505".equals(state) || "40001".equals(state) || "HYT00".equals(state);
+    private <T> T transaction(Database.Work<T> work) {
+        return database.transaction(work);
     }
 }

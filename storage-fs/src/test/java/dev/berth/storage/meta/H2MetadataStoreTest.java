@@ -4,6 +4,12 @@ import dev.berth.core.digest.Digest;
 import dev.berth.core.metadata.ManifestRecord;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.name.Tag;
+import dev.berth.core.usage.HistoryEvent;
+import dev.berth.core.usage.PullRecord;
+import dev.berth.core.user.Access;
+import dev.berth.core.user.Permission;
+import dev.berth.core.user.User;
+import dev.berth.core.listing.PageRequest;
 import dev.berth.storage.layout.DataLayout;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -13,9 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,16 +35,21 @@ class H2MetadataStoreTest {
     private static final Instant NOW = Instant.parse("2025-03-04T05:06:07.123456Z");
     private static final RepositoryName ALPINE = RepositoryName.parse("library/alpine");
     private static final RepositoryName BUSYBOX = RepositoryName.parse("library/busybox");
+    private static final RepositoryName ACME_APP = RepositoryName.parse("acme/app");
+    private static final RepositoryName ACME_WEB = RepositoryName.parse("acme/team/web");
+    private static final RepositoryName BETA_APP = RepositoryName.parse("beta/app");
     private static final String IMAGE_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
 
     @TempDir
     Path dataDir;
     private DataLayout layout;
+    private TestClock clock;
     private H2MetadataStore store;
 
     @BeforeEach
     void setUp() throws IOException {
         layout = new DataLayout(dataDir);
+        clock = new TestClock(NOW);
         store = open();
     }
 
@@ -277,8 +287,247 @@ class H2MetadataStoreTest {
         }
     }
 
+    // --- registry usage accounting
+
+    @Test
+    void countsABlobLinkedIntoTwoRepositoriesOfOneRegistryOnce() {
+        H2TenantStore tenants = tenants();
+        tenants.create("acme", false, null, NOW);
+        tenants.create("beta", false, null, NOW);
+        Digest layer = digest("layer");
+
+        store.linkBlob(ACME_APP, layer, 100);
+        store.linkBlob(ACME_WEB, layer, 100);
+        store.linkBlob(ACME_WEB, layer, 100);
+        store.linkBlob(ACME_APP, digest("config"), 7);
+        store.linkBlob(BETA_APP, layer, 100);
+
+        assertThat(used("acme")).isEqualTo(107);
+        assertThat(used("beta")).isEqualTo(100);
+        assertThat(store.registryLinksBlob("acme", layer)).isTrue();
+        assertThat(store.registryLinksBlob("beta", digest("config"))).isFalse();
+        assertThat(store.registryLinksBlob("nobody", layer)).isFalse();
+    }
+
+    @Test
+    void keepsABlobCountedUntilItsLastLinkInTheRegistryGoes() {
+        tenants().create("acme", false, null, NOW);
+        Digest layer = digest("layer");
+        store.linkBlob(ACME_APP, layer, 100);
+        store.linkBlob(ACME_WEB, layer, 100);
+
+        assertThat(store.unlinkBlob(ACME_APP, layer)).isTrue();
+        assertThat(used("acme")).isEqualTo(100);
+        assertThat(store.registryLinksBlob("acme", layer)).isTrue();
+        assertThat(store.unlinkBlob(ACME_APP, layer)).isFalse();
+        assertThat(used("acme")).isEqualTo(100);
+
+        assertThat(store.unlinkBlob(ACME_WEB, layer)).isTrue();
+        assertThat(used("acme")).isZero();
+        assertThat(store.registryLinksBlob("acme", layer)).isFalse();
+
+        store.linkBlob(ACME_WEB, layer, 100);
+        assertThat(used("acme")).isEqualTo(100);
+    }
+
+    @Test
+    void deletesARepositoryAndGivesBackWhatNoOtherRepositoryLinks() {
+        tenants().create("acme", false, null, NOW);
+        ManifestRecord manifest = manifest("m", null);
+        store.linkBlob(ACME_APP, digest("config"), 10);
+        store.linkBlob(ACME_APP, digest("layer"), 100);
+        store.linkBlob(ACME_APP, manifest.digest(), 1);
+        store.putManifest(ACME_APP, manifest, Tag.parse("latest"));
+        store.linkBlob(ACME_WEB, digest("layer"), 100);
+        assertThat(used("acme")).isEqualTo(111);
+
+        assertThat(store.deleteRepository(ACME_APP)).isTrue();
+
+        assertThat(used("acme")).isEqualTo(100);
+        assertThat(store.repositoryExists(ACME_APP)).isFalse();
+        assertThat(store.listRepositories(null, 10)).containsExactly(ACME_WEB);
+        assertThat(store.manifest(ACME_APP, manifest.digest())).isEmpty();
+        assertThat(store.resolveTag(ACME_APP, Tag.parse("latest"))).isEmpty();
+        assertThat(store.linkedBlobSize(ACME_APP, digest("config"))).isEmpty();
+        assertThat(store.isUnreferenced(digest("config"))).isTrue();
+        assertThat(store.isUnreferenced(manifest.digest())).isTrue();
+        assertThat(store.registryLinksBlob("acme", digest("config"))).isFalse();
+        assertThat(store.deleteRepository(ACME_APP)).isFalse();
+
+        assertThat(store.deleteRepository(ACME_WEB)).isTrue();
+        assertThat(used("acme")).isZero();
+    }
+
+    @Test
+    void deletesARepositoryWithItsPullCounter() {
+        tenants().create("acme", false, null, NOW);
+        ManifestRecord manifest = manifest("m", null);
+        store.putManifest(ACME_APP, manifest, null);
+        new H2UsageStore(store.database()).recordPulls(List.of(new PullRecord(ACME_APP, manifest.digest(), null, NOW)));
+        H2CatalogStore catalog = new H2CatalogStore(store.database());
+        assertThat(catalog.repository(ACME_APP).orElseThrow().pullCount()).isEqualTo(1);
+
+        store.deleteRepository(ACME_APP);
+        store.putManifest(ACME_APP, manifest, null);
+
+        assertThat(catalog.repository(ACME_APP).orElseThrow().pullCount()).isZero();
+    }
+
+    @Test
+    void unlinksOnlyUnreferencedBlobsLinkedBeforeTheCutOff() {
+        tenants().create("acme", false, null, NOW);
+        ManifestRecord kept = new ManifestRecord(digest("kept"), IMAGE_MANIFEST, 4,
+                List.of(digest("config"), digest("layer 1")), null, null, Map.of(), NOW);
+        ManifestRecord deleted = new ManifestRecord(digest("deleted"), IMAGE_MANIFEST, 8,
+                List.of(digest("config"), digest("layer 2")), null, null, Map.of(), NOW);
+        store.linkBlob(ACME_APP, digest("config"), 10);
+        store.linkBlob(ACME_APP, digest("layer 1"), 100);
+        store.linkBlob(ACME_APP, digest("layer 2"), 200);
+        store.linkBlob(ACME_APP, digest("orphan"), 1000);
+        store.linkBlob(ACME_APP, digest("refreshed"), 2000);
+        store.linkBlob(ACME_APP, kept.digest(), 4);
+        store.linkBlob(ACME_APP, deleted.digest(), 8);
+        store.putManifest(ACME_APP, kept, Tag.parse("latest"));
+        store.putManifest(ACME_APP, deleted, null);
+        store.linkBlob(ACME_WEB, digest("layer 2"), 200);
+        clock.advance(Duration.ofHours(2));
+        Instant cutOff = clock.instant();
+        store.linkBlob(ACME_APP, digest("fresh"), 5000);
+        store.linkBlob(ACME_APP, digest("refreshed"), 2000);
+        assertThat(store.deleteManifest(ACME_APP, deleted.digest())).isTrue();
+        assertThat(used("acme")).isEqualTo(10 + 100 + 200 + 1000 + 2000 + 4 + 8 + 5000);
+
+        List<Digest> unlinked = store.unlinkUnreferencedBlobs(ACME_APP, cutOff);
+
+        assertThat(unlinked).containsExactlyInAnyOrder(digest("layer 2"), digest("orphan"), deleted.digest());
+        assertThat(store.linkedBlobSize(ACME_APP, digest("config"))).hasValue(10);
+        assertThat(store.linkedBlobSize(ACME_APP, digest("layer 1"))).hasValue(100);
+        assertThat(store.linkedBlobSize(ACME_APP, kept.digest())).hasValue(4);
+        assertThat(store.linkedBlobSize(ACME_APP, digest("fresh"))).hasValue(5000);
+        assertThat(store.linkedBlobSize(ACME_APP, digest("refreshed"))).hasValue(2000);
+        assertThat(store.linkedBlobSize(ACME_APP, digest("layer 2"))).isEmpty();
+        assertThat(store.linkedBlobSize(ACME_WEB, digest("layer 2"))).hasValue(200);
+        // layer 2 is still linked in acme/web, so only the orphan and the deleted manifest are given back.
+        assertThat(used("acme")).isEqualTo(10 + 100 + 200 + 2000 + 4 + 5000);
+        assertThat(store.unlinkUnreferencedBlobs(ACME_APP, cutOff)).isEmpty();
+        assertThat(store.unlinkUnreferencedBlobs(RepositoryName.parse("acme/none"), cutOff)).isEmpty();
+    }
+
+    @Test
+    void linksIntoARepositoryWithoutARegistryRowAndAccountsItOnceTheRegistryIsCreated() {
+        store.linkBlob(ACME_APP, digest("layer"), 100);
+        store.linkBlob(ACME_WEB, digest("layer"), 100);
+        store.linkBlob(ACME_WEB, digest("config"), 10);
+        store.linkBlob(RepositoryName.parse("acmex/app"), digest("other"), 1);
+        assertThat(store.repositoryExists(ACME_APP)).isTrue();
+        assertThat(store.registryLinksBlob("acme", digest("layer"))).isFalse();
+
+        tenants().create("acme", false, null, NOW);
+
+        assertThat(used("acme")).isEqualTo(110);
+        assertThat(tenants().find("acme").orElseThrow().repoCount()).isEqualTo(2);
+        assertThat(store.registryLinksBlob("acme", digest("layer"))).isTrue();
+        assertThat(store.unlinkBlob(ACME_APP, digest("layer"))).isTrue();
+        assertThat(store.unlinkBlob(ACME_WEB, digest("layer"))).isTrue();
+        assertThat(used("acme")).isEqualTo(10);
+    }
+
+    @Test
+    void givesBackTheUsageOfABlobThatRecoveryForgets() {
+        tenants().create("acme", false, null, NOW);
+        store.linkBlob(ACME_APP, digest("lost"), 100);
+        store.linkBlob(ACME_WEB, digest("lost"), 100);
+        store.linkBlob(ACME_WEB, digest("kept"), 10);
+
+        assertThat(store.forgetDigest(digest("lost"))).isEqualTo(2);
+
+        assertThat(used("acme")).isEqualTo(10);
+        assertThat(store.registryLinksBlob("acme", digest("lost"))).isFalse();
+    }
+
+    @Test
+    void countsABlobOnceUnderConcurrentFirstLinksIntoOneRegistry() throws Exception {
+        tenants().create("acme", false, null, NOW);
+        int threads = 8;
+        Digest layer = digest("shared layer");
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> pushes = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                RepositoryName repository = RepositoryName.parse("acme/repo" + i);
+                pushes.add(pool.submit(() -> {
+                    start.await();
+                    store.linkBlob(repository, layer, 1000);
+                    store.linkBlob(repository, digest("own " + repository), 1);
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> push : pushes) {
+                push.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(used("acme")).isEqualTo(1000 + threads);
+        for (int i = 0; i < threads; i++) {
+            store.unlinkBlob(RepositoryName.parse("acme/repo" + i), layer);
+        }
+        assertThat(used("acme")).isEqualTo(threads);
+    }
+
+    @Test
+    void deletesARegistryWithEverythingInItAndThePermissionsOnIt() {
+        H2TenantStore tenants = tenants();
+        H2UserStore users = new H2UserStore(store.database());
+        H2UsageStore usage = new H2UsageStore(store.database());
+        tenants.create("acme", false, null, NOW);
+        tenants.create("beta", false, null, NOW);
+        ManifestRecord manifest = manifest("m", null);
+        for (RepositoryName repository : List.of(ACME_APP, ACME_WEB, BETA_APP)) {
+            store.linkBlob(repository, digest("layer"), 100);
+            store.linkBlob(repository, manifest.digest(), 1);
+            store.putManifest(repository, manifest, Tag.parse("latest"));
+        }
+        users.insert(new User("u-1", "ci", "", true, -1, null, NOW, NOW,
+                List.of(new Permission("acme", Access.PUSH), new Permission("beta", Access.PULL)), "hash"));
+        usage.appendHistory(List.of(new HistoryEvent(NOW, "acme", "push", "app", "latest", manifest.digest().value(), 1, "ci"),
+                new HistoryEvent(NOW, "beta", "push", "app", "latest", manifest.digest().value(), 1, "ci")));
+
+        assertThat(tenants.delete("acme")).isTrue();
+
+        assertThat(tenants.find("acme")).isEmpty();
+        assertThat(store.repositoryExists(ACME_APP)).isFalse();
+        assertThat(store.repositoryExists(ACME_WEB)).isFalse();
+        assertThat(store.manifest(ACME_APP, manifest.digest())).isEmpty();
+        assertThat(store.resolveTag(ACME_WEB, Tag.parse("latest"))).isEmpty();
+        assertThat(store.linkedBlobSize(ACME_APP, digest("layer"))).isEmpty();
+        assertThat(store.registryLinksBlob("acme", digest("layer"))).isFalse();
+        assertThat(users.find("u-1").orElseThrow().permissions()).containsExactly(new Permission("beta", Access.PULL));
+        assertThat(store.listRepositories(null, 10)).containsExactly(BETA_APP);
+        assertThat(used("beta")).isEqualTo(101);
+        assertThat(store.resolveTag(BETA_APP, Tag.parse("latest"))).contains(manifest.digest());
+        assertThat(usage.history("beta", null, new PageRequest(1, 10, null)).count()).isEqualTo(1);
+        assertThat(tenants.delete("acme")).isFalse();
+
+        tenants.create("acme", false, null, NOW);
+        assertThat(used("acme")).isZero();
+        assertThat(usage.history("acme", null, new PageRequest(1, 10, null)).count()).isZero();
+        assertThat(tenants.find("acme").orElseThrow().repoCount()).isZero();
+    }
+
+    private H2TenantStore tenants() {
+        return new H2TenantStore(store.database());
+    }
+
+    private long used(String registry) {
+        return tenants().find(registry).orElseThrow().storageUsedBytes();
+    }
+
     private H2MetadataStore open() throws IOException {
-        return H2MetadataStore.open(layout, Clock.fixed(NOW, ZoneOffset.UTC));
+        return H2MetadataStore.open(layout, clock);
     }
 
     private static ManifestRecord manifest(String seed, Digest subject) {

@@ -20,7 +20,7 @@ public final class DeleteManifestHandler implements V2Handler {
 
     @Override
     public void handle(RequestContext request) {
-        registry.deleteManifest(request.route().repository(), Reference.lookup(request.route().segment()));
+        registry.deleteManifest(request.route().repository(), Reference.lookup(request.route().segment()), request.actor());
         request.respond(Responses.empty(HttpResponseStatus.ACCEPTED));
     }
 }

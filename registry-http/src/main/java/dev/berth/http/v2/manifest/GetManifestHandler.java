@@ -41,6 +41,7 @@ public final class GetManifestHandler implements V2Handler {
                     .setInt(HttpHeaderNames.CONTENT_LENGTH, manifest.content().length);
         } else {
             response = Responses.bytes(HttpResponseStatus.OK, manifest.mediaType(), manifest.content());
+            registry.recordPull(request.route().repository(), reference, manifest, request.actor());
         }
         response.headers().set(Responses.CONTENT_DIGEST, manifest.digest().value())
                 .set(HttpHeaderNames.ETAG, '"' + manifest.digest().value() + '"');

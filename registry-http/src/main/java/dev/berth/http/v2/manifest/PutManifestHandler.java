@@ -22,7 +22,7 @@ public final class PutManifestHandler implements V2Handler {
     @Override
     public void handle(RequestContext request) {
         PushedManifest pushed = registry.putManifest(request.route().repository(), Reference.parse(request.route().segment()),
-                request.request().headers().get(HttpHeaderNames.CONTENT_TYPE), request.body());
+                request.request().headers().get(HttpHeaderNames.CONTENT_TYPE), request.body(), request.actor());
         FullHttpResponse response = Responses.empty(HttpResponseStatus.CREATED);
         response.headers()
                 .set(HttpHeaderNames.LOCATION, V2Locations.manifest(request.route().repository(), pushed.digest()))

@@ -7,12 +7,14 @@ import dev.berth.core.name.RepositoryName;
 import dev.berth.core.registry.BlobInfo;
 import dev.berth.core.registry.RegistryService;
 import dev.berth.core.upload.BlobUpload;
+import dev.berth.http.auth.V2AccessGate;
 import dev.berth.http.flow.SerialExecutor;
 import dev.berth.http.flow.UploadFlowControl;
 import dev.berth.http.route.Exchange;
 import dev.berth.http.route.RequestContext;
 import dev.berth.http.route.V2Route;
 import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -45,6 +47,7 @@ public final class UploadExchange implements Exchange {
 
     private final RequestContext request;
     private final RegistryService registry;
+    private final V2AccessGate gate;
     private final Kind kind;
     private final SerialExecutor serial;
     private final UploadFlowControl flow;
@@ -58,9 +61,10 @@ public final class UploadExchange implements Exchange {
     private Throwable failure;
     private boolean done;
 
-    public UploadExchange(RequestContext request, RegistryService registry, Kind kind, Executor blocking) {
+    public UploadExchange(RequestContext request, RegistryService registry, V2AccessGate gate, Kind kind, Executor blocking) {
         this.request = request;
         this.registry = registry;
+        this.gate = gate;
         this.kind = kind;
         this.serial = new SerialExecutor(blocking);
         this.flow = new UploadFlowControl(request::resumeReading);
@@ -71,39 +75,71 @@ public final class UploadExchange implements Exchange {
         V2Route route = request.route();
         RepositoryName repository = route.repository();
         try {
+            gate.authorize(request, V2AccessGate.Need.PUSH);
             if (kind == Kind.START) {
-                String mount = route.param("mount");
-                if (mount != null) {
-                    String from = route.param("from");
-                    Optional<BlobInfo> linked = registry.mount(repository, Digest.parse(mount),
-                            from == null ? null : RepositoryName.parse(from));
-                    if (linked.isPresent()) {
-                        mounted = linked.get();
-                        return;
-                    }
+                if (tryMount(repository, route)) {
+                    return;
                 }
                 String monolithic = route.param("digest");
                 digest = monolithic == null ? null : Digest.parse(monolithic);
                 upload = registry.startUpload(repository);
                 acquired = upload.tryAcquire();
-                return;
-            }
-            upload = registry.upload(repository, route.segment());
-            if (!upload.tryAcquire()) {
-                throw OciException.uploadInvalid("another request is writing to this upload");
-            }
-            acquired = true;
-            checkContentRange();
-            if (kind == Kind.COMPLETE) {
-                String expected = route.param("digest");
-                if (expected == null) {
-                    throw OciException.digestInvalid("the closing PUT needs ?digest=");
+            } else {
+                upload = registry.upload(repository, route.segment());
+                if (!upload.tryAcquire()) {
+                    throw OciException.uploadInvalid("another request is writing to this upload");
                 }
-                digest = Digest.parse(expected);
+                acquired = true;
+                checkContentRange();
+                if (kind == Kind.COMPLETE) {
+                    String expected = route.param("digest");
+                    if (expected == null) {
+                        throw OciException.digestInvalid("the closing PUT needs ?digest=");
+                    }
+                    digest = Digest.parse(expected);
+                }
             }
+            long declared = HttpUtil.getContentLength(request.request(), -1L);
+            if (declared > 0) {
+                // Refused here, before a byte of the body is read, when the declared body cannot fit the quota.
+                registry.reserve(upload, upload.size() + declared);
+            }
+            request.continueIfExpected();
         } catch (Throwable t) {
             failure = t;
+            answerFailureEarly();
         }
+    }
+
+    /**
+     * Mounts the blob when the request asks for it and the caller may pull from the source; false when the
+     * client is to get an ordinary upload session instead.
+     */
+    private boolean tryMount(RepositoryName repository, V2Route route) {
+        String mount = route.param("mount");
+        if (mount == null) {
+            return false;
+        }
+        String from = route.param("from");
+        RepositoryName source = from == null ? null : RepositoryName.parse(from);
+        if (source != null && !gate.mayPull(request, source.registry())) {
+            return false;
+        }
+        Optional<BlobInfo> linked = registry.mount(repository, Digest.parse(mount), source,
+                name -> gate.mayPull(request, name.registry()));
+        linked.ifPresent(blob -> mounted = blob);
+        return linked.isPresent();
+    }
+
+    /**
+     * Answers a refused upload at once rather than after its body: the rest of the body is then read and
+     * dropped by the connection, and nothing of it is written.
+     */
+    private void answerFailureEarly() {
+        done = true;
+        abandonMonolithic();
+        releaseSession();
+        request.fail(failure);
     }
 
     private void checkContentRange() {
@@ -143,13 +179,15 @@ public final class UploadExchange implements Exchange {
 
     private void append(ByteBuf bytes, int length) {
         try {
-            if (failure == null && upload != null && mounted == null) {
+            if (failure == null && !done && upload != null && mounted == null) {
+                registry.reserve(upload, upload.size() + length);
                 for (ByteBuffer view : bytes.nioBuffers()) {
                     upload.append(view);
                 }
             }
         } catch (Throwable t) {
             failure = t;
+            answerFailureEarly();
         } finally {
             bytes.release();
             flow.written(length);
@@ -157,26 +195,32 @@ public final class UploadExchange implements Exchange {
     }
 
     private void finish() {
+        if (done) {
+            return;
+        }
         done = true;
         RepositoryName repository = request.route().repository();
+        FullHttpResponse answer;
         try {
             if (failure != null) {
                 throw failure;
             }
             if (mounted != null) {
-                request.respond(UploadResponses.created(repository, mounted));
+                answer = UploadResponses.created(repository, mounted);
             } else if (digest != null) {
-                BlobInfo blob = registry.completeUpload(upload, digest);
-                request.respond(UploadResponses.created(repository, blob));
+                answer = UploadResponses.created(repository, registry.completeUpload(upload, digest));
             } else {
-                request.respond(UploadResponses.inProgress(HttpResponseStatus.ACCEPTED, upload));
+                answer = UploadResponses.inProgress(HttpResponseStatus.ACCEPTED, upload);
             }
         } catch (Throwable t) {
             abandonMonolithic();
-            request.fail(t);
-        } finally {
             releaseSession();
+            request.fail(t);
+            return;
         }
+        // Released before answering: a client sends its next chunk as soon as it reads the answer.
+        releaseSession();
+        request.respond(answer);
     }
 
     /** A monolithic upload that failed leaves nothing behind: its session was private to this request. */

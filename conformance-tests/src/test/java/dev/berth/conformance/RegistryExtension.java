@@ -1,0 +1,125 @@
+package dev.berth.conformance;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Starts a {@link RegistryProcess} for a test class and prints its log when a test fails.
+ *
+ * <ul>
+ *   <li>{@link #perClass()}, registered on a {@code static} field: one server for the whole class
+ *       (started before all tests, stopped and deleted after all).</li>
+ *   <li>{@link #perMethod()}, registered on an instance field: a fresh server (and data directory) per test.</li>
+ * </ul>
+ */
+public final class RegistryExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
+        AfterEachCallback {
+
+    private final boolean perClass;
+    private RegistryProcess process;
+    private RegistryClient client;
+    private ManagementClient management;
+
+    private RegistryExtension(boolean perClass) {
+        this.perClass = perClass;
+    }
+
+    public static RegistryExtension perClass() {
+        return new RegistryExtension(true);
+    }
+
+    public static RegistryExtension perMethod() {
+        return new RegistryExtension(false);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        if (perClass && process == null) {
+            start();
+        }
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        if (!perClass) {
+            start();
+        } else if (process != null && !process.isAlive()) {
+            // A test of this class left the server down; give the next one a running server.
+            process.launch();
+            bindClients();
+        }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        if (process != null && context.getExecutionException().isPresent()) {
+            System.err.println("----- Berth server log for failed test " + context.getDisplayName()
+                    + " (" + context.getRequiredTestClass().getSimpleName() + "), last 150 lines -----");
+            System.err.println(process.logTail(150));
+            System.err.println("----- end of server log -----");
+        }
+        if (!perClass) {
+            shutdown();
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (perClass) {
+            shutdown();
+        }
+    }
+
+    private void start() {
+        process = RegistryProcess.start();
+        bindClients();
+    }
+
+    private void bindClients() {
+        client = process.client();
+        management = process.management();
+    }
+
+    private void shutdown() {
+        if (process != null) {
+            try {
+                process.close();
+            } finally {
+                process = null;
+                client = null;
+                management = null;
+            }
+        }
+    }
+
+    public RegistryProcess process() {
+        return process;
+    }
+
+    /** The client for the server's current port. */
+    public RegistryClient client() {
+        return client;
+    }
+
+    /** The management ({@code /api/v1}, Bearer admin token) client for the server's current port. */
+    public ManagementClient management() {
+        return management;
+    }
+
+    /** Restarts the server after a kill -9 and returns a client for its new port. */
+    public RegistryClient killAndRestart() {
+        process.killAndRestart();
+        bindClients();
+        return client;
+    }
+
+    /** Clean restart; returns a client for the new port. */
+    public RegistryClient restart() {
+        process.restart();
+        bindClients();
+        return client;
+    }
+}

@@ -1,0 +1,112 @@
+package dev.berth.management;
+
+import dev.berth.core.auth.AdminTokenVerifier;
+import dev.berth.core.catalog.CatalogService;
+import dev.berth.core.error.ManagementException;
+import dev.berth.core.error.ProblemKind;
+import dev.berth.core.tenant.TenantService;
+import dev.berth.core.user.UserService;
+import dev.berth.management.artifact.ArtifactRoutes;
+import dev.berth.management.error.ErrorResponses;
+import dev.berth.management.json.JsonResponses;
+import dev.berth.management.openapi.OpenApiDocument;
+import dev.berth.management.registry.RegistryRoutes;
+import dev.berth.management.repository.RepositoryRoutes;
+import dev.berth.management.route.AdminAuthentication;
+import dev.berth.management.route.Call;
+import dev.berth.management.route.Reply;
+import dev.berth.management.route.Route;
+import dev.berth.management.route.RouteMatch;
+import dev.berth.management.route.Router;
+import dev.berth.management.usage.UsageRoutes;
+import dev.berth.management.user.UserRoutes;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.QueryStringDecoder;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Answers {@code /api/v1} management requests. It is registry-http's one entry point into this module.
+ *
+ * <p>A call goes through these steps:
+ * <ol>
+ *   <li>resolve the route from the method and the raw path (repository names may hold raw or {@code %2F} slashes);</li>
+ *   <li>check the admin bearer token, unless the route is open (only the OpenAPI document is). The check comes
+ *       before a 404 or 405 is answered, so that an anonymous caller learns nothing about the paths;</li>
+ *   <li>refuse a body over {@value #MAX_BODY_BYTES} bytes (413);</li>
+ *   <li>run the route's operation, which parses its input, calls one core service and gives a reply;</li>
+ *   <li>write the reply as JSON, or any failure as the contract's {@code {"error":{"code","message"}}}.</li>
+ * </ol>
+ * {@link #handle} blocks on the stores, so call it off the event loop. It never throws.
+ */
+public final class ManagementApi {
+    /** The largest request body accepted; the server's aggregator caps bodies too. */
+    public static final int MAX_BODY_BYTES = 1024 * 1024;
+    private static final String DEFAULT_HOST = "localhost";
+
+    private final Router router;
+    private final AdminAuthentication authentication;
+
+    public ManagementApi(TenantService tenants, UserService users, CatalogService catalog, AdminTokenVerifier adminToken) {
+        this(tenants, users, catalog, adminToken, Clock.systemUTC());
+    }
+
+    /** @param clock tells whether a user has expired; tests fix it */
+    ManagementApi(TenantService tenants, UserService users, CatalogService catalog, AdminTokenVerifier adminToken, Clock clock) {
+        List<Route> routes = new ArrayList<>();
+        routes.addAll(RegistryRoutes.of(tenants));
+        routes.addAll(UsageRoutes.of(catalog));
+        routes.addAll(RepositoryRoutes.of(catalog));
+        routes.addAll(ArtifactRoutes.of(catalog));
+        routes.addAll(UserRoutes.of(users, clock));
+        routes.add(OpenApiDocument.load().route());
+        this.router = new Router(routes);
+        this.authentication = new AdminAuthentication(adminToken);
+    }
+
+    /** Every route served, for the test that holds the OpenAPI document to them. */
+    List<Route> routes() {
+        return router.routes();
+    }
+
+    public FullHttpResponse handle(ManagementRequest request) {
+        try {
+            Reply reply = dispatch(request);
+            return reply.body() == null ? JsonResponses.noContent() : JsonResponses.json(reply.status(), reply.body());
+        } catch (Throwable failure) {
+            return ErrorResponses.response(failure);
+        }
+    }
+
+    private Reply dispatch(ManagementRequest request) {
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        RouteMatch match = null;
+        RuntimeException routingFailure = null;
+        try {
+            match = router.resolve(request.method(), uri.rawPath());
+        } catch (RuntimeException e) {
+            routingFailure = e;
+        }
+        if (match == null || match.route().requiresAdmin()) {
+            authentication.check(request.headers());
+        }
+        if (routingFailure != null) {
+            throw routingFailure;
+        }
+        if (request.body().length > MAX_BODY_BYTES) {
+            throw new ManagementException(ProblemKind.TOO_LARGE, "PAYLOAD_TOO_LARGE",
+                    "the request body exceeds " + MAX_BODY_BYTES + " bytes");
+        }
+        Map<String, List<String>> query = uri.parameters();
+        return match.route().operation().handle(new Call(match.params(), query, request.body(), host(request)));
+    }
+
+    private static String host(ManagementRequest request) {
+        String host = request.headers() == null ? null : request.headers().get(HttpHeaderNames.HOST);
+        return host == null || host.isBlank() ? DEFAULT_HOST : host.trim();
+    }
+}

@@ -1,0 +1,17 @@
+package dev.berth.management;
+
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+
+/**
+ * One management request, aggregated: Netty's method and headers, and the body already copied out of any
+ * reference-counted buffer, so that nothing here needs releasing.
+ *
+ * @param uri the raw request URI with its query, starting with {@code /api/v1}
+ * @param body the body bytes, empty when there is none; not copied, never modified
+ */
+public record ManagementRequest(HttpMethod method, String uri, HttpHeaders headers, byte[] body) {
+    public ManagementRequest {
+        body = body == null ? new byte[0] : body;
+    }
+}

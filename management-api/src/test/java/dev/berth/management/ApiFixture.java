@@ -1,0 +1,125 @@
+package dev.berth.management;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.core.auth.SecretHasher;
+import dev.berth.core.auth.UserDirectory;
+import dev.berth.core.catalog.CatalogService;
+import dev.berth.core.digest.Digest;
+import dev.berth.core.manifest.MediaTypes;
+import dev.berth.core.name.RepositoryName;
+import dev.berth.core.name.Tag;
+import dev.berth.core.quota.QuotaLedger;
+import dev.berth.core.registry.RegistryLimits;
+import dev.berth.core.registry.RegistryService;
+import dev.berth.core.tenant.TenantService;
+import dev.berth.core.upload.BlobUpload;
+import dev.berth.core.usage.UsageRecorder;
+import dev.berth.core.user.UserService;
+import dev.berth.storage.FsStorage;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * The management API over the real embedded storage in a temporary directory, wired as the server wires it,
+ * with helpers to call it and to push images through the registry service.
+ */
+final class ApiFixture implements AutoCloseable {
+    static final String TOKEN = "test-admin-token-0123456789";
+    static final String HOST = "localhost:5000";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    final FsStorage storage;
+    final TenantService tenants;
+    final UserService users;
+    final RegistryService registry;
+    final CatalogService catalog;
+    final UsageRecorder usage;
+    final ManagementApi api;
+
+    /** An answer: status, headers and the parsed body (null for none). */
+    record Response(int status, HttpHeaders headers, JsonNode json, String text) {
+    }
+
+    private ApiFixture(Path dir) throws IOException {
+        Clock clock = Clock.systemUTC();
+        storage = FsStorage.open(dir, clock);
+        tenants = new TenantService(storage.tenantStore(), clock);
+        users = new UserService(storage.userStore(), new UserDirectory(), tenants, new SecretHasher(), clock);
+        usage = new UsageRecorder(storage.usageStore(), clock);
+        registry = new RegistryService(storage.metadataStore(), storage.blobStore(), storage.uploadStore(), tenants,
+                new QuotaLedger(tenants, storage.metadataStore()), usage, RegistryLimits.DEFAULTS, clock);
+        catalog = new CatalogService(storage.catalogStore(), storage.metadataStore(), storage.usageStore(), tenants, registry, usage);
+        api = new ManagementApi(tenants, users, catalog, TOKEN::equals, clock);
+    }
+
+    static ApiFixture open(Path dir) throws IOException {
+        return new ApiFixture(dir);
+    }
+
+    /** A call with the admin token; {@code body} may use single quotes for JSON's double quotes. */
+    Response call(String method, String uri, String body) {
+        HttpHeaders headers = new DefaultHttpHeaders().set(HttpHeaderNames.HOST, HOST)
+                .set(HttpHeaderNames.AUTHORIZATION, "Bearer " + TOKEN);
+        return send(method, uri, headers, body == null ? null : body.replace('\'', '"').getBytes(StandardCharsets.UTF_8));
+    }
+
+    Response call(String method, String uri) {
+        return call(method, uri, null);
+    }
+
+    Response send(String method, String uri, HttpHeaders headers, byte[] body) {
+        FullHttpResponse response = api.handle(new ManagementRequest(HttpMethod.valueOf(method), uri, headers, body));
+        try {
+            String text = response.content().toString(StandardCharsets.UTF_8);
+            JsonNode json = text.isEmpty() ? null : JSON.readTree(text);
+            return new Response(response.status().code(), response.headers(), json, text);
+        } catch (IOException e) {
+            throw new AssertionError("response is not JSON", e);
+        } finally {
+            response.release();
+        }
+    }
+
+    /** Pushes a one-layer image under {@code registry/repository:tag}; returns its manifest digest. */
+    Digest pushImage(String repository, String tag, String layerContent) {
+        RepositoryName name = RepositoryName.parse(repository);
+        byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\"}".getBytes(StandardCharsets.UTF_8);
+        byte[] layer = layerContent.getBytes(StandardCharsets.UTF_8);
+        Digest configDigest = pushBlob(name, config);
+        Digest layerDigest = pushBlob(name, layer);
+        String manifest = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\","
+                + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + configDigest
+                + "\",\"size\":" + config.length + "},"
+                + "\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"" + layerDigest
+                + "\",\"size\":" + layer.length + "}]}";
+        return registry.putManifest(name, Tag.parse(tag), MediaTypes.OCI_MANIFEST, manifest.getBytes(StandardCharsets.UTF_8),
+                "tester").digest();
+    }
+
+    private Digest pushBlob(RepositoryName name, byte[] content) {
+        Digest digest = Digest.sha256Of(content);
+        BlobUpload upload = registry.startUpload(name);
+        try {
+            upload.append(ByteBuffer.wrap(content));
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        registry.completeUpload(upload, digest);
+        return digest;
+    }
+
+    @Override
+    public void close() throws IOException {
+        storage.close();
+    }
+}

@@ -1,0 +1,118 @@
+package dev.berth.core.auth;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.berth.core.error.OciErrorCode;
+import dev.berth.core.error.OciException;
+import dev.berth.core.user.User;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Optional;
+
+/**
+ * Turns an {@code Authorization: Basic} header into a {@link Principal}.
+ *
+ * <p>A verified header is cached with the secret hash it matched, so a cache hit hashes nothing; it is
+ * trusted only while the live user (from {@link UserDirectory}) still exists, is enabled, has not expired
+ * and still has that very secret hash. A refresh, disable, expiry or delete therefore refuses the next
+ * request whatever the cache holds. Every refusal says the same thing, so that it never reveals whether
+ * a user exists.
+ */
+public final class Authenticator {
+    private static final String BASIC = "basic ";
+
+    private final UserDirectory users;
+    private final SecretHasher hasher;
+    private final AdminTokenVerifier adminToken;
+    private final Clock clock;
+    private final Cache<String, Verified> verified = Caffeine.newBuilder()
+            .maximumSize(10_000)
+            .expireAfterAccess(Duration.ofMinutes(10))
+            .build();
+
+    /** What a cached header was verified as: the admin, or a user id and the secret hash it matched. */
+    private record Verified(String userId, String secretHash) {
+    }
+
+    public Authenticator(UserDirectory users, SecretHasher hasher, AdminTokenVerifier adminToken, Clock clock) {
+        this.users = users;
+        this.hasher = hasher;
+        this.adminToken = adminToken;
+        this.clock = clock;
+    }
+
+    /**
+     * The principal of a request: empty without an {@code Authorization} header; {@code UNAUTHORIZED} for
+     * credentials that are malformed, wrong, disabled or expired.
+     */
+    public Optional<Principal> authenticate(String authorization) {
+        if (authorization == null || authorization.isBlank()) {
+            return Optional.empty();
+        }
+        Verified hit = verified.getIfPresent(authorization);
+        if (hit != null) {
+            Optional<Principal> principal = stillValid(hit);
+            if (principal.isPresent()) {
+                return principal;
+            }
+            verified.invalidate(authorization);
+        }
+        return Optional.of(verify(authorization));
+    }
+
+    private Optional<Principal> stillValid(Verified hit) {
+        if (hit.userId() == null) {
+            return Optional.of(Principal.ADMIN_PRINCIPAL);
+        }
+        return users.byId(hit.userId())
+                .filter(user -> user.secretHash().equals(hit.secretHash()) && usable(user))
+                .map(user -> new Principal(user.name(), user));
+    }
+
+    private Principal verify(String authorization) {
+        String[] credentials = decodeBasic(authorization);
+        String name = credentials[0];
+        String secret = credentials[1];
+        if (name.equals(Principal.ADMIN)) {
+            if (!adminToken.matches(secret)) {
+                throw refused();
+            }
+            verified.put(authorization, new Verified(null, null));
+            return Principal.ADMIN_PRINCIPAL;
+        }
+        User user = users.byName(name).orElse(null);
+        if (user == null || !hasher.matches(secret, user.secretHash()) || !usable(user)) {
+            throw refused();
+        }
+        verified.put(authorization, new Verified(user.id(), user.secretHash()));
+        return new Principal(user.name(), user);
+    }
+
+    private boolean usable(User user) {
+        return user.enabled() && !user.expired(clock.instant());
+    }
+
+    private static String[] decodeBasic(String authorization) {
+        if (authorization.length() <= BASIC.length() || !authorization.regionMatches(true, 0, BASIC, 0, BASIC.length())) {
+            throw refused();
+        }
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(authorization.substring(BASIC.length()).trim()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw refused();
+        }
+        int colon = decoded.indexOf(':');
+        if (colon <= 0) {
+            throw refused();
+        }
+        return new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
+    }
+
+    private static OciException refused() {
+        return new OciException(OciErrorCode.UNAUTHORIZED, "authentication required: invalid username or secret");
+    }
+}

@@ -1,0 +1,147 @@
+package dev.berth.core.catalog;
+
+import dev.berth.core.digest.Digest;
+import dev.berth.core.error.ManagementException;
+import dev.berth.core.error.OciException;
+import dev.berth.core.listing.Listing;
+import dev.berth.core.listing.PageRequest;
+import dev.berth.core.metadata.MetadataStore;
+import dev.berth.core.name.RepositoryName;
+import dev.berth.core.name.Tag;
+import dev.berth.core.registry.RegistryService;
+import dev.berth.core.tenant.TenantService;
+import dev.berth.core.usage.HistoryEvent;
+import dev.berth.core.usage.UsageRecorder;
+import dev.berth.core.usage.UsageStore;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The management plane's view of a registry's content: repositories, artifacts, tags and history, and
+ * their deletion. Repository names here are relative to the registry ({@code team/app} in {@code acme}).
+ * Deleting an artifact or a tag goes through the same {@link RegistryService} code as an OCI {@code DELETE}.
+ */
+public final class CatalogService {
+    private static final Set<String> ACTIONS = Set.of("push", "pull", "delete");
+
+    private final CatalogStore catalog;
+    private final MetadataStore metadata;
+    private final UsageStore usageStore;
+    private final TenantService tenants;
+    private final RegistryService registry;
+    private final UsageRecorder usage;
+
+    public CatalogService(CatalogStore catalog, MetadataStore metadata, UsageStore usageStore, TenantService tenants,
+                          RegistryService registry, UsageRecorder usage) {
+        this.catalog = catalog;
+        this.metadata = metadata;
+        this.usageStore = usageStore;
+        this.tenants = tenants;
+        this.registry = registry;
+        this.usage = usage;
+    }
+
+    public Listing<RepositorySummary> repositories(String registryName, PageRequest page) {
+        tenants.get(registryName);
+        return catalog.repositories(registryName, page);
+    }
+
+    public RepositorySummary repository(String registryName, String repository) {
+        return catalog.repository(existing(registryName, repository))
+                .orElseThrow(() -> ManagementException.notFound("repository", repository));
+    }
+
+    public void deleteRepository(String registryName, String repository, String actor) {
+        RepositoryName name = existing(registryName, repository);
+        if (!metadata.deleteRepository(name)) {
+            throw ManagementException.notFound("repository", repository);
+        }
+        usage.deleted(name, null, null, 0, actor);
+    }
+
+    public GroupResult deleteRepositories(String registryName, List<String> repositories, String actor) {
+        tenants.get(registryName);
+        return group(repositories, name -> deleteRepository(registryName, name, actor));
+    }
+
+    public Listing<ArtifactSummary> artifacts(String registryName, String repository, String tag, PageRequest page) {
+        return catalog.artifacts(existing(registryName, repository), tag, page);
+    }
+
+    /** Deletes an artifact and its tags, and unlinks the blobs only it used (outside the grace period). */
+    public void deleteArtifact(String registryName, String repository, String digest, String actor) {
+        RepositoryName name = existing(registryName, repository);
+        Digest parsed = parseDigest(digest);
+        try {
+            registry.deleteManifest(name, parsed, actor);
+        } catch (OciException e) {
+            throw ManagementException.notFound("artifact", digest);
+        }
+    }
+
+    public GroupResult deleteArtifacts(String registryName, String repository, List<String> digests, String actor) {
+        existing(registryName, repository);
+        return group(digests, digest -> deleteArtifact(registryName, repository, digest, actor));
+    }
+
+    /** Removes one tag of an artifact; the artifact stays. 404 unless the tag points at that artifact. */
+    public void deleteTag(String registryName, String repository, String digest, String tag, String actor) {
+        RepositoryName name = existing(registryName, repository);
+        Digest parsed = parseDigest(digest);
+        if (!Tag.isValid(tag) || !metadata.resolveTag(name, Tag.parse(tag)).map(parsed::equals).orElse(false)) {
+            throw ManagementException.notFound("tag", tag);
+        }
+        try {
+            registry.deleteManifest(name, Tag.parse(tag), actor);
+        } catch (OciException e) {
+            throw ManagementException.notFound("tag", tag);
+        }
+    }
+
+    public Listing<HistoryEvent> history(String registryName, String action, PageRequest page) {
+        tenants.get(registryName);
+        if (action != null && !ACTIONS.contains(action)) {
+            throw ManagementException.malformed("INVALID_ACTION", "action is one of push, pull, delete");
+        }
+        return usageStore.history(registryName, action, page);
+    }
+
+    private RepositoryName existing(String registryName, String repository) {
+        tenants.get(registryName);
+        RepositoryName name;
+        try {
+            name = RepositoryName.parse(registryName + "/" + repository);
+        } catch (OciException e) {
+            throw ManagementException.notFound("repository", repository);
+        }
+        if (!metadata.repositoryExists(name)) {
+            throw ManagementException.notFound("repository", repository);
+        }
+        return name;
+    }
+
+    private static Digest parseDigest(String digest) {
+        try {
+            return Digest.parse(digest);
+        } catch (OciException e) {
+            throw ManagementException.notFound("artifact", digest);
+        }
+    }
+
+    private static GroupResult group(List<String> names, Consumer<String> action) {
+        List<String> deleted = new ArrayList<>();
+        List<GroupResult.Failure> failed = new ArrayList<>();
+        for (String name : names) {
+            try {
+                action.accept(name);
+                deleted.add(name);
+            } catch (ManagementException e) {
+                failed.add(new GroupResult.Failure(name, e.getMessage()));
+            }
+        }
+        return new GroupResult(deleted, failed);
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * Content digests.
+ *
+ * <p>Starting points: {@link Digest}.
+ */
+package dev.berth.core.digest;

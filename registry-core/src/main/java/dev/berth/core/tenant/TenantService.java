@@ -1,0 +1,118 @@
+package dev.berth.core.tenant;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import dev.berth.core.error.ManagementException;
+import dev.berth.core.error.OciException;
+import dev.berth.core.listing.Listing;
+import dev.berth.core.listing.PageRequest;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Tenant registries: their life cycle through the management API, and the cached view of their access
+ * level and limit that every {@code /v2} request consults. The cache is invalidated by every change made
+ * here, so a change is seen by the very next request.
+ */
+public final class TenantService {
+    /** The registry that exists from the first start, so that {@code docker push HOST/library/x} works at once. */
+    public static final String DEFAULT_REGISTRY = "library";
+
+    private final TenantStore store;
+    private final Clock clock;
+    private final LoadingCache<String, Optional<TenantRegistry>> cache;
+    private volatile Consumer<String> onDelete = name -> { };
+
+    public TenantService(TenantStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+        this.cache = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(5)).build(store::find);
+    }
+
+    /** Runs after a registry is deleted, with its name: for those who keep state about registries. */
+    public void onDelete(Consumer<String> listener) {
+        this.onDelete = listener;
+    }
+
+    /** Creates the default registry on first start. */
+    public void ensureDefaultRegistry() {
+        if (store.find(DEFAULT_REGISTRY).isEmpty()) {
+            store.create(DEFAULT_REGISTRY, false, null, clock.instant());
+            cache.invalidate(DEFAULT_REGISTRY);
+        }
+    }
+
+    public TenantRegistry create(String name, boolean isPublic, Long storageLimitBytes) {
+        if (!RegistryName.isValid(name)) {
+            throw ManagementException.invalid("INVALID_NAME",
+                    "registry names are 2 to 63 characters of [a-z0-9] separated by '.', '_', '__' or '-'");
+        }
+        checkLimit(storageLimitBytes);
+        if (!store.create(name, isPublic, storageLimitBytes, clock.instant())) {
+            throw ManagementException.conflict("REGISTRY_EXISTS", "registry '" + name + "' already exists");
+        }
+        cache.invalidate(name);
+        return get(name);
+    }
+
+    public TenantRegistry get(String name) {
+        return store.find(name).orElseThrow(() -> ManagementException.notFound("registry", name));
+    }
+
+    public Listing<TenantRegistry> list(PageRequest page, Boolean isPublic) {
+        return store.list(page, isPublic);
+    }
+
+    /** Changes the access level and/or the limit; a null limit with {@code changeLimit} removes it. */
+    public TenantRegistry update(String name, Boolean isPublic, boolean changeLimit, Long storageLimitBytes) {
+        if (changeLimit) {
+            checkLimit(storageLimitBytes);
+        }
+        if (!store.update(name, isPublic, changeLimit, storageLimitBytes, clock.instant())) {
+            throw ManagementException.notFound("registry", name);
+        }
+        cache.invalidate(name);
+        return get(name);
+    }
+
+    /** Deletes the registry with everything in it. */
+    public void delete(String name) {
+        if (!store.delete(name)) {
+            throw ManagementException.notFound("registry", name);
+        }
+        cache.invalidate(name);
+        onDelete.accept(name);
+    }
+
+    private static void checkLimit(Long storageLimitBytes) {
+        if (storageLimitBytes != null && storageLimitBytes <= 0) {
+            throw ManagementException.invalid("INVALID_LIMIT", "a storage limit must be positive");
+        }
+    }
+
+    // ---- the hot path -----------------------------------------------------------------------------
+
+    /** The registry, from the cache (its usage figures may be a few seconds old; its settings are current). */
+    public Optional<TenantRegistry> cached(String name) {
+        return cache.get(name);
+    }
+
+    /** The registry's current state from the store, usage included. */
+    public Optional<TenantRegistry> current(String name) {
+        return store.find(name);
+    }
+
+    public boolean isPublic(String name) {
+        return cached(name).map(TenantRegistry::isPublic).orElse(false);
+    }
+
+    /** {@code NAME_UNKNOWN} unless the registry exists: pushes never create registries. */
+    public void requireExists(String name) {
+        if (cached(name).isEmpty()) {
+            throw OciException.nameUnknown(name);
+        }
+    }
+}

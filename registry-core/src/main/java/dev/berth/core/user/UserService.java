@@ -1,0 +1,213 @@
+package dev.berth.core.user;
+
+import dev.berth.core.auth.Principal;
+import dev.berth.core.auth.SecretHasher;
+import dev.berth.core.auth.UserDirectory;
+import dev.berth.core.error.ManagementException;
+import dev.berth.core.listing.Listing;
+import dev.berth.core.listing.PageRequest;
+import dev.berth.core.tenant.TenantService;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The life cycle of repository users. Each change is written to the store and then to the in-memory
+ * {@link UserDirectory} that authentication reads, so it takes effect on the very next request.
+ */
+public final class UserService {
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{1,62}");
+    private static final int MAX_DURATION_DAYS = 36_500;
+
+    private final UserStore store;
+    private final UserDirectory directory;
+    private final TenantService tenants;
+    private final SecretHasher hasher;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+
+    public UserService(UserStore store, UserDirectory directory, TenantService tenants, SecretHasher hasher, Clock clock) {
+        this.store = store;
+        this.directory = directory;
+        this.tenants = tenants;
+        this.hasher = hasher;
+        this.clock = clock;
+    }
+
+    /** Loads every user into the directory; call once at start-up. */
+    public void loadDirectory() {
+        directory.load(store.all());
+    }
+
+    public CreatedUser create(String name, String description, Integer durationDays, List<Permission> permissions) {
+        if (name == null || !NAME.matcher(name).matches() || name.equals(Principal.ADMIN)) {
+            throw ManagementException.invalid("INVALID_NAME",
+                    "user names match [a-z0-9][a-z0-9._-]{1,62} and are never 'admin'");
+        }
+        if (durationDays == null) {
+            throw ManagementException.invalid("INVALID_DURATION", "duration_days is required (-1 for no expiry)");
+        }
+        Instant now = clock.instant();
+        String secret = hasher.newSecret();
+        User user = new User(newId(), name, description, true, checkDuration(durationDays), expiry(now, durationDays), now, now,
+                checkPermissions(permissions == null ? List.of() : permissions), hasher.hash(secret));
+        if (!store.insert(user)) {
+            throw ManagementException.conflict("USER_EXISTS", "user '" + name + "' already exists");
+        }
+        directory.put(user);
+        return new CreatedUser(user, secret);
+    }
+
+    public User get(String id) {
+        return store.find(id).orElseThrow(() -> ManagementException.notFound("user", id));
+    }
+
+    public Listing<User> list(PageRequest page, String registry) {
+        return store.list(page, registry);
+    }
+
+    /** The users with a permission on the registry. */
+    public Listing<User> usersOf(String registry, PageRequest page) {
+        tenants.get(registry);
+        return store.list(page, registry);
+    }
+
+    /**
+     * Changes description and expiry: {@code durationDays} recomputes the expiry from now, {@code expiresAt}
+     * sets it exactly; giving both is an error.
+     */
+    public User update(String id, String description, Integer durationDays, Instant expiresAt) {
+        if (durationDays != null && expiresAt != null) {
+            throw ManagementException.invalid("CONFLICTING_FIELDS", "give duration_days or expires_at, not both");
+        }
+        User user = get(id);
+        Instant now = clock.instant();
+        int duration = user.durationDays();
+        Instant expires = user.expiresAt();
+        if (durationDays != null) {
+            duration = checkDuration(durationDays);
+            expires = expiry(now, durationDays);
+        } else if (expiresAt != null) {
+            expires = expiresAt;
+            long days = Duration.between(now, expiresAt).toDays();
+            duration = (int) Math.max(0, Math.min(days, MAX_DURATION_DAYS));
+        }
+        return save(new User(user.id(), user.name(), description != null ? description : user.description(), user.enabled(),
+                duration, expires, user.createdAt(), now, user.permissions(), user.secretHash()));
+    }
+
+    public User replacePermissions(String id, List<Permission> permissions) {
+        User user = get(id);
+        return save(withPermissions(user, checkPermissions(permissions)));
+    }
+
+    public User setEnabled(String id, boolean enabled) {
+        User user = get(id);
+        return save(new User(user.id(), user.name(), user.description(), enabled, user.durationDays(), user.expiresAt(),
+                user.createdAt(), clock.instant(), user.permissions(), user.secretHash()));
+    }
+
+    /** Gives the user a new secret; the old one is refused from the next request on. */
+    public CreatedUser refreshSecret(String id) {
+        User user = get(id);
+        String secret = hasher.newSecret();
+        User refreshed = save(new User(user.id(), user.name(), user.description(), user.enabled(), user.durationDays(),
+                user.expiresAt(), user.createdAt(), clock.instant(), user.permissions(), hasher.hash(secret)));
+        return new CreatedUser(refreshed, secret);
+    }
+
+    public void delete(String id) {
+        if (!store.delete(id)) {
+            throw ManagementException.notFound("user", id);
+        }
+        directory.remove(id);
+    }
+
+    /** Gives the user {@code access} on the registry, replacing any permission it had there. */
+    public User attach(String registry, String id, Access access) {
+        tenants.get(registry);
+        User user = get(id);
+        List<Permission> permissions = new ArrayList<>();
+        for (Permission p : user.permissions()) {
+            if (!p.registry().equals(registry)) {
+                permissions.add(p);
+            }
+        }
+        permissions.add(new Permission(registry, access));
+        return save(withPermissions(user, permissions));
+    }
+
+    /** Removes the user's permission on the registry; 404 when it had none. */
+    public void detach(String registry, String id) {
+        tenants.get(registry);
+        User user = get(id);
+        List<Permission> permissions = user.permissions().stream().filter(p -> !p.registry().equals(registry)).toList();
+        if (permissions.size() == user.permissions().size()) {
+            throw ManagementException.notFound("permission", id + " on " + registry);
+        }
+        save(withPermissions(user, permissions));
+    }
+
+    /** Drops a deleted registry's permissions from the directory (the store dropped them with the registry). */
+    public void registryDeleted(String registry) {
+        for (User user : List.copyOf(directory.all())) {
+            if (user.accessTo(registry) != null) {
+                store.find(user.id()).ifPresentOrElse(directory::put, () -> directory.remove(user.id()));
+            }
+        }
+    }
+
+    private User withPermissions(User user, List<Permission> permissions) {
+        return new User(user.id(), user.name(), user.description(), user.enabled(), user.durationDays(), user.expiresAt(),
+                user.createdAt(), clock.instant(), permissions, user.secretHash());
+    }
+
+    private User save(User user) {
+        if (!store.update(user)) {
+            throw ManagementException.notFound("user", user.id());
+        }
+        directory.put(user);
+        return user;
+    }
+
+    private List<Permission> checkPermissions(List<Permission> permissions) {
+        Set<String> seen = new HashSet<>();
+        for (Permission permission : permissions) {
+            if (permission == null || permission.registry() == null || permission.access() == null) {
+                throw ManagementException.invalid("INVALID_PERMISSION", "a permission needs a registry and access 'pull' or 'push'");
+            }
+            if (!seen.add(permission.registry())) {
+                throw ManagementException.invalid("INVALID_PERMISSION", "registry '" + permission.registry() + "' is listed twice");
+            }
+            if (tenants.current(permission.registry()).isEmpty()) {
+                throw ManagementException.invalid("UNKNOWN_REGISTRY", "registry '" + permission.registry() + "' does not exist");
+            }
+        }
+        return List.copyOf(permissions);
+    }
+
+    private static int checkDuration(int durationDays) {
+        if (durationDays != -1 && (durationDays < 1 || durationDays > MAX_DURATION_DAYS)) {
+            throw ManagementException.invalid("INVALID_DURATION", "duration_days is -1 (never expires) or 1 to " + MAX_DURATION_DAYS);
+        }
+        return durationDays;
+    }
+
+    private static Instant expiry(Instant now, int durationDays) {
+        return durationDays == -1 ? null : now.plus(Duration.ofDays(durationDays));
+    }
+
+    private String newId() {
+        byte[] bytes = new byte[8];
+        random.nextBytes(bytes);
+        return "u-" + HexFormat.of().formatHex(bytes);
+    }
+}

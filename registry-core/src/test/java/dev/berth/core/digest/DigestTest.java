@@ -1,0 +1,97 @@
+package dev.berth.core.digest;
+
+import dev.berth.core.error.OciErrorCode;
+import dev.berth.core.error.OciException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.NullSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DigestTest {
+    private static final String HEX64 = "a".repeat(64);
+    private static final String HEX128 = "0123456789abcdef".repeat(8);
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855, sha256, e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+            "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, sha256, aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "sha512:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef, sha512, 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+    })
+    void parsesAWellFormedDigest(String value, String algorithm, String hex) {
+        Digest digest = Digest.parse(value);
+
+        assertThat(digest.algorithm()).isEqualTo(algorithm);
+        assertThat(digest.hex()).isEqualTo(hex);
+        assertThat(digest.value()).isEqualTo(value);
+        assertThat(digest.toString()).isEqualTo(value);
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @ValueSource(strings = {
+            "",
+            "sha256",
+            "sha256:",
+            ":" + "a",
+            "sha256:" + "a",                                   // too short
+            "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", // 65 hex
+            "sha256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", // uppercase hex
+            "sha256:gggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggg", // not hex
+            "SHA256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", // uppercase algorithm
+            "sha512:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", // sha512 with 64 hex
+            "md5:d41d8cd98f00b204e9800998ecf8427e",             // unknown algorithm
+            "sha384:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "sha256 :aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
+            "sha256:aaaa/../aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+    })
+    void refusesAMalformedOrUnsupportedDigestAsDigestInvalid(String value) {
+        assertThatThrownBy(() -> Digest.parse(value))
+                .isInstanceOfSatisfying(OciException.class, e -> assertThat(e.code()).isEqualTo(OciErrorCode.DIGEST_INVALID));
+    }
+
+    @ParameterizedTest
+    @NullSource
+    void refusesNull(String value) {
+        assertThatThrownBy(() -> Digest.parse(value))
+                .isInstanceOfSatisfying(OciException.class, e -> assertThat(e.code()).isEqualTo(OciErrorCode.DIGEST_INVALID));
+    }
+
+    @Test
+    void refusesAValueLongerThan256Characters() {
+        String value = "sha256+" + "x".repeat(250) + ":" + HEX64;
+
+        assertThatThrownBy(() -> Digest.parse(value))
+                .isInstanceOfSatisfying(OciException.class, e -> assertThat(e.code()).isEqualTo(OciErrorCode.DIGEST_INVALID));
+    }
+
+    @Test
+    void constructorValidatesLikeParse() {
+        assertThat(new Digest("sha512", HEX128).isSha256()).isFalse();
+        assertThatThrownBy(() -> new Digest("sha256", "A".repeat(64))).isInstanceOf(OciException.class);
+    }
+
+    @Test
+    void hashesContentWithSha256() {
+        Digest digest = Digest.sha256Of("".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(digest.value()).isEqualTo("sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        assertThat(digest.isSha256()).isTrue();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"sha256:abc, true", "latest, false", ":abc, false", "v1.0, false"})
+    void tellsADigestFromATagByItsColon(String value, boolean digest) {
+        assertThat(Digest.looksLikeDigest(value)).isEqualTo(digest);
+    }
+
+    @Test
+    void equalsByValue() {
+        assertThat(Digest.parse("sha256:" + HEX64)).isEqualTo(new Digest("sha256", HEX64));
+    }
+}

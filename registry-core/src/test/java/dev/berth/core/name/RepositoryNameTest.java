@@ -1,0 +1,68 @@
+package dev.berth.core.name;
+
+import dev.berth.core.error.OciErrorCode;
+import dev.berth.core.error.OciException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.NullAndEmptySource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RepositoryNameTest {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+            "a", "library", "acme/app", "acme/team/app", "a0/b1/c2", "my.app", "my_app", "my__app", "my-app", "my---app",
+            "a.b_c__d-e", "123/456",
+    })
+    void acceptsANameOfTheGrammar(String value) {
+        assertThat(RepositoryName.parse(value).value()).isEqualTo(value);
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @ValueSource(strings = {
+            "Acme/app", "acme/App", "acme//app", "/acme", "acme/", "acme/app/", ".acme", "acme.", "-acme", "acme-",
+            "a___b", "a..b", "a._b", "a b", "acme/app:tag", "acme/app@sha256", "acme\\app", "acme/../app", "é",
+    })
+    void refusesANameOutsideTheGrammarAsNameInvalid(String value) {
+        assertThatThrownBy(() -> RepositoryName.parse(value))
+                .isInstanceOfSatisfying(OciException.class, e -> assertThat(e.code()).isEqualTo(OciErrorCode.NAME_INVALID));
+    }
+
+    @ParameterizedTest
+    @NullAndEmptySource
+    void refusesNullAndEmpty(String value) {
+        assertThatThrownBy(() -> RepositoryName.parse(value))
+                .isInstanceOfSatisfying(OciException.class, e -> assertThat(e.code()).isEqualTo(OciErrorCode.NAME_INVALID));
+    }
+
+    @Test
+    void acceptsA255CharacterName() {
+        String value = "acme/" + "a".repeat(250);
+
+        assertThat(value).hasSize(255);
+        assertThat(RepositoryName.parse(value).value()).isEqualTo(value);
+    }
+
+    @Test
+    void refusesA256CharacterName() {
+        String value = "acme/" + "a".repeat(251);
+
+        assertThatThrownBy(() -> RepositoryName.parse(value))
+                .isInstanceOfSatisfying(OciException.class, e -> assertThat(e.code()).isEqualTo(OciErrorCode.NAME_INVALID));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"acme/app, acme", "acme/team/app, acme", "library, library", "a.b/c, a.b"})
+    void namesItsTenantRegistryByTheFirstComponent(String value, String registry) {
+        assertThat(RepositoryName.parse(value).registry()).isEqualTo(registry);
+    }
+
+    @Test
+    void ordersLexically() {
+        assertThat(RepositoryName.parse("acme/a")).isLessThan(RepositoryName.parse("acme/b"));
+        assertThat(RepositoryName.parse("acme/b").toString()).isEqualTo("acme/b");
+    }
+}

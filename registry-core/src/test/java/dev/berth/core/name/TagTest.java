@@ -1,0 +1,41 @@
+package dev.berth.core.name;
+
+import dev.berth.core.error.OciErrorCode;
+import dev.berth.core.error.OciException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.NullAndEmptySource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TagTest {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"latest", "v1", "V1.2.3", "_private", "1.0-rc_1", "a", "0"})
+    void acceptsATagOfTheGrammar(String value) {
+        assertThat(Tag.isValid(value)).isTrue();
+        assertThat(Tag.parse(value).value()).isEqualTo(value);
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @ValueSource(strings = {".hidden", "-dash", "a:b", "a/b", "a b", "é", "tag\n"})
+    void refusesATagOutsideTheGrammar(String value) {
+        assertThat(Tag.isValid(value)).isFalse();
+        assertThatThrownBy(() -> Tag.parse(value))
+                .isInstanceOfSatisfying(OciException.class, e -> assertThat(e.code()).isEqualTo(OciErrorCode.MANIFEST_INVALID));
+    }
+
+    @ParameterizedTest
+    @NullAndEmptySource
+    void refusesNullAndEmpty(String value) {
+        assertThat(Tag.isValid(value)).isFalse();
+        assertThatThrownBy(() -> Tag.parse(value)).isInstanceOf(OciException.class);
+    }
+
+    @Test
+    void acceptsUpTo128Characters() {
+        assertThat(Tag.isValid("a".repeat(128))).isTrue();
+        assertThat(Tag.isValid("a".repeat(129))).isFalse();
+    }
+}

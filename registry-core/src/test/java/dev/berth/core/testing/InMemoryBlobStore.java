@@ -1,0 +1,54 @@
+package dev.berth.core.testing;
+
+import dev.berth.core.blob.BlobContent;
+import dev.berth.core.blob.BlobStore;
+import dev.berth.core.digest.Digest;
+
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Content-addressed bytes in a map. {@link #open} is not supported: it needs a real file channel. */
+public final class InMemoryBlobStore implements BlobStore {
+    private final Map<Digest, byte[]> blobs = new ConcurrentHashMap<>();
+    /** How many times {@link #readAll} was called: to see what a cache saves. */
+    public final AtomicInteger reads = new AtomicInteger();
+
+    @Override
+    public OptionalLong size(Digest digest) {
+        byte[] content = blobs.get(digest);
+        return content == null ? OptionalLong.empty() : OptionalLong.of(content.length);
+    }
+
+    @Override
+    public BlobContent open(Digest digest, long offset, long length) throws IOException {
+        throw new UnsupportedOperationException("the in-memory blob store has no file channels");
+    }
+
+    @Override
+    public byte[] readAll(Digest digest) throws IOException {
+        reads.incrementAndGet();
+        byte[] content = blobs.get(digest);
+        if (content == null) {
+            throw new NoSuchFileException(digest.value());
+        }
+        return content.clone();
+    }
+
+    @Override
+    public void put(Digest digest, byte[] content) {
+        blobs.putIfAbsent(digest, content.clone());
+    }
+
+    @Override
+    public void delete(Digest digest) {
+        blobs.remove(digest);
+    }
+
+    public boolean contains(Digest digest) {
+        return blobs.containsKey(digest);
+    }
+}

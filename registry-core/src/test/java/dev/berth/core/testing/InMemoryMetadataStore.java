@@ -1,0 +1,198 @@
+package dev.berth.core.testing;
+
+import dev.berth.core.digest.Digest;
+import dev.berth.core.metadata.ManifestRecord;
+import dev.berth.core.metadata.MetadataStore;
+import dev.berth.core.name.RepositoryName;
+import dev.berth.core.name.Tag;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Repositories, blob links, manifests and tags in maps, one monitor standing for the transaction. Like the
+ * real store it charges a registry's usage (in {@link InMemoryTenantStore}) when a blob is new to the registry
+ * and gives it back when the last link in the registry goes.
+ */
+public final class InMemoryMetadataStore implements MetadataStore {
+    private record Link(long size, Instant linkedAt) {
+    }
+
+    private static final class Repo {
+        final Map<Digest, Link> blobs = new HashMap<>();
+        final Map<Digest, ManifestRecord> manifests = new HashMap<>();
+        final TreeMap<String, Digest> tags = new TreeMap<>();
+    }
+
+    private final TreeMap<String, Repo> repos = new TreeMap<>();
+    private final InMemoryTenantStore tenants;
+    private final Clock clock;
+
+    public InMemoryMetadataStore(InMemoryTenantStore tenants, Clock clock) {
+        this.tenants = tenants;
+        this.clock = clock;
+    }
+
+    @Override
+    public synchronized boolean repositoryExists(RepositoryName repository) {
+        return repos.containsKey(repository.value());
+    }
+
+    @Override
+    public synchronized List<RepositoryName> listRepositories(String last, int limit) {
+        var tail = last == null ? repos : repos.tailMap(last, false);
+        return tail.keySet().stream().limit(limit).map(RepositoryName::new).toList();
+    }
+
+    @Override
+    public synchronized void linkBlob(RepositoryName repository, Digest digest, long size) {
+        if (!registryLinksBlob(repository.registry(), digest)) {
+            tenants.addUsage(repository.registry(), size);
+        }
+        repos.computeIfAbsent(repository.value(), r -> new Repo()).blobs.put(digest, new Link(size, clock.instant()));
+    }
+
+    @Override
+    public synchronized boolean registryLinksBlob(String registry, Digest digest) {
+        return repos.entrySet().stream()
+                .anyMatch(e -> new RepositoryName(e.getKey()).registry().equals(registry) && e.getValue().blobs.containsKey(digest));
+    }
+
+    @Override
+    public synchronized OptionalLong linkedBlobSize(RepositoryName repository, Digest digest) {
+        Repo repo = repos.get(repository.value());
+        Link link = repo == null ? null : repo.blobs.get(digest);
+        return link == null ? OptionalLong.empty() : OptionalLong.of(link.size());
+    }
+
+    @Override
+    public synchronized Optional<RepositoryName> anyRepositoryLinking(Digest digest) {
+        return repos.entrySet().stream().filter(e -> e.getValue().blobs.containsKey(digest))
+                .map(e -> new RepositoryName(e.getKey())).findFirst();
+    }
+
+    @Override
+    public synchronized boolean unlinkBlob(RepositoryName repository, Digest digest) {
+        Repo repo = repos.get(repository.value());
+        Link link = repo == null ? null : repo.blobs.remove(digest);
+        if (link == null) {
+            return false;
+        }
+        if (!registryLinksBlob(repository.registry(), digest)) {
+            tenants.addUsage(repository.registry(), -link.size());
+        }
+        return true;
+    }
+
+    @Override
+    public synchronized List<Digest> unlinkUnreferencedBlobs(RepositoryName repository, Instant linkedBefore) {
+        Repo repo = repos.get(repository.value());
+        if (repo == null) {
+            return List.of();
+        }
+        Set<Digest> kept = new HashSet<>(repo.manifests.keySet());
+        repo.manifests.values().forEach(m -> kept.addAll(m.references()));
+        List<Digest> unlinked = new ArrayList<>();
+        for (Map.Entry<Digest, Link> link : List.copyOf(repo.blobs.entrySet())) {
+            if (!kept.contains(link.getKey()) && link.getValue().linkedAt().isBefore(linkedBefore)) {
+                unlinkBlob(repository, link.getKey());
+                unlinked.add(link.getKey());
+            }
+        }
+        return unlinked;
+    }
+
+    @Override
+    public synchronized boolean deleteRepository(RepositoryName repository) {
+        Repo repo = repos.get(repository.value());
+        if (repo == null) {
+            return false;
+        }
+        for (Digest digest : List.copyOf(repo.blobs.keySet())) {
+            unlinkBlob(repository, digest);
+        }
+        repos.remove(repository.value());
+        return true;
+    }
+
+    @Override
+    public synchronized boolean isUnreferenced(Digest digest) {
+        return repos.values().stream().noneMatch(r -> r.blobs.containsKey(digest) || r.manifests.containsKey(digest));
+    }
+
+    @Override
+    public synchronized void putManifest(RepositoryName repository, ManifestRecord manifest, Tag tag) {
+        Repo repo = repos.computeIfAbsent(repository.value(), r -> new Repo());
+        repo.manifests.put(manifest.digest(), manifest);
+        if (tag != null) {
+            repo.tags.put(tag.value(), manifest.digest());
+        }
+    }
+
+    @Override
+    public synchronized Optional<ManifestRecord> manifest(RepositoryName repository, Digest digest) {
+        Repo repo = repos.get(repository.value());
+        return repo == null ? Optional.empty() : Optional.ofNullable(repo.manifests.get(digest));
+    }
+
+    @Override
+    public synchronized Optional<Digest> resolveTag(RepositoryName repository, Tag tag) {
+        Repo repo = repos.get(repository.value());
+        return repo == null ? Optional.empty() : Optional.ofNullable(repo.tags.get(tag.value()));
+    }
+
+    @Override
+    public synchronized List<Tag> listTags(RepositoryName repository, String last, int limit) {
+        Repo repo = repos.get(repository.value());
+        if (repo == null) {
+            return List.of();
+        }
+        var tail = last == null ? repo.tags : repo.tags.tailMap(last, false);
+        return tail.keySet().stream().limit(limit).map(Tag::new).toList();
+    }
+
+    @Override
+    public synchronized List<Tag> tagsOf(RepositoryName repository, Digest digest) {
+        Repo repo = repos.get(repository.value());
+        if (repo == null) {
+            return List.of();
+        }
+        return repo.tags.entrySet().stream().filter(e -> e.getValue().equals(digest)).map(e -> new Tag(e.getKey())).toList();
+    }
+
+    @Override
+    public synchronized boolean deleteTag(RepositoryName repository, Tag tag) {
+        Repo repo = repos.get(repository.value());
+        return repo != null && repo.tags.remove(tag.value()) != null;
+    }
+
+    @Override
+    public synchronized boolean deleteManifest(RepositoryName repository, Digest digest) {
+        Repo repo = repos.get(repository.value());
+        if (repo == null || repo.manifests.remove(digest) == null) {
+            return false;
+        }
+        repo.tags.values().removeIf(digest::equals);
+        return true;
+    }
+
+    @Override
+    public synchronized List<ManifestRecord> referrers(RepositoryName repository, Digest subject) {
+        Repo repo = repos.get(repository.value());
+        if (repo == null) {
+            return List.of();
+        }
+        return repo.manifests.values().stream().filter(m -> subject.equals(m.subject()))
+                .sorted(Comparator.comparing(m -> m.digest().value())).toList();
+    }
+}

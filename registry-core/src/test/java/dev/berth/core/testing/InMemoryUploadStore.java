@@ -1,0 +1,125 @@
+package dev.berth.core.testing;
+
+import dev.berth.core.digest.Digest;
+import dev.berth.core.error.OciException;
+import dev.berth.core.name.RepositoryName;
+import dev.berth.core.upload.BlobUpload;
+import dev.berth.core.upload.UploadId;
+import dev.berth.core.upload.UploadStore;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** Upload sessions held in memory; a commit moves the bytes into an {@link InMemoryBlobStore}. */
+public final class InMemoryUploadStore implements UploadStore {
+    private final Map<UploadId, Session> sessions = new ConcurrentHashMap<>();
+    private final InMemoryBlobStore blobs;
+    private final Clock clock;
+
+    public InMemoryUploadStore(InMemoryBlobStore blobs, Clock clock) {
+        this.blobs = blobs;
+        this.clock = clock;
+    }
+
+    @Override
+    public BlobUpload create(RepositoryName repository) {
+        Session session = new Session(UploadId.random(), repository, clock.instant());
+        sessions.put(session.id, session);
+        return session;
+    }
+
+    @Override
+    public Optional<BlobUpload> find(UploadId id) {
+        return Optional.ofNullable(sessions.get(id));
+    }
+
+    @Override
+    public int expireStartedBefore(Instant cutoff) {
+        int[] expired = {0};
+        sessions.values().removeIf(s -> {
+            boolean old = s.startedAt.isBefore(cutoff);
+            if (old) {
+                expired[0]++;
+            }
+            return old;
+        });
+        return expired[0];
+    }
+
+    public int open() {
+        return sessions.size();
+    }
+
+    private final class Session implements BlobUpload {
+        private final UploadId id;
+        private final RepositoryName repository;
+        private final Instant startedAt;
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private final AtomicBoolean held = new AtomicBoolean();
+
+        Session(UploadId id, RepositoryName repository, Instant startedAt) {
+            this.id = id;
+            this.repository = repository;
+            this.startedAt = startedAt;
+        }
+
+        @Override
+        public UploadId id() {
+            return id;
+        }
+
+        @Override
+        public RepositoryName repository() {
+            return repository;
+        }
+
+        @Override
+        public Instant startedAt() {
+            return startedAt;
+        }
+
+        @Override
+        public synchronized long size() {
+            return bytes.size();
+        }
+
+        @Override
+        public boolean tryAcquire() {
+            return held.compareAndSet(false, true);
+        }
+
+        @Override
+        public void release() {
+            held.set(false);
+        }
+
+        @Override
+        public synchronized void append(ByteBuffer buffer) {
+            byte[] chunk = new byte[buffer.remaining()];
+            buffer.get(chunk);
+            bytes.writeBytes(chunk);
+        }
+
+        @Override
+        public synchronized long commit(Digest expected) {
+            byte[] content = bytes.toByteArray();
+            sessions.remove(id);
+            if (!Digest.sha256Of(content).equals(expected)) {
+                throw OciException.digestInvalid("content does not match " + expected);
+            }
+            blobs.put(expected, content);
+            return content.length;
+        }
+
+        @Override
+        public void cancel() {
+            sessions.remove(id);
+        }
+    }
+}

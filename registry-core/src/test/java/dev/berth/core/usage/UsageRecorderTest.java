@@ -1,0 +1,104 @@
+package dev.berth.core.usage;
+
+import dev.berth.core.digest.Digest;
+import dev.berth.core.name.RepositoryName;
+import dev.berth.core.testing.InMemoryUsageStore;
+import dev.berth.core.testing.MutableClock;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class UsageRecorderTest {
+    private static final RepositoryName APP = RepositoryName.parse("acme/team/app");
+    private static final Digest DIGEST = Digest.sha256Of("m".getBytes(StandardCharsets.UTF_8));
+
+    private final MutableClock clock = MutableClock.atSomeDay();
+    private final InMemoryUsageStore store = new InMemoryUsageStore();
+    private final UsageRecorder recorder = new UsageRecorder(store, clock);
+
+    @Test
+    void writesNothingBeforeAFlush() {
+        recorder.pulled(APP, DIGEST, "v1", 10, "bot");
+
+        assertThat(store.pulls()).isEmpty();
+        assertThat(store.events()).isEmpty();
+    }
+
+    @Test
+    void writesEverythingCollectedInOneBatchPerKind() {
+        recorder.pulled(APP, DIGEST, "v1", 10, "bot");
+        recorder.pulled(APP, DIGEST, null, 10, "bot");
+        recorder.pushed(APP, "v1", DIGEST, 10, "admin");
+
+        recorder.flush();
+
+        assertThat(store.batchSizes()).containsExactly(2, 3);
+        assertThat(store.pulls()).extracting(PullRecord::tag).containsExactly("v1", null);
+        assertThat(store.events()).extracting(HistoryEvent::action).containsExactly("pull", "pull", "push");
+    }
+
+    @Test
+    void describesAnEventRelativeToItsRegistry() {
+        recorder.pushed(APP, "v1", DIGEST, 42, "admin");
+        recorder.flush();
+
+        assertThat(store.events()).singleElement().isEqualTo(
+                new HistoryEvent(clock.instant(), "acme", "push", "team/app", "v1", DIGEST.value(), 42, "admin"));
+    }
+
+    @Test
+    void namesAPullByDigestByItsDigest() {
+        recorder.pulled(APP, DIGEST, null, 1, "anonymous");
+        recorder.flush();
+
+        assertThat(store.events()).singleElement().extracting(HistoryEvent::reference).isEqualTo(DIGEST.value());
+    }
+
+    @Test
+    void recordsARepositoryDeletionWithoutDigest() {
+        recorder.deleted(APP, null, null, 0, "admin");
+        recorder.flush();
+
+        assertThat(store.events()).singleElement().satisfies(e -> {
+            assertThat(e.action()).isEqualTo("delete");
+            assertThat(e.digest()).isNull();
+        });
+    }
+
+    @Test
+    void keepsAFailedBatchForTheNextFlush() {
+        recorder.pulled(APP, DIGEST, "v1", 10, "bot");
+        store.failing = true;
+
+        recorder.flush();
+        assertThat(store.pulls()).isEmpty();
+
+        recorder.pushed(APP, "v2", DIGEST, 10, "admin");
+        store.failing = false;
+        recorder.flush();
+
+        assertThat(store.pulls()).hasSize(1);
+        assertThat(store.events()).extracting(HistoryEvent::reference).containsExactlyInAnyOrder("v1", "v2");
+    }
+
+    @Test
+    void writesEachRecordOnce() {
+        recorder.pulled(APP, DIGEST, "v1", 10, "bot");
+        recorder.flush();
+        recorder.flush();
+
+        assertThat(store.pulls()).hasSize(1);
+        assertThat(store.events()).hasSize(1);
+        assertThat(store.batchSizes()).containsExactly(1, 1);
+    }
+
+    @Test
+    void aFlushWithNothingCollectedWritesNothing() {
+        recorder.flush();
+
+        assertThat(store.batchSizes()).isEqualTo(List.of());
+    }
+}

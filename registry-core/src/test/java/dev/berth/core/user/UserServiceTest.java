@@ -1,0 +1,270 @@
+package dev.berth.core.user;
+
+import dev.berth.core.auth.SecretHasher;
+import dev.berth.core.auth.UserDirectory;
+import dev.berth.core.error.ManagementException;
+import dev.berth.core.error.ProblemKind;
+import dev.berth.core.listing.PageRequest;
+import dev.berth.core.testing.InMemoryTenantStore;
+import dev.berth.core.testing.InMemoryUserStore;
+import dev.berth.core.testing.MutableClock;
+import dev.berth.core.tenant.TenantService;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class UserServiceTest {
+    private final MutableClock clock = MutableClock.atSomeDay();
+    private final InMemoryUserStore store = new InMemoryUserStore();
+    private final UserDirectory directory = new UserDirectory();
+    private final TenantService tenants = new TenantService(new InMemoryTenantStore(), clock);
+    private final SecretHasher hasher = new SecretHasher();
+    private final UserService users = new UserService(store, directory, tenants, hasher, clock);
+
+    UserServiceTest() {
+        tenants.create("acme", false, null);
+        tenants.create("other", false, null);
+    }
+
+    private static void assertProblem(Runnable call, ProblemKind kind, String code) {
+        assertThatThrownBy(call::run).isInstanceOfSatisfying(ManagementException.class, e -> {
+            assertThat(e.kind()).isEqualTo(kind);
+            assertThat(e.code()).isEqualTo(code);
+        });
+    }
+
+    private CreatedUser bot() {
+        return users.create("ci-bot", "builds", 30, List.of(new Permission("acme", Access.PUSH)));
+    }
+
+    @Test
+    void createsAUserWithASecretStoredOnlyAsAHash() {
+        CreatedUser created = bot();
+
+        User user = created.user();
+        assertThat(user.id()).startsWith("u-");
+        assertThat(user.name()).isEqualTo("ci-bot");
+        assertThat(user.description()).isEqualTo("builds");
+        assertThat(user.enabled()).isTrue();
+        assertThat(user.expiresAt()).isEqualTo(clock.instant().plus(Duration.ofDays(30)));
+        assertThat(created.secret()).hasSizeGreaterThanOrEqualTo(32);
+        assertThat(user.secretHash()).doesNotContain(created.secret());
+        assertThat(hasher.matches(created.secret(), user.secretHash())).isTrue();
+        assertThat(store.find(user.id())).contains(user);
+        assertThat(directory.byName("ci-bot")).contains(user);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"ab", "ci-bot", "ci.bot_1", "0bot"})
+    void acceptsANameOfTheGrammar(String name) {
+        assertThat(users.create(name, null, -1, List.of()).user().name()).isEqualTo(name);
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @ValueSource(strings = {"admin", "a", "", "-bot", ".bot", "_bot", "Bot", "ci bot", "ci/bot", "ci:bot"})
+    void refusesANameOutsideTheRules(String name) {
+        assertProblem(() -> users.create(name, null, -1, List.of()), ProblemKind.INVALID, "INVALID_NAME");
+    }
+
+    @Test
+    void refusesANameLongerThanSixtyThreeCharacters() {
+        users.create("a".repeat(63), null, -1, List.of());
+
+        assertProblem(() -> users.create("b".repeat(64), null, -1, List.of()), ProblemKind.INVALID, "INVALID_NAME");
+    }
+
+    @Test
+    void refusesATakenName() {
+        bot();
+
+        assertProblem(this::bot, ProblemKind.CONFLICT, "USER_EXISTS");
+    }
+
+    @Test
+    void neverExpiresWithDurationMinusOne() {
+        User user = users.create("forever", null, -1, List.of()).user();
+
+        assertThat(user.durationDays()).isEqualTo(-1);
+        assertThat(user.expiresAt()).isNull();
+    }
+
+    @Test
+    void expiresAfterOneDayWithDurationOne() {
+        User user = users.create("daily", null, 1, List.of()).user();
+
+        assertThat(user.expiresAt()).isEqualTo(clock.instant().plus(Duration.ofDays(1)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, -2, 36_501, Integer.MIN_VALUE})
+    void refusesADurationOutsideTheRange(int days) {
+        assertProblem(() -> users.create("bot", null, days, List.of()), ProblemKind.INVALID, "INVALID_DURATION");
+    }
+
+    @Test
+    void refusesAMissingDuration() {
+        assertProblem(() -> users.create("bot", null, null, List.of()), ProblemKind.INVALID, "INVALID_DURATION");
+    }
+
+    @Test
+    void refusesAPermissionOnAnUnknownRegistry() {
+        assertProblem(() -> users.create("bot", null, -1, List.of(new Permission("nope", Access.PULL))),
+                ProblemKind.INVALID, "UNKNOWN_REGISTRY");
+    }
+
+    @Test
+    void refusesARegistryListedTwice() {
+        assertProblem(() -> users.create("bot", null, -1, List.of(new Permission("acme", Access.PULL), new Permission("acme", Access.PUSH))),
+                ProblemKind.INVALID, "INVALID_PERMISSION");
+    }
+
+    @Test
+    void refusesAPermissionWithoutAccessOrRegistry() {
+        assertProblem(() -> users.create("bot", null, -1, List.of(new Permission("acme", null))), ProblemKind.INVALID, "INVALID_PERMISSION");
+        assertProblem(() -> users.create("bot", null, -1, List.of(new Permission(null, Access.PULL))), ProblemKind.INVALID, "INVALID_PERMISSION");
+        assertProblem(() -> users.create("bot", null, -1, Arrays.asList((Permission) null)), ProblemKind.INVALID, "INVALID_PERMISSION");
+    }
+
+    @Test
+    void refusesDurationAndExpiryTogether() {
+        User user = bot().user();
+
+        assertProblem(() -> users.update(user.id(), null, 5, clock.instant().plus(Duration.ofDays(5))),
+                ProblemKind.INVALID, "CONFLICTING_FIELDS");
+    }
+
+    @Test
+    void recomputesTheExpiryFromNowOnANewDuration() {
+        User user = bot().user();
+        clock.advance(Duration.ofDays(10));
+
+        User updated = users.update(user.id(), null, 7, null);
+
+        assertThat(updated.durationDays()).isEqualTo(7);
+        assertThat(updated.expiresAt()).isEqualTo(clock.instant().plus(Duration.ofDays(7)));
+        assertThat(updated.description()).isEqualTo("builds");
+        assertThat(directory.byId(user.id())).contains(updated);
+    }
+
+    @Test
+    void setsAnExactExpiry() {
+        User user = bot().user();
+        Instant at = clock.instant().plus(Duration.ofDays(3)).plusSeconds(5);
+
+        User updated = users.update(user.id(), "new", null, at);
+
+        assertThat(updated.expiresAt()).isEqualTo(at);
+        assertThat(updated.durationDays()).isEqualTo(3);
+        assertThat(updated.description()).isEqualTo("new");
+    }
+
+    @Test
+    void removesTheExpiryWithDurationMinusOne() {
+        User user = bot().user();
+
+        assertThat(users.update(user.id(), null, -1, null).expiresAt()).isNull();
+    }
+
+    @Test
+    void refreshingChangesTheHashAndTheOldSecretNoLongerMatches() {
+        CreatedUser created = bot();
+
+        CreatedUser refreshed = users.refreshSecret(created.user().id());
+
+        assertThat(refreshed.secret()).isNotEqualTo(created.secret());
+        assertThat(refreshed.user().secretHash()).isNotEqualTo(created.user().secretHash());
+        assertThat(hasher.matches(created.secret(), refreshed.user().secretHash())).isFalse();
+        assertThat(hasher.matches(refreshed.secret(), directory.byId(created.user().id()).orElseThrow().secretHash())).isTrue();
+    }
+
+    @Test
+    void disablesAndEnablesInTheDirectoryToo() {
+        User user = bot().user();
+
+        users.setEnabled(user.id(), false);
+        assertThat(directory.byId(user.id()).orElseThrow().enabled()).isFalse();
+
+        users.setEnabled(user.id(), true);
+        assertThat(directory.byId(user.id()).orElseThrow().enabled()).isTrue();
+    }
+
+    @Test
+    void deletesFromTheStoreAndTheDirectory() {
+        User user = bot().user();
+
+        users.delete(user.id());
+
+        assertThat(directory.byName("ci-bot")).isEmpty();
+        assertProblem(() -> users.get(user.id()), ProblemKind.NOT_FOUND, "USER_NOT_FOUND");
+        assertProblem(() -> users.delete(user.id()), ProblemKind.NOT_FOUND, "USER_NOT_FOUND");
+    }
+
+    @Test
+    void attachReplacesThePermissionOnThatRegistryOnly() {
+        User user = users.create("bot", null, -1, List.of(new Permission("acme", Access.PULL), new Permission("other", Access.PULL))).user();
+
+        User attached = users.attach("acme", user.id(), Access.PUSH);
+
+        assertThat(attached.accessTo("acme")).isEqualTo(Access.PUSH);
+        assertThat(attached.accessTo("other")).isEqualTo(Access.PULL);
+        assertThat(attached.permissions()).hasSize(2);
+        assertThat(directory.byId(user.id()).orElseThrow().accessTo("acme")).isEqualTo(Access.PUSH);
+    }
+
+    @Test
+    void detachRemovesThePermissionAndThenAnswersNotFound() {
+        User user = bot().user();
+
+        users.detach("acme", user.id());
+
+        assertThat(users.get(user.id()).accessTo("acme")).isNull();
+        assertThat(directory.byId(user.id()).orElseThrow().accessTo("acme")).isNull();
+        assertProblem(() -> users.detach("acme", user.id()), ProblemKind.NOT_FOUND, "PERMISSION_NOT_FOUND");
+    }
+
+    @Test
+    void attachToAnUnknownRegistryOrUserIsNotFound() {
+        User user = bot().user();
+
+        assertProblem(() -> users.attach("nope", user.id(), Access.PULL), ProblemKind.NOT_FOUND, "REGISTRY_NOT_FOUND");
+        assertProblem(() -> users.attach("acme", "u-none", Access.PULL), ProblemKind.NOT_FOUND, "USER_NOT_FOUND");
+    }
+
+    @Test
+    void replacesPermissionsAfterValidatingThem() {
+        User user = bot().user();
+
+        User replaced = users.replacePermissions(user.id(), List.of(new Permission("other", Access.PULL)));
+
+        assertThat(replaced.permissions()).containsExactly(new Permission("other", Access.PULL));
+        assertProblem(() -> users.replacePermissions(user.id(), List.of(new Permission("nope", Access.PULL))),
+                ProblemKind.INVALID, "UNKNOWN_REGISTRY");
+    }
+
+    @Test
+    void listsTheUsersOfARegistry() {
+        bot();
+        users.create("puller", null, -1, List.of(new Permission("other", Access.PULL)));
+
+        assertThat(users.usersOf("acme", new PageRequest(1, 50, null)).results()).extracting(User::name).containsExactly("ci-bot");
+        assertProblem(() -> users.usersOf("nope", new PageRequest(1, 50, null)), ProblemKind.NOT_FOUND, "REGISTRY_NOT_FOUND");
+    }
+
+    @Test
+    void loadsTheDirectoryFromTheStore() {
+        User user = bot().user();
+        UserDirectory fresh = new UserDirectory();
+
+        new UserService(store, fresh, tenants, hasher, clock).loadDirectory();
+
+        assertThat(fresh.byName("ci-bot")).contains(user);
+    }
+}

@@ -1,0 +1,55 @@
+package dev.berth.http.server;
+
+import dev.berth.core.error.OciErrorCode;
+import dev.berth.core.error.OciException;
+import dev.berth.http.route.AggregatingExchange;
+import dev.berth.http.route.Exchange;
+import dev.berth.http.route.ExchangeFactory;
+import dev.berth.http.route.RequestContext;
+import dev.berth.http.route.Responses;
+import dev.berth.http.route.V2Handler;
+import dev.berth.http.v2.V2Endpoints;
+import dev.berth.management.ManagementApi;
+import dev.berth.management.ManagementRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+import java.util.Map;
+import java.util.concurrent.Executor;
+
+/**
+ * The top of the routing tree: {@code /v2} to the OCI endpoints, {@code /api/v1} to the management API
+ * (aggregated, capped), {@code /healthz} for probes. Anything else is a 404.
+ */
+final class HttpRoutes implements ExchangeFactory {
+    /** Management bodies are small JSON; the API itself answers 413 above its own, lower, limit. */
+    private static final int MANAGEMENT_BODY_CAP = 4 * 1024 * 1024;
+
+    private final V2Endpoints v2;
+    private final Executor blocking;
+    private final V2Handler management;
+    private final V2Handler health = request -> request.respond(Responses.json(HttpResponseStatus.OK, Map.of("status", "ok")));
+
+    HttpRoutes(V2Endpoints v2, ManagementApi management, Executor blocking) {
+        this.v2 = v2;
+        this.blocking = blocking;
+        this.management = request -> request.respond(management.handle(new ManagementRequest(request.request().method(),
+                request.request().uri(), request.request().headers(), request.body())));
+    }
+
+    @Override
+    public Exchange open(RequestContext request) {
+        String uri = request.request().uri();
+        int query = uri.indexOf('?');
+        String path = query < 0 ? uri : uri.substring(0, query);
+        if (path.equals("/v2") || path.startsWith("/v2/")) {
+            return v2.open(request);
+        }
+        if (path.equals("/api/v1") || path.startsWith("/api/v1/")) {
+            return new AggregatingExchange(request, management, blocking, MANAGEMENT_BODY_CAP);
+        }
+        if (path.equals("/healthz")) {
+            return new AggregatingExchange(request, health, blocking, 0);
+        }
+        throw new OciException(OciErrorCode.NOT_FOUND, "no endpoint at " + path);
+    }
+}

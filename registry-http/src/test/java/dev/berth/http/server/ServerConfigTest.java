@@ -1,0 +1,124 @@
+package dev.berth.http.server;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ServerConfigTest {
+    private static ServerConfig parse(Map<String, String> env, String... args) {
+        return ServerConfig.parse(args, env);
+    }
+
+    @Test
+    void usesTheDefaultsWithNeitherArgumentsNorEnvironment() {
+        ServerConfig config = parse(Map.of());
+
+        assertThat(config.bind()).isEqualTo("0.0.0.0");
+        assertThat(config.port()).isEqualTo(5000);
+        assertThat(config.dataDir()).isEqualTo(Path.of("data").toAbsolutePath().normalize());
+        assertThat(config.uploadExpiry()).isEqualTo(Duration.ofHours(24));
+        assertThat(config.adminToken()).isNull();
+        assertThat(config.tls()).isFalse();
+    }
+
+    @Test
+    void takesTheEnvironmentOverTheDefaults() {
+        ServerConfig config = parse(Map.of("REGISTRY_PORT", "6000", "REGISTRY_BIND", "127.0.0.1", "REGISTRY_DATA_DIR", "/srv/berth",
+                "REGISTRY_UPLOAD_EXPIRY", "2h", "REGISTRY_ADMIN_TOKEN", "s3cret"));
+
+        assertThat(config.port()).isEqualTo(6000);
+        assertThat(config.bind()).isEqualTo("127.0.0.1");
+        assertThat(config.dataDir()).isEqualTo(Path.of("/srv/berth"));
+        assertThat(config.uploadExpiry()).isEqualTo(Duration.ofHours(2));
+        assertThat(config.adminToken()).isEqualTo("s3cret");
+    }
+
+    @Test
+    void takesArgumentsOverTheEnvironment() {
+        Map<String, String> env = Map.of("REGISTRY_PORT", "6000", "REGISTRY_BIND", "127.0.0.1", "REGISTRY_DATA_DIR", "/srv/env");
+
+        ServerConfig config = parse(env, "--port", "7000", "--bind=::1", "--data-dir", "/srv/arg");
+
+        assertThat(config.port()).isEqualTo(7000);
+        assertThat(config.bind()).isEqualTo("::1");
+        assertThat(config.dataDir()).isEqualTo(Path.of("/srv/arg"));
+    }
+
+    @Test
+    void acceptsBothOptionForms() {
+        assertThat(parse(Map.of(), "--port=8080").port()).isEqualTo(8080);
+        assertThat(parse(Map.of(), "--port", "8080").port()).isEqualTo(8080);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--help", "-h"})
+    void answersNullWhenHelpIsAskedFor(String flag) {
+        assertThat(parse(Map.of(), "--port", "1", flag)).isNull();
+        assertThat(parse(Map.of(), flag, "--unknown")).isNull();
+        assertThat(ServerConfig.USAGE).contains("--port").contains("--data-dir").contains("REGISTRY_ADMIN_TOKEN");
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @ValueSource(strings = {"abc", "-1", "65536", "", "80.5", "99999999999"})
+    void refusesABadPort(String port) {
+        assertThatThrownBy(() -> parse(Map.of(), "--port", port)).isInstanceOf(ServerConfig.InvalidConfigException.class)
+                .hasMessageContaining("port");
+        assertThatThrownBy(() -> parse(Map.of("REGISTRY_PORT", port))).isInstanceOf(ServerConfig.InvalidConfigException.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "1", "65535"})
+    void acceptsAPortInRange(String port) {
+        assertThat(parse(Map.of(), "--port", port).port()).isEqualTo(Integer.parseInt(port));
+    }
+
+    @Test
+    void refusesAnUnknownOptionAndAMissingValue() {
+        assertThatThrownBy(() -> parse(Map.of(), "--colour", "blue")).isInstanceOf(ServerConfig.InvalidConfigException.class)
+                .hasMessageContaining("--colour");
+        assertThatThrownBy(() -> parse(Map.of(), "--port")).isInstanceOf(ServerConfig.InvalidConfigException.class)
+                .hasMessageContaining("needs a value");
+    }
+
+    @Test
+    void servesTlsWithACertificateAndItsKey() {
+        ServerConfig config = parse(Map.of("REGISTRY_TLS_KEY", "/k.pem"), "--tls-cert", "/c.pem");
+
+        assertThat(config.tls()).isTrue();
+        assertThat(config.tlsCert()).isEqualTo(Path.of("/c.pem"));
+        assertThat(config.tlsKey()).isEqualTo(Path.of("/k.pem"));
+    }
+
+    @Test
+    void refusesACertificateWithoutAKeyAndAKeyWithoutACertificate() {
+        assertThatThrownBy(() -> parse(Map.of(), "--tls-cert", "/c.pem")).isInstanceOf(ServerConfig.InvalidConfigException.class);
+        assertThatThrownBy(() -> parse(Map.of("REGISTRY_TLS_KEY", "/k.pem"))).isInstanceOf(ServerConfig.InvalidConfigException.class);
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource({"24h, PT24H", "1h, PT1H", "30m, PT30M", "PT90M, PT1H30M", "P1D, PT24H", "PT10S, PT10S"})
+    void parsesDurationsInHoursMinutesOrIso(String value, Duration expected) {
+        assertThat(parse(Map.of(), "--upload-expiry", value).uploadExpiry()).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @ValueSource(strings = {"", "h", "1d", "soon", "1.5h", "24"})
+    void refusesAMalformedDuration(String value) {
+        assertThatThrownBy(() -> parse(Map.of(), "--upload-expiry", value)).isInstanceOf(ServerConfig.InvalidConfigException.class)
+                .hasMessageContaining("duration");
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @ValueSource(strings = {"-1h", "0h", "-5m", "PT-1H", "PT0S"})
+    void refusesAnUploadExpiryThatIsNotPositive(String value) {
+        assertThatThrownBy(() -> parse(Map.of(), "--upload-expiry", value)).isInstanceOf(ServerConfig.InvalidConfigException.class);
+    }
+}

@@ -1,0 +1,180 @@
+package dev.berth.storage.meta;
+
+import dev.berth.storage.layout.DataLayout;
+import org.flywaydb.core.Flyway;
+import org.h2.jdbcx.JdbcConnectionPool;
+import org.h2.jdbcx.JdbcDataSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * The embedded H2 database under {@code meta/} (see {@link DataLayout}): its connection pool, its schema
+ * (the Flyway migrations in {@code db/migration/berth}), and the one piece of code that runs a transaction
+ * and retries it on a conflict. Every store of this package runs its methods through {@link #transaction}.
+ *
+ * <p>Durability: {@code WRITE_DELAY=0} makes H2 write each transaction to its file when it commits,
+ * instead of up to half a second later, so a process crash loses nothing committed.
+ *
+ * <p>Writes that race on a new row (two first pushes into one repository, two first links of one blob into
+ * a registry) meet a unique-key violation in one of them; that, a deadlock, a lock wait that timed out, or a
+ * foreign key that a concurrent delete removed makes the whole transaction run again, a few times at most.
+ * Work passed to {@link #transaction} must therefore be repeatable: it reads what it needs inside.
+ *
+ * <p>Times are kept to the microsecond, which both H2 and PostgreSQL store.
+ */
+public final class Database implements AutoCloseable {
+    private static final int MAX_CONNECTIONS = 8;
+    private static final int MAX_ATTEMPTS = 4;
+    private static final String MIGRATIONS = "classpath:db/migration/berth";
+
+    private final JdbcConnectionPool pool;
+
+    private Database(JdbcConnectionPool pool) {
+        this.pool = pool;
+    }
+
+    /** Opens (creating when absent) the database under {@code meta/} and migrates its schema. */
+    public static Database open(DataLayout layout) throws IOException {
+        Files.createDirectories(layout.metaDir());
+        JdbcDataSource dataSource = new JdbcDataSource();
+        // DB_CLOSE_ON_EXIT=FALSE: the server closes the pool in its own shutdown order, after the last request.
+        // LOCK_TIMEOUT: a transaction waits this long for a row another holds before failing (and retrying).
+        dataSource.setURL("jdbc:h2:file:" + layout.metaDatabase()
+                + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;LOCK_TIMEOUT=10000");
+        dataSource.setUser("berth");
+        dataSource.setPassword("");
+        JdbcConnectionPool pool = JdbcConnectionPool.create(dataSource);
+        pool.setMaxConnections(MAX_CONNECTIONS);
+        try {
+            Flyway.configure().dataSource(pool).locations(MIGRATIONS).load().migrate();
+        } catch (RuntimeException e) {
+            pool.dispose();
+            throw e;
+        }
+        return new Database(pool);
+    }
+
+    @Override
+    public void close() {
+        pool.dispose();
+    }
+
+    /** One transaction's work; it may run more than once (see the class comment). */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction, again from the start when it met a conflict with another. */
+    public <T> T transaction(Work<T> work) {
+        SQLException conflict = null;
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            try (Connection c = pool.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    T result = work.run(c);
+                    c.commit();
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                } finally {
+                    // The pool hands this connection to the next caller as it is.
+                    c.setAutoCommit(true);
+                }
+            } catch (SQLException e) {
+                if (!isConflict(e)) {
+                    throw new MetadataStoreException("metadata store: " + e.getMessage(), e);
+                }
+                conflict = e;
+            }
+        }
+        throw new MetadataStoreException("metadata store: conflicting writes did not settle after "
+                + MAX_ATTEMPTS + " attempts", conflict);
+    }
+
+    /**
+     * A unique-key violation from a concurrent insert, a foreign key whose row a concurrent delete removed,
+     * a deadlock, or a lock wait that timed out.
+     */
+    private static boolean isConflict(SQLException e) {
+        for (SQLException link = e; link != null; link = link.getNextException()) {
+            String state = link.getSQLState();
+            if ("23505".equals(state) || "23503".equals(state) || "23506".equals(state)
+                    || "40001".equals(state) || "HYT00".equals(state)) {
+                return true;
+            }
+            if (link.getNextException() == link) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    // --- small JDBC helpers shared by the stores
+
+    /** Runs an INSERT, UPDATE or DELETE with positional parameters (null binds SQL NULL); the rows it changed. */
+    static int update(Connection c, String sql, Object... parameters) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            bind(s, parameters);
+            return s.executeUpdate();
+        }
+    }
+
+    /** The first column of the first row as a long, or null when there is no row (or it is NULL). */
+    static Long queryLong(Connection c, String sql, Object... parameters) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            bind(s, parameters);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                long value = rs.getLong(1);
+                return rs.wasNull() ? null : value;
+            }
+        }
+    }
+
+    static void bind(PreparedStatement s, Object... parameters) throws SQLException {
+        for (int i = 0; i < parameters.length; i++) {
+            Object p = parameters[i];
+            if (p == null) {
+                // Types.NULL: an untyped NULL, which PostgreSQL accepts for any column type (VARCHAR would not).
+                s.setNull(i + 1, Types.NULL);
+            } else if (p instanceof Instant instant) {
+                s.setObject(i + 1, timestamp(instant));
+            } else {
+                s.setObject(i + 1, p);
+            }
+        }
+    }
+
+    static OffsetDateTime timestamp(Instant instant) {
+        return instant.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
+    }
+
+    static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    /** The id of the registry named {@code name}, or null. */
+    static Long registryId(Connection c, String name) throws SQLException {
+        return queryLong(c, "SELECT id FROM registries WHERE name = ?", name);
+    }
+
+    /** A LIKE pattern matching the names of the repositories under {@code registry/}, for {@code ESCAPE '!'}. */
+    static String childPattern(String registry) {
+        return registry.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "/%";
+    }
+}

@@ -1,0 +1,166 @@
+package dev.berth.storage.meta;
+
+import dev.berth.core.listing.Listing;
+import dev.berth.core.listing.PageRequest;
+import dev.berth.core.tenant.TenantRegistry;
+import dev.berth.core.tenant.TenantStore;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static dev.berth.storage.meta.Database.bind;
+import static dev.berth.storage.meta.Database.instant;
+
+/**
+ * The tenant registries in the H2 {@link Database}. Their usage ({@code storage_used_bytes}) is maintained by
+ * {@link H2MetadataStore} as blobs are linked and unlinked; this store only reads it, except when a registry
+ * is created over repositories that already exist under its name (data from before registries existed, or
+ * left by a race with a deletion): it adopts them and counts their blobs.
+ */
+public final class H2TenantStore implements TenantStore {
+    private static final String SELECT = "SELECT g.name, g.is_public, g.storage_limit_bytes, g.storage_used_bytes, "
+            + "(SELECT COUNT(*) FROM repositories r WHERE r.registry_id = g.id) AS repo_count, "
+            + "g.created_at, g.updated_at FROM registries g";
+
+    private final Database database;
+
+    public H2TenantStore(Database database) {
+        this.database = database;
+    }
+
+    @Override
+    public Optional<TenantRegistry> find(String name) {
+        return database.transaction(c -> {
+            try (PreparedStatement s = c.prepareStatement(SELECT + " WHERE g.name = ?")) {
+                s.setString(1, name);
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() ? Optional.of(read(rs)) : Optional.<TenantRegistry>empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public boolean create(String name, boolean isPublic, Long storageLimitBytes, Instant now) {
+        return database.transaction(c -> {
+            if (Database.registryId(c, name) != null) {
+                return false;
+            }
+            // A concurrent create of the same name fails on the unique key; its retry answers false above.
+            Database.update(c, "INSERT INTO registries (name, is_public, storage_limit_bytes, storage_used_bytes, created_at, "
+                    + "updated_at) VALUES (?, ?, ?, 0, ?, ?)", name, isPublic, storageLimitBytes, now, now);
+            long id = Database.registryId(c, name);
+            adoptRepositories(c, id, name);
+            return true;
+        });
+    }
+
+    /** Puts the repositories named under the registry that belong to none into it, and counts their blobs. */
+    private static void adoptRepositories(Connection c, long id, String name) throws SQLException {
+        int adopted = Database.update(c, "UPDATE repositories SET registry_id = ? WHERE registry_id IS NULL "
+                + "AND (name = ? OR name LIKE ? ESCAPE '!')", id, name, Database.childPattern(name));
+        if (adopted == 0) {
+            return;
+        }
+        Database.update(c, "INSERT INTO registry_blobs (registry_id, digest, size, link_count) "
+                + "SELECT ?, b.digest, MAX(b.size), COUNT(*) FROM blob_links b JOIN repositories r ON r.id = b.repository_id "
+                + "WHERE r.registry_id = ? GROUP BY b.digest", id, id);
+        Database.update(c, "UPDATE registries SET storage_used_bytes = "
+                + "(SELECT COALESCE(SUM(size), 0) FROM registry_blobs WHERE registry_id = ?) WHERE id = ?", id, id);
+    }
+
+    @Override
+    public Listing<TenantRegistry> list(PageRequest page, Boolean isPublic) {
+        return database.transaction(c -> {
+            StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+            List<Object> parameters = new ArrayList<>();
+            if (page.nameContains() != null) {
+                where.append(" AND POSITION(? IN LOWER(g.name)) > 0");
+                parameters.add(page.nameContains());
+            }
+            if (isPublic != null) {
+                where.append(" AND g.is_public = ?");
+                parameters.add(isPublic);
+            }
+            long count;
+            try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM registries g" + where)) {
+                bind(s, parameters.toArray());
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    count = rs.getLong(1);
+                }
+            }
+            List<TenantRegistry> results = new ArrayList<>();
+            parameters.add(page.offset());
+            parameters.add(page.size());
+            try (PreparedStatement s = c.prepareStatement(SELECT + where
+                    + " ORDER BY g.name OFFSET ? ROWS FETCH NEXT ? ROWS ONLY")) {
+                bind(s, parameters.toArray());
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        results.add(read(rs));
+                    }
+                }
+            }
+            return new Listing<>(count, results);
+        });
+    }
+
+    @Override
+    public boolean update(String name, Boolean isPublic, boolean changeLimit, Long storageLimitBytes, Instant now) {
+        return database.transaction(c -> {
+            StringBuilder sql = new StringBuilder("UPDATE registries SET updated_at = ?");
+            List<Object> parameters = new ArrayList<>();
+            parameters.add(now);
+            if (isPublic != null) {
+                sql.append(", is_public = ?");
+                parameters.add(isPublic);
+            }
+            if (changeLimit) {
+                sql.append(", storage_limit_bytes = ?");
+                parameters.add(storageLimitBytes);
+            }
+            sql.append(" WHERE name = ?");
+            parameters.add(name);
+            return Database.update(c, sql.toString(), parameters.toArray()) > 0;
+        });
+    }
+
+    @Override
+    public boolean delete(String name) {
+        return database.transaction(c -> {
+            Long id = Database.registryId(c, name);
+            if (id == null) {
+                return false;
+            }
+            // Its repositories, and those named under it that belong to no registry row.
+            String repositories = "SELECT id FROM repositories WHERE registry_id = ? "
+                    + "OR (registry_id IS NULL AND (name = ? OR name LIKE ? ESCAPE '!'))";
+            Object[] which = {id, name, Database.childPattern(name)};
+            Database.update(c, "DELETE FROM tags WHERE repository_id IN (" + repositories + ")", which);
+            Database.update(c, "DELETE FROM manifest_references WHERE repository_id IN (" + repositories + ")", which);
+            Database.update(c, "DELETE FROM manifests WHERE repository_id IN (" + repositories + ")", which);
+            Database.update(c, "DELETE FROM blob_links WHERE repository_id IN (" + repositories + ")", which);
+            Database.update(c, "DELETE FROM repositories WHERE id IN (" + repositories + ")", which);
+            Database.update(c, "DELETE FROM registry_blobs WHERE registry_id = ?", id);
+            Database.update(c, "DELETE FROM user_permissions WHERE registry_id = ?", id);
+            Database.update(c, "DELETE FROM history WHERE registry_id = ?", id);
+            Database.update(c, "DELETE FROM registries WHERE id = ?", id);
+            return true;
+        });
+    }
+
+    private static TenantRegistry read(ResultSet rs) throws SQLException {
+        long limit = rs.getLong("storage_limit_bytes");
+        Long storageLimitBytes = rs.wasNull() ? null : limit;
+        return new TenantRegistry(rs.getString("name"), rs.getBoolean("is_public"), storageLimitBytes,
+                rs.getLong("storage_used_bytes"), rs.getLong("repo_count"), instant(rs, "created_at"),
+                instant(rs, "updated_at"));
+    }
+}

@@ -1,0 +1,186 @@
+package dev.berth.storage.meta;
+
+import dev.berth.core.listing.Listing;
+import dev.berth.core.listing.PageRequest;
+import dev.berth.core.usage.HistoryEvent;
+import dev.berth.core.usage.PullRecord;
+import dev.berth.core.usage.UsageStore;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static dev.berth.storage.meta.Database.bind;
+import static dev.berth.storage.meta.Database.instant;
+import static dev.berth.storage.meta.Database.update;
+
+/**
+ * Pull counters and the registries' history in the H2 {@link Database}, each batch in one transaction.
+ *
+ * <p>A batch of pulls is first folded per row (one update per repository, per artifact and per tag however
+ * many pulls name it), and the rows are updated in a fixed order (by name, then digest, then tag), so that
+ * two batches never wait on each other in a cycle.
+ */
+public final class H2UsageStore implements UsageStore {
+    private final Database database;
+
+    public H2UsageStore(Database database) {
+        this.database = database;
+    }
+
+    /** How many pulls one row gets and the latest of their times. */
+    private static final class Tally {
+        long count;
+        Instant latest;
+
+        void add(Instant at) {
+            count++;
+            if (latest == null || at.isAfter(latest)) {
+                latest = at;
+            }
+        }
+    }
+
+    @Override
+    public void recordPulls(List<PullRecord> pulls) {
+        if (pulls.isEmpty()) {
+            return;
+        }
+        Map<String, Tally> byRepository = new TreeMap<>();
+        Map<List<String>, Tally> byArtifact = new TreeMap<>(H2UsageStore::compareKeys);
+        Map<List<String>, Tally> byTag = new TreeMap<>(H2UsageStore::compareKeys);
+        for (PullRecord pull : pulls) {
+            String repository = pull.repository().value();
+            String digest = pull.digest().value();
+            byRepository.computeIfAbsent(repository, k -> new Tally()).add(pull.at());
+            byArtifact.computeIfAbsent(List.of(repository, digest), k -> new Tally()).add(pull.at());
+            if (pull.tag() != null) {
+                byTag.computeIfAbsent(List.of(repository, digest, pull.tag()), k -> new Tally()).add(pull.at());
+            }
+        }
+        database.transaction(c -> {
+            Map<String, Long> ids = new HashMap<>();
+            for (Map.Entry<String, Tally> e : byRepository.entrySet()) {
+                Long id = Database.queryLong(c, "SELECT id FROM repositories WHERE name = ?", e.getKey());
+                if (id != null) {
+                    ids.put(e.getKey(), id);
+                    update(c, "UPDATE repositories SET pull_count = pull_count + ? WHERE id = ?", e.getValue().count, id);
+                }
+            }
+            for (Map.Entry<List<String>, Tally> e : byArtifact.entrySet()) {
+                Long id = ids.get(e.getKey().get(0));
+                if (id != null) {
+                    Instant at = e.getValue().latest;
+                    update(c, "UPDATE manifests SET pull_count = pull_count + ?, "
+                                    + "pulled_at = CASE WHEN pulled_at IS NULL OR pulled_at < ? THEN ? ELSE pulled_at END "
+                                    + "WHERE repository_id = ? AND digest = ?",
+                            e.getValue().count, at, at, id, e.getKey().get(1));
+                }
+            }
+            for (Map.Entry<List<String>, Tally> e : byTag.entrySet()) {
+                Long id = ids.get(e.getKey().get(0));
+                if (id != null) {
+                    Instant at = e.getValue().latest;
+                    // Only while the tag still points at the artifact that was pulled through it.
+                    update(c, "UPDATE tags SET pulled_at = CASE WHEN pulled_at IS NULL OR pulled_at < ? THEN ? "
+                                    + "ELSE pulled_at END WHERE repository_id = ? AND name = ? AND digest = ?",
+                            at, at, id, e.getKey().get(2), e.getKey().get(1));
+                }
+            }
+            return null;
+        });
+    }
+
+    private static int compareKeys(List<String> a, List<String> b) {
+        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+            int order = a.get(i).compareTo(b.get(i));
+            if (order != 0) {
+                return order;
+            }
+        }
+        return Integer.compare(a.size(), b.size());
+    }
+
+    @Override
+    public void appendHistory(List<HistoryEvent> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        database.transaction(c -> {
+            Map<String, Long> registries = new HashMap<>();
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO history (registry_id, event_time, action, "
+                    + "repository, reference, digest, bytes, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                int batched = 0;
+                for (HistoryEvent event : events) {
+                    Long registryId = registryId(c, registries, event.registry());
+                    if (registryId == null) {
+                        continue; // its registry is gone (or never was): nobody can read the event
+                    }
+                    bind(s, registryId, event.time(), event.action(), event.repository(), event.reference(),
+                            event.digest(), event.bytes(), event.actor());
+                    s.addBatch();
+                    batched++;
+                }
+                if (batched > 0) {
+                    s.executeBatch();
+                }
+            }
+            return null;
+        });
+    }
+
+    private static Long registryId(Connection c, Map<String, Long> known, String name) throws SQLException {
+        if (name == null) {
+            return null;
+        }
+        if (!known.containsKey(name)) {
+            known.put(name, Database.registryId(c, name));
+        }
+        return known.get(name);
+    }
+
+    /** The registry's events, newest first; the page's name filter, when set, applies to the repository. */
+    @Override
+    public Listing<HistoryEvent> history(String registry, String action, PageRequest page) {
+        return database.transaction(c -> {
+            Long registryId = Database.registryId(c, registry);
+            if (registryId == null) {
+                return new Listing<HistoryEvent>(0, List.of());
+            }
+            String where = " WHERE registry_id = ?" + (action == null ? "" : " AND action = ?")
+                    + (page.nameContains() == null ? "" : " AND POSITION(? IN LOWER(repository)) > 0");
+            List<Object> parameters = new ArrayList<>();
+            parameters.add(registryId);
+            if (action != null) {
+                parameters.add(action);
+            }
+            if (page.nameContains() != null) {
+                parameters.add(page.nameContains());
+            }
+            long count = Database.queryLong(c, "SELECT COUNT(*) FROM history" + where, parameters.toArray());
+            parameters.add(page.offset());
+            parameters.add(page.size());
+            List<HistoryEvent> events = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT event_time, action, repository, reference, digest, "
+                    + "bytes, actor FROM history" + where
+                    + " ORDER BY event_time DESC, id DESC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY")) {
+                bind(s, parameters.toArray());
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        events.add(new HistoryEvent(instant(rs, "event_time"), registry, rs.getString("action"),
+                                rs.getString("repository"), rs.getString("reference"), rs.getString("digest"),
+                                rs.getLong("bytes"), rs.getString("actor")));
+                    }
+                }
+            }
+            return new Listing<>(count, events);
+        });
+    }
+}

@@ -1,0 +1,172 @@
+package dev.berth.storage.meta;
+
+import dev.berth.core.listing.Listing;
+import dev.berth.core.listing.PageRequest;
+import dev.berth.core.user.Access;
+import dev.berth.core.user.Permission;
+import dev.berth.core.user.User;
+import dev.berth.storage.layout.DataLayout;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class H2UserStoreTest {
+    private static final Instant T0 = Instant.parse("2025-03-04T05:06:07.123456Z");
+    private static final Instant T1 = Instant.parse("2025-04-03T05:06:07.654321Z");
+
+    @TempDir
+    Path dataDir;
+    private Database database;
+    private H2TenantStore tenants;
+    private H2UserStore users;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        database = Database.open(new DataLayout(dataDir));
+        tenants = new H2TenantStore(database);
+        users = new H2UserStore(database);
+        for (String registry : List.of("zeta", "acme", "beta")) {
+            tenants.create(registry, false, null, T0);
+        }
+    }
+
+    @AfterEach
+    void tearDown() {
+        database.close();
+    }
+
+    @Test
+    void keepsEveryFieldOfAUserWithPermissionsInRegistryOrder() {
+        User user = new User("u-1", "ci-bot", "builds things", true, 30, T1, T0, T0,
+                List.of(new Permission("zeta", Access.PULL), new Permission("acme", Access.PUSH)), "salt$hash");
+
+        assertThat(users.insert(user)).isTrue();
+
+        User read = users.find("u-1").orElseThrow();
+        assertThat(read).usingRecursiveComparison().ignoringFields("permissions").isEqualTo(user);
+        assertThat(read.permissions()).containsExactly(new Permission("acme", Access.PUSH), new Permission("zeta", Access.PULL));
+        assertThat(users.find("u-2")).isEmpty();
+    }
+
+    @Test
+    void keepsAUserThatNeverExpiresWithoutPermissions() {
+        User user = new User("u-1", "robot", null, false, -1, null, T0, T1, List.of(), "h");
+
+        users.insert(user);
+
+        assertThat(users.find("u-1")).contains(user);
+    }
+
+    @Test
+    void refusesATakenName() {
+        assertThat(users.insert(user("u-1", "ci"))).isTrue();
+
+        assertThat(users.insert(user("u-2", "ci"))).isFalse();
+        assertThat(users.insert(user("u-1", "other"))).isFalse();
+
+        assertThat(users.all()).extracting(User::id).containsExactly("u-1");
+    }
+
+    @Test
+    void dropsPermissionsOnRegistriesThatDoNotExistAndKeepsTheFirstOfTwo() {
+        users.insert(new User("u-1", "ci", "", true, -1, null, T0, T0, List.of(new Permission("nowhere", Access.PUSH),
+                new Permission("beta", Access.PULL), new Permission("beta", Access.PUSH)), "h"));
+
+        assertThat(users.find("u-1").orElseThrow().permissions()).containsExactly(new Permission("beta", Access.PULL));
+    }
+
+    @Test
+    void replacesFieldsAndPermissions() {
+        users.insert(new User("u-1", "ci", "old", true, 30, T1, T0, T0,
+                List.of(new Permission("acme", Access.PUSH), new Permission("beta", Access.PULL)), "h1"));
+        User changed = new User("u-1", "ci", "new", false, -1, null, T0, T1,
+                List.of(new Permission("zeta", Access.PUSH), new Permission("beta", Access.PUSH)), "h2");
+
+        assertThat(users.update(changed)).isTrue();
+
+        User read = users.find("u-1").orElseThrow();
+        assertThat(read).usingRecursiveComparison().ignoringFields("permissions").isEqualTo(changed);
+        assertThat(read.permissions()).containsExactly(new Permission("beta", Access.PUSH), new Permission("zeta", Access.PUSH));
+        assertThat(users.update(user("u-9", "ghost"))).isFalse();
+        assertThat(users.find("u-9")).isEmpty();
+    }
+
+    @Test
+    void deletesAUserWithItsPermissions() {
+        users.insert(new User("u-1", "ci", "", true, -1, null, T0, T0, List.of(new Permission("acme", Access.PUSH)), "h"));
+        users.insert(user("u-2", "other"));
+
+        assertThat(users.delete("u-1")).isTrue();
+        assertThat(users.delete("u-1")).isFalse();
+
+        assertThat(users.find("u-1")).isEmpty();
+        assertThat(users.list(new PageRequest(1, 10, null), "acme").count()).isZero();
+        assertThat(users.all()).extracting(User::id).containsExactly("u-2");
+        // The name is free again.
+        assertThat(users.insert(user("u-3", "ci"))).isTrue();
+    }
+
+    @Test
+    void listsByNameWithFiltersAndATotalOverAllPages() {
+        users.insert(new User("u-1", "deploy-bot", "", true, -1, null, T0, T0, List.of(new Permission("acme", Access.PULL)), "h"));
+        users.insert(new User("u-2", "ci-bot", "", true, -1, null, T0, T0,
+                List.of(new Permission("acme", Access.PUSH), new Permission("beta", Access.PULL)), "h"));
+        users.insert(new User("u-3", "audit", "", true, -1, null, T0, T0, List.of(new Permission("beta", Access.PULL)), "h"));
+        users.insert(user("u-4", "bot-x"));
+
+        Listing<User> first = users.list(new PageRequest(1, 2, null), null);
+        assertThat(first.count()).isEqualTo(4);
+        assertThat(first.results()).extracting(User::name).containsExactly("audit", "bot-x");
+        assertThat(users.list(new PageRequest(2, 2, null), null).results()).extracting(User::name)
+                .containsExactly("ci-bot", "deploy-bot");
+
+        Listing<User> bots = users.list(new PageRequest(1, 10, "BOT"), null);
+        assertThat(bots.count()).isEqualTo(3);
+        assertThat(bots.results()).extracting(User::name).containsExactly("bot-x", "ci-bot", "deploy-bot");
+
+        Listing<User> onAcme = users.list(new PageRequest(1, 1, null), "acme");
+        assertThat(onAcme.count()).isEqualTo(2);
+        assertThat(onAcme.results()).extracting(User::name).containsExactly("ci-bot");
+        assertThat(onAcme.results().get(0).permissions())
+                .containsExactly(new Permission("acme", Access.PUSH), new Permission("beta", Access.PULL));
+
+        Listing<User> botsOnBeta = users.list(new PageRequest(1, 10, "bot"), "beta");
+        assertThat(botsOnBeta.results()).extracting(User::name).containsExactly("ci-bot");
+        assertThat(botsOnBeta.count()).isEqualTo(1);
+        assertThat(users.list(new PageRequest(1, 10, null), "zeta").count()).isZero();
+        assertThat(users.list(new PageRequest(1, 10, null), "zeta").results()).isEmpty();
+    }
+
+    @Test
+    void returnsEveryUserWithPermissions() {
+        users.insert(new User("u-1", "b", "", true, -1, null, T0, T0, List.of(new Permission("beta", Access.PULL)), "h"));
+        users.insert(user("u-2", "a"));
+
+        assertThat(users.all()).extracting(User::name).containsExactly("a", "b");
+        assertThat(users.all().get(1).permissions()).containsExactly(new Permission("beta", Access.PULL));
+    }
+
+    @Test
+    void keepsSettings() {
+        assertThat(users.setting("admin_token_hash")).isEmpty();
+
+        users.putSetting("admin_token_hash", "first");
+        users.putSetting("other", "x");
+        users.putSetting("admin_token_hash", "second");
+
+        assertThat(users.setting("admin_token_hash")).contains("second");
+        assertThat(users.setting("other")).contains("x");
+    }
+
+    private static User user(String id, String name) {
+        return new User(id, name, "", true, -1, null, T0, T0, List.of(), "hash");
+    }
+}
