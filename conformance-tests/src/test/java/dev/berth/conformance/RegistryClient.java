@@ -36,9 +36,18 @@ public final class RegistryClient {
     private final HttpClient http;
 
     public RegistryClient(URI base, String authorization) {
+        this(base, authorization, null);
+    }
+
+    /** A client that trusts what {@code tls} trusts (for a server with a self-signed certificate); null for the JDK's defaults. */
+    public RegistryClient(URI base, String authorization, javax.net.ssl.SSLContext tls) {
         this.base = base;
         this.authorization = authorization;
-        this.http = HttpClient.newBuilder()
+        HttpClient.Builder builder = HttpClient.newBuilder();
+        if (tls != null) {
+            builder.sslContext(tls);
+        }
+        this.http = builder
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(5))

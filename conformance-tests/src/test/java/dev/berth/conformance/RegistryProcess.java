@@ -52,12 +52,14 @@ public final class RegistryProcess implements AutoCloseable {
     private final Path jar;
     private final String adminToken;
     private final boolean passAdminToken;
+    private final ServerTls tls;
     private Process process;
     private int port;
     private int starts;
 
-    private RegistryProcess(boolean passAdminToken) throws IOException {
+    private RegistryProcess(boolean passAdminToken, ServerTls tls) throws IOException {
         this.passAdminToken = passAdminToken;
+        this.tls = tls;
         String jarProp = System.getProperty("berth.jar");
         if (jarProp == null || jarProp.isBlank()) {
             throw new IllegalStateException("system property berth.jar is not set (surefire sets it to "
@@ -90,10 +92,19 @@ public final class RegistryProcess implements AutoCloseable {
         return start(false);
     }
 
+    /** Like {@link #start()}, serving HTTPS with the given certificate and key ({@code --tls-cert}, {@code --tls-key}). */
+    public static RegistryProcess startWithTls(ServerTls tls) {
+        return start(true, tls);
+    }
+
     private static RegistryProcess start(boolean passAdminToken) {
+        return start(passAdminToken, null);
+    }
+
+    private static RegistryProcess start(boolean passAdminToken, ServerTls tls) {
         RegistryProcess p;
         try {
-            p = new RegistryProcess(passAdminToken);
+            p = new RegistryProcess(passAdminToken, tls);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -117,13 +128,16 @@ public final class RegistryProcess implements AutoCloseable {
         // A new port each time: the old one may still have connections in TIME_WAIT after a kill.
         this.port = freePort();
         this.starts++;
-        List<String> cmd = List.of(
+        List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m",
                 "-jar", jar.toString(),
                 "--port", Integer.toString(port),
                 "--bind", "127.0.0.1",
-                "--data-dir", dataDir.toString());
+                "--data-dir", dataDir.toString()));
+        if (tls != null) {
+            cmd.addAll(List.of("--tls-cert", tls.certificate().toString(), "--tls-key", tls.privateKey().toString()));
+        }
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .directory(root.toFile())
                 .redirectErrorStream(true)
@@ -145,7 +159,11 @@ public final class RegistryProcess implements AutoCloseable {
     }
 
     private void awaitReady() {
-        HttpClient http = HttpClient.newBuilder()
+        HttpClient.Builder builder = HttpClient.newBuilder();
+        if (tls != null) {
+            builder.sslContext(tls.clientContext());
+        }
+        HttpClient http = builder
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2))
                 .build();
@@ -241,7 +259,7 @@ public final class RegistryProcess implements AutoCloseable {
     }
 
     public URI baseUri() {
-        return URI.create("http://127.0.0.1:" + port);
+        return URI.create((tls == null ? "http" : "https") + "://127.0.0.1:" + port);
     }
 
     public String adminToken() {
@@ -273,7 +291,8 @@ public final class RegistryProcess implements AutoCloseable {
 
     /** A client bound to the current port (make a new one after a restart). */
     public RegistryClient client() {
-        return new RegistryClient(baseUri(), authorizationHeader());
+        return tls == null ? new RegistryClient(baseUri(), authorizationHeader())
+                : new RegistryClient(baseUri(), authorizationHeader(), tls.clientContext());
     }
 
     /** An OCI client logging in as {@code user} with {@code secret} (Basic), bound to the current port. */
