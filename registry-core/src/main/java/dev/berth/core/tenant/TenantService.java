@@ -9,7 +9,9 @@ import dev.berth.core.listing.PageRequest;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
@@ -24,7 +26,7 @@ public final class TenantService {
     private final TenantStore store;
     private final Clock clock;
     private final LoadingCache<String, Optional<TenantRegistry>> cache;
-    private volatile Consumer<String> onDelete = name -> { };
+    private final List<Consumer<String>> onDelete = new CopyOnWriteArrayList<>();
 
     public TenantService(TenantStore store, Clock clock) {
         this.store = store;
@@ -32,9 +34,9 @@ public final class TenantService {
         this.cache = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(5)).build(store::find);
     }
 
-    /** Runs after a registry is deleted, with its name: for those who keep state about registries. */
+    /** Adds a listener that runs after a registry is deleted, with its name: for those who keep state about registries. */
     public void onDelete(Consumer<String> listener) {
-        this.onDelete = listener;
+        onDelete.add(listener);
     }
 
     /** Creates the default registry on first start. */
@@ -84,7 +86,7 @@ public final class TenantService {
             throw ManagementException.notFound("registry", name);
         }
         cache.invalidate(name);
-        onDelete.accept(name);
+        onDelete.forEach(listener -> listener.accept(name));
     }
 
     private static void checkLimit(Long storageLimitBytes) {

@@ -7,6 +7,7 @@ import dev.berth.core.auth.Authenticator;
 import dev.berth.core.auth.SecretHasher;
 import dev.berth.core.auth.UserDirectory;
 import dev.berth.core.catalog.CatalogService;
+import dev.berth.core.metadata.CachingMetadataStore;
 import dev.berth.core.quota.QuotaLedger;
 import dev.berth.core.tenant.TenantService;
 import dev.berth.core.usage.UsageRecorder;
@@ -75,9 +76,11 @@ public final class RegistryServer implements AutoCloseable {
                 RegistryLimits.DEFAULTS.maxListPage(), RegistryLimits.DEFAULTS.deleteGracePeriod());
         TenantService tenants = new TenantService(storage.tenantStore(), clock);
         tenants.ensureDefaultRegistry();
+        CachingMetadataStore metadata = new CachingMetadataStore(storage.metadataStore());
+        tenants.onDelete(metadata::invalidateRegistry);
         this.usage = new UsageRecorder(storage.usageStore(), clock);
-        QuotaLedger quota = new QuotaLedger(tenants, storage.metadataStore());
-        this.registry = new RegistryService(storage.metadataStore(), storage.blobStore(), storage.uploadStore(), tenants, quota,
+        QuotaLedger quota = new QuotaLedger(tenants, metadata);
+        this.registry = new RegistryService(metadata, storage.blobStore(), storage.uploadStore(), tenants, quota,
                 usage, limits, clock);
         SecretHasher hasher = new SecretHasher();
         UserDirectory directory = new UserDirectory();
@@ -86,7 +89,7 @@ public final class RegistryServer implements AutoCloseable {
         tenants.onDelete(users::registryDeleted);
         Argon2AdminToken adminToken = Argon2AdminToken.initialise(storage.userStore(), config.adminToken(), System.out);
         V2AccessGate gate = new V2AccessGate(new Authenticator(directory, hasher, adminToken, clock), new AccessPolicy(tenants));
-        CatalogService catalog = new CatalogService(storage.catalogStore(), storage.metadataStore(), storage.usageStore(),
+        CatalogService catalog = new CatalogService(storage.catalogStore(), metadata, storage.usageStore(),
                 tenants, registry, usage);
         IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.bossGroup = new MultiThreadIoEventLoopGroup(1, io);

@@ -1,0 +1,191 @@
+package dev.berth.core.metadata;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.berth.core.digest.Digest;
+import dev.berth.core.name.RepositoryName;
+import dev.berth.core.name.Tag;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * Keeps the answers to the hot reads of pulls (tag resolution, manifest records, blob links, tag lists,
+ * repository existence) in memory, in front of the real store, so that a pull that was answered once does
+ * not touch the database again.
+ *
+ * <p>Invalidation is by generation: every cached answer is keyed with its repository's generation at the
+ * time of the read, and every write through this store bumps that generation after the write has
+ * committed. A read racing with a write can only file its (possibly old) answer under the old generation,
+ * which no later read asks for, so a read that starts after a write returns sees the write. Writes made
+ * around this store (deleting a whole tenant registry) call {@link #invalidateRegistry}. This relies on
+ * one server process owning the database, which is how Berth runs.
+ */
+public final class CachingMetadataStore implements MetadataStore {
+    private static final long MAX_ENTRIES = 200_000;
+
+    private final MetadataStore store;
+    private final Map<RepositoryName, AtomicLong> generations = new ConcurrentHashMap<>();
+    private final Cache<Key, Object> answers = Caffeine.newBuilder().maximumSize(MAX_ENTRIES).build();
+
+    /** A read: its kind, repository, repository generation and arguments. */
+    private record Key(String kind, RepositoryName repository, long generation, Object first, Object second) {
+    }
+
+    public CachingMetadataStore(MetadataStore store) {
+        this.store = store;
+    }
+
+    /** Forgets every answer about the registry's repositories (the registry was deleted behind this store). */
+    public void invalidateRegistry(String registry) {
+        generations.forEach((repository, generation) -> {
+            if (repository.registry().equals(registry)) {
+                generation.incrementAndGet();
+            }
+        });
+    }
+
+    private long generation(RepositoryName repository) {
+        return generations.computeIfAbsent(repository, r -> new AtomicLong()).get();
+    }
+
+    private void changed(RepositoryName repository) {
+        generations.computeIfAbsent(repository, r -> new AtomicLong()).incrementAndGet();
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> T cached(String kind, RepositoryName repository, Object first, Object second, Supplier<T> read) {
+        Key key = new Key(kind, repository, generation(repository), first, second);
+        return (T) answers.get(key, k -> read.get());
+    }
+
+    // ---- cached reads ---------------------------------------------------------------------------
+
+    @Override
+    public boolean repositoryExists(RepositoryName repository) {
+        return cached("exists", repository, null, null, () -> store.repositoryExists(repository));
+    }
+
+    @Override
+    public OptionalLong linkedBlobSize(RepositoryName repository, Digest digest) {
+        return cached("link", repository, digest, null, () -> store.linkedBlobSize(repository, digest));
+    }
+
+    @Override
+    public Optional<ManifestRecord> manifest(RepositoryName repository, Digest digest) {
+        return cached("manifest", repository, digest, null, () -> store.manifest(repository, digest));
+    }
+
+    @Override
+    public Optional<Digest> resolveTag(RepositoryName repository, Tag tag) {
+        return cached("tag", repository, tag, null, () -> store.resolveTag(repository, tag));
+    }
+
+    @Override
+    public List<Tag> listTags(RepositoryName repository, String last, int limit) {
+        return cached("tags", repository, last, limit, () -> store.listTags(repository, last, limit));
+    }
+
+    // ---- writes: through, then a new generation -------------------------------------------------
+
+    @Override
+    public void linkBlob(RepositoryName repository, Digest digest, long size) {
+        try {
+            store.linkBlob(repository, digest, size);
+        } finally {
+            changed(repository);
+        }
+    }
+
+    @Override
+    public boolean unlinkBlob(RepositoryName repository, Digest digest) {
+        try {
+            return store.unlinkBlob(repository, digest);
+        } finally {
+            changed(repository);
+        }
+    }
+
+    @Override
+    public List<Digest> unlinkUnreferencedBlobs(RepositoryName repository, Instant linkedBefore) {
+        try {
+            return store.unlinkUnreferencedBlobs(repository, linkedBefore);
+        } finally {
+            changed(repository);
+        }
+    }
+
+    @Override
+    public boolean deleteRepository(RepositoryName repository) {
+        try {
+            return store.deleteRepository(repository);
+        } finally {
+            changed(repository);
+        }
+    }
+
+    @Override
+    public void putManifest(RepositoryName repository, ManifestRecord manifest, Tag tag) {
+        try {
+            store.putManifest(repository, manifest, tag);
+        } finally {
+            changed(repository);
+        }
+    }
+
+    @Override
+    public boolean deleteTag(RepositoryName repository, Tag tag) {
+        try {
+            return store.deleteTag(repository, tag);
+        } finally {
+            changed(repository);
+        }
+    }
+
+    @Override
+    public boolean deleteManifest(RepositoryName repository, Digest digest) {
+        try {
+            return store.deleteManifest(repository, digest);
+        } finally {
+            changed(repository);
+        }
+    }
+
+    // ---- uncached reads: rare, or spanning repositories -----------------------------------------
+
+    @Override
+    public List<RepositoryName> listRepositories(String last, int limit) {
+        return store.listRepositories(last, limit);
+    }
+
+    @Override
+    public boolean registryLinksBlob(String registry, Digest digest) {
+        return store.registryLinksBlob(registry, digest);
+    }
+
+    @Override
+    public Optional<RepositoryName> anyRepositoryLinking(Digest digest) {
+        return store.anyRepositoryLinking(digest);
+    }
+
+    @Override
+    public boolean isUnreferenced(Digest digest) {
+        return store.isUnreferenced(digest);
+    }
+
+    @Override
+    public List<Tag> tagsOf(RepositoryName repository, Digest digest) {
+        return store.tagsOf(repository, digest);
+    }
+
+    @Override
+    public List<ManifestRecord> referrers(RepositoryName repository, Digest subject) {
+        return store.referrers(repository, subject);
+    }
+}
