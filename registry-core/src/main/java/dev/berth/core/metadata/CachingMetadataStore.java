@@ -94,67 +94,54 @@ public final class CachingMetadataStore implements MetadataStore {
 
     // ---- writes: through, then a new generation -------------------------------------------------
 
-    @Override
-    public void linkBlob(RepositoryName repository, Digest digest, long size) {
+    /** Runs a write to the repository and then bumps its generation, even when the write failed half-way. */
+    private <T> T write(RepositoryName repository, Supplier<T> write) {
         try {
-            store.linkBlob(repository, digest, size);
+            return write.get();
         } finally {
             changed(repository);
         }
+    }
+
+    @Override
+    public void linkBlob(RepositoryName repository, Digest digest, long size) {
+        write(repository, () -> {
+            store.linkBlob(repository, digest, size);
+            return null;
+        });
     }
 
     @Override
     public boolean unlinkBlob(RepositoryName repository, Digest digest) {
-        try {
-            return store.unlinkBlob(repository, digest);
-        } finally {
-            changed(repository);
-        }
+        return write(repository, () -> store.unlinkBlob(repository, digest));
     }
 
     @Override
     public List<Digest> unlinkUnreferencedBlobs(RepositoryName repository, Instant linkedBefore) {
-        try {
-            return store.unlinkUnreferencedBlobs(repository, linkedBefore);
-        } finally {
-            changed(repository);
-        }
+        return write(repository, () -> store.unlinkUnreferencedBlobs(repository, linkedBefore));
     }
 
     @Override
     public boolean deleteRepository(RepositoryName repository) {
-        try {
-            return store.deleteRepository(repository);
-        } finally {
-            changed(repository);
-        }
+        return write(repository, () -> store.deleteRepository(repository));
     }
 
     @Override
     public void putManifest(RepositoryName repository, ManifestRecord manifest, Tag tag) {
-        try {
+        write(repository, () -> {
             store.putManifest(repository, manifest, tag);
-        } finally {
-            changed(repository);
-        }
+            return null;
+        });
     }
 
     @Override
     public boolean deleteTag(RepositoryName repository, Tag tag) {
-        try {
-            return store.deleteTag(repository, tag);
-        } finally {
-            changed(repository);
-        }
+        return write(repository, () -> store.deleteTag(repository, tag));
     }
 
     @Override
     public boolean deleteManifest(RepositoryName repository, Digest digest) {
-        try {
-            return store.deleteManifest(repository, digest);
-        } finally {
-            changed(repository);
-        }
+        return write(repository, () -> store.deleteManifest(repository, digest));
     }
 
     // ---- uncached reads: rare, or spanning repositories -----------------------------------------
