@@ -1,0 +1,120 @@
+# shellcheck shell=bash
+# Helpers to run registry.jar as a child process on a free loopback port.
+# Source it; it sets no shell options of its own.
+#
+#   berth_random_token                 -> prints a random hex token
+#   berth_free_port                    -> prints a loopback TCP port nobody listens on
+#   berth_start JAR DATADIR LOG TOKEN  -> starts the server and waits until /v2/ answers
+#                                         200 or 401; sets BERTH_PID and BERTH_PORT.
+#                                         Returns non-zero (and prints the log tail) on failure.
+#   berth_stop [TIMEOUT]               -> SIGTERM, wait up to TIMEOUT s (default 20), then SIGKILL.
+#                                         Returns 0 if it exited on SIGTERM in time.
+#
+# Environment: BERTH_JAVA (default: java) runs the jar; BERTH_JAVA_OPTS extra JVM options;
+# BERTH_READY_TIMEOUT seconds to wait for readiness (default 60).
+
+# shellcheck disable=SC2034  # read by the scripts that source this file
+BERTH_PID=""
+BERTH_PORT=""
+
+berth_random_token() {
+  head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n'
+}
+
+# true if something accepts TCP connections on 127.0.0.1:$1
+berth_port_in_use() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+berth_free_port() {
+  local p i
+  for i in $(seq 1 50); do
+    p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
+    if ! berth_port_in_use "$p"; then
+      echo "$p"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# berth_wait_ready PORT PID TIMEOUT
+berth_wait_ready() {
+  local port="$1" pid="$2" timeout="$3" code deadline
+  deadline=$(( $(date +%s) + timeout ))
+  while [ "$(date +%s)" -lt "$deadline" ]; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      return 2
+    fi
+    code="$(curl -s -o /dev/null -m 2 -w '%{http_code}' "http://127.0.0.1:$port/v2/" 2>/dev/null || true)"
+    if [ "$code" = "200" ] || [ "$code" = "401" ]; then
+      return 0
+    fi
+    sleep 0.25
+  done
+  return 1
+}
+
+berth_start() {
+  local jar="$1" datadir="$2" log="$3" token="$4" attempt rc port
+  local java="${BERTH_JAVA:-java}"
+  if [ ! -f "$jar" ]; then
+    echo "berth_start: jar not found: $jar" >&2
+    return 1
+  fi
+  mkdir -p "$datadir"
+  for attempt in 1 2 3; do
+    port="$(berth_free_port)" || { echo "berth_start: no free port" >&2; return 1; }
+    echo "berth_start: starting $jar on 127.0.0.1:$port (data dir $datadir, log $log)" >&2
+    # shellcheck disable=SC2086
+    REGISTRY_ADMIN_TOKEN="$token" \
+      "$java" ${BERTH_JAVA_OPTS:-} -jar "$jar" --port "$port" --bind 127.0.0.1 --data-dir "$datadir" \
+      >>"$log" 2>&1 </dev/null &
+    BERTH_PID=$!
+    BERTH_PORT="$port"
+    berth_wait_ready "$port" "$BERTH_PID" "${BERTH_READY_TIMEOUT:-60}"
+    rc=$?
+    if [ $rc -eq 0 ]; then
+      echo "berth_start: ready on port $port (pid $BERTH_PID)" >&2
+      return 0
+    fi
+    if [ $rc -eq 2 ]; then
+      wait "$BERTH_PID" 2>/dev/null
+      echo "berth_start: server exited during startup (attempt $attempt, exit $?); log tail:" >&2
+      tail -n 30 "$log" | sed 's/^/  | /' >&2
+      BERTH_PID=""
+      # a port taken in between is worth another try; anything else will repeat
+      if berth_port_in_use "$port"; then continue; fi
+      return 1
+    fi
+    echo "berth_start: not ready after ${BERTH_READY_TIMEOUT:-60}s; log tail:" >&2
+    tail -n 30 "$log" | sed 's/^/  | /' >&2
+    berth_stop 5 >/dev/null 2>&1
+    return 1
+  done
+  return 1
+}
+
+berth_stop() {
+  local timeout="${1:-20}"
+  [ -n "$BERTH_PID" ] || return 0
+  if ! kill -0 "$BERTH_PID" 2>/dev/null; then
+    wait "$BERTH_PID" 2>/dev/null
+    BERTH_PID=""
+    return 1
+  fi
+  kill -TERM "$BERTH_PID" 2>/dev/null
+  for _ in $(seq 1 $(( timeout * 4 ))); do
+    if ! kill -0 "$BERTH_PID" 2>/dev/null; then
+      wait "$BERTH_PID" 2>/dev/null
+      BERTH_PID=""
+      return 0
+    fi
+    sleep 0.25
+  done
+  echo "berth_stop: pid $BERTH_PID still alive ${timeout}s after SIGTERM; sending SIGKILL" >&2
+  kill -KILL "$BERTH_PID" 2>/dev/null
+  wait "$BERTH_PID" 2>/dev/null
+  BERTH_PID=""
+  return 1
+}
