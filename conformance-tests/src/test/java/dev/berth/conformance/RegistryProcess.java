@@ -30,7 +30,7 @@ import java.util.stream.Stream;
  */
 public final class RegistryProcess implements AutoCloseable {
 
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final List<RegistryProcess> LIVE = new ArrayList<>();
 
     static {

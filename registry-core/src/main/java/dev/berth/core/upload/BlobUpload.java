@@ -33,6 +33,16 @@ public interface BlobUpload {
     void append(ByteBuffer bytes) throws IOException;
 
     /**
+     * Appends several buffers in order, as one write where the storage can gather them; the network hands
+     * a body over in many small pieces, and fewer, larger writes cost less.
+     */
+    default void append(ByteBuffer[] bytes) throws IOException {
+        for (ByteBuffer buffer : bytes) {
+            append(buffer);
+        }
+    }
+
+    /**
      * Finishes the upload: checks that the content matches {@code expected} (else {@code DIGEST_INVALID}
      * and the session's data is dropped), makes it durable and moves it into the blob store. The
      * session is gone afterwards.

@@ -17,6 +17,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -37,12 +38,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class FsBlobUpload implements BlobUpload {
     private static final System.Logger LOG = System.getLogger(FsBlobUpload.class.getName());
     private static final int REHASH_BUFFER_SIZE = 64 * 1024;
+    /** Batches at least this large are hashed on another thread while they are written. */
+    private static final long PARALLEL_HASH_BYTES = 256 * 1024;
+    private static final long FLUSH_STEP_MIB = 32;
+    private static final long FLUSH_STEP = FLUSH_STEP_MIB * 1024 * 1024;
 
     private final UploadId id;
     private final SessionInfo info;
     private final DataLayout layout;
     private final FsBlobStore blobs;
     private final FsUploadStore sessions;
+    private final BackgroundWork background;
     private final AtomicBoolean held = new AtomicBoolean();
     private volatile long size;
 
@@ -51,10 +57,15 @@ final class FsBlobUpload implements BlobUpload {
     /** Null until rebuilt from the file, after a restart or after a commit that failed midway. */
     private MessageDigest digest;
     private boolean gone;
+    /** Bytes written since the last background fsync started. */
+    private long unflushed;
+    /** The last background fsync, or null. */
+    private Future<?> flushing;
 
     private FsBlobUpload(UploadId id, SessionInfo info, long size, MessageDigest digest, DataLayout layout,
-                         FsBlobStore blobs, FsUploadStore sessions) {
+                         FsBlobStore blobs, FsUploadStore sessions, BackgroundWork background) {
         this.id = id;
+        this.background = background;
         this.info = info;
         this.size = size;
         this.digest = digest;
@@ -64,14 +75,15 @@ final class FsBlobUpload implements BlobUpload {
     }
 
     /** A session just opened, with an empty file. */
-    static FsBlobUpload started(UploadId id, SessionInfo info, DataLayout layout, FsBlobStore blobs, FsUploadStore sessions) {
-        return new FsBlobUpload(id, info, 0, Digest.newSha256(), layout, blobs, sessions);
+    static FsBlobUpload started(UploadId id, SessionInfo info, DataLayout layout, FsBlobStore blobs, FsUploadStore sessions,
+                                BackgroundWork background) {
+        return new FsBlobUpload(id, info, 0, Digest.newSha256(), layout, blobs, sessions, background);
     }
 
     /** A session found on disk after a restart; its digest is rebuilt when first needed. */
     static FsBlobUpload resumed(UploadId id, SessionInfo info, long size, DataLayout layout, FsBlobStore blobs,
-                                FsUploadStore sessions) {
-        return new FsBlobUpload(id, info, size, null, layout, blobs, sessions);
+                                FsUploadStore sessions, BackgroundWork background) {
+        return new FsBlobUpload(id, info, size, null, layout, blobs, sessions, background);
     }
 
     @Override
@@ -104,30 +116,68 @@ final class FsBlobUpload implements BlobUpload {
         held.set(false);
     }
 
+    @Override
+    public void append(ByteBuffer bytes) throws IOException {
+        append(new ByteBuffer[] {bytes});
+    }
+
     /**
      * Appends all the bytes or none: after a failed write the file is cut back to where it was, so the
      * file and the digest keep describing the same bytes. Consumes {@code bytes}.
+     *
+     * <p>Hashing and writing are the two costs of an upload, and they are independent: for a large batch
+     * the digest reads the buffers (through views, with no copy) on a background thread while this one
+     * writes them with one gathering write. Every {@value #FLUSH_STEP_MIB} MiB a background fsync starts,
+     * so that little is left to flush when the commit makes the file durable.
      */
     @Override
-    public synchronized void append(ByteBuffer bytes) throws IOException {
+    public synchronized void append(ByteBuffer[] bytes) throws IOException {
         ensureLive();
         MessageDigest running = digest();
         FileChannel file = channel();
         long before = file.position();
-        // The digest reads the same memory through a view, with no copy into a byte[].
-        ByteBuffer view = bytes.duplicate();
+        ByteBuffer[] views = new ByteBuffer[bytes.length];
+        long total = 0;
+        for (int i = 0; i < bytes.length; i++) {
+            views[i] = bytes[i].duplicate();
+            total += views[i].remaining();
+        }
+        Future<?> hashing = total >= PARALLEL_HASH_BYTES ? background.hash(() -> update(running, views)) : null;
         try {
-            while (bytes.hasRemaining()) {
-                file.write(bytes);
+            long written = 0;
+            while (written < total) {
+                written += file.write(bytes);
             }
         } catch (IOException e) {
+            if (hashing != null) {
+                // The digest may have taken in bytes the file will not hold: rebuild it from the file when next needed.
+                BackgroundWork.awaitQuietly(hashing);
+                digest = null;
+            }
             rollBackTo(file, before);
             throw e;
         }
-        view.limit(bytes.position());
-        int written = view.remaining();
-        running.update(view);
-        size = before + written;
+        if (hashing == null) {
+            update(running, views);
+        } else {
+            BackgroundWork.await(hashing);
+        }
+        size = before + total;
+        flushInBackground(file, total);
+    }
+
+    private static void update(MessageDigest digest, ByteBuffer[] views) {
+        for (ByteBuffer view : views) {
+            digest.update(view);
+        }
+    }
+
+    private void flushInBackground(FileChannel file, long written) {
+        unflushed += written;
+        if (unflushed >= FLUSH_STEP && (flushing == null || flushing.isDone())) {
+            unflushed = 0;
+            flushing = background.flush(file);
+        }
     }
 
     @Override
@@ -146,6 +196,7 @@ final class FsBlobUpload implements BlobUpload {
         }
         long committed = size;
         FileChannel file = channel();
+        BackgroundWork.awaitQuietly(flushing);
         file.force(true);
         closeChannel();
         blobs.moveIn(layout.uploadData(id), expected);
@@ -246,6 +297,8 @@ final class FsBlobUpload implements BlobUpload {
     }
 
     private void closeChannel() throws IOException {
+        BackgroundWork.awaitQuietly(flushing);
+        flushing = null;
         if (channel != null) {
             FileChannel toClose = channel;
             channel = null;

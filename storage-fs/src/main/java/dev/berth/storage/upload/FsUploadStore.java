@@ -39,6 +39,7 @@ public final class FsUploadStore implements UploadStore {
     private final FsBlobStore blobs;
     private final Clock clock;
     private final ConcurrentHashMap<UploadId, FsBlobUpload> sessions = new ConcurrentHashMap<>();
+    private final BackgroundWork background = new BackgroundWork();
 
     public FsUploadStore(DataLayout layout, FsBlobStore blobs, Clock clock) {
         this.layout = layout;
@@ -67,7 +68,7 @@ public final class FsUploadStore implements UploadStore {
             deleteSessionFiles(id);
             throw e;
         }
-        FsBlobUpload session = FsBlobUpload.started(id, info, layout, blobs, this);
+        FsBlobUpload session = FsBlobUpload.started(id, info, layout, blobs, this, background);
         sessions.put(id, session);
         return session;
     }
@@ -122,8 +123,12 @@ public final class FsUploadStore implements UploadStore {
 
     /** Closes every cached session's file channel; the sessions stay on disk and resume after a restart. */
     public void suspendAll() throws IOException {
-        for (FsBlobUpload session : sessions.values()) {
-            session.suspend();
+        try {
+            for (FsBlobUpload session : sessions.values()) {
+                session.suspend();
+            }
+        } finally {
+            background.shutdown();
         }
     }
 
@@ -145,7 +150,7 @@ public final class FsUploadStore implements UploadStore {
         try {
             SessionInfo info = SessionInfo.read(layout.uploadInfo(id));
             long size = Files.size(layout.uploadData(id));
-            return FsBlobUpload.resumed(id, info, size, layout, blobs, this);
+            return FsBlobUpload.resumed(id, info, size, layout, blobs, this, background);
         } catch (UnreadableSessionException | NoSuchFileException e) {
             // A crash while the session was being opened or removed; the client has to start over.
             LOG.log(System.Logger.Level.WARNING, "removing unreadable upload session " + id + ": " + e.getMessage());

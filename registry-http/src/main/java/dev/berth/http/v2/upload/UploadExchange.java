@@ -22,6 +22,9 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.regex.Matcher;
@@ -43,6 +46,12 @@ public final class UploadExchange implements Exchange {
     /** Which of the three body-carrying upload requests this is. */
     public enum Kind { START, APPEND, COMPLETE }
 
+    /**
+     * The network hands a body over in pieces of a socket read (tens of KiB); the writer gets them in
+     * batches of about this much, so that a gigabyte costs a thousand writes rather than tens of thousands.
+     * Well below the flow control's high water mark, so a batch always completes before reading pauses.
+     */
+    private static final int BATCH_BYTES = 1024 * 1024;
     private static final Pattern CONTENT_RANGE = Pattern.compile("(?:bytes[ =])?(\\d+)-(\\d+)(?:/\\S+)?");
 
     private final RequestContext request;
@@ -52,6 +61,11 @@ public final class UploadExchange implements Exchange {
     private final SerialExecutor serial;
     private final UploadFlowControl flow;
     private boolean complete;
+    /** Pieces of the body received on the event loop and not yet handed to the writer. */
+    private List<ByteBuf> batch = new ArrayList<>();
+    private long batchBytes;
+    /** Set (off the loop) once the exchange has answered early: the rest of the body is dropped as it comes. */
+    private volatile boolean abandoned;
 
     // Touched only by tasks on `serial`, which run one at a time in order.
     private BlobUpload upload;
@@ -137,6 +151,9 @@ public final class UploadExchange implements Exchange {
      */
     private void answerFailureEarly() {
         done = true;
+        abandoned = true;
+        // The batch belongs to the event loop: let it go there (pieces that arrive later are dropped on arrival).
+        request.channelContext().executor().execute(this::dropBatch);
         abandonMonolithic();
         releaseSession();
         request.fail(failure);
@@ -165,31 +182,45 @@ public final class UploadExchange implements Exchange {
     public void content(HttpContent content) {
         ByteBuf bytes = content.content();
         int length = bytes.readableBytes();
+        if (abandoned) {
+            length = 0;
+        }
         if (length > 0) {
-            bytes.retain();
+            batch.add(bytes.retain());
+            batchBytes += length;
             flow.submitted(length);
-            serial.execute(() -> append(bytes, length));
         }
         content.release();
-        if (content instanceof LastHttpContent) {
+        boolean last = content instanceof LastHttpContent;
+        if (batchBytes >= BATCH_BYTES || (last && batchBytes > 0)) {
+            List<ByteBuf> pieces = batch;
+            long total = batchBytes;
+            batch = new ArrayList<>();
+            batchBytes = 0;
+            serial.execute(() -> append(pieces, total));
+        }
+        if (last) {
             complete = true;
             serial.execute(this::finish);
         }
     }
 
-    private void append(ByteBuf bytes, int length) {
+    /** Writes one batch of the body's pieces, in one gathering append, then lets the pieces go. */
+    private void append(List<ByteBuf> pieces, long length) {
         try {
             if (failure == null && !done && upload != null && mounted == null) {
                 registry.reserve(upload, upload.size() + length);
-                for (ByteBuffer view : bytes.nioBuffers()) {
-                    upload.append(view);
+                List<ByteBuffer> views = new ArrayList<>(pieces.size());
+                for (ByteBuf piece : pieces) {
+                    Collections.addAll(views, piece.nioBuffers());
                 }
+                upload.append(views.toArray(ByteBuffer[]::new));
             }
         } catch (Throwable t) {
             failure = t;
             answerFailureEarly();
         } finally {
-            bytes.release();
+            pieces.forEach(ByteBuf::release);
             flow.written(length);
         }
     }
@@ -251,8 +282,15 @@ public final class UploadExchange implements Exchange {
         return flow.paused();
     }
 
+    private void dropBatch() {
+        batch.forEach(ByteBuf::release);
+        batch.clear();
+        batchBytes = 0;
+    }
+
     @Override
     public void channelClosed() {
+        dropBatch();
         serial.execute(() -> {
             if (!done) {
                 done = true;
