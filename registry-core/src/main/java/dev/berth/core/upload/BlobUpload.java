@@ -35,11 +35,16 @@ public interface BlobUpload {
     /**
      * Appends several buffers in order, as one write where the storage can gather them; the network hands
      * a body over in many small pieces, and fewer, larger writes cost less.
+     *
+     * <p>The bytes are on their way to the file when this returns, but the storage may still be reading the
+     * buffers (to hash them): the returned stage completes when it no longer needs them, and only then may
+     * the caller reuse or free them. {@link #commit} waits for every such stage.
      */
-    default void append(ByteBuffer[] bytes) throws IOException {
+    default java.util.concurrent.CompletionStage<Void> append(ByteBuffer[] bytes) throws IOException {
         for (ByteBuffer buffer : bytes) {
             append(buffer);
         }
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
     }
 
     /**

@@ -11,9 +11,9 @@ package dev.berth.http.flow;
  */
 public final class UploadFlowControl {
     /** Above this many bytes in flight, stop reading: a few socket reads' worth of chunks. */
-    public static final long HIGH_WATER_MARK = 4L * 1024 * 1024;
+    public static final long HIGH_WATER_MARK = 6L * 1024 * 1024;
     /** Below this many, read again. */
-    public static final long LOW_WATER_MARK = 1024L * 1024;
+    public static final long LOW_WATER_MARK = 4L * 1024 * 1024;
 
     private final Runnable resume;
     // Guarded by this: the count and the flag change together, or a drain between the two could leave the

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -11,7 +12,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The threads upload sessions hand work to: hashing that runs beside a write, and fsyncs that run beside
+ * The threads upload sessions hand work to: hashing that runs beside the writes, and fsyncs that run beside
  * the upload. Two pools, so that a slow disk's fsyncs never hold up hashing.
  */
 final class BackgroundWork {
@@ -19,8 +20,9 @@ final class BackgroundWork {
             Math.max(2, Runtime.getRuntime().availableProcessors() * 2), daemon("berth-hash"));
     private final ExecutorService flushers = Executors.newFixedThreadPool(2, daemon("berth-flush"));
 
-    Future<?> hash(Runnable work) {
-        return hashers.submit(work);
+    /** The pool that upload sessions' hash lanes run on. */
+    Executor hashers() {
+        return hashers;
     }
 
     /** Starts an fsync of the file's data; a failure is left for the commit's own fsync to report. */

@@ -17,6 +17,8 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -38,8 +40,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class FsBlobUpload implements BlobUpload {
     private static final System.Logger LOG = System.getLogger(FsBlobUpload.class.getName());
     private static final int REHASH_BUFFER_SIZE = 64 * 1024;
-    /** Batches at least this large are hashed on another thread while they are written. */
-    private static final long PARALLEL_HASH_BYTES = 256 * 1024;
     private static final long FLUSH_STEP_MIB = 32;
     private static final long FLUSH_STEP = FLUSH_STEP_MIB * 1024 * 1024;
 
@@ -61,6 +61,8 @@ final class FsBlobUpload implements BlobUpload {
     private long unflushed;
     /** The last background fsync, or null. */
     private Future<?> flushing;
+    /** The last batch's hashing; the next batch's hashing runs after it. */
+    private CompletableFuture<Void> hashLane = CompletableFuture.completedFuture(null);
 
     private FsBlobUpload(UploadId id, SessionInfo info, long size, MessageDigest digest, DataLayout layout,
                          FsBlobStore blobs, FsUploadStore sessions, BackgroundWork background) {
@@ -118,20 +120,23 @@ final class FsBlobUpload implements BlobUpload {
 
     @Override
     public void append(ByteBuffer bytes) throws IOException {
-        append(new ByteBuffer[] {bytes});
+        BackgroundWork.await(append(new ByteBuffer[] {bytes}).toCompletableFuture());
     }
 
     /**
-     * Appends all the bytes or none: after a failed write the file is cut back to where it was, so the
-     * file and the digest keep describing the same bytes. Consumes {@code bytes}.
+     * Appends all the bytes or none: after a failed write the file is cut back to where it was, and the
+     * digest is rebuilt from the file when next needed, so the two keep describing the same bytes.
+     * Consumes {@code bytes}.
      *
-     * <p>Hashing and writing are the two costs of an upload, and they are independent: for a large batch
-     * the digest reads the buffers (through views, with no copy) on a background thread while this one
-     * writes them with one gathering write. Every {@value #FLUSH_STEP_MIB} MiB a background fsync starts,
-     * so that little is left to flush when the commit makes the file durable.
+     * <p>Hashing and writing are the two costs of an upload, and they are independent. The digest takes in
+     * the buffers (through views, with no copy) on a lane of its own, one batch after another in order,
+     * while this thread writes them with one gathering write and returns: hashing of one batch overlaps the
+     * writing of the next. The returned stage completes when the batch is hashed. Every
+     * {@value #FLUSH_STEP_MIB} MiB a background fsync starts, so that little is left to flush when the
+     * commit makes the file durable.
      */
     @Override
-    public synchronized void append(ByteBuffer[] bytes) throws IOException {
+    public synchronized CompletionStage<Void> append(ByteBuffer[] bytes) throws IOException {
         ensureLive();
         MessageDigest running = digest();
         FileChannel file = channel();
@@ -142,28 +147,29 @@ final class FsBlobUpload implements BlobUpload {
             views[i] = bytes[i].duplicate();
             total += views[i].remaining();
         }
-        Future<?> hashing = total >= PARALLEL_HASH_BYTES ? background.hash(() -> update(running, views)) : null;
+        CompletableFuture<Void> hashed = hashLane.thenRunAsync(() -> update(running, views), background.hashers());
+        hashLane = hashed;
         try {
             long written = 0;
             while (written < total) {
                 written += file.write(bytes);
             }
         } catch (IOException e) {
-            if (hashing != null) {
-                // The digest may have taken in bytes the file will not hold: rebuild it from the file when next needed.
-                BackgroundWork.awaitQuietly(hashing);
-                digest = null;
-            }
+            // The digest may take in bytes the file will not hold: let the lane finish, then forget the digest.
+            BackgroundWork.awaitQuietly(hashed);
+            forgetDigest();
             rollBackTo(file, before);
             throw e;
         }
-        if (hashing == null) {
-            update(running, views);
-        } else {
-            BackgroundWork.await(hashing);
-        }
         size = before + total;
         flushInBackground(file, total);
+        return hashed;
+    }
+
+    /** Drops the running digest (to be rebuilt from the file) and starts a fresh, idle hash lane. */
+    private void forgetDigest() {
+        digest = null;
+        hashLane = CompletableFuture.completedFuture(null);
     }
 
     private static void update(MessageDigest digest, ByteBuffer[] views) {
@@ -186,6 +192,12 @@ final class FsBlobUpload implements BlobUpload {
         if (!expected.isSha256()) {
             throw new OciException(OciErrorCode.DIGEST_INVALID, "only sha256 digests are supported",
                     Map.of("digest", expected.value()));
+        }
+        try {
+            hashLane.join();
+        } catch (RuntimeException e) {
+            // A hash task failed: the digest cannot be trusted; rebuild it from the file.
+            forgetDigest();
         }
         Digest actual = Digest.sha256(digest().digest());
         // digest() has reset the running state: should a later step fail, the next use rebuilds it from the file.
@@ -248,6 +260,7 @@ final class FsBlobUpload implements BlobUpload {
 
     private MessageDigest digest() throws IOException {
         if (digest == null) {
+            hashLane = CompletableFuture.completedFuture(null);
             FileChannel file = channel();
             MessageDigest rebuilt = Digest.newSha256();
             ByteBuffer buffer = ByteBuffer.allocate(REHASH_BUFFER_SIZE);
@@ -273,7 +286,7 @@ final class FsBlobUpload implements BlobUpload {
         } catch (IOException e) {
             // The file now holds bytes the digest lacks: forget the digest, rebuild it (and the size) from
             // whatever the file holds at next use.
-            digest = null;
+            forgetDigest();
         }
     }
 

@@ -205,23 +205,31 @@ public final class UploadExchange implements Exchange {
         }
     }
 
-    /** Writes one batch of the body's pieces, in one gathering append, then lets the pieces go. */
+    /**
+     * Writes one batch of the body's pieces in one gathering append. The pieces are let go (and count as
+     * written for flow control) once the storage no longer reads them, which may be after this returns:
+     * the next batch's write overlaps this one's hashing.
+     */
     private void append(List<ByteBuf> pieces, long length) {
-        try {
-            if (failure == null && !done && upload != null && mounted == null) {
-                registry.reserve(upload, upload.size() + length);
-                List<ByteBuffer> views = new ArrayList<>(pieces.size());
-                for (ByteBuf piece : pieces) {
-                    Collections.addAll(views, piece.nioBuffers());
-                }
-                upload.append(views.toArray(ByteBuffer[]::new));
-            }
-        } catch (Throwable t) {
-            failure = t;
-            answerFailureEarly();
-        } finally {
+        Runnable letGo = () -> {
             pieces.forEach(ByteBuf::release);
             flow.written(length);
+        };
+        if (failure != null || done || upload == null || mounted != null) {
+            letGo.run();
+            return;
+        }
+        try {
+            registry.reserve(upload, upload.size() + length);
+            List<ByteBuffer> views = new ArrayList<>(pieces.size());
+            for (ByteBuf piece : pieces) {
+                Collections.addAll(views, piece.nioBuffers());
+            }
+            upload.append(views.toArray(ByteBuffer[]::new)).whenComplete((ignored, error) -> letGo.run());
+        } catch (Throwable t) {
+            letGo.run();
+            failure = t;
+            answerFailureEarly();
         }
     }
 
