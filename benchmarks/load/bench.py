@@ -1,0 +1,984 @@
+#!/usr/bin/env python3
+"""Berth vs CNCF Distribution load benchmark: the measuring part.
+
+run.sh builds the jar, starts both servers on loopback and then runs this script, which
+  1. measures the machine limits (single-core SHA-256 of the JVM, sequential write + fsync,
+     loopback sendfile download),
+  2. prepares one image and one 1000-tag repository on each server (not measured),
+  3. runs a short warm-up of every workload on each server (not measured),
+  4. runs ROUNDS rounds; in each round every workload runs on Berth, then on Distribution
+     (A, B, A, B, ...), each with fresh random content for every upload,
+  5. prints a Markdown table and writes it (plus the raw numbers as JSON).
+
+Only python3's standard library; curl, wrk, hey, java, dd and sync are run as programs.
+Every request goes to 127.0.0.1. Every loop is bounded by a count or a duration.
+"""
+
+import argparse
+import base64
+import hashlib
+import http.client
+import json
+import os
+import platform
+import queue
+import re
+import resource
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+
+MiB = 1 << 20
+MB = 1e6
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
+MANIFEST_ACCEPT = ", ".join([
+    OCI_MANIFEST,
+    "application/vnd.oci.image.index.v1+json",
+    "application/vnd.docker.distribution.manifest.v2+json",
+    "application/vnd.docker.distribution.manifest.list.v2+json",
+])
+
+
+def log(msg):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+class BenchError(Exception):
+    pass
+
+
+# --------------------------------------------------------------------------- /proc
+
+def proc_cpu_seconds(pid):
+    """utime + stime of the whole process (all threads), in seconds."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    # after the command name: field 3 (state) is index 0, so utime (14) is 11, stime (15) is 12
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def proc_status_kb(pid, key):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    return None
+
+
+def reset_peak_rss(pid):
+    """Writing 5 to clear_refs resets VmHWM to the current RSS (Linux >= 4.0)."""
+    try:
+        with open(f"/proc/{pid}/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def machine_busy_seconds():
+    """CPU time spent by all CPUs on anything but idle and iowait, from /proc/stat."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    # user nice system idle iowait irq softirq steal (guest is already in user)
+    return (v[0] + v[1] + v[2] + v[5] + v[6] + (v[7] if len(v) > 7 else 0)) / CLK_TCK
+
+
+def own_cpu_seconds():
+    """CPU of this script (all its threads) plus the children it has waited for (curl, wrk, hey)."""
+    a = resource.getrusage(resource.RUSAGE_SELF)
+    b = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return a.ru_utime + a.ru_stime + b.ru_utime + b.ru_stime
+
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+        return True
+    except OSError:
+        return False
+
+
+# --------------------------------------------------------------------------- servers
+
+class Server:
+    def __init__(self, key, label, url, pid, user=None, secret=None):
+        self.key = key
+        self.label = label
+        self.url = url.rstrip("/")
+        u = urllib.parse.urlsplit(self.url)
+        self.host, self.port = u.hostname, u.port
+        self.pid = pid
+        self.user, self.secret = user, secret
+        self.auth = None
+        if user:
+            self.auth = "Basic " + base64.b64encode(f"{user}:{secret}".encode()).decode()
+
+    def headers(self, extra=None):
+        h = {}
+        if self.auth:
+            h["Authorization"] = self.auth
+        if extra:
+            h.update(extra)
+        return h
+
+    def curl_auth(self):
+        return ["-H", f"Authorization: {self.auth}"] if self.auth else []
+
+    def abs_url(self, location):
+        return urllib.parse.urljoin(self.url + "/", location)
+
+    def conn(self, timeout=120):
+        return http.client.HTTPConnection(self.host, self.port, timeout=timeout)
+
+
+def with_digest(location, digest):
+    return location + ("&" if "?" in location else "?") + "digest=" + urllib.parse.quote(digest, safe=":")
+
+
+def path_of(location):
+    u = urllib.parse.urlsplit(location)
+    return u.path + ("?" + u.query if u.query else "")
+
+
+# --------------------------------------------------------------------------- curl
+
+class Curl:
+    def __init__(self, scratch):
+        self.hdr = os.path.join(scratch, "curl-headers.txt")
+
+    def __call__(self, server, method, url, upload=None, headers=(), out="/dev/null", timeout=900):
+        cmd = ["curl", "-sS", "-X", method, "-o", out, "-D", self.hdr,
+               "-w", "%{http_code} %{time_total} %{size_upload} %{size_download}",
+               "-H", "Expect:"] + server.curl_auth()
+        for h in headers:
+            cmd += ["-H", h]
+        if upload:
+            cmd += ["-T", upload]
+        cmd.append(url)
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        if p.returncode != 0:
+            raise BenchError(f"curl {method} {url}: exit {p.returncode}: {p.stderr.strip()}")
+        code, t, up, down = p.stdout.split()
+        hdrs = {}
+        with open(self.hdr, encoding="latin-1") as f:
+            for line in f.read().splitlines():
+                if line.startswith("HTTP/"):
+                    hdrs = {}  # keep the last response only
+                elif ":" in line:
+                    k, v = line.split(":", 1)
+                    hdrs[k.strip().lower()] = v.strip()
+        return int(code), float(t), int(float(down)), hdrs
+
+
+# --------------------------------------------------------------------------- content
+
+def random_file(path, size, piece_size=None):
+    """Writes size random bytes to path (or to path.000, path.001, ... of piece_size each).
+    Returns (digest, [paths])."""
+    h = hashlib.sha256()
+    paths = []
+    block = 16 * MiB
+    if piece_size:
+        off, i = 0, 0
+        while off < size:
+            n = min(piece_size, size - off)
+            p = f"{path}.{i:03d}"
+            with open(p, "wb") as f:
+                left = n
+                while left > 0:
+                    b = os.urandom(min(block, left))
+                    h.update(b)
+                    f.write(b)
+                    left -= len(b)
+            paths.append(p)
+            off += n
+            i += 1
+    else:
+        with open(path, "wb") as f:
+            left = size
+            while left > 0:
+                b = os.urandom(min(block, left))
+                h.update(b)
+                f.write(b)
+                left -= len(b)
+        paths.append(path)
+    return "sha256:" + h.hexdigest(), paths
+
+
+def remove(paths):
+    for p in paths:
+        try:
+            os.unlink(p)
+        except FileNotFoundError:
+            pass
+
+
+# --------------------------------------------------------------------------- big transfers
+# Each returns the sum of curl's time_total over the requests of one upload (process start-up
+# of curl is not counted; each request is one loopback TCP connection).
+
+def start_upload(curl, server, repo):
+    code, t, _, h = curl(server, "POST", f"{server.url}/v2/{repo}/blobs/uploads/",
+                         headers=["Content-Length: 0"])
+    if code != 202 or "location" not in h:
+        raise BenchError(f"{server.label}: POST upload -> {code}")
+    return t, server.abs_url(h["location"])
+
+
+def finish_upload(curl, server, loc, digest, upload=None):
+    hdrs = ["Content-Type: application/octet-stream"]
+    if not upload:
+        hdrs.append("Content-Length: 0")
+    code, t, _, h = curl(server, "PUT", with_digest(loc, digest), upload=upload, headers=hdrs)
+    if code != 201:
+        raise BenchError(f"{server.label}: PUT ?digest= -> {code}")
+    got = h.get("docker-content-digest")
+    if got and got != digest:
+        raise BenchError(f"{server.label}: digest mismatch {got} != {digest}")
+    return t
+
+
+def upload_monolithic(curl, server, repo, paths, digest, size):
+    t, loc = start_upload(curl, server, repo)
+    t += finish_upload(curl, server, loc, digest, upload=paths[0])
+    return t
+
+
+def upload_chunked(curl, server, repo, paths, digest, size):
+    t, loc = start_upload(curl, server, repo)
+    off = 0
+    for p in paths:
+        n = os.path.getsize(p)
+        code, dt, _, h = curl(server, "PATCH", loc, upload=p, headers=[
+            "Content-Type: application/octet-stream", f"Content-Range: {off}-{off + n - 1}"])
+        if code != 202 or "location" not in h:
+            raise BenchError(f"{server.label}: PATCH chunk at {off} -> {code}")
+        t += dt
+        loc = server.abs_url(h["location"])
+        off += n
+    t += finish_upload(curl, server, loc, digest)
+    return t
+
+
+def upload_streamed(curl, server, repo, paths, digest, size):
+    t, loc = start_upload(curl, server, repo)
+    code, dt, _, h = curl(server, "PATCH", loc, upload=paths[0], headers=[
+        "Content-Type: application/octet-stream", "Transfer-Encoding: chunked"])
+    if code != 202 or "location" not in h:
+        raise BenchError(f"{server.label}: streamed PATCH -> {code}")
+    t += dt
+    t += finish_upload(curl, server, server.abs_url(h["location"]), digest)
+    return t
+
+
+def download(curl, server, repo, digest, size):
+    code, t, down, _ = curl(server, "GET", f"{server.url}/v2/{repo}/blobs/{digest}")
+    if code != 200 or down != size:
+        raise BenchError(f"{server.label}: GET blob -> {code}, {down} of {size} bytes")
+    return t
+
+
+# --------------------------------------------------------------------------- small uploads
+
+def small_uploads(server, repo, blobs, concurrency):
+    """POST + PUT ?digest= (64 KiB body, Content-Length) per blob, `concurrency` workers with
+    one keep-alive connection each. Returns (wall seconds, [latency seconds], errors)."""
+    work = queue.Queue()
+    for b in blobs:
+        work.put(b)
+    lat, errors = [], []
+    lock = threading.Lock()
+    start = threading.Barrier(concurrency + 1)
+    post_hdrs = server.headers({"Content-Length": "0"})
+
+    def worker():
+        conn = server.conn()
+        start.wait()
+        while True:
+            try:
+                data, digest = work.get_nowait()
+            except queue.Empty:
+                break
+            t0 = time.perf_counter()
+            try:
+                conn.request("POST", f"/v2/{repo}/blobs/uploads/", headers=post_hdrs)
+                r = conn.getresponse()
+                r.read()
+                if r.status != 202:
+                    raise BenchError(f"POST {r.status}")
+                loc = path_of(r.getheader("Location"))
+                conn.request("PUT", with_digest(loc, digest), body=data, headers=server.headers(
+                    {"Content-Type": "application/octet-stream", "Content-Length": str(len(data))}))
+                r = conn.getresponse()
+                r.read()
+                if r.status != 201:
+                    raise BenchError(f"PUT {r.status}")
+                dt = time.perf_counter() - t0
+                with lock:
+                    lat.append(dt)
+            except Exception as e:  # count it, reconnect, go on
+                with lock:
+                    errors.append(str(e))
+                conn.close()
+                conn = server.conn()
+        conn.close()
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
+    for t in threads:
+        t.start()
+    start.wait()
+    t0 = time.perf_counter()
+    for t in threads:
+        t.join(600)
+    wall = time.perf_counter() - t0
+    return wall, lat, errors
+
+
+def percentile(values, p):
+    """Nearest-rank percentile."""
+    if not values:
+        return float("nan")
+    s = sorted(values)
+    k = max(0, min(len(s) - 1, int(-(-p * len(s) // 100)) - 1))
+    return s[k]
+
+
+# --------------------------------------------------------------------------- wrk / hey
+
+WRK_LUA = """
+wrk.method = "{method}"
+{headers}
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT requests=%d duration_us=%d status=%d connect=%d read=%d write=%d timeout=%d p50_us=%d p99_us=%d\\n",
+    summary.requests, summary.duration, e.status, e.connect, e.read, e.write, e.timeout,
+    latency:percentile(50), latency:percentile(99)))
+end
+"""
+
+
+def run_wrk(server, url, extra_headers, seconds, conns, threads, scratch):
+    hdrs = server.headers(extra_headers)
+    lua = WRK_LUA.format(method="GET", headers="\n".join(
+        f'wrk.headers["{k}"] = "{v}"' for k, v in hdrs.items()))
+    script = os.path.join(scratch, "wrk.lua")
+    with open(script, "w") as f:
+        f.write(lua)
+    cmd = ["wrk", f"-t{threads}", f"-c{conns}", f"-d{seconds}s", "--latency", "--timeout", "10s",
+           "-s", script, url]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)
+    m = re.search(r"RESULT (.*)", p.stdout)
+    if p.returncode != 0 or not m:
+        raise BenchError(f"wrk failed ({p.returncode}): {p.stdout[-500:]} {p.stderr[-500:]}")
+    r = {k: int(v) for k, v in (kv.split("=") for kv in m.group(1).split())}
+    errs = r["status"] + r["connect"] + r["read"] + r["write"] + r["timeout"]
+    return {"requests": r["requests"], "seconds": r["duration_us"] / 1e6,
+            "rps": r["requests"] / (r["duration_us"] / 1e6),
+            "p50_ms": r["p50_us"] / 1000, "p99_ms": r["p99_us"] / 1000, "errors": errs,
+            "tool": "wrk"}
+
+
+def run_hey_head(server, url, seconds, conns):
+    cmd = ["hey", "-z", f"{seconds}s", "-c", str(conns), "-m", "HEAD", "-t", "10"]
+    for k, v in server.headers().items():
+        cmd += ["-H", f"{k}: {v}"]
+    cmd.append(url)
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)
+    out = p.stdout
+    rps = re.search(r"Requests/sec:\s*([\d.]+)", out)
+    total = re.search(r"Total:\s*([\d.]+) secs", out)
+    p99 = re.search(r"99% in ([\d.]+) secs", out)
+    p50 = re.search(r"50% in ([\d.]+) secs", out)
+    codes = {int(c): int(n) for c, n in re.findall(r"\[(\d+)\]\s+(\d+) responses", out)}
+    if p.returncode != 0 or not rps or not p99:
+        raise BenchError(f"hey failed ({p.returncode}): {out[-500:]} {p.stderr[-500:]}")
+    ok = codes.get(200, 0)
+    errs = sum(n for c, n in codes.items() if c != 200)
+    m = re.search(r"Error distribution:(.*)", out, re.S)
+    if m:
+        errs += sum(int(n) for n in re.findall(r"\[(\d+)\]", m.group(1)))
+    return {"requests": ok + errs, "seconds": float(total.group(1)), "rps": float(rps.group(1)),
+            "p50_ms": float(p50.group(1)) * 1000 if p50 else float("nan"),
+            "p99_ms": float(p99.group(1)) * 1000, "errors": errs, "tool": "hey"}
+
+
+# --------------------------------------------------------------------------- setup
+
+def push_bytes(server, repo, data):
+    digest = "sha256:" + hashlib.sha256(data).hexdigest()
+    c = server.conn()
+    try:
+        c.request("POST", f"/v2/{repo}/blobs/uploads/", headers=server.headers({"Content-Length": "0"}))
+        r = c.getresponse()
+        r.read()
+        if r.status != 202:
+            raise BenchError(f"{server.label}: setup POST {repo} -> {r.status}")
+        loc = path_of(r.getheader("Location"))
+        c.request("PUT", with_digest(loc, digest), body=data, headers=server.headers(
+            {"Content-Type": "application/octet-stream", "Content-Length": str(len(data))}))
+        r = c.getresponse()
+        r.read()
+        if r.status != 201:
+            raise BenchError(f"{server.label}: setup PUT blob {repo} -> {r.status}")
+    finally:
+        c.close()
+    return digest
+
+
+def put_manifest(server, conn, repo, ref, body):
+    conn.request("PUT", f"/v2/{repo}/manifests/{ref}", body=body, headers=server.headers(
+        {"Content-Type": OCI_MANIFEST, "Content-Length": str(len(body))}))
+    r = conn.getresponse()
+    r.read()
+    if r.status != 201:
+        raise BenchError(f"{server.label}: PUT manifest {repo}:{ref} -> {r.status}")
+    return r.getheader("Docker-Content-Digest")
+
+
+def get(server, path, headers=None, method="GET"):
+    c = server.conn()
+    try:
+        c.request(method, path, headers=server.headers(headers))
+        r = c.getresponse()
+        body = r.read()
+        return r.status, dict((k.lower(), v) for k, v in r.getheaders()), body
+    finally:
+        c.close()
+
+
+def setup_server(server, layer, config, ntags, image_repo, tags_repo):
+    """One image (OCI manifest: config + one layer) tagged v1 in image_repo, and the same
+    manifest under ntags tags in tags_repo. Returns the facts the read workloads need."""
+    facts = {}
+    for repo in (image_repo, tags_repo):
+        ld = push_bytes(server, repo, layer)
+        cd = push_bytes(server, repo, config)
+    manifest = json.dumps({
+        "schemaVersion": 2, "mediaType": OCI_MANIFEST,
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": cd,
+                   "size": len(config)},
+        "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": ld,
+                    "size": len(layer)}],
+    }, separators=(",", ":")).encode()
+    mdigest = "sha256:" + hashlib.sha256(manifest).hexdigest()
+    c = server.conn()
+    try:
+        put_manifest(server, c, image_repo, "v1", manifest)
+    finally:
+        c.close()
+    tags = [f"t{i:04d}" for i in range(ntags)]
+    work = queue.Queue()
+    for t in tags:
+        work.put(t)
+    errs = []
+
+    def pusher():
+        c = server.conn()
+        try:
+            while True:
+                try:
+                    t = work.get_nowait()
+                except queue.Empty:
+                    return
+                put_manifest(server, c, tags_repo, t, manifest)
+        except Exception as e:
+            errs.append(e)
+        finally:
+            c.close()
+
+    ths = [threading.Thread(target=pusher) for _ in range(4)]
+    for t in ths:
+        t.start()
+    for t in ths:
+        t.join(600)
+    if errs:
+        raise errs[0]
+    # check what the read workloads will ask for
+    acc = {"Accept": MANIFEST_ACCEPT}
+    for ref in ("v1", mdigest):
+        st, h, body = get(server, f"/v2/{image_repo}/manifests/{ref}", acc)
+        if st != 200 or hashlib.sha256(body).hexdigest() != mdigest.split(":")[1]:
+            raise BenchError(f"{server.label}: GET manifest {ref} -> {st}")
+    st, h, _ = get(server, f"/v2/{image_repo}/blobs/{ld}", method="HEAD")
+    if st != 200 or int(h.get("content-length", -1)) != len(layer):
+        raise BenchError(f"{server.label}: HEAD blob -> {st} {h.get('content-length')}")
+    st, h, body = get(server, f"/v2/{tags_repo}/tags/list")
+    listed = json.loads(body).get("tags") or [] if st == 200 else []
+    facts["tag_list_bytes"] = len(body)
+    facts["tag_list_count"] = len(listed)
+    facts["tag_list_link"] = h.get("link")
+    if st != 200 or len(listed) != ntags:
+        log(f"WARNING {server.label}: tag list answered {st} with {len(listed)} of {ntags} tags "
+            f"(Link: {h.get('link')})")
+    facts.update(manifest_digest=mdigest, layer_digest=ld, manifest_bytes=len(manifest))
+    return facts
+
+
+# --------------------------------------------------------------------------- machine limits
+
+def limit_sha256(here, mib, passes):
+    p = subprocess.run(["java", os.path.join(here, "Sha256Limit.java"), str(mib), str(passes)],
+                       capture_output=True, text=True, timeout=600)
+    m = re.search(r"sha256_mb_s=([\d.]+) passes=(\S+)", p.stdout)
+    if not m:
+        raise BenchError(f"Sha256Limit failed: {p.stdout} {p.stderr}")
+    return float(m.group(1)), m.group(2)
+
+
+def limit_fsync(work, scratch, size, passes):
+    src = os.path.join(scratch, "fsync-src.bin")
+    random_file(src, size)
+    dst = os.path.join(work, "fsync-test.bin")
+    res = []
+    try:
+        for _ in range(passes):
+            subprocess.run(["sync"], check=True)
+            t0 = time.perf_counter()
+            subprocess.run(["dd", f"if={src}", f"of={dst}", "bs=1M", "conv=fsync"],
+                           check=True, capture_output=True, timeout=600)
+            res.append(size / MB / (time.perf_counter() - t0))
+            os.unlink(dst)
+    finally:
+        remove([src, dst])
+    return max(res), res
+
+
+def limit_sendfile(here, work, curl_tool, size, passes):
+    f = os.path.join(work, "sendfile-test.bin")
+    portfile = os.path.join(work, "sendfile.port")
+    random_file(f, size)
+    subprocess.run(["sync"], check=True)
+    with open(f, "rb") as fh:  # warm the page cache, as for a just-written blob
+        while fh.read(16 * MiB):
+            pass
+    proc = subprocess.Popen(["java", os.path.join(here, "SendfileServer.java"), f, portfile],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(240):
+            if os.path.exists(portfile) or proc.poll() is not None:
+                break
+            time.sleep(0.25)
+        if not os.path.exists(portfile):
+            raise BenchError("SendfileServer did not start")
+        port = int(open(portfile).read())
+        res = []
+        for _ in range(passes):
+            p = subprocess.run(["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code} %{time_total} %{size_download}",
+                                f"http://127.0.0.1:{port}/blob"], capture_output=True, text=True, timeout=300)
+            code, t, n = p.stdout.split()
+            if code != "200" or int(float(n)) != size:
+                raise BenchError(f"sendfile download: {p.stdout} {p.stderr}")
+            res.append(size / MB / float(t))
+        return max(res), res
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        remove([f, portfile])
+
+
+# --------------------------------------------------------------------------- the run
+
+BIG = ("monolithic", "chunked", "streamed")
+WORKLOADS = [
+    # key, title, kind
+    ("monolithic", "Upload 256 MiB, monolithic (POST + PUT ?digest=, Content-Length)", "up"),
+    ("chunked", "Upload 256 MiB, chunked (16 MiB PATCHes with Content-Range)", "up"),
+    ("streamed", "Upload 256 MiB, streamed (one PATCH, chunked transfer encoding)", "up"),
+    ("download", "Download of a 256 MiB blob (GET, 4 times in a row)", "down"),
+    ("small", "500 uploads of 64 KiB, 16 at a time (POST + PUT ?digest=)", "small"),
+    ("manifest_tag", "Manifest GET by tag (wrk)", "req"),
+    ("manifest_digest", "Manifest GET by digest (wrk)", "req"),
+    ("blob_head", "Blob HEAD (hey)", "req"),
+    ("tag_list", "Tag list of a 1000-tag repository (wrk)", "req"),
+]
+
+
+class Bench:
+    def __init__(self, a, servers):
+        self.a = a
+        self.servers = servers
+        self.curl = Curl(a.scratch)
+        self.blob = a.blob_mib * MiB
+        self.chunk = a.chunk_mib * MiB
+        self.facts = {}
+        self.last_mono = {}  # server key -> digest uploaded monolithically this round
+        self.results = {w[0]: {s.key: [] for s in servers} for w in WORKLOADS}
+
+    def measured(self, server, fn):
+        subprocess.run(["sync"], check=True)
+        if not alive(server.pid):
+            raise BenchError(f"{server.label} (pid {server.pid}) is not running")
+        reset_ok = reset_peak_rss(server.pid)
+        m0, o0 = machine_busy_seconds(), own_cpu_seconds()
+        c0 = proc_cpu_seconds(server.pid)
+        t0 = time.perf_counter()
+        res = fn()
+        c1 = proc_cpu_seconds(server.pid)
+        m1, o1 = machine_busy_seconds(), own_cpu_seconds()
+        res["cpu_s"] = c1 - c0
+        res["wall_s"] = time.perf_counter() - t0
+        res["client_cpu_s"] = o1 - o0
+        res["other_cpu_s"] = max(0.0, (m1 - m0) - (c1 - c0) - (o1 - o0))
+        res["peak_rss_kb"] = proc_status_kb(server.pid, "VmHWM")
+        res["rss_kb"] = proc_status_kb(server.pid, "VmRSS")
+        res["peak_rss_reset"] = reset_ok
+        return res
+
+    def run_one(self, w, server, sizes):
+        """Runs workload w once on server (sizes: dict of the sizes to use). Returns a dict."""
+        a = self.a
+        repo = f"library/bench-{w.replace('_', '-')}"
+        if w in BIG:
+            size = sizes["blob"]
+            path = os.path.join(a.scratch, f"up-{server.key}-{w}")
+            digest, paths = random_file(path, size, self.chunk if w == "chunked" else None)
+            fn = {"monolithic": upload_monolithic, "chunked": upload_chunked,
+                  "streamed": upload_streamed}[w]
+            try:
+                res = self.measured(server, lambda: {"seconds": fn(self.curl, server, "library/bench-big",
+                                                                   paths, digest, size)})
+            finally:
+                remove(paths)
+            if w == "monolithic":
+                self.last_mono[server.key] = digest
+            res.update(bytes=size, mb_s=size / MB / res["seconds"], cpu_per_unit=res["cpu_s"] / (size / 1e9))
+            return res
+        if w == "download":
+            size = sizes["blob"]
+            digest = self.last_mono[server.key]
+            n = a.download_repeats
+            res = self.measured(server, lambda: {"seconds": sum(
+                download(self.curl, server, "library/bench-big", digest, size) for _ in range(n))})
+            res.update(bytes=n * size, downloads=n, mb_s=n * size / MB / res["seconds"],
+                       cpu_per_unit=res["cpu_s"] / (n * size / 1e9))
+            return res
+        if w == "small":
+            n, kib = sizes["small_count"], a.small_kib
+            blobs = []
+            for _ in range(n):
+                d = os.urandom(kib * 1024)
+                blobs.append((d, "sha256:" + hashlib.sha256(d).hexdigest()))
+
+            def go():
+                wall, lat, errors = small_uploads(server, "library/bench-small", blobs, a.small_concurrency)
+                return {"seconds": wall, "uploads": len(lat), "errors": len(errors),
+                        "error_samples": errors[:3], "p50_ms": percentile(lat, 50) * 1000,
+                        "p99_ms": percentile(lat, 99) * 1000}
+            res = self.measured(server, go)
+            res.update(rate=res["uploads"] / res["seconds"],
+                       cpu_per_unit=res["cpu_s"] / max(res["uploads"], 1) * 1000)
+            if res["errors"]:
+                log(f"WARNING {server.label} small uploads: {res['errors']} errors, e.g. {res['error_samples']}")
+            return res
+        # request-rate workloads
+        f = self.facts[server.key]
+        secs = sizes["wrk_seconds"]
+        acc = {"Accept": MANIFEST_ACCEPT}
+        if w == "manifest_tag":
+            fn = lambda: run_wrk(server, f"{server.url}/v2/{a.image_repo}/manifests/v1", acc, secs,
+                                 a.conns, a.wrk_threads, a.scratch)
+        elif w == "manifest_digest":
+            fn = lambda: run_wrk(server, f"{server.url}/v2/{a.image_repo}/manifests/{f['manifest_digest']}",
+                                 acc, secs, a.conns, a.wrk_threads, a.scratch)
+        elif w == "tag_list":
+            fn = lambda: run_wrk(server, f"{server.url}/v2/{a.tags_repo}/tags/list", {}, secs,
+                                 a.conns, a.wrk_threads, a.scratch)
+        elif w == "blob_head":
+            fn = lambda: run_hey_head(server, f"{server.url}/v2/{a.image_repo}/blobs/{f['layer_digest']}",
+                                      secs, a.conns)
+        else:
+            raise ValueError(w)
+        res = self.measured(server, fn)
+        res.update(rate=res["rps"], cpu_per_unit=res["cpu_s"] / max(res["requests"], 1) * 1000)
+        if res["errors"]:
+            log(f"WARNING {server.label} {w}: {res['errors']} non-2xx/socket errors of {res['requests']}")
+        return res
+
+    @staticmethod
+    def summary(w, r):
+        if w in BIG or w == "download":
+            return f"{r['mb_s']:8.1f} MB/s  cpu {r['cpu_s']:6.2f}s  peak RSS {r['peak_rss_kb'] / 1024:6.0f} MiB"
+        return (f"{r['rate']:8.1f} /s  p99 {r['p99_ms']:7.2f} ms  cpu {r['cpu_s']:6.2f}s  "
+                f"peak RSS {r['peak_rss_kb'] / 1024:6.0f} MiB  errors {r['errors']}")
+
+    def warmup(self):
+        a = self.a
+        sizes = {"blob": a.warmup_blob_mib * MiB, "small_count": a.warmup_small, "wrk_seconds": a.warmup_seconds}
+        for w, _, _ in WORKLOADS:
+            for s in self.servers:
+                r = self.run_one(w, s, sizes)
+                log(f"warm-up  {w:16s} {s.label:13s} {self.summary(w, r)}")
+
+    def rounds(self):
+        a = self.a
+        sizes = {"blob": self.blob, "small_count": a.small_count, "wrk_seconds": a.wrk_seconds}
+        for rnd in range(1, a.rounds + 1):
+            for w, _, _ in WORKLOADS:
+                for s in self.servers:  # A, B, A, B, ...
+                    r = self.run_one(w, s, sizes)
+                    r["round"] = rnd
+                    self.results[w][s.key].append(r)
+                    log(f"round {rnd}  {w:16s} {s.label:13s} {self.summary(w, r)}")
+
+
+# --------------------------------------------------------------------------- report
+
+def med(xs):
+    xs = [x for x in xs if x == x]
+    return statistics.median(xs) if xs else float("nan")
+
+
+def fmt(x, digits=1):
+    if x is None or x != x:
+        return "n/a"
+    if abs(x) >= 100:
+        return f"{x:,.0f}"
+    if abs(x) >= 1:
+        return f"{x:.{digits}f}"
+    return f"{x:.3g}"
+
+
+def ratio(b, d):
+    if b is None or d is None or d != d or b != b or d == 0:
+        return "n/a"
+    return f"{b / d:.2f}"
+
+
+def build_report(a, bench, limits, info, started, elapsed):
+    B, D = bench.servers[0], bench.servers[1]
+    R = bench.results
+    lines = []
+    add = lines.append
+    blob_mib = a.blob_mib
+    add(f"# Berth vs CNCF Distribution: load benchmark")
+    add("")
+    add(f"Run {started} ({'quick smoke run' if a.quick else 'full run'}), {a.rounds} round(s) "
+        f"interleaved Berth, Distribution, Berth, ... per workload; every figure is the median over "
+        f"the rounds (peak RSS: the maximum). Wall time {elapsed / 60:.1f} min.")
+    add("")
+    add(f"Berth: `{info.get('berth_version', '?')}` at commit `{info.get('git', '?')}`, Basic auth as a "
+        f"repository user with push on `library`; JVM options: `{info.get('java_opts') or '(none)'}`. "
+        f"Distribution: `{info.get('dist_version', '?')}`, no auth, filesystem storage; both data "
+        f"directories on `{info.get('data_fs', '?')}`.")
+    add("")
+    allr = [r for w in R for k in R[w] for r in R[w][k]]
+    wall = sum(r["wall_s"] for r in allr)
+    other = sum(r["other_cpu_s"] for r in allr)
+    ncpu = os.cpu_count() or 1
+    share = 100 * other / (wall * ncpu) if wall else 0
+    add(f"Priority: {info.get('nice_note', 'default')}. During the measured workloads, processes other than "
+        f"the server under test and the load generator used {share:.0f}% of the machine's "
+        f"{ncpu} CPUs (see 'Every round').")
+    if share > 10:
+        add("")
+        add(f"**Warning: the machine was not quiet ({share:.0f}% of its CPU went to other processes); "
+            "the figures are noisy and, as the scheduler shares CPU per thread, lean towards the server "
+            "with more runnable threads. Run again on a quiet machine"
+            + (".**" if info.get("nice_note", "").startswith("servers") else ", or with `--nice -10`.**"))
+    add("")
+    add("MB = 10^6 bytes, GB = 10^9 bytes. Arrow: which direction is better. Ratio = Berth / Distribution.")
+    add("")
+    add("| workload | metric | | Berth | Distribution | Berth/Dist | Berth % of limit | Dist % of limit |")
+    add("|---|---|---|---:|---:|---:|---:|---:|")
+    sha, sf = limits.get("sha256_mb_s"), limits.get("sendfile_mb_s")
+    titles = {w: t for w, t, _ in WORKLOADS}
+    for w, title, kind in WORKLOADS:
+        rb, rd = R[w][B.key], R[w][D.key]
+        if not rb or not rd:
+            continue
+        title = title.replace("256 MiB", f"{blob_mib} MiB").replace("4 times", f"{a.download_repeats} times").replace("500 uploads", f"{a.small_count} uploads") \
+            .replace("1000-tag", f"{a.tags}-tag")
+        rows = []
+        if kind in ("up", "down"):
+            vb, vd = med([r["mb_s"] for r in rb]), med([r["mb_s"] for r in rd])
+            lim = sha if kind == "up" else sf
+            limname = "SHA-256" if kind == "up" else "sendfile"
+            pb = f"{100 * vb / lim:.0f}% of {limname}" if lim else "n/a"
+            pd = f"{100 * vd / lim:.0f}% of {limname}" if lim else "n/a"
+            fs = limits.get("fsync_mb_s")
+            if kind == "up" and fs:
+                pb += f" ({100 * vb / fs:.0f}% of fsync write)"
+                pd += f" ({100 * vd / fs:.0f}% of fsync write)"
+            rows.append(("MB/s", "↑", vb, vd, pb, pd))
+            rows.append(("server CPU s per GB", "↓", med([r["cpu_per_unit"] for r in rb]),
+                         med([r["cpu_per_unit"] for r in rd]), "", ""))
+        else:
+            unit = "uploads/s" if kind == "small" else "requests/s"
+            rows.append((unit, "↑", med([r["rate"] for r in rb]), med([r["rate"] for r in rd]), "", ""))
+            rows.append(("p99 latency ms", "↓", med([r["p99_ms"] for r in rb]), med([r["p99_ms"] for r in rd]), "", ""))
+            per = "server CPU s per 1000 uploads" if kind == "small" else "server CPU s per 1000 requests"
+            rows.append((per, "↓", med([r["cpu_per_unit"] for r in rb]), med([r["cpu_per_unit"] for r in rd]), "", ""))
+        rows.append(("peak RSS MiB", "↓", max(r["peak_rss_kb"] for r in rb) / 1024,
+                     max(r["peak_rss_kb"] for r in rd) / 1024, "", ""))
+        eb = sum(r.get("errors", 0) for r in rb)
+        ed = sum(r.get("errors", 0) for r in rd)
+        for i, (m, arrow, vb, vd, pb, pd) in enumerate(rows):
+            name = f"**{title}**" if i == 0 else ""
+            if i == 0 and (eb or ed):
+                name += f" (errors: Berth {eb}, Distribution {ed})"
+            digits = 2 if "CPU" in m or "p99" in m else 1
+            add(f"| {name} | {m} | {arrow} | {fmt(vb, digits)} | {fmt(vd, digits)} | {ratio(vb, vd)} | {pb} | {pd} |")
+    add("")
+    add("## Machine limits (same run)")
+    add("")
+    add("| limit | value | how |")
+    add("|---|---:|---|")
+    add(f"| SHA-256, one core, JVM MessageDigest | {fmt(sha)} MB/s | `Sha256Limit.java`, {a.sha_mib} MiB per pass, best of passes {limits.get('sha256_passes')} MB/s |")
+    add(f"| sequential write + fsync, data disk | {fmt(limits.get('fsync_mb_s'))} MB/s | `dd bs=1M conv=fsync` of {a.fsync_mib} MiB random, best of passes {limits.get('fsync_passes')} MB/s |")
+    add(f"| loopback HTTP download with sendfile | {fmt(sf)} MB/s | `SendfileServer.java` (FileChannel.transferTo) + curl, one download of a {blob_mib} MiB cached file per pass, best of passes {limits.get('sendfile_passes')} MB/s |")
+    add("")
+    add("## Machine")
+    add("")
+    for k in ("nproc", "cpu", "kernel", "memory", "java", "python", "curl", "wrk", "hey", "dist_version",
+              "data_fs", "other_load"):
+        if k in info:
+            add(f"- {k}: {info[k]}")
+    add("")
+    add("## Settings")
+    add("")
+    add(f"- blob size {blob_mib} MiB, chunk {a.chunk_mib} MiB; {a.small_count} small uploads of {a.small_kib} KiB, "
+        f"{a.small_concurrency} at a time; request workloads {a.conns} connections for {a.wrk_seconds} s "
+        f"(wrk -t{a.wrk_threads}; hey for HEAD because wrk waits for a body after HEAD); tag list of {a.tags} tags")
+    if a.warmup:
+        add(f"- warm-up before round 1 (not counted): every workload once on each server with "
+            f"{a.warmup_blob_mib} MiB blobs, {a.warmup_small} small uploads, {a.warmup_seconds} s of load")
+    for s in bench.servers:
+        f = bench.facts.get(s.key, {})
+        add(f"- {s.label}: tag list answer {f.get('tag_list_bytes')} bytes with {f.get('tag_list_count')} tags"
+            + (f" (Link: {f.get('tag_list_link')})" if f.get("tag_list_link") else "")
+            + f"; manifest {f.get('manifest_bytes')} bytes")
+    add("")
+    add("## Every round")
+    add("")
+    add("CPU s: the server's own (utime + stime from /proc/PID/stat), the load generator's (this "
+        "script with curl, wrk or hey), and everything else on the machine (from /proc/stat: the other "
+        f"server idling, and whatever else runs) during the workload's wall time; {os.cpu_count()} CPUs "
+        "give 2 CPU s per second of wall time at most.")
+    add("")
+    add("| workload | server | " + " | ".join(f"round {i}" for i in range(1, a.rounds + 1)) + " |")
+    add("|---|---|" + "---:|" * a.rounds)
+    for w, _, kind in WORKLOADS:
+        for s in bench.servers:
+            cells = []
+            for r in R[w][s.key]:
+                if kind in ("up", "down"):
+                    c = f"{r['mb_s']:.1f} MB/s"
+                else:
+                    c = f"{r['rate']:.0f}/s, p99 {r['p99_ms']:.2f} ms"
+                c += (f"; CPU s: server {r['cpu_s']:.2f}, client {r['client_cpu_s']:.2f}, "
+                      f"other {r['other_cpu_s']:.2f} in {r['wall_s']:.1f} s")
+                if r.get("errors"):
+                    c += f"; {r['errors']} errors"
+                cells.append(c)
+            add(f"| {w} | {s.label} | " + " | ".join(cells) + " |")
+    add("")
+    add(f"Reproduce: `{info.get('command', 'benchmarks/load/run.sh')}` (see benchmarks/load/README.md).")
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--berth-url", required=True)
+    ap.add_argument("--berth-pid", type=int, required=True)
+    ap.add_argument("--berth-user", required=True)
+    ap.add_argument("--berth-secret-file", required=True)
+    ap.add_argument("--dist-url", required=True)
+    ap.add_argument("--dist-pid", type=int, required=True)
+    ap.add_argument("--work", required=True, help="directory on the data disk")
+    ap.add_argument("--scratch", required=True, help="directory for client-side files (tmpfs if possible)")
+    ap.add_argument("--here", required=True, help="benchmarks/load")
+    ap.add_argument("--out-md", required=True)
+    ap.add_argument("--out-json", required=True)
+    ap.add_argument("--info-json", required=True)
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--rounds", type=int)
+    ap.add_argument("--no-warmup", dest="warmup", action="store_false")
+    a = ap.parse_args()
+    q = a.quick
+    a.rounds = a.rounds or (1 if q else 3)
+    a.blob_mib = 64 if q else 256
+    a.chunk_mib = 16
+    a.small_count = 100 if q else 500
+    a.download_repeats = 2 if q else 4
+    a.small_kib = 64
+    a.small_concurrency = 16
+    a.conns = 32
+    a.wrk_seconds = 3 if q else 10
+    a.wrk_threads = max(1, min(4, os.cpu_count() or 2))
+    a.tags = 1000
+    a.image_repo = "library/bench-image"
+    a.tags_repo = "library/bench-tags"
+    a.sha_mib = 256 if q else 1024
+    a.fsync_mib = 256 if q else 1024
+    a.warmup_blob_mib = 16 if q else 64
+    a.warmup_small = 50 if q else 200
+    a.warmup_seconds = 1 if q else 2
+
+    def on_term(signum, frame):
+        raise SystemExit(128 + signum)
+    signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGHUP, on_term)
+
+    info = json.load(open(a.info_json))
+    secret = open(a.berth_secret_file).read().strip()
+    servers = [Server("berth", "Berth", a.berth_url, a.berth_pid, a.berth_user, secret),
+               Server("dist", "Distribution", a.dist_url, a.dist_pid)]
+    started = time.strftime("%Y-%m-%d %H:%M:%S %Z")
+    t_start = time.time()
+    bench = Bench(a, servers)
+
+    limits = {}
+    log("machine limit: SHA-256 (one core, JVM)")
+    limits["sha256_mb_s"], limits["sha256_passes"] = limit_sha256(a.here, a.sha_mib, 3)
+    log(f"  {limits['sha256_mb_s']:.0f} MB/s (passes {limits['sha256_passes']})")
+    log("machine limit: sequential write + fsync")
+    limits["fsync_mb_s"], p = limit_fsync(a.work, a.scratch, a.fsync_mib * MiB, 1 if q else 2)
+    limits["fsync_passes"] = ",".join(f"{x:.0f}" for x in p)
+    log(f"  {limits['fsync_mb_s']:.0f} MB/s (passes {limits['fsync_passes']})")
+    log("machine limit: loopback sendfile download")
+    limits["sendfile_mb_s"], p = limit_sendfile(a.here, a.work, bench.curl, a.blob_mib * MiB, 3 if q else 5)
+    limits["sendfile_passes"] = ",".join(f"{x:.0f}" for x in p)
+    log(f"  {limits['sendfile_mb_s']:.0f} MB/s (passes {limits['sendfile_passes']})")
+
+    layer = os.urandom(MiB)
+    config = json.dumps({"architecture": "amd64", "os": "linux", "config": {},
+                         "rootfs": {"type": "layers", "diff_ids": ["sha256:" + hashlib.sha256(layer).hexdigest()]}
+                         }).encode()
+    for s in servers:
+        log(f"setup {s.label}: image {a.image_repo}:v1 and {a.tags} tags in {a.tags_repo}")
+        s_peak = proc_status_kb(s.pid, "VmHWM")
+        bench.facts[s.key] = setup_server(s, layer, config, a.tags, a.image_repo, a.tags_repo)
+        bench.facts[s.key]["startup_peak_rss_kb"] = s_peak
+
+    if a.warmup:
+        bench.warmup()
+    bench.rounds()
+    elapsed = time.time() - t_start
+
+    md = build_report(a, bench, limits, info, started, elapsed)
+    os.makedirs(os.path.dirname(a.out_md), exist_ok=True)
+    with open(a.out_md, "w") as f:
+        f.write(md)
+    with open(a.out_json, "w") as f:
+        json.dump({"settings": {k: v for k, v in vars(a).items() if k not in ("berth_secret_file",)},
+                   "info": info, "limits": limits, "facts": bench.facts, "results": bench.results},
+                  f, indent=1, default=str)
+    print(md)
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except BenchError as e:
+        log(f"FAILED: {e}")
+        sys.exit(1)
