@@ -91,6 +91,15 @@ class AuthRulesTest {
     }
 
     @Test
+    void emptyBasicCredentialsAsPodmanSendsThemPullAnonymously() {
+        RegistryClient empty = new RegistryClient(registry.process().baseUri(), "Basic Og==");
+        HttpResponse<byte[]> m = empty.getManifest(pubImage.repo(), "v1");
+        assertStatus(m, 200);
+        assertBody(m, pubImage.manifest().bytes());
+        assertBasicChallenge(empty.getManifest(imageA.repo(), "v1"));
+    }
+
+    @Test
     void anonymousPullFromPrivateRegistryIs401WithChallenge() {
         assertBasicChallenge(anonymous().getManifest(imageA.repo(), "v1"));
         assertBasicChallenge(anonymous().getBlob(imageA.repo(), imageA.layers().get(0).digest()));

@@ -23,6 +23,7 @@ import java.util.Optional;
  */
 public final class Authenticator {
     private static final String BASIC = "basic ";
+    private static final String EMPTY_CREDENTIALS = Base64.getEncoder().encodeToString(":".getBytes(StandardCharsets.UTF_8));
 
     private final UserDirectory users;
     private final SecretHasher hasher;
@@ -50,6 +51,10 @@ public final class Authenticator {
      */
     public Optional<Principal> authenticate(String authorization) {
         if (authorization == null || authorization.isBlank()) {
+            return Optional.empty();
+        }
+        if (isEmptyBasic(authorization)) {
+            // podman and containers/image send "Basic " + base64(":") when they hold no credentials: that is anonymous.
             return Optional.empty();
         }
         Verified hit = verified.getIfPresent(authorization);
@@ -93,6 +98,11 @@ public final class Authenticator {
 
     private boolean usable(User user) {
         return user.enabled() && !user.expired(clock.instant());
+    }
+
+    private static boolean isEmptyBasic(String authorization) {
+        return authorization.regionMatches(true, 0, BASIC, 0, BASIC.length())
+                && authorization.substring(BASIC.length()).trim().equals(EMPTY_CREDENTIALS);
     }
 
     private static String[] decodeBasic(String authorization) {

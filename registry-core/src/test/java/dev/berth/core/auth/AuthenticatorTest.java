@@ -69,6 +69,17 @@ class AuthenticatorTest {
     }
 
     @Test
+    void takesEmptyBasicCredentialsAsAnonymousAsPodmanSendsThem() {
+        assertThat(authenticator.authenticate("Basic Og==")).isEmpty();
+        assertThat(authenticator.authenticate(basic("", ""))).isEmpty();
+    }
+
+    @Test
+    void stillRefusesAnEmptyUserWithASecret() {
+        refusal(basic("", "something"));
+    }
+
+    @Test
     void acceptsTheAdminWithTheAdminToken() {
         Principal principal = authenticator.authenticate(basic("admin", ADMIN_TOKEN)).orElseThrow();
 
