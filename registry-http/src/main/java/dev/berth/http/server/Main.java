@@ -33,7 +33,8 @@ public final class Main {
             server.close();
             stopped.countDown();
         }, "berth-shutdown"));
-        System.out.println("Berth " + version() + " listening on " + hostPort(server) + ", data directory " + config.dataDir());
+        System.out.println("Berth " + version() + " listening on " + config.bind() + ":" + server.address().getPort()
+                + (config.tls() ? " (TLS)" : "") + ", data directory " + config.dataDir());
         System.out.flush();
         server.awaitClose();
         stopped.await();
@@ -45,10 +46,6 @@ public final class Main {
             System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
         }
         FLYWAY_LOG.setLevel(Level.WARNING);
-    }
-
-    private static String hostPort(RegistryServer server) {
-        return server.address().getHostString() + ":" + server.address().getPort();
     }
 
     private static String version() {
