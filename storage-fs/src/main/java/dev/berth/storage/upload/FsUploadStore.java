@@ -7,7 +7,6 @@ import dev.berth.core.upload.UploadId;
 import dev.berth.core.upload.UploadStore;
 import dev.berth.storage.blob.FsBlobStore;
 import dev.berth.storage.layout.DataLayout;
-import dev.berth.storage.layout.Durability;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -49,8 +48,9 @@ public final class FsUploadStore implements UploadStore {
 
     /**
      * Opens a session: its directory, an empty {@code data} file, then the {@code info} file (whose
-     * presence marks the session complete), then fsyncs of the directories so that a session the client
-     * was told about survives a power loss.
+     * presence marks the session complete). Nothing is fsynced here: a session needs to survive a restart,
+     * not a power loss (see {@link SessionInfo#write}); what must be durable is the blob, which the commit
+     * fsyncs before anything links it.
      */
     @Override
     public BlobUpload create(RepositoryName repository) throws IOException {
@@ -62,8 +62,6 @@ public final class FsUploadStore implements UploadStore {
         try {
             Files.createFile(layout.uploadData(id));
             info.write(layout.uploadInfo(id));
-            Durability.forceDirectory(dir);
-            Durability.forceDirectory(layout.uploadsDir());
         } catch (IOException | RuntimeException e) {
             deleteSessionFiles(id);
             throw e;

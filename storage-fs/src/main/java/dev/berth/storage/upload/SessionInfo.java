@@ -23,7 +23,11 @@ record SessionInfo(RepositoryName repository, Instant startedAt) {
     private static final String STARTED_AT = "started-at";
     private static final String END = "end";
 
-    /** Writes the file and fsyncs it; it is written once, when the session opens. */
+    /**
+     * Writes the file, once, when the session opens. Not fsynced: a session survives a restart or a killed
+     * process through the page cache, and after a power loss a torn or missing file only makes recovery
+     * drop the session, which the client then starts again. Opening sessions stays cheap that way.
+     */
     void write(Path file) throws IOException {
         String text = REPOSITORY + '=' + repository.value() + '\n'
                 + STARTED_AT + '=' + startedAt + '\n'
@@ -33,7 +37,6 @@ record SessionInfo(RepositoryName repository, Instant startedAt) {
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
             }
-            channel.force(true);
         }
     }
 
