@@ -16,20 +16,32 @@ public final class UploadFlowControl {
     public static final long LOW_WATER_MARK = 4L * 1024 * 1024;
 
     private final Runnable resume;
+    private final Runnable paused;
     // Guarded by this: the count and the flag change together, or a drain between the two could leave the
     // connection paused with nobody left to resume it.
     private long pending;
-    private boolean paused;
+    private boolean isPaused;
 
-    /** @param resume runs (on the writer's thread) when reading may resume; it should hop to the event loop */
-    public UploadFlowControl(Runnable resume) {
+    /**
+     * @param resume runs (on the writer's thread) when reading may resume; it should hop to the event loop
+     * @param paused runs each time reading pauses (to count it)
+     */
+    public UploadFlowControl(Runnable resume, Runnable paused) {
         this.resume = resume;
+        this.paused = paused;
     }
 
-    public synchronized void submitted(long bytes) {
-        pending += bytes;
-        if (pending > HIGH_WATER_MARK) {
-            paused = true;
+    public void submitted(long bytes) {
+        boolean pausedNow;
+        synchronized (this) {
+            pending += bytes;
+            pausedNow = !isPaused && pending > HIGH_WATER_MARK;
+            if (pausedNow) {
+                isPaused = true;
+            }
+        }
+        if (pausedNow) {
+            paused.run();
         }
     }
 
@@ -37,9 +49,9 @@ public final class UploadFlowControl {
         boolean resumeNow;
         synchronized (this) {
             pending -= bytes;
-            resumeNow = paused && pending < LOW_WATER_MARK;
+            resumeNow = isPaused && pending < LOW_WATER_MARK;
             if (resumeNow) {
-                paused = false;
+                isPaused = false;
             }
         }
         if (resumeNow) {
@@ -49,6 +61,6 @@ public final class UploadFlowControl {
 
     /** True while the connection should not read. */
     public synchronized boolean paused() {
-        return paused;
+        return isPaused;
     }
 }

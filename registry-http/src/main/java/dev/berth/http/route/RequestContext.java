@@ -42,7 +42,9 @@ public final class RequestContext {
     private final Runnable resumeReading;
     private final AtomicBoolean answered = new AtomicBoolean();
     private final AtomicBoolean over = new AtomicBoolean();
-    private volatile Runnable onFinished = () -> { };
+    private final java.util.List<Runnable> onFinished = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final long startNanos = System.nanoTime();
+    private volatile int status;
     private byte[] body = new byte[0];
 
     RequestContext(ChannelHandlerContext ctx, HttpRequest request, Runnable finished, Runnable resumeReading) {
@@ -52,15 +54,25 @@ public final class RequestContext {
         this.resumeReading = resumeReading;
     }
 
-    /** Runs {@code listener} once, when the answer has been written or the connection is gone. */
+    /** Adds a listener that runs once, when the answer has been written or the connection is gone. */
     public void onFinished(Runnable listener) {
-        this.onFinished = listener;
+        onFinished.add(listener);
+    }
+
+    /** The status answered, or 0 while there is no answer. */
+    public int status() {
+        return status;
+    }
+
+    /** Time since the request's head arrived. */
+    public long elapsedNanos() {
+        return System.nanoTime() - startNanos;
     }
 
     /** The answer is written, or will never be: the connection closed first. Idempotent. */
     void markFinished() {
         if (over.compareAndSet(false, true)) {
-            onFinished.run();
+            onFinished.forEach(Runnable::run);
         }
     }
 
@@ -125,6 +137,7 @@ public final class RequestContext {
             response.release();
             return;
         }
+        status = response.status().code();
         ctx.writeAndFlush(response).addListener(f -> written());
     }
 
@@ -134,6 +147,7 @@ public final class RequestContext {
             closeQuietly(content);
             return;
         }
+        status = head.status().code();
         ctx.write(head);
         if (ctx.pipeline().get(SslHandler.class) == null) {
             ctx.write(new DefaultFileRegion(content.channel(), content.offset(), content.length()));
@@ -166,6 +180,7 @@ public final class RequestContext {
         if (error.code() == OciErrorCode.INTERNAL) {
             response.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CONNECTION, io.netty.handler.codec.http.HttpHeaderValues.CLOSE);
             if (answered.compareAndSet(false, true)) {
+                status = response.status().code();
                 ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE).addListener(f -> written());
             } else {
                 response.release();

@@ -2,6 +2,7 @@ package dev.berth.http.server;
 
 import dev.berth.core.error.OciErrorCode;
 import dev.berth.core.error.OciException;
+import dev.berth.http.metrics.RegistryMetrics;
 import dev.berth.http.route.AggregatingExchange;
 import dev.berth.http.route.Exchange;
 import dev.berth.http.route.ExchangeFactory;
@@ -13,25 +14,30 @@ import dev.berth.management.ManagementApi;
 import dev.berth.management.ManagementRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.Executor;
 
 /**
  * The top of the routing tree: {@code /v2} to the OCI endpoints, {@code /api/v1} to the management API
- * (aggregated, capped), {@code /healthz} for probes. Anything else is a 404.
+ * (aggregated, capped), {@code /healthz} for probes, {@code /metrics} for Prometheus. Anything else is a 404.
  */
 final class HttpRoutes implements ExchangeFactory {
     /** Management bodies are small JSON; the API itself answers 413 above its own, lower, limit. */
     private static final int MANAGEMENT_BODY_CAP = 4 * 1024 * 1024;
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final V2Endpoints v2;
     private final Executor blocking;
     private final V2Handler management;
     private final V2Handler health = request -> request.respond(Responses.json(HttpResponseStatus.OK, Map.of("status", "ok")));
+    private final V2Handler metrics;
 
-    HttpRoutes(V2Endpoints v2, ManagementApi management, Executor blocking) {
+    HttpRoutes(V2Endpoints v2, ManagementApi management, RegistryMetrics meters, Executor blocking) {
         this.v2 = v2;
         this.blocking = blocking;
+        this.metrics = request -> request.respond(Responses.bytes(HttpResponseStatus.OK, PROMETHEUS_TEXT,
+                meters.scrape().getBytes(StandardCharsets.UTF_8)));
         this.management = request -> request.respond(management.handle(new ManagementRequest(request.request().method(),
                 request.request().uri(), request.request().headers(), request.body())));
     }
@@ -49,6 +55,9 @@ final class HttpRoutes implements ExchangeFactory {
         }
         if (path.equals("/healthz")) {
             return new AggregatingExchange(request, health, blocking, 0);
+        }
+        if (path.equals("/metrics")) {
+            return new AggregatingExchange(request, metrics, blocking, 0);
         }
         throw new OciException(OciErrorCode.NOT_FOUND, "no endpoint at " + path);
     }

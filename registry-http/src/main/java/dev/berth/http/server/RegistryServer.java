@@ -14,6 +14,9 @@ import dev.berth.core.usage.UsageRecorder;
 import dev.berth.core.user.UserService;
 import dev.berth.http.auth.Argon2AdminToken;
 import dev.berth.http.auth.V2AccessGate;
+import dev.berth.http.metrics.MeteredExchanges;
+import dev.berth.http.metrics.RegistryMetrics;
+import dev.berth.http.route.ExchangeFactory;
 import dev.berth.http.v2.V2Endpoints;
 import dev.berth.management.ManagementApi;
 import io.netty.handler.ssl.SslContext;
@@ -58,7 +61,8 @@ public final class RegistryServer implements AutoCloseable {
     private final FsStorage storage;
     private final RegistryService registry;
     private final UsageRecorder usage;
-    private final HttpRoutes routes;
+    private final RegistryMetrics metrics = new RegistryMetrics();
+    private final ExchangeFactory routes;
     private final SslContext tls;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
@@ -99,8 +103,8 @@ public final class RegistryServer implements AutoCloseable {
                 named("berth-blocking"));
         ((ThreadPoolExecutor) blocking).allowCoreThreadTimeOut(true);
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(named("berth-housekeeping"));
-        this.routes = new HttpRoutes(new V2Endpoints(registry, gate, blocking), new ManagementApi(tenants, users, catalog, adminToken),
-                blocking);
+        this.routes = MeteredExchanges.wrap(new HttpRoutes(new V2Endpoints(registry, gate, blocking, metrics),
+                new ManagementApi(tenants, users, catalog, adminToken), metrics, blocking), metrics);
     }
 
     /** Opens the storage and starts listening; the returned server is serving. */
@@ -174,6 +178,7 @@ public final class RegistryServer implements AutoCloseable {
         } finally {
             housekeeping.shutdownNow();
             usage.flush();
+            metrics.close();
             bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
             workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
             blocking.shutdown();

@@ -5,6 +5,7 @@ import dev.berth.core.error.OciException;
 import dev.berth.core.registry.RegistryService;
 import dev.berth.http.auth.V2AccessGate;
 import dev.berth.http.auth.V2AccessGate.Need;
+import dev.berth.http.metrics.RegistryMetrics;
 import dev.berth.http.route.AggregatingExchange;
 import dev.berth.http.route.V2Router;
 import dev.berth.http.route.Exchange;
@@ -40,6 +41,7 @@ public final class V2Endpoints implements ExchangeFactory {
     private final RegistryService registry;
     private final V2AccessGate gate;
     private final Executor blocking;
+    private final RegistryMetrics metrics;
     private final V2Router router = new V2Router();
     private final V2Handler base = request -> request.respond(Responses.json(HttpResponseStatus.OK, Map.of()));
     private final V2Handler catalog;
@@ -53,10 +55,11 @@ public final class V2Endpoints implements ExchangeFactory {
     private final V2Handler cancelUpload;
     private final V2Handler listReferrers;
 
-    public V2Endpoints(RegistryService registry, V2AccessGate gate, Executor blocking) {
+    public V2Endpoints(RegistryService registry, V2AccessGate gate, Executor blocking, RegistryMetrics metrics) {
         this.registry = registry;
         this.gate = gate;
         this.blocking = blocking;
+        this.metrics = metrics;
         this.catalog = new CatalogHandler(registry, gate);
         this.listTags = new ListTagsHandler(registry);
         this.getManifest = new GetManifestHandler(registry);
@@ -94,7 +97,7 @@ public final class V2Endpoints implements ExchangeFactory {
     }
 
     private Exchange upload(RequestContext request, UploadExchange.Kind kind) {
-        return new UploadExchange(request, registry, gate, kind, blocking);
+        return new UploadExchange(request, registry, gate, kind, blocking, metrics::uploadPaused);
     }
 
     private Exchange aggregate(RequestContext request, Need need, V2Handler handler) {

@@ -10,7 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class UploadFlowControlTest {
     private final AtomicInteger resumes = new AtomicInteger();
-    private final UploadFlowControl flow = new UploadFlowControl(resumes::incrementAndGet);
+    private final AtomicInteger pauses = new AtomicInteger();
+    private final UploadFlowControl flow = new UploadFlowControl(resumes::incrementAndGet, pauses::incrementAndGet);
 
     @Test
     void keepsReadingUpToTheHighMark() {
@@ -25,6 +26,16 @@ class UploadFlowControlTest {
         flow.submitted(1);
 
         assertThat(flow.paused()).isTrue();
+    }
+
+    @Test
+    void reportsEachPauseOnce() {
+        flow.submitted(HIGH_WATER_MARK + 1);
+        flow.submitted(1);
+        flow.written(HIGH_WATER_MARK + 2);
+        flow.submitted(HIGH_WATER_MARK + 1);
+
+        assertThat(pauses).hasValue(2);
     }
 
     @Test

@@ -75,13 +75,14 @@ public final class UploadExchange implements Exchange {
     private Throwable failure;
     private boolean done;
 
-    public UploadExchange(RequestContext request, RegistryService registry, V2AccessGate gate, Kind kind, Executor blocking) {
+    public UploadExchange(RequestContext request, RegistryService registry, V2AccessGate gate, Kind kind, Executor blocking,
+                          Runnable onPause) {
         this.request = request;
         this.registry = registry;
         this.gate = gate;
         this.kind = kind;
         this.serial = new SerialExecutor(blocking);
-        this.flow = new UploadFlowControl(request::resumeReading);
+        this.flow = new UploadFlowControl(request::resumeReading, onPause);
         serial.execute(this::prepare);
     }
 
