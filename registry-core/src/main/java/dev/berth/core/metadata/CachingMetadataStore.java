@@ -104,11 +104,12 @@ public final class CachingMetadataStore implements MetadataStore {
     }
 
     @Override
-    public void linkBlob(RepositoryName repository, Digest digest, long size) {
-        write(repository, () -> {
-            store.linkBlob(repository, digest, size);
-            return null;
-        });
+    public void linkBlobs(List<BlobLink> links) {
+        try {
+            store.linkBlobs(links);
+        } finally {
+            links.forEach(link -> changed(link.repository()));
+        }
     }
 
     @Override

@@ -25,7 +25,15 @@ public interface MetadataStore {
      * when it exists. In the same transaction, when the blob is new to the repository's tenant registry,
      * adds its size to that registry's {@code storage_used_bytes}. Idempotent.
      */
-    void linkBlob(RepositoryName repository, Digest digest, long size);
+    default void linkBlob(RepositoryName repository, Digest digest, long size) {
+        linkBlobs(List.of(new BlobLink(repository, digest, size)));
+    }
+
+    /**
+     * {@link #linkBlob} for each link, all in one transaction: the group commit of uploads that finish
+     * together, which then pay for one commit instead of one each.
+     */
+    void linkBlobs(List<BlobLink> links);
 
     /** True when some repository of the tenant registry links the blob (so that linking it again costs no quota). */
     boolean registryLinksBlob(String registry, Digest digest);

@@ -3,15 +3,22 @@ package dev.berth.core.quota;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.OciErrorCode;
 import dev.berth.core.error.OciException;
+import dev.berth.core.metadata.BlobLink;
 import dev.berth.core.metadata.MetadataStore;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.tenant.TenantRegistry;
 import dev.berth.core.tenant.TenantService;
 import dev.berth.core.upload.UploadId;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Enforces tenant registries' storage limits.
@@ -29,6 +36,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * together overshoot the limit. Reservations end with the upload (linked, refused, cancelled or expired);
  * they are not persisted: after a restart an upload reserves again as it grows, and its link is checked
  * in full anyway.
+ *
+ * <p>Links are group-committed. Uploads that finish while another link of the same registry is being
+ * committed queue up; the next thread to take the registry's lock checks every queued link in order (each
+ * against the usage the store reports plus what the links before it in the batch charge) and writes all
+ * the accepted ones in one transaction. Many small uploads finishing together therefore pay for one commit,
+ * not one each, and a refused link does not hold up the others.
+ *
+ * <p>A registry without a limit needs no usage figures: its checks read only the cached settings.
  */
 public final class QuotaLedger {
     private static final long RESERVATION_STEP_MIB = 16;
@@ -43,9 +58,24 @@ public final class QuotaLedger {
         static final Reservation NONE = new Reservation(0, 0);
     }
 
-    /** The reservations of one registry; guarded by its own monitor. */
+    /** A link waiting for the registry's next group commit. */
+    private static final class PendingLink {
+        final BlobLink link;
+        final UploadId upload;
+        /** Set by the thread that committed it; read by its own thread after taking the same monitor. */
+        boolean done;
+        RuntimeException failure;
+
+        PendingLink(BlobLink link, UploadId upload) {
+            this.link = link;
+            this.upload = upload;
+        }
+    }
+
+    /** The reservations of one registry, and its links waiting to be committed; guarded by its own monitor. */
     private static final class RegistryReservations {
         final Map<UploadId, Reservation> byUpload = new HashMap<>();
+        final Queue<PendingLink> pending = new ConcurrentLinkedQueue<>();
         long totalNeeded;
 
         Reservation of(UploadId id) {
@@ -84,12 +114,16 @@ public final class QuotaLedger {
                 reservations.set(upload, new Reservation(Math.max(bytes, current.needed()), current.held()));
                 return;
             }
-            TenantRegistry tenant = tenants.current(registry).orElseThrow(() -> OciException.nameUnknown(registry));
             long others = reservations.neededByOthers(upload);
-            Long limit = tenant.storageLimitBytes();
-            long room = limit == null ? Long.MAX_VALUE : limit - tenant.storageUsedBytes() - others;
+            long room = Long.MAX_VALUE;
+            TenantRegistry tenant = null;
+            if (isLimited(registry)) {
+                tenant = tenants.current(registry).orElseThrow(() -> OciException.nameUnknown(registry));
+                Long limit = tenant.storageLimitBytes();
+                room = limit == null ? Long.MAX_VALUE : limit - tenant.storageUsedBytes() - others;
+            }
             if (bytes > room) {
-                throw exceeded(tenant, bytes, others);
+                throw exceeded(tenant, 0, bytes, others);
             }
             long held = Math.min(room, Math.max(bytes, current.held() + RESERVATION_STEP));
             reservations.set(upload, new Reservation(bytes, held));
@@ -102,9 +136,15 @@ public final class QuotaLedger {
      */
     public void admit(RepositoryName repository, Digest digest, long size, UploadId upload) {
         String registry = repository.registry();
+        if (!isLimited(registry)) {
+            return;
+        }
         RegistryReservations reservations = reservations(registry);
         synchronized (reservations) {
-            checkLinkable(registry, digest, size, reservations.neededByOthers(upload));
+            TenantRegistry tenant = tenants.current(registry).orElseThrow(() -> OciException.nameUnknown(registry));
+            if (!metadata.registryLinksBlob(registry, digest)) {
+                checkRoom(tenant, 0, size, reservations.neededByOthers(upload));
+            }
         }
     }
 
@@ -119,40 +159,90 @@ public final class QuotaLedger {
     /**
      * Links a blob into a repository, charging its size when it is new to the registry, and ends the
      * upload's reservation. {@code DENIED} when the charge would pass the limit; nothing is linked then.
+     * Returns once the link is committed (see the class comment on group commit).
      *
      * @param upload the upload that brought the blob, whose reservation is converted; null for mounts and manifests
      */
     public void link(RepositoryName repository, Digest digest, long size, UploadId upload) {
         String registry = repository.registry();
         RegistryReservations reservations = reservations(registry);
+        PendingLink mine = new PendingLink(new BlobLink(repository, digest, size), upload);
+        reservations.pending.add(mine);
         synchronized (reservations) {
-            try {
-                checkLinkable(registry, digest, size, reservations.neededByOthers(upload));
-                metadata.linkBlob(repository, digest, size);
-            } finally {
-                if (upload != null) {
-                    reservations.set(upload, Reservation.NONE);
+            // Whoever held the lock before may have committed this link with theirs; otherwise this thread
+            // commits every link queued so far, its own included.
+            if (!mine.done) {
+                List<PendingLink> batch = new ArrayList<>();
+                for (PendingLink next; (next = reservations.pending.poll()) != null; ) {
+                    batch.add(next);
                 }
+                commit(registry, reservations, batch);
+            }
+            if (mine.failure != null) {
+                throw mine.failure;
             }
         }
     }
 
-    private void checkLinkable(String registry, Digest digest, long size, long neededByOthers) {
-        if (metadata.registryLinksBlob(registry, digest)) {
-            return;
+    /** Checks each link of the batch in order, writes the accepted ones in one transaction, and marks all done. */
+    private void commit(String registry, RegistryReservations reservations, List<PendingLink> batch) {
+        List<PendingLink> accepted = new ArrayList<>(batch.size());
+        try {
+            TenantRegistry tenant = isLimited(registry)
+                    ? tenants.current(registry).orElseThrow(() -> OciException.nameUnknown(registry)) : null;
+            Set<Digest> chargedHere = new HashSet<>();
+            long charged = 0;
+            for (PendingLink pending : batch) {
+                try {
+                    Digest digest = pending.link.digest();
+                    if (tenant != null && !chargedHere.contains(digest) && !metadata.registryLinksBlob(registry, digest)) {
+                        checkRoom(tenant, charged, pending.link.size(), reservations.neededByOthers(pending.upload));
+                        chargedHere.add(digest);
+                        charged += pending.link.size();
+                    }
+                    accepted.add(pending);
+                } catch (RuntimeException refused) {
+                    pending.failure = refused;
+                }
+                if (pending.upload != null) {
+                    reservations.set(pending.upload, Reservation.NONE);
+                }
+            }
+            if (!accepted.isEmpty()) {
+                metadata.linkBlobs(accepted.stream().map(p -> p.link).toList());
+            }
+        } catch (RuntimeException failed) {
+            for (PendingLink pending : batch) {
+                if (pending.failure == null) {
+                    pending.failure = failed;
+                }
+                if (pending.upload != null) {
+                    reservations.set(pending.upload, Reservation.NONE);
+                }
+            }
+        } finally {
+            batch.forEach(p -> p.done = true);
         }
-        TenantRegistry tenant = tenants.current(registry).orElseThrow(() -> OciException.nameUnknown(registry));
+    }
+
+    /** {@code DENIED} when {@code size} more bytes would pass the limit, counting what is charged and needed beside it. */
+    private static void checkRoom(TenantRegistry tenant, long chargedBefore, long size, long neededByOthers) {
         Long limit = tenant.storageLimitBytes();
-        if (limit != null && tenant.storageUsedBytes() + neededByOthers + size > limit) {
-            throw exceeded(tenant, size, neededByOthers);
+        if (limit != null && tenant.storageUsedBytes() + chargedBefore + neededByOthers + size > limit) {
+            throw exceeded(tenant, chargedBefore, size, neededByOthers);
         }
+    }
+
+    /** False when the registry has no storage limit (its cached settings are current), so nothing needs checking. */
+    private boolean isLimited(String registry) {
+        return tenants.cached(registry).map(t -> t.storageLimitBytes() != null).orElse(true);
     }
 
     /** Drops the reservations of uploads that no longer exist (expired sessions). */
     public void retainOnly(java.util.function.Predicate<UploadId> alive) {
         for (RegistryReservations reservations : registries.values()) {
             synchronized (reservations) {
-                for (UploadId id : java.util.List.copyOf(reservations.byUpload.keySet())) {
+                for (UploadId id : List.copyOf(reservations.byUpload.keySet())) {
                     if (!alive.test(id)) {
                         reservations.set(id, Reservation.NONE);
                     }
@@ -165,14 +255,15 @@ public final class QuotaLedger {
         return registries.computeIfAbsent(registry, r -> new RegistryReservations());
     }
 
-    private static OciException exceeded(TenantRegistry tenant, long needed, long reservedByOthers) {
+    private static OciException exceeded(TenantRegistry tenant, long chargedBefore, long needed, long reservedByOthers) {
+        long used = tenant.storageUsedBytes() + chargedBefore;
         String message = "quota exceeded: registry " + tenant.name() + " has a storage limit of " + tenant.storageLimitBytes()
-                + " bytes and uses " + tenant.storageUsedBytes() + " bytes (" + reservedByOthers
+                + " bytes and uses " + used + " bytes (" + reservedByOthers
                 + " more reserved by uploads in progress); this upload needs " + needed + " bytes";
         return new OciException(OciErrorCode.DENIED, message, Map.of(
                 "registry", tenant.name(),
                 "storage_limit_bytes", tenant.storageLimitBytes(),
-                "storage_used_bytes", tenant.storageUsedBytes(),
+                "storage_used_bytes", used,
                 "requested_bytes", needed));
     }
 }

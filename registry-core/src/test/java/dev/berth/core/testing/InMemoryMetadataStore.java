@@ -1,6 +1,7 @@
 package dev.berth.core.testing;
 
 import dev.berth.core.digest.Digest;
+import dev.berth.core.metadata.BlobLink;
 import dev.berth.core.metadata.ManifestRecord;
 import dev.berth.core.metadata.MetadataStore;
 import dev.berth.core.name.RepositoryName;
@@ -37,6 +38,8 @@ public final class InMemoryMetadataStore implements MetadataStore {
     private final TreeMap<String, Repo> repos = new TreeMap<>();
     private final InMemoryTenantStore tenants;
     private final Clock clock;
+    private int linkCommits;
+    private volatile Runnable beforeLinkCommit = () -> { };
 
     public InMemoryMetadataStore(InMemoryTenantStore tenants, Clock clock) {
         this.tenants = tenants;
@@ -55,11 +58,30 @@ public final class InMemoryMetadataStore implements MetadataStore {
     }
 
     @Override
-    public synchronized void linkBlob(RepositoryName repository, Digest digest, long size) {
-        if (!registryLinksBlob(repository.registry(), digest)) {
-            tenants.addUsage(repository.registry(), size);
+    public void linkBlobs(List<BlobLink> links) {
+        beforeLinkCommit.run();
+        commitLinks(links);
+    }
+
+    private synchronized void commitLinks(List<BlobLink> links) {
+        linkCommits++;
+        for (BlobLink link : links) {
+            RepositoryName repository = link.repository();
+            if (!registryLinksBlob(repository.registry(), link.digest())) {
+                tenants.addUsage(repository.registry(), link.size());
+            }
+            repos.computeIfAbsent(repository.value(), r -> new Repo()).blobs.put(link.digest(), new Link(link.size(), clock.instant()));
         }
-        repos.computeIfAbsent(repository.value(), r -> new Repo()).blobs.put(digest, new Link(size, clock.instant()));
+    }
+
+    /** Runs at the start of every {@link #linkBlobs}, to hold a commit midway in tests of what queues behind it. */
+    public void beforeLinkCommit(Runnable hook) {
+        beforeLinkCommit = hook;
+    }
+
+    /** How many link transactions ran (each {@link #linkBlobs} call is one). */
+    public synchronized int linkCommits() {
+        return linkCommits;
     }
 
     @Override

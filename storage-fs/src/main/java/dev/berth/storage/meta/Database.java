@@ -49,8 +49,10 @@ public final class Database implements AutoCloseable {
         JdbcDataSource dataSource = new JdbcDataSource();
         // DB_CLOSE_ON_EXIT=FALSE: the server closes the pool in its own shutdown order, after the last request.
         // LOCK_TIMEOUT: a transaction waits this long for a row another holds before failing (and retrying).
+        // QUERY_CACHE_SIZE: each pooled session keeps this many parsed statements; the stores use a few dozen
+        // distinct ones, and H2's default of 8 made every upload parse its SQL again.
         dataSource.setURL("jdbc:h2:file:" + layout.metaDatabase()
-                + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;LOCK_TIMEOUT=10000");
+                + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;LOCK_TIMEOUT=10000;QUERY_CACHE_SIZE=128");
         dataSource.setUser("berth");
         dataSource.setPassword("");
         JdbcConnectionPool pool = JdbcConnectionPool.create(dataSource);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.metadata.ManifestRecord;
+import dev.berth.core.metadata.BlobLink;
 import dev.berth.core.metadata.MetadataStore;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.name.Tag;
@@ -116,18 +117,21 @@ public final class H2MetadataStore implements MetadataStore, AutoCloseable {
     }
 
     @Override
-    public void linkBlob(RepositoryName repository, Digest digest, long size) {
+    public void linkBlobs(List<BlobLink> links) {
         transaction(c -> {
-            RepositoryRow row = ensureRepository(c, repository);
             OffsetDateTime now = timestamp(clock.instant());
-            int refreshed = update(c, "UPDATE blob_links SET linked_at = ? WHERE repository_id = ? AND digest = ?",
-                    now, row.id(), digest.value());
-            if (refreshed == 0) {
-                // A concurrent first link of the same blob into this repository fails here on the primary key,
-                // and its retry finds this link and only refreshes it.
-                update(c, "INSERT INTO blob_links (repository_id, digest, size, linked_at) VALUES (?, ?, ?, ?)",
-                        row.id(), digest.value(), size, now);
-                accountLink(c, row.registryId(), digest.value(), size);
+            for (BlobLink link : links) {
+                RepositoryRow row = ensureRepository(c, link.repository());
+                String digest = link.digest().value();
+                int refreshed = update(c, "UPDATE blob_links SET linked_at = ? WHERE repository_id = ? AND digest = ?",
+                        now, row.id(), digest);
+                if (refreshed == 0) {
+                    // A concurrent first link of the same blob into this repository fails here on the primary
+                    // key, and its retry finds this link and only refreshes it.
+                    update(c, "INSERT INTO blob_links (repository_id, digest, size, linked_at) VALUES (?, ?, ?, ?)",
+                            row.id(), digest, link.size(), now);
+                    accountLink(c, row.registryId(), digest, link.size());
+                }
             }
             return null;
         });

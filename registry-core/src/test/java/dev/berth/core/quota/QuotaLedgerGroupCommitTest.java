@@ -1,0 +1,157 @@
+package dev.berth.core.quota;
+
+import dev.berth.core.digest.Digest;
+import dev.berth.core.error.OciErrorCode;
+import dev.berth.core.error.OciException;
+import dev.berth.core.name.RepositoryName;
+import dev.berth.core.testing.CoreFixture;
+import dev.berth.core.upload.UploadId;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import static dev.berth.core.testing.CoreFixture.bytes;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Links that queue behind a commit in progress are checked one by one and written together. */
+class QuotaLedgerGroupCommitTest {
+    private static final RepositoryName APP = RepositoryName.parse("acme/app");
+
+    private final CoreFixture f = new CoreFixture();
+    private final QuotaLedger quota = f.quota;
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+    private final CountDownLatch firstCommitEntered = new CountDownLatch(1);
+    private final CountDownLatch releaseFirstCommit = new CountDownLatch(1);
+    private final List<Thread> linkers = new ArrayList<>();
+
+    @AfterEach
+    void stopThreads() {
+        releaseFirstCommit.countDown();
+        threads.shutdownNow();
+    }
+
+    private static Digest digestOf(int i) {
+        return Digest.sha256Of(bytes("blob " + i));
+    }
+
+    /** Holds the first commit open until {@link #releaseFirstCommit}; later commits pass. */
+    private void holdFirstCommit() {
+        f.metadata.beforeLinkCommit(() -> {
+            if (firstCommitEntered.getCount() > 0) {
+                firstCommitEntered.countDown();
+                await(releaseFirstCommit);
+            }
+        });
+    }
+
+    private CompletableFuture<Void> linkAsync(Digest digest, long size, UploadId upload) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        threads.execute(() -> {
+            synchronized (linkers) {
+                linkers.add(Thread.currentThread());
+            }
+            try {
+                quota.link(APP, digest, size, upload);
+                done.complete(null);
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return done;
+    }
+
+    /** Waits until {@code count} linker threads besides the first are blocked behind the commit in progress. */
+    private void awaitQueuedBehind(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            int blocked;
+            synchronized (linkers) {
+                blocked = (int) linkers.stream().filter(t -> t.getState() == Thread.State.BLOCKED).count();
+            }
+            if (blocked >= count) {
+                return;
+            }
+            Thread.sleep(2);
+        }
+        throw new AssertionError("linkers did not queue up");
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void linksQueuedBehindACommitAreWrittenInOneTransaction() throws Exception {
+        f.withRegistry("acme", null);
+        holdFirstCommit();
+        CompletableFuture<Void> first = linkAsync(digestOf(0), 10, null);
+        await(firstCommitEntered);
+        List<CompletableFuture<Void>> queued = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            queued.add(linkAsync(digestOf(i), 10, null));
+        }
+        awaitQueuedBehind(5);
+
+        releaseFirstCommit.countDown();
+        first.get(10, TimeUnit.SECONDS);
+        CompletableFuture.allOf(queued.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+
+        assertThat(f.metadata.linkCommits()).isEqualTo(2);
+        for (int i = 0; i <= 5; i++) {
+            assertThat(f.metadata.linkedBlobSize(APP, digestOf(i))).hasValue(10);
+        }
+        assertThat(f.tenantStore.usage("acme")).isEqualTo(60);
+    }
+
+    @Test
+    void aRefusedLinkInABatchLeavesTheOthersLinkedAndCountsWhatTheBatchCharged() throws Exception {
+        f.withRegistry("acme", 100L);
+        holdFirstCommit();
+        CompletableFuture<Void> first = linkAsync(digestOf(0), 40, null);
+        await(firstCommitEntered);
+        CompletableFuture<Void> fits = linkAsync(digestOf(1), 40, null);
+        awaitQueuedBehind(1);
+        CompletableFuture<Void> tooBig = linkAsync(digestOf(2), 30, null);
+        awaitQueuedBehind(2);
+        CompletableFuture<Void> sameAsFits = linkAsync(digestOf(1), 40, null);
+        awaitQueuedBehind(3);
+
+        releaseFirstCommit.countDown();
+        first.get(10, TimeUnit.SECONDS);
+        fits.get(10, TimeUnit.SECONDS);
+        sameAsFits.get(10, TimeUnit.SECONDS);
+        assertThatThrownBy(() -> tooBig.get(10, TimeUnit.SECONDS)).cause()
+                .isInstanceOfSatisfying(OciException.class, e -> assertThat(e.code()).isEqualTo(OciErrorCode.DENIED));
+
+        assertThat(f.metadata.linkedBlobSize(APP, digestOf(2))).isEmpty();
+        assertThat(f.tenantStore.usage("acme")).isEqualTo(80);
+    }
+
+    @Test
+    void aFailedCommitFailsEveryLinkOfItsBatchAndReleasesTheirReservations() {
+        f.withRegistry("acme", 100L);
+        UploadId upload = UploadId.random();
+        quota.reserve(APP, upload, 90);
+        f.metadata.beforeLinkCommit(() -> {
+            throw new IllegalStateException("disk full");
+        });
+
+        assertThatThrownBy(() -> quota.link(APP, digestOf(1), 90, upload)).hasMessage("disk full");
+
+        f.metadata.beforeLinkCommit(() -> { });
+        quota.reserve(APP, UploadId.random(), 100);
+    }
+}
