@@ -5,7 +5,9 @@ run.sh builds the jar, starts both servers on loopback and then runs this script
   1. measures the machine limits (single-core SHA-256 of the JVM, sequential write + fsync,
      loopback sendfile download),
   2. prepares one image and one 1000-tag repository on each server (not measured),
-  3. runs a short warm-up of every workload on each server (not measured),
+  3. warms each server up long enough for Berth's JIT to reach steady state (the JVM keeps
+     compiling for thousands of requests): the same on both servers, not measured (see
+     Bench.warmup_plan),
   4. runs ROUNDS rounds; in each round every workload runs on Berth, then on Distribution
      (A, B, A, B, ...), each with fresh random content for every upload,
   5. prints a Markdown table and writes it (plus the raw numbers as JSON).
@@ -26,7 +28,9 @@ import re
 import resource
 import shutil
 import signal
+import socket
 import statistics
+import struct
 import subprocess
 import sys
 import threading
@@ -90,7 +94,8 @@ def machine_busy_seconds():
 
 
 def own_cpu_seconds():
-    """CPU of this script (all its threads) plus the children it has waited for (curl, wrk, hey)."""
+    """CPU of this script (all its threads, including the kernel time of its sendfile calls for the
+    big uploads) plus the children it has waited for (curl, wrk, hey)."""
     a = resource.getrusage(resource.RUSAGE_SELF)
     b = resource.getrusage(resource.RUSAGE_CHILDREN)
     return a.ru_utime + a.ru_stime + b.ru_utime + b.ru_stime
@@ -176,6 +181,96 @@ class Curl:
         return int(code), float(t), int(float(down)), hdrs
 
 
+# --------------------------------------------------------------------------- upload client
+
+class SendfileHttp:
+    """HTTP/1.1 client for the big uploads. One TCP connection per request (as curl makes),
+    TCP_NODELAY; the request head is written with sendall and the body goes from its file with
+    os.sendfile, so the tmpfs pages are handed to the kernel and the client copies no body byte
+    in user space (curl -T reads every byte into its buffer and sends it again, ~0.5 CPU s per GB,
+    taken from the server under test on a 2-core machine). Both servers get this same client.
+
+    Called like Curl: returns (status, seconds, response body bytes, {lower-case header: value});
+    seconds run from before connect until the response is read to its end (time.perf_counter)."""
+
+    STREAM_CHUNK = 64 * 1024  # the chunk size of Transfer-Encoding: chunked (curl's upload buffer)
+
+    def __init__(self, user_agent="bench.py"):
+        self.user_agent = user_agent
+
+    @staticmethod
+    def _sendfile(sock, fd, offset, count):
+        while count > 0:
+            sent = os.sendfile(sock.fileno(), fd, offset, count)
+            if sent == 0:
+                raise BenchError("sendfile: the file ended early")
+            offset += sent
+            count -= sent
+
+    def __call__(self, server, method, url, upload=None, headers=(), chunked=False, timeout=900):
+        u = urllib.parse.urlsplit(url)
+        target = (u.path or "/") + ("?" + u.query if u.query else "")
+        head = [f"{method} {target} HTTP/1.1", f"Host: {u.netloc}", f"User-Agent: {self.user_agent}",
+                "Accept: */*"]
+        if server.auth:
+            head.append(f"Authorization: {server.auth}")
+        head += list(headers)
+        size = 0
+        if upload:
+            size = os.path.getsize(upload)
+            head.append("Transfer-Encoding: chunked" if chunked else f"Content-Length: {size}")
+        raw = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1")
+        f = open(upload, "rb") if upload else None
+        sock = r = None
+        try:
+            t0 = time.perf_counter()
+            sock = socket.create_connection((u.hostname, u.port or 80), timeout=timeout)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            # blocking socket (sendfile sleeps in the kernel instead of returning EAGAIN); the
+            # kernel's send and receive timeouts bound every call
+            sock.settimeout(None)
+            tv = struct.pack("ll", int(timeout), 0)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, tv)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, tv)
+            try:
+                # MSG_MORE: the head (and each chunk-size line) leaves in one segment with the
+                # data that follows it, despite TCP_NODELAY
+                sock.sendall(raw, socket.MSG_MORE if upload else 0)
+                if upload and chunked:
+                    fd, off, sep = f.fileno(), 0, b""
+                    while off < size:
+                        n = min(self.STREAM_CHUNK, size - off)
+                        sock.sendall(sep + b"%x\r\n" % n, socket.MSG_MORE)
+                        self._sendfile(sock, fd, off, n)
+                        off += n
+                        sep = b"\r\n"  # ends the chunk just sent
+                    sock.sendall(sep + b"0\r\n\r\n")
+                elif upload:
+                    self._sendfile(sock, f.fileno(), 0, size)
+            except (BrokenPipeError, ConnectionResetError) as e:
+                # the server answered (and closed) before taking the whole body: read its answer
+                send_error = e
+            else:
+                send_error = None
+            r = http.client.HTTPResponse(sock, method=method)
+            try:
+                r.begin()
+                body = r.read()
+            except (http.client.HTTPException, OSError) as e:
+                raise BenchError(f"{method} {url}: {send_error or e}") from e
+            t = time.perf_counter() - t0
+            return r.status, t, len(body), {k.lower(): v for k, v in r.getheaders()}
+        except OSError as e:
+            raise BenchError(f"{method} {url}: {e}") from e
+        finally:
+            if r:
+                r.close()
+            if sock:
+                sock.close()
+            if f:
+                f.close()
+
+
 # --------------------------------------------------------------------------- content
 
 def random_file(path, size, piece_size=None):
@@ -220,22 +315,22 @@ def remove(paths):
 
 
 # --------------------------------------------------------------------------- big transfers
-# Each returns the sum of curl's time_total over the requests of one upload (process start-up
-# of curl is not counted; each request is one loopback TCP connection).
+# Each upload returns the sum of the request times over the requests of one upload (each request
+# is one loopback TCP connection of SendfileHttp; see there). The download uses curl.
 
-def start_upload(curl, server, repo):
-    code, t, _, h = curl(server, "POST", f"{server.url}/v2/{repo}/blobs/uploads/",
-                         headers=["Content-Length: 0"])
+def start_upload(client, server, repo):
+    code, t, _, h = client(server, "POST", f"{server.url}/v2/{repo}/blobs/uploads/",
+                           headers=["Content-Length: 0"])
     if code != 202 or "location" not in h:
         raise BenchError(f"{server.label}: POST upload -> {code}")
     return t, server.abs_url(h["location"])
 
 
-def finish_upload(curl, server, loc, digest, upload=None):
+def finish_upload(client, server, loc, digest, upload=None):
     hdrs = ["Content-Type: application/octet-stream"]
     if not upload:
         hdrs.append("Content-Length: 0")
-    code, t, _, h = curl(server, "PUT", with_digest(loc, digest), upload=upload, headers=hdrs)
+    code, t, _, h = client(server, "PUT", with_digest(loc, digest), upload=upload, headers=hdrs)
     if code != 201:
         raise BenchError(f"{server.label}: PUT ?digest= -> {code}")
     got = h.get("docker-content-digest")
@@ -244,36 +339,36 @@ def finish_upload(curl, server, loc, digest, upload=None):
     return t
 
 
-def upload_monolithic(curl, server, repo, paths, digest, size):
-    t, loc = start_upload(curl, server, repo)
-    t += finish_upload(curl, server, loc, digest, upload=paths[0])
+def upload_monolithic(client, server, repo, paths, digest, size):
+    t, loc = start_upload(client, server, repo)
+    t += finish_upload(client, server, loc, digest, upload=paths[0])
     return t
 
 
-def upload_chunked(curl, server, repo, paths, digest, size):
-    t, loc = start_upload(curl, server, repo)
+def upload_chunked(client, server, repo, paths, digest, size):
+    t, loc = start_upload(client, server, repo)
     off = 0
     for p in paths:
         n = os.path.getsize(p)
-        code, dt, _, h = curl(server, "PATCH", loc, upload=p, headers=[
+        code, dt, _, h = client(server, "PATCH", loc, upload=p, headers=[
             "Content-Type: application/octet-stream", f"Content-Range: {off}-{off + n - 1}"])
         if code != 202 or "location" not in h:
             raise BenchError(f"{server.label}: PATCH chunk at {off} -> {code}")
         t += dt
         loc = server.abs_url(h["location"])
         off += n
-    t += finish_upload(curl, server, loc, digest)
+    t += finish_upload(client, server, loc, digest)
     return t
 
 
-def upload_streamed(curl, server, repo, paths, digest, size):
-    t, loc = start_upload(curl, server, repo)
-    code, dt, _, h = curl(server, "PATCH", loc, upload=paths[0], headers=[
-        "Content-Type: application/octet-stream", "Transfer-Encoding: chunked"])
+def upload_streamed(client, server, repo, paths, digest, size):
+    t, loc = start_upload(client, server, repo)
+    code, dt, _, h = client(server, "PATCH", loc, upload=paths[0], chunked=True, headers=[
+        "Content-Type: application/octet-stream"])
     if code != 202 or "location" not in h:
         raise BenchError(f"{server.label}: streamed PATCH -> {code}")
     t += dt
-    t += finish_upload(curl, server, server.abs_url(h["location"]), digest)
+    t += finish_upload(client, server, server.abs_url(h["location"]), digest)
     return t
 
 
@@ -607,7 +702,8 @@ class Bench:
     def __init__(self, a, servers):
         self.a = a
         self.servers = servers
-        self.curl = Curl(a.scratch)
+        self.curl = Curl(a.scratch)  # downloads
+        self.uploader = SendfileHttp()  # big uploads
         self.blob = a.blob_mib * MiB
         self.chunk = a.chunk_mib * MiB
         self.facts = {}
@@ -645,8 +741,8 @@ class Bench:
             fn = {"monolithic": upload_monolithic, "chunked": upload_chunked,
                   "streamed": upload_streamed}[w]
             try:
-                res = self.measured(server, lambda: {"seconds": fn(self.curl, server, "library/bench-big",
-                                                                   paths, digest, size)})
+                res = self.measured(server, lambda: {"seconds": fn(
+                    self.uploader, server, "library/bench-big", paths, digest, size)})
             finally:
                 remove(paths)
             if w == "monolithic":
@@ -711,13 +807,29 @@ class Bench:
         return (f"{r['rate']:8.1f} /s  p99 {r['p99_ms']:7.2f} ms  cpu {r['cpu_s']:6.2f}s  "
                 f"peak RSS {r['peak_rss_kb'] / 1024:6.0f} MiB  errors {r['errors']}")
 
+    def warmup_plan(self):
+        """The warm-up, not counted, the same for every server: warmup_passes passes of the three
+        uploads, the download and small uploads, then more passes of small uploads (small_warmup_passes
+        in all: their throughput is the one that keeps rising longest, for thousands of uploads while
+        the JIT compiles the metadata store's code paths), then every request workload once for
+        warmup_seconds."""
+        a = self.a
+        plan = []
+        for i in range(a.warmup_passes):
+            plan += [(f"{i + 1}/{a.warmup_passes}", w) for w in (*BIG, "download", "small")]
+        plan += [(f"+{i + 1}", "small") for i in range(small_warmup_passes(a) - a.warmup_passes)]
+        plan += [("", w) for w, _, kind in WORKLOADS if kind == "req"]
+        return plan
+
     def warmup(self):
         a = self.a
         sizes = {"blob": a.warmup_blob_mib * MiB, "small_count": a.warmup_small, "wrk_seconds": a.warmup_seconds}
-        for w, _, _ in WORKLOADS:
+        t0 = time.time()
+        for tag, w in self.warmup_plan():
             for s in self.servers:
                 r = self.run_one(w, s, sizes)
-                log(f"warm-up  {w:16s} {s.label:13s} {self.summary(w, r)}")
+                log(f"warm-up {tag:4s} {w:16s} {s.label:13s} {self.summary(w, r)}")
+        log(f"warm-up done in {time.time() - t0:.0f} s")
 
     def rounds(self):
         a = self.a
@@ -752,6 +864,11 @@ def ratio(b, d):
     if b is None or d is None or d != d or b != b or d == 0:
         return "n/a"
     return f"{b / d:.2f}"
+
+
+def small_warmup_passes(a):
+    """Passes of small uploads in the warm-up: three for every pass of the others, and one more."""
+    return 3 * a.warmup_passes + 1
 
 
 def build_report(a, bench, limits, info, started, elapsed):
@@ -850,8 +967,13 @@ def build_report(a, bench, limits, info, started, elapsed):
         f"{a.small_concurrency} at a time; request workloads {a.conns} connections for {a.wrk_seconds} s "
         f"(wrk -t{a.wrk_threads}; hey for HEAD because wrk waits for a body after HEAD); tag list of {a.tags} tags")
     if a.warmup:
-        add(f"- warm-up before round 1 (not counted): every workload once on each server with "
-            f"{a.warmup_blob_mib} MiB blobs, {a.warmup_small} small uploads, {a.warmup_seconds} s of load")
+        add(f"- warm-up before round 1 (not counted), the same on each server: the three uploads with "
+            f"{a.warmup_blob_mib} MiB blobs {a.warmup_passes} time(s) each, the download "
+            f"{a.warmup_passes} time(s), {small_warmup_passes(a)} x {a.warmup_small} small uploads, each request "
+            f"workload for {a.warmup_seconds} s (`--warmup-passes {a.warmup_passes}`): Berth's JVM keeps "
+            f"JIT-compiling for thousands of requests; Distribution (Go, no JIT) gets the same")
+    else:
+        add("- no warm-up (`--no-warmup` or `--warmup-passes 0`): round 1 includes Berth's JIT compilation")
     for s in bench.servers:
         f = bench.facts.get(s.key, {})
         add(f"- {s.label}: tag list answer {f.get('tag_list_bytes')} bytes with {f.get('tag_list_count')} tags"
@@ -861,7 +983,8 @@ def build_report(a, bench, limits, info, started, elapsed):
     add("## Every round")
     add("")
     add("CPU s: the server's own (utime + stime from /proc/PID/stat), the load generator's (this "
-        "script with curl, wrk or hey), and everything else on the machine (from /proc/stat: the other "
+        "script, which sends the big uploads itself with sendfile, with curl, wrk or hey), and "
+        "everything else on the machine (from /proc/stat: the other "
         f"server idling, and whatever else runs) during the workload's wall time; {os.cpu_count()} CPUs "
         "give 2 CPU s per second of wall time at most.")
     add("")
@@ -903,6 +1026,9 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--rounds", type=int)
     ap.add_argument("--no-warmup", dest="warmup", action="store_false")
+    ap.add_argument("--warmup-passes", type=int,
+                    help="passes of the upload and download workloads in the warm-up (small uploads: "
+                         "3N+1); default 3 (1 with --quick); 0 = no warm-up")
     a = ap.parse_args()
     q = a.quick
     a.rounds = a.rounds or (1 if q else 3)
@@ -920,9 +1046,15 @@ def main():
     a.tags_repo = "library/bench-tags"
     a.sha_mib = 256 if q else 1024
     a.fsync_mib = 256 if q else 1024
-    a.warmup_blob_mib = 16 if q else 64
-    a.warmup_small = 50 if q else 200
-    a.warmup_seconds = 1 if q else 2
+    # warm-up: full sizes (a tiny one with --quick); see Bench.warmup_plan
+    a.warmup_passes = (1 if q else 3) if a.warmup_passes is None else a.warmup_passes
+    if a.warmup_passes < 0:
+        ap.error("--warmup-passes must be >= 0")
+    if a.warmup_passes == 0:
+        a.warmup = False
+    a.warmup_blob_mib = 16 if q else a.blob_mib
+    a.warmup_small = 50 if q else a.small_count
+    a.warmup_seconds = 1 if q else 5
 
     def on_term(signum, frame):
         raise SystemExit(128 + signum)

@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Load benchmark: Berth vs CNCF Distribution 2.8 on loopback, in one run. See README.md.
 #
-#   benchmarks/load/run.sh [--quick] [--rounds N] [--no-build] [--jar PATH] [--no-warmup] [--keep]
+#   benchmarks/load/run.sh [--quick] [--rounds N] [--no-build] [--jar PATH] [--no-warmup]
+#                          [--warmup-passes N] [--keep] [--nice N]
 #
 #   --quick      short smoke run: 64 MiB blobs, 100 small uploads, 3 s of load, 1 round
 #   --rounds N   rounds (default 3; 1 with --quick)
 #   --no-build   do not run maven; use registry-http/target/registry.jar as it is
 #   --jar PATH   benchmark this jar (implies --no-build)
-#   --no-warmup  skip the warm-up pass before round 1
+#   --no-warmup  skip the warm-up before round 1
+#   --warmup-passes N  warm-up before round 1, the same on both servers, not counted: the three
+#                uploads and the download N times at full size, 3N+1 x 500 small uploads, each
+#                request workload for 5 s (default 3; with --quick a tiny one; 0 = none)
 #   --keep       keep the work directory (server logs, data) instead of deleting it
 #   --nice N     run both servers and the load generators at niceness N (e.g. -10, needs root),
 #                and give this session's scheduler autogroup the same niceness while it runs
@@ -26,7 +30,7 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
-QUICK=0 ROUNDS="" BUILD=1 JAR="" WARMUP=1 KEEP=0 NICE=0
+QUICK=0 ROUNDS="" BUILD=1 JAR="" WARMUP=1 WARMUP_PASSES="" KEEP=0 NICE=0
 ORIG_ARGS="$*"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -35,9 +39,10 @@ while [ $# -gt 0 ]; do
     --no-build) BUILD=0 ;;
     --jar) JAR="$2"; BUILD=0; shift ;;
     --no-warmup) WARMUP=0 ;;
+    --warmup-passes) WARMUP_PASSES="$2"; shift ;;
     --keep) KEEP=1 ;;
     --nice) NICE="$2"; shift ;;
-    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -45,6 +50,9 @@ done
 [[ "$NICE" =~ ^-?[0-9]+$ ]] || { echo "run.sh: --nice takes an integer" >&2; exit 2; }
 if [ -n "$ROUNDS" ] && ! [[ "$ROUNDS" =~ ^[1-9][0-9]?$ ]]; then
   echo "run.sh: --rounds takes 1..99" >&2; exit 2
+fi
+if [ -n "$WARMUP_PASSES" ] && ! [[ "$WARMUP_PASSES" =~ ^[0-9]$ ]]; then
+  echo "run.sh: --warmup-passes takes 0..9" >&2; exit 2
 fi
 
 say() { echo "[run.sh $(date +%H:%M:%S)] $*" >&2; }
@@ -241,6 +249,7 @@ BENCH_ARGS=(--berth-url "http://127.0.0.1:$BERTH_PORT" --berth-pid "$BERTH_PID" 
 [ $QUICK -eq 1 ] && BENCH_ARGS+=(--quick)
 [ -n "$ROUNDS" ] && BENCH_ARGS+=(--rounds "$ROUNDS")
 [ $WARMUP -eq 0 ] && BENCH_ARGS+=(--no-warmup)
+[ -n "$WARMUP_PASSES" ] && BENCH_ARGS+=(--warmup-passes "$WARMUP_PASSES")
 say "measuring (Berth pid $BERTH_PID, Distribution pid $DIST_PID, work dir $WORK)"
 nice -n "$NICE" "$PY" "$HERE/bench.py" "${BENCH_ARGS[@]}" &
 BENCH_PID=$!
