@@ -53,13 +53,15 @@ public final class RegistryProcess implements AutoCloseable {
     private final String adminToken;
     private final boolean passAdminToken;
     private final ServerTls tls;
+    private final String bindAddress;
     private Process process;
     private int port;
     private int starts;
 
-    private RegistryProcess(boolean passAdminToken, ServerTls tls) throws IOException {
+    private RegistryProcess(boolean passAdminToken, ServerTls tls, String bindAddress) throws IOException {
         this.passAdminToken = passAdminToken;
         this.tls = tls;
+        this.bindAddress = bindAddress;
         String jarProp = System.getProperty("berth.jar");
         if (jarProp == null || jarProp.isBlank()) {
             throw new IllegalStateException("system property berth.jar is not set (surefire sets it to "
@@ -97,14 +99,23 @@ public final class RegistryProcess implements AutoCloseable {
         return start(true, tls);
     }
 
+    /** Like {@link #start()}, listening on the given local address instead of loopback ({@code --bind}). */
+    public static RegistryProcess startBoundTo(String address) {
+        return start(true, null, address);
+    }
+
     private static RegistryProcess start(boolean passAdminToken) {
         return start(passAdminToken, null);
     }
 
     private static RegistryProcess start(boolean passAdminToken, ServerTls tls) {
+        return start(passAdminToken, tls, "127.0.0.1");
+    }
+
+    private static RegistryProcess start(boolean passAdminToken, ServerTls tls, String bindAddress) {
         RegistryProcess p;
         try {
-            p = new RegistryProcess(passAdminToken, tls);
+            p = new RegistryProcess(passAdminToken, tls, bindAddress);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -133,7 +144,7 @@ public final class RegistryProcess implements AutoCloseable {
                 "-Xmx256m",
                 "-jar", jar.toString(),
                 "--port", Integer.toString(port),
-                "--bind", "127.0.0.1",
+                "--bind", bindAddress,
                 "--data-dir", dataDir.toString()));
         if (tls != null) {
             cmd.addAll(List.of("--tls-cert", tls.certificate().toString(), "--tls-key", tls.privateKey().toString()));
@@ -259,7 +270,7 @@ public final class RegistryProcess implements AutoCloseable {
     }
 
     public URI baseUri() {
-        return URI.create((tls == null ? "http" : "https") + "://127.0.0.1:" + port);
+        return URI.create((tls == null ? "http" : "https") + "://" + bindAddress + ":" + port);
     }
 
     public String adminToken() {

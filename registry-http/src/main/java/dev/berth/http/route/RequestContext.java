@@ -22,6 +22,7 @@ import io.netty.handler.stream.ChunkedNioFile;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -32,7 +33,12 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class RequestContext {
     private static final System.Logger LOG = System.getLogger(RequestContext.class.getName());
     private static final AtomicLong REQUEST_IDS = new AtomicLong();
-    private static final int CHUNK_SIZE = 64 * 1024;
+    /**
+     * The piece a blob is read in when it is copied rather than sent with sendfile. Measured on loopback
+     * against curl (2 vCPUs, Linux 6.18): 64 KiB pieces 2.2 GB/s, 256 KiB 2.7, 512 KiB 3.1-3.5 (the sender's
+     * copy is still in cache when the receiver copies it out), 1 MiB 2.4-2.6.
+     */
+    private static final int COPY_PIECE_SIZE = 512 * 1024;
 
     private final ChannelHandlerContext ctx;
     private final HttpRequest request;
@@ -141,7 +147,16 @@ public final class RequestContext {
         ctx.writeAndFlush(response).addListener(f -> written());
     }
 
-    /** Sends a response head and then a window of a file, zero-copy unless TLS needs the bytes in user space. */
+    /**
+     * Sends a response head and then a window of a file: with sendfile to a remote client over plain HTTP;
+     * otherwise read and written in {@value #COPY_PIECE_SIZE}-byte pieces.
+     *
+     * <p>TLS needs the bytes in user space. A client on this host (loopback) is the other case: the kernel
+     * copies every byte into the receiver anyway, and it copies faster from a piece the sender has just
+     * written (still in cache) than from page-cache pages sendfile hands over: in the load benchmark the
+     * copy moved 1.5x the bytes per second of sendfile for less server CPU per GB (see the README's
+     * Performance section). Across a network card, sendfile saves the server that copy.
+     */
     public void respondFile(HttpResponse head, BlobContent content) {
         if (!answered.compareAndSet(false, true)) {
             closeQuietly(content);
@@ -149,12 +164,12 @@ public final class RequestContext {
         }
         status = head.status().code();
         ctx.write(head);
-        if (ctx.pipeline().get(SslHandler.class) == null) {
+        if (ctx.pipeline().get(SslHandler.class) == null && !clientOnThisHost()) {
             ctx.write(new DefaultFileRegion(content.channel(), content.offset(), content.length()));
             ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> written());
         } else {
             try {
-                ctx.writeAndFlush(new HttpChunkedInput(new ChunkedNioFile(content.channel(), content.offset(), content.length(), CHUNK_SIZE)))
+                ctx.writeAndFlush(new HttpChunkedInput(new ChunkedNioFile(content.channel(), content.offset(), content.length(), COPY_PIECE_SIZE)))
                         .addListener(f -> written());
             } catch (IOException e) {
                 closeQuietly(content);
@@ -162,6 +177,11 @@ public final class RequestContext {
                 throw new UncheckedIOException(e);
             }
         }
+    }
+
+    private boolean clientOnThisHost() {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress peer
+                && peer.getAddress() != null && peer.getAddress().isLoopbackAddress();
     }
 
     /** Answers with the failure: its OCI error, or a 500 that is logged once and shows the client no detail. */
