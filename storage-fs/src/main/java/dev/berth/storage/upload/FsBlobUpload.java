@@ -40,6 +40,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class FsBlobUpload implements BlobUpload {
     private static final System.Logger LOG = System.getLogger(FsBlobUpload.class.getName());
     private static final int REHASH_BUFFER_SIZE = 64 * 1024;
+    private static final int INLINE_HASH_MAX = 256 * 1024;
     private static final long FLUSH_STEP_MIB = 32;
     private static final long FLUSH_STEP = FLUSH_STEP_MIB * 1024 * 1024;
 
@@ -147,13 +148,13 @@ final class FsBlobUpload implements BlobUpload {
             views[i] = bytes[i].duplicate();
             total += views[i].remaining();
         }
+        if (total <= INLINE_HASH_MAX && hashLane.isDone()) {
+            return appendHashingInline(file, before, bytes, total, running, views);
+        }
         CompletableFuture<Void> hashed = hashLane.thenRunAsync(() -> update(running, views), background.hashers());
         hashLane = hashed;
         try {
-            long written = 0;
-            while (written < total) {
-                written += file.write(bytes);
-            }
+            writeAll(file, bytes, total);
         } catch (IOException e) {
             // The digest may take in bytes the file will not hold: let the lane finish, then forget the digest.
             BackgroundWork.awaitQuietly(hashed);
@@ -164,6 +165,33 @@ final class FsBlobUpload implements BlobUpload {
         size = before + total;
         flushInBackground(file, total);
         return hashed;
+    }
+
+    /**
+     * A small batch with nothing left on the hash lane: written, then hashed on this thread. Handing
+     * {@value #INLINE_HASH_MAX} bytes or fewer to the lane costs more in thread wake-ups than hashing them
+     * (about 35 µs for 64 KiB), and a small upload then commits without waiting for another thread.
+     */
+    private CompletionStage<Void> appendHashingInline(FileChannel file, long before, ByteBuffer[] bytes, long total,
+                                                      MessageDigest running, ByteBuffer[] views) throws IOException {
+        try {
+            writeAll(file, bytes, total);
+        } catch (IOException e) {
+            // Nothing was hashed yet: cutting the file back keeps the two describing the same bytes.
+            rollBackTo(file, before);
+            throw e;
+        }
+        update(running, views);
+        size = before + total;
+        flushInBackground(file, total);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    private static void writeAll(FileChannel file, ByteBuffer[] bytes, long total) throws IOException {
+        long written = 0;
+        while (written < total) {
+            written += file.write(bytes);
+        }
     }
 
     /** Drops the running digest (to be rebuilt from the file) and starts a fresh, idle hash lane. */

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +25,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -69,6 +71,31 @@ class FsBlobUploadTest {
         assertThat(layout.blobFile(sha256("hello world"))).hasBinaryContent(bytes("hello world"));
         assertThat(layout.uploadDir(upload.id())).doesNotExist();
         assertThat(uploads.find(upload.id())).isEmpty();
+    }
+
+    @Test
+    void hashesSmallAndLargeBatchesInTheOrderTheyArrive() throws IOException {
+        // Large batches are hashed on the hash lane, small ones on the caller's thread once the lane is idle;
+        // a small batch right behind a large one still waits its turn on the lane.
+        byte[] large = new byte[3 * 1024 * 1024];
+        byte[] small = new byte[64 * 1024];
+        new Random(7).nextBytes(large);
+        new Random(8).nextBytes(small);
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        BlobUpload upload = uploads.create(REPOSITORY);
+
+        for (int round = 0; round < 3; round++) {
+            upload.append(new ByteBuffer[] {ByteBuffer.wrap(small)}).toCompletableFuture().join();
+            upload.append(new ByteBuffer[] {ByteBuffer.wrap(large)});
+            upload.append(new ByteBuffer[] {ByteBuffer.wrap(small)});
+            all.write(small);
+            all.write(large);
+            all.write(small);
+        }
+        Digest expected = Digest.sha256Of(all.toByteArray());
+
+        assertThat(upload.commit(expected)).isEqualTo(all.size());
+        assertThat(layout.blobFile(expected)).hasBinaryContent(all.toByteArray());
     }
 
     @Test
