@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.berth.core.error.OciErrorCode;
 import dev.berth.core.error.OciException;
+import dev.berth.core.memory.MemoryOnly;
 import dev.berth.core.user.User;
 
 import java.nio.charset.StandardCharsets;
@@ -78,6 +79,7 @@ public final class Authenticator {
     }
 
     private Principal verify(String authorization) {
+        MemoryOnly.checkMayLoad();
         String[] credentials = decodeBasic(authorization);
         String name = credentials[0];
         String secret = credentials[1];

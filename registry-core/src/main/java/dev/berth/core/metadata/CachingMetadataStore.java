@@ -3,6 +3,7 @@ package dev.berth.core.metadata;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.berth.core.digest.Digest;
+import dev.berth.core.memory.MemoryOnly;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.name.Tag;
 
@@ -62,7 +63,10 @@ public final class CachingMetadataStore implements MetadataStore {
     @SuppressWarnings("unchecked")
     private <T> T cached(String kind, RepositoryName repository, Object first, Object second, Supplier<T> read) {
         Key key = new Key(kind, repository, generation(repository), first, second);
-        return (T) answers.get(key, k -> read.get());
+        return (T) answers.get(key, k -> {
+            MemoryOnly.checkMayLoad();
+            return read.get();
+        });
     }
 
     // ---- cached reads ---------------------------------------------------------------------------

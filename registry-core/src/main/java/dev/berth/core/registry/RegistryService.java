@@ -11,16 +11,17 @@ import dev.berth.core.manifest.Descriptor;
 import dev.berth.core.manifest.ManifestParser;
 import dev.berth.core.manifest.MediaTypes;
 import dev.berth.core.manifest.ParsedManifest;
+import dev.berth.core.memory.MemoryOnly;
 import dev.berth.core.metadata.ManifestRecord;
 import dev.berth.core.metadata.MetadataStore;
 import dev.berth.core.name.Reference;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.name.Tag;
+import dev.berth.core.quota.QuotaLedger;
+import dev.berth.core.tenant.TenantService;
 import dev.berth.core.upload.BlobUpload;
 import dev.berth.core.upload.UploadId;
 import dev.berth.core.upload.UploadStore;
-import dev.berth.core.quota.QuotaLedger;
-import dev.berth.core.tenant.TenantService;
 import dev.berth.core.usage.UsageRecorder;
 
 import java.io.IOException;
@@ -289,6 +290,7 @@ public final class RegistryService {
     }
 
     private byte[] readBlob(Digest digest) {
+        MemoryOnly.checkMayLoad();
         try {
             return blobs.readAll(digest);
         } catch (IOException e) {

@@ -6,6 +6,7 @@ import dev.berth.core.error.ManagementException;
 import dev.berth.core.error.OciException;
 import dev.berth.core.listing.Listing;
 import dev.berth.core.listing.PageRequest;
+import dev.berth.core.memory.MemoryOnly;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -31,7 +32,10 @@ public final class TenantService {
     public TenantService(TenantStore store, Clock clock) {
         this.store = store;
         this.clock = clock;
-        this.cache = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(5)).build(store::find);
+        this.cache = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(5)).build(name -> {
+            MemoryOnly.checkMayLoad();
+            return store.find(name);
+        });
     }
 
     /** Adds a listener that runs after a registry is deleted, with its name: for those who keep state about registries. */

@@ -2,6 +2,7 @@ package dev.berth.core.auth;
 
 import dev.berth.core.error.OciErrorCode;
 import dev.berth.core.error.OciException;
+import dev.berth.core.memory.MemoryOnly;
 import dev.berth.core.testing.MutableClock;
 import dev.berth.core.user.Access;
 import dev.berth.core.user.Permission;
@@ -13,6 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -85,6 +87,21 @@ class AuthenticatorTest {
 
         assertThat(principal.isAdmin()).isTrue();
         assertThat(principal.name()).isEqualTo("admin");
+    }
+
+    @Test
+    void answersFromMemoryOnlyACredentialItHasVerifiedBefore() {
+        String header = basic("admin", ADMIN_TOKEN);
+        List<Principal> seen = new ArrayList<>();
+
+        boolean first = MemoryOnly.attempt(() -> seen.add(authenticator.authenticate(header).orElseThrow()));
+        authenticator.authenticate(header);
+        boolean second = MemoryOnly.attempt(() -> seen.add(authenticator.authenticate(header).orElseThrow()));
+
+        assertThat(first).isFalse();
+        assertThat(second).isTrue();
+        assertThat(seen).hasSize(1).allSatisfy(p -> assertThat(p.isAdmin()).isTrue());
+        assertThat(verifier.calls).hasValue(1);
     }
 
     @Test

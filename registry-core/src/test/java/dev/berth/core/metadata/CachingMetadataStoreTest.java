@@ -1,6 +1,7 @@
 package dev.berth.core.metadata;
 
 import dev.berth.core.digest.Digest;
+import dev.berth.core.memory.MemoryOnly;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.name.Tag;
 import dev.berth.core.testing.InMemoryMetadataStore;
@@ -10,8 +11,10 @@ import org.junit.jupiter.api.Test;
 import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -58,6 +61,24 @@ class CachingMetadataStoreTest {
         assertThat(cache.manifest(APP, MANIFEST)).isPresent();
         assertThat(cache.linkedBlobSize(APP, BLOB)).hasValue(1);
         assertThat(reads.get()).isEqualTo(before);
+    }
+
+    @Test
+    void answersFromMemoryOnlyWhatItHoldsAndNeverReadsTheStoreThen() {
+        cache.linkBlob(APP, BLOB, 1);
+        cache.putManifest(APP, manifest(), LATEST);
+        cache.resolveTag(APP, LATEST);
+        int before = reads.get();
+        List<Object> answers = new ArrayList<>();
+
+        boolean held = MemoryOnly.attempt(() -> answers.add(cache.resolveTag(APP, LATEST)));
+        boolean missed = MemoryOnly.attempt(() -> answers.add(cache.manifest(APP, MANIFEST)));
+
+        assertThat(held).isTrue();
+        assertThat(missed).isFalse();
+        assertThat(answers).containsExactly(Optional.of(MANIFEST));
+        assertThat(reads.get()).isEqualTo(before);
+        assertThat(cache.manifest(APP, MANIFEST)).isPresent();
     }
 
     @Test

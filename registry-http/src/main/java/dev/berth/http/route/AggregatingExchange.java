@@ -2,6 +2,7 @@ package dev.berth.http.route;
 
 import dev.berth.core.error.OciErrorCode;
 import dev.berth.core.error.OciException;
+import dev.berth.core.memory.MemoryOnly;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
@@ -13,21 +14,34 @@ import java.util.concurrent.Executor;
 /**
  * Collects a small body (a manifest, a management call) up to a cap, then runs the handler off the event
  * loop. A body over the cap is drained and answered with 413, never kept.
+ *
+ * <p>A read that memory can usually answer (a manifest, a blob's {@code HEAD}, a tag list) may be tried on
+ * the event loop first ({@link MemoryOnly}): a pull answered from the caches then costs no hand-off to the
+ * blocking pool and back, which under load is most of its latency. Should any lookup need the store, the
+ * disk or a credential check, the attempt stops before answering and the handler runs off the loop.
  */
 public final class AggregatingExchange implements Exchange {
     private final RequestContext request;
     private final V2Handler handler;
     private final Executor executor;
     private final int maxBodyBytes;
+    private final boolean memoryFirst;
     private CompositeByteBuf body;
     private boolean tooLarge;
     private boolean complete;
 
     public AggregatingExchange(RequestContext request, V2Handler handler, Executor executor, int maxBodyBytes) {
+        this(request, handler, executor, maxBodyBytes, false);
+    }
+
+    /** @param memoryFirst try the handler on the event loop from memory first (see the class comment); reads only */
+    public AggregatingExchange(RequestContext request, V2Handler handler, Executor executor, int maxBodyBytes,
+                               boolean memoryFirst) {
         this.request = request;
         this.handler = handler;
         this.executor = executor;
         this.maxBodyBytes = maxBodyBytes;
+        this.memoryFirst = memoryFirst;
         request.continueIfExpected();
     }
 
@@ -66,13 +80,20 @@ public final class AggregatingExchange implements Exchange {
             body.release();
             body = null;
         }
-        executor.execute(() -> {
-            try {
-                handler.handle(request);
-            } catch (Throwable failure) {
-                request.fail(failure);
-            }
-        });
+        if (memoryFirst && MemoryOnly.attempt(this::run)) {
+            return;
+        }
+        executor.execute(this::run);
+    }
+
+    private void run() {
+        try {
+            handler.handle(request);
+        } catch (MemoryOnly.Miss miss) {
+            throw miss;
+        } catch (Throwable failure) {
+            request.fail(failure);
+        }
     }
 
     @Override

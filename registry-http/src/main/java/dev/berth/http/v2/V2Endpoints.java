@@ -80,13 +80,14 @@ public final class V2Endpoints implements ExchangeFactory {
         return switch (request.route().endpoint()) {
             case BASE -> read ? aggregate(request, Need.LOGIN, base) : refuse(method);
             case CATALOG -> method.equals(HttpMethod.GET) ? aggregate(request, Need.NOTHING, catalog) : refuse(method);
-            case TAGS -> method.equals(HttpMethod.GET) ? aggregate(request, Need.PULL, listTags) : refuse(method);
+            case TAGS -> method.equals(HttpMethod.GET) ? fromMemoryFirst(request, listTags) : refuse(method);
             case REFERRERS -> method.equals(HttpMethod.GET) ? aggregate(request, Need.PULL, listReferrers) : refuse(method);
-            case MANIFEST -> read ? aggregate(request, Need.PULL, getManifest)
+            case MANIFEST -> read ? fromMemoryFirst(request, getManifest)
                     : method.equals(HttpMethod.PUT)
                     ? new AggregatingExchange(request, guarded(Need.PUSH, putManifest), blocking, registry.limits().maxManifestBytes())
                     : method.equals(HttpMethod.DELETE) ? aggregate(request, Need.PUSH, deleteManifest) : refuse(method);
-            case BLOB -> read ? aggregate(request, Need.PULL, getBlob)
+            case BLOB -> method.equals(HttpMethod.HEAD) ? fromMemoryFirst(request, getBlob)
+                    : method.equals(HttpMethod.GET) ? aggregate(request, Need.PULL, getBlob)
                     : method.equals(HttpMethod.DELETE) ? aggregate(request, Need.PUSH, deleteBlob) : refuse(method);
             case UPLOADS -> method.equals(HttpMethod.POST) ? upload(request, UploadExchange.Kind.START) : refuse(method);
             case UPLOAD -> method.equals(HttpMethod.PATCH) ? upload(request, UploadExchange.Kind.APPEND)
@@ -102,6 +103,14 @@ public final class V2Endpoints implements ExchangeFactory {
 
     private Exchange aggregate(RequestContext request, Need need, V2Handler handler) {
         return new AggregatingExchange(request, guarded(need, handler), blocking, SMALL_BODY_BYTES);
+    }
+
+    /**
+     * A pull that the caches usually answer, tried on the event loop first (see {@link AggregatingExchange}).
+     * Not a blob {@code GET}: it opens the blob's file.
+     */
+    private Exchange fromMemoryFirst(RequestContext request, V2Handler handler) {
+        return new AggregatingExchange(request, guarded(Need.PULL, handler), blocking, SMALL_BODY_BYTES, true);
     }
 
     /** The handler behind the access check: authentication and authorization happen here, once, for every endpoint. */
