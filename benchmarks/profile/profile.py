@@ -4,7 +4,7 @@
   profile.py drive WORKLOAD URL USER SECRET PASSES    run the workload PASSES times (warm-up or measured)
   profile.py summary COLLAPSED                          where the CPU went, from collapsed stacks
 
-WORKLOAD: monolithic | streamed | small | download (the workloads of ../load/bench.py, the same client
+WORKLOAD: monolithic | streamed | small | download | manifest (the workloads of ../load/bench.py, the same client
 code). Only python3's standard library.
 """
 import collections
@@ -45,6 +45,16 @@ def drive(workload, url, user, secret, passes):
                 for _ in range(4):
                     seconds += bench.download(curl, server, REPO, digest, BLOB)
                     units += BLOB
+        elif workload == "manifest":
+            if digest is None:
+                status, _, _ = bench.get(server, f"/v2/{REPO}/manifests/v1", {"Accept": bench.MANIFEST_ACCEPT})
+                if status != 200:  # the first drive sets the image up; the measured one finds it
+                    bench.setup_server(server, os.urandom(MiB), os.urandom(512), 1000, REPO, REPO + "-tags")
+                digest = "set up"
+            r = bench.run_wrk(server, f"{server.url}/v2/{REPO}/manifests/v1", {"Accept": bench.MANIFEST_ACCEPT},
+                              10, 32, 2, scratch)
+            seconds, units = seconds + r["seconds"], units + r["requests"]
+            print(f"wrk: {r['rps']:.0f} requests/s, p99 {r['p99_ms']:.2f} ms", file=sys.stderr)
         elif workload == "small":
             blobs = []
             for _ in range(500):
@@ -58,6 +68,8 @@ def drive(workload, url, user, secret, passes):
             raise SystemExit(f"unknown workload {workload}")
     if workload == "small":
         print(f"{units} uploads in {seconds:.2f} s: {units / seconds:.0f} uploads/s")
+    elif workload == "manifest":
+        print(f"{units} manifest GETs by tag (wrk, 32 connections) in {seconds:.2f} s: {units / seconds:.0f} requests/s")
     else:
         print(f"{units / 1e9:.2f} GB in {seconds:.2f} s: {units / 1e6 / seconds:.0f} MB/s")
 

@@ -3,8 +3,9 @@
 #
 #   benchmarks/profile/run.sh WORKLOAD [--passes N] [--warmup N] [--no-build]
 #
-#   WORKLOAD     monolithic | streamed | small | download (as in ../load: 256 MiB uploads sent with
-#                sendfile, 500 x 64 KiB uploads 16 at a time, 4 downloads of a 256 MiB blob)
+#   WORKLOAD     monolithic | streamed | small | download | manifest (as in ../load: 256 MiB uploads
+#                sent with sendfile, 500 x 64 KiB uploads 16 at a time, 4 downloads of a 256 MiB blob,
+#                10 s of manifest GETs by tag with wrk, 32 connections)
 #   --passes N   measured passes of the workload (default 4)
 #   --warmup N   passes before the profiler starts, for the JIT to settle (default 8; 20 for small)
 #   --no-build   use registry-http/target/registry.jar as it is
@@ -19,7 +20,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 WORKLOAD="${1:-}"
-case "$WORKLOAD" in monolithic|streamed|small|download) shift ;; *) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;; esac
+case "$WORKLOAD" in monolithic|streamed|small|download|manifest) shift ;; *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;; esac
 PASSES=4 WARM="" BUILD=1
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -30,10 +31,10 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-[ -n "$WARM" ] || { [ "$WORKLOAD" = small ] && WARM=20 || WARM=8; }
+[ -n "$WARM" ] || case "$WORKLOAD" in small) WARM=20 ;; manifest) WARM=2 ;; *) WARM=8 ;; esac
 say() { echo "[profile $(date +%H:%M:%S)] $*" >&2; }
 
-for tool in java mvn curl jq unzip python3; do
+for tool in java mvn curl jq unzip python3 wrk; do
   command -v "$tool" >/dev/null || { echo "run.sh: needs $tool (benchmarks/load/run.sh installs the rest)" >&2; exit 1; }
 done
 
