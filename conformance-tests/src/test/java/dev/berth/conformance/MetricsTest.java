@@ -29,6 +29,7 @@ class MetricsTest {
                 .contains("berth_http_requests_seconds_count{api=\"v2\",endpoint=\"manifest\",method=\"GET\",status=\"404\"}")
                 .contains("berth_http_requests_seconds_count{api=\"v2\",endpoint=\"uploads\",method=\"POST\"")
                 .contains("berth_upload_pauses_total")
+                .contains("berth_usage_pull_events_dropped_total")
                 .contains("jvm_memory_used_bytes");
     }
 }

@@ -41,6 +41,24 @@ class UsageRecorderTest {
     }
 
     @Test
+    void keepsCountingPullsButStopsQueueingTheirHistoryPastTheCeilingUntilAFlushCatchesUp() {
+        int ceiling = UsageRecorder.MAX_PENDING_PULL_EVENTS;
+        for (int i = 0; i < ceiling + 5; i++) {
+            recorder.pulled(APP, DIGEST, "v1", 1, "bot");
+        }
+        recorder.pushed(APP, "v2", DIGEST, 1, "admin");
+
+        recorder.flush();
+        recorder.pulled(APP, DIGEST, "v1", 1, "bot");
+        recorder.flush();
+
+        assertThat(store.pulls()).hasSize(ceiling + 6);
+        assertThat(store.events()).filteredOn(e -> e.action().equals("pull")).hasSize(ceiling + 1);
+        assertThat(store.events()).filteredOn(e -> e.action().equals("push")).hasSize(1);
+        assertThat(recorder.droppedPullEvents()).isEqualTo(5);
+    }
+
+    @Test
     void describesAnEventRelativeToItsRegistry() {
         recorder.pushed(APP, "v1", DIGEST, 42, "admin");
         recorder.flush();

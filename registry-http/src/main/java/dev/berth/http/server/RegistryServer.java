@@ -85,6 +85,7 @@ public final class RegistryServer implements AutoCloseable {
         CachingMetadataStore metadata = new CachingMetadataStore(storage.metadataStore());
         tenants.onDelete(metadata::invalidateRegistry);
         this.usage = new UsageRecorder(storage.usageStore(), clock);
+        metrics.watch(usage);
         QuotaLedger quota = new QuotaLedger(tenants, metadata);
         this.registry = new RegistryService(metadata, storage.blobStore(), storage.uploadStore(), tenants, quota,
                 usage, limits, clock);
