@@ -1,5 +1,7 @@
 package dev.berth.http.v2.manifest;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.berth.core.error.OciException;
 import dev.berth.core.name.Reference;
 import dev.berth.core.registry.RegistryService;
@@ -22,6 +24,7 @@ import java.util.List;
  */
 public final class GetManifestHandler implements V2Handler {
     private final RegistryService registry;
+    private final Cache<String, List<String>> acceptLists = Caffeine.newBuilder().maximumSize(1_000).build();
 
     public GetManifestHandler(RegistryService registry) {
         this.registry = registry;
@@ -48,15 +51,26 @@ public final class GetManifestHandler implements V2Handler {
         request.respond(response);
     }
 
-    private static List<String> accepted(RequestContext request) {
+    /**
+     * The media types of the request's {@code Accept} headers. Clients send the same few lists again and
+     * again, so each is split once and kept.
+     */
+    private List<String> accepted(RequestContext request) {
+        List<String> headers = request.request().headers().getAll(HttpHeaderNames.ACCEPT);
+        if (headers.isEmpty()) {
+            return List.of();
+        }
+        String key = headers.size() == 1 ? headers.get(0) : String.join(",", headers);
+        return acceptLists.get(key, GetManifestHandler::mediaTypes);
+    }
+
+    private static List<String> mediaTypes(String accept) {
         List<String> types = new ArrayList<>();
-        for (String header : request.request().headers().getAll(HttpHeaderNames.ACCEPT)) {
-            for (String type : header.split(",")) {
-                if (!type.isBlank()) {
-                    types.add(type.trim());
-                }
+        for (String type : accept.split(",")) {
+            if (!type.isBlank()) {
+                types.add(type.trim());
             }
         }
-        return types;
+        return List.copyOf(types);
     }
 }
