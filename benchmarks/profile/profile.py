@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Drives one workload against a running Berth and summarises an async-profiler CPU profile of it.
 
-  profile.py drive WORKLOAD URL USER SECRET PASSES    run the workload PASSES times (warm-up or measured)
+  profile.py drive WORKLOAD URL USER SECRET PASSES [STATE]
+                                                        run the workload PASSES times (warm-up or measured);
+                                                        STATE: a file that carries what the warm-up set up
+                                                        (the blob a download fetches) to the measured run
   profile.py summary COLLAPSED                          where the CPU went, from collapsed stacks
 
 WORKLOAD: monolithic | streamed | small | download | manifest (the workloads of ../load/bench.py, the same client
@@ -21,13 +24,13 @@ BLOB = 256 * MiB
 REPO = "library/profile"
 
 
-def drive(workload, url, user, secret, passes):
+def drive(workload, url, user, secret, passes, state=None):
     """Runs the workload; prints what it moved and how fast (the request times of bench.py)."""
     server = bench.Server("berth", "Berth", url, None, user, secret)
     seconds, units = 0.0, 0
     client = bench.SendfileHttp()
     scratch = "/dev/shm"
-    digest = None
+    digest = open(state).read().strip() if state and os.path.exists(state) else None
     for _ in range(passes):
         if workload in ("monolithic", "streamed", "download"):
             if workload != "download" or digest is None:
@@ -66,6 +69,9 @@ def drive(workload, url, user, secret, passes):
             seconds, units = seconds + wall, units + len(blobs)
         else:
             raise SystemExit(f"unknown workload {workload}")
+    if state and digest:
+        with open(state, "w") as f:
+            f.write(digest)
     if workload == "small":
         print(f"{units} uploads in {seconds:.2f} s: {units / seconds:.0f} uploads/s")
     elif workload == "manifest":
@@ -78,9 +84,11 @@ def drive(workload, url, user, secret, passes):
 # matches (so a receive syscall interrupted by softirq work counts as receiving).
 CATEGORIES = [
     ("SHA-256 (JVM intrinsic)", re.compile(r"sha256_implCompress|SHA2\.implCompress")),
-    ("copy from socket to user space (recv)", re.compile(r"_copy_to_iter|__skb_datagram_iter|tcp_recvmsg")),
-    ("copy from user space to page cache (write)", re.compile(r"copy_folio_from_iter|generic_perform_write")),
     ("copy from page cache to user space (read)", re.compile(r"filemap_read|copy_page_to_iter")),
+    ("copy from socket to user space (recv)", re.compile(r"__skb_datagram_iter|tcp_recvmsg")),
+    ("copy from user space to page cache (write)", re.compile(r"copy_folio_from_iter|generic_perform_write")),
+    ("send to a socket (sendmsg or sendfile, with loopback delivery)", re.compile(
+        r"tcp_sendmsg|do_sendfile|splice_to_socket")),
     ("fsync and writeback", re.compile(r"fsync|ext4_writepages|mpage_|submit_bio|blk_")),
     ("loopback TCP (softirq, send path, wake-ups)", re.compile(
         r"handle_softirqs|tcp_|__dev_queue_xmit|loopback_xmit|skb_|sock_def_readable|_raw_spin_unlock_irqrestore|splice")),
@@ -129,8 +137,9 @@ def summary(path):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) >= 2 and sys.argv[1] == "drive" and len(sys.argv) == 7:
-        drive(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], int(sys.argv[6]))
+    if len(sys.argv) >= 2 and sys.argv[1] == "drive" and len(sys.argv) in (7, 8):
+        drive(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], int(sys.argv[6]),
+              sys.argv[7] if len(sys.argv) == 8 else None)
     elif len(sys.argv) == 3 and sys.argv[1] == "summary":
         summary(sys.argv[2])
     else:

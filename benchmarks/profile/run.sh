@@ -84,13 +84,13 @@ SECRET="$(curl -sS -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: a
 URL="http://127.0.0.1:$PORT"
 
 say "warm-up: $WARM pass(es) of $WORKLOAD"
-python3 "$HERE/profile.py" drive "$WORKLOAD" "$URL" profile "$SECRET" "$WARM" >/dev/null
+python3 "$HERE/profile.py" drive "$WORKLOAD" "$URL" profile "$SECRET" "$WARM" "$WORK/state" >/dev/null
 mkdir -p "$HERE/results"
 OUT="$HERE/results/$WORKLOAD-$(date -u +%Y%m%dT%H%M%SZ)"
 say "profiling $PASSES pass(es) of $WORKLOAD"
 "$ASPROF" start -e cpu -i 1ms --threads "$PID" >/dev/null
 CPU0="$(awk '{print $14 + $15}' "/proc/$PID/stat")"
-MOVED="$(python3 "$HERE/profile.py" drive "$WORKLOAD" "$URL" profile "$SECRET" "$PASSES")"
+MOVED="$(python3 "$HERE/profile.py" drive "$WORKLOAD" "$URL" profile "$SECRET" "$PASSES" "$WORK/state")"
 CPU1="$(awk '{print $14 + $15}' "/proc/$PID/stat")"
 "$ASPROF" dump -o collapsed -f "$OUT.collapsed" --threads "$PID" >/dev/null
 "$ASPROF" stop -o flamegraph -f "$OUT.html" --threads "$PID" >/dev/null
