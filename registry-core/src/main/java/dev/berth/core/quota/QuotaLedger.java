@@ -118,7 +118,7 @@ public final class QuotaLedger {
             long room = Long.MAX_VALUE;
             TenantRegistry tenant = null;
             if (isLimited(registry)) {
-                tenant = tenants.current(registry).orElseThrow(() -> OciException.nameUnknown(registry));
+                tenant = currentTenant(registry);
                 Long limit = tenant.storageLimitBytes();
                 room = limit == null ? Long.MAX_VALUE : limit - tenant.storageUsedBytes() - others;
             }
@@ -141,10 +141,7 @@ public final class QuotaLedger {
         }
         RegistryReservations reservations = reservations(registry);
         synchronized (reservations) {
-            TenantRegistry tenant = tenants.current(registry).orElseThrow(() -> OciException.nameUnknown(registry));
-            if (!metadata.registryLinksBlob(registry, digest)) {
-                checkRoom(tenant, 0, size, reservations.neededByOthers(upload));
-            }
+            charges(registry, currentTenant(registry), digest, size, 0, reservations.neededByOthers(upload));
         }
     }
 
@@ -184,53 +181,69 @@ public final class QuotaLedger {
         }
     }
 
-    /** Checks each link of the batch in order, writes the accepted ones in one transaction, and marks all done. */
+    /**
+     * Checks each link of the batch in order, writes the accepted ones in one transaction, and marks all done.
+     * Every link's reservation ends here, whatever the outcome.
+     */
     private void commit(String registry, RegistryReservations reservations, List<PendingLink> batch) {
         List<PendingLink> accepted = new ArrayList<>(batch.size());
         try {
-            TenantRegistry tenant = isLimited(registry)
-                    ? tenants.current(registry).orElseThrow(() -> OciException.nameUnknown(registry)) : null;
+            TenantRegistry tenant = isLimited(registry) ? currentTenant(registry) : null;
             Set<Digest> chargedHere = new HashSet<>();
             long charged = 0;
             for (PendingLink pending : batch) {
                 try {
                     Digest digest = pending.link.digest();
-                    if (tenant != null && !chargedHere.contains(digest) && !metadata.registryLinksBlob(registry, digest)) {
-                        checkRoom(tenant, charged, pending.link.size(), reservations.neededByOthers(pending.upload));
+                    long size = pending.link.size();
+                    if (tenant != null && !chargedHere.contains(digest)
+                            && charges(registry, tenant, digest, size, charged, reservations.neededByOthers(pending.upload))) {
                         chargedHere.add(digest);
-                        charged += pending.link.size();
+                        charged += size;
                     }
                     accepted.add(pending);
                 } catch (RuntimeException refused) {
                     pending.failure = refused;
                 }
-                if (pending.upload != null) {
-                    reservations.set(pending.upload, Reservation.NONE);
-                }
+                // Its need is now charged above or refused: the links after it must not count it again.
+                endReservation(reservations, pending);
             }
             if (!accepted.isEmpty()) {
                 metadata.linkBlobs(accepted.stream().map(p -> p.link).toList());
             }
         } catch (RuntimeException failed) {
-            for (PendingLink pending : batch) {
-                if (pending.failure == null) {
-                    pending.failure = failed;
-                }
-                if (pending.upload != null) {
-                    reservations.set(pending.upload, Reservation.NONE);
-                }
-            }
+            batch.stream().filter(p -> p.failure == null).forEach(p -> p.failure = failed);
         } finally {
-            batch.forEach(p -> p.done = true);
+            for (PendingLink pending : batch) {
+                endReservation(reservations, pending);
+                pending.done = true;
+            }
         }
     }
 
-    /** {@code DENIED} when {@code size} more bytes would pass the limit, counting what is charged and needed beside it. */
-    private static void checkRoom(TenantRegistry tenant, long chargedBefore, long size, long neededByOthers) {
+    private static void endReservation(RegistryReservations reservations, PendingLink pending) {
+        if (pending.upload != null) {
+            reservations.set(pending.upload, Reservation.NONE);
+        }
+    }
+
+    /**
+     * True when linking the blob charges its size (it is new to the registry); {@code DENIED} when those bytes
+     * would pass the limit, counting what is charged before them and needed beside them.
+     */
+    private boolean charges(String registry, TenantRegistry tenant, Digest digest, long size, long chargedBefore,
+                            long neededByOthers) {
+        if (metadata.registryLinksBlob(registry, digest)) {
+            return false;
+        }
         Long limit = tenant.storageLimitBytes();
         if (limit != null && tenant.storageUsedBytes() + chargedBefore + neededByOthers + size > limit) {
             throw exceeded(tenant, chargedBefore, size, neededByOthers);
         }
+        return true;
+    }
+
+    private TenantRegistry currentTenant(String registry) {
+        return tenants.current(registry).orElseThrow(() -> OciException.nameUnknown(registry));
     }
 
     /** False when the registry has no storage limit (its cached settings are current), so nothing needs checking. */
