@@ -390,7 +390,6 @@ def small_uploads(server, repo, blobs, concurrency):
     lat, errors = [], []
     lock = threading.Lock()
     start = threading.Barrier(concurrency + 1)
-    post_hdrs = server.headers({"Content-Length": "0"})
 
     def worker():
         conn = server.conn()
@@ -402,18 +401,7 @@ def small_uploads(server, repo, blobs, concurrency):
                 break
             t0 = time.perf_counter()
             try:
-                conn.request("POST", f"/v2/{repo}/blobs/uploads/", headers=post_hdrs)
-                r = conn.getresponse()
-                r.read()
-                if r.status != 202:
-                    raise BenchError(f"POST {r.status}")
-                loc = path_of(r.getheader("Location"))
-                conn.request("PUT", with_digest(loc, digest), body=data, headers=server.headers(
-                    {"Content-Type": "application/octet-stream", "Content-Length": str(len(data))}))
-                r = conn.getresponse()
-                r.read()
-                if r.status != 201:
-                    raise BenchError(f"PUT {r.status}")
+                post_and_put(server, conn, repo, data, digest)
                 dt = time.perf_counter() - t0
                 with lock:
                     lat.append(dt)
@@ -505,22 +493,27 @@ def run_hey_head(server, url, seconds, conns):
 
 # --------------------------------------------------------------------------- setup
 
+def post_and_put(server, conn, repo, data, digest):
+    """One blob upload on a keep-alive http.client connection: POST, then PUT ?digest= with the body."""
+    conn.request("POST", f"/v2/{repo}/blobs/uploads/", headers=server.headers({"Content-Length": "0"}))
+    r = conn.getresponse()
+    r.read()
+    if r.status != 202:
+        raise BenchError(f"{server.label}: POST {repo} -> {r.status}")
+    loc = path_of(r.getheader("Location"))
+    conn.request("PUT", with_digest(loc, digest), body=data, headers=server.headers(
+        {"Content-Type": "application/octet-stream", "Content-Length": str(len(data))}))
+    r = conn.getresponse()
+    r.read()
+    if r.status != 201:
+        raise BenchError(f"{server.label}: PUT blob {repo} -> {r.status}")
+
+
 def push_bytes(server, repo, data):
     digest = "sha256:" + hashlib.sha256(data).hexdigest()
     c = server.conn()
     try:
-        c.request("POST", f"/v2/{repo}/blobs/uploads/", headers=server.headers({"Content-Length": "0"}))
-        r = c.getresponse()
-        r.read()
-        if r.status != 202:
-            raise BenchError(f"{server.label}: setup POST {repo} -> {r.status}")
-        loc = path_of(r.getheader("Location"))
-        c.request("PUT", with_digest(loc, digest), body=data, headers=server.headers(
-            {"Content-Type": "application/octet-stream", "Content-Length": str(len(data))}))
-        r = c.getresponse()
-        r.read()
-        if r.status != 201:
-            raise BenchError(f"{server.label}: setup PUT blob {repo} -> {r.status}")
+        post_and_put(server, c, repo, data, digest)
     finally:
         c.close()
     return digest
