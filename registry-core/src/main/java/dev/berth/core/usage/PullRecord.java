@@ -5,6 +5,9 @@ import dev.berth.core.name.RepositoryName;
 
 import java.time.Instant;
 
-/** One successful manifest GET, to be counted: {@code tag} is null when it was fetched by digest. */
-public record PullRecord(RepositoryName repository, Digest digest, String tag, Instant at) {
+/**
+ * Successful manifest GETs of one artifact through one tag ({@code tag} null: by digest), to be counted:
+ * how many, and when the latest was.
+ */
+public record PullRecord(RepositoryName repository, Digest digest, String tag, long count, Instant latest) {
 }

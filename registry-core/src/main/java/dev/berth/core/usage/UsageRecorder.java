@@ -4,9 +4,11 @@ import dev.berth.core.digest.Digest;
 import dev.berth.core.name.RepositoryName;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -15,6 +17,11 @@ import java.util.concurrent.atomic.LongAdder;
  * Collects pull counts and history events off the request path and writes them in batches. The server
  * calls {@link #flush()} every second and once more when it stops, so nothing recorded is lost by a
  * clean shutdown and everything is visible within seconds.
+ *
+ * <p>Pulls are counted as they come, one tally per artifact and tag: what waits for the next flush grows
+ * with the number of artifacts pulled, not with the number of pulls (a queue of one record per pull held
+ * hundreds of thousands of objects under a flood of cached pulls, and the collector spent its pauses
+ * copying them).
  *
  * <p>Pull history has a ceiling. Every manifest {@code GET} is a history row, and the store writes rows
  * more slowly than the event loop serves cached pulls (about 60,000 a second per core against well over
@@ -29,7 +36,7 @@ public final class UsageRecorder {
 
     private final UsageStore store;
     private final Clock clock;
-    private final Queue<PullRecord> pulls = new ConcurrentLinkedQueue<>();
+    private final ConcurrentHashMap<PullKey, PullTally> pulls = new ConcurrentHashMap<>();
     private final Queue<HistoryEvent> events = new ConcurrentLinkedQueue<>();
     private final AtomicInteger pendingPullEvents = new AtomicInteger();
     private final LongAdder droppedPullEvents = new LongAdder();
@@ -42,14 +49,22 @@ public final class UsageRecorder {
 
     /** A manifest was fetched (GET, not HEAD); {@code tag} is null when fetched by digest. */
     public void pulled(RepositoryName repository, Digest digest, String tag, long bytes, String actor) {
-        PullRecord pull = new PullRecord(repository, digest, tag, clock.instant());
-        pulls.add(pull);
+        Instant now = clock.instant();
+        count(new PullKey(repository, digest, tag), 1, now);
         if (pendingPullEvents.incrementAndGet() > MAX_PENDING_PULL_EVENTS) {
             pendingPullEvents.decrementAndGet();
             droppedPullEvents.increment();
             return;
         }
-        event("pull", repository, tag != null ? tag : digest.value(), digest, bytes, actor);
+        event(now, "pull", repository, tag != null ? tag : digest.value(), digest, bytes, actor);
+    }
+
+    /**
+     * Adds to the key's tally. The tally changes only inside the map's atomic {@code compute}, and a flush
+     * takes it out with {@code remove}: a pull lands either in the tally a flush takes or in a new one.
+     */
+    private void count(PullKey key, long pulls, Instant latest) {
+        this.pulls.compute(key, (k, tally) -> (tally == null ? new PullTally() : tally).add(pulls, latest));
     }
 
     /** Pull events that got no history row because the backlog was full, since the server started. */
@@ -58,26 +73,27 @@ public final class UsageRecorder {
     }
 
     public void pushed(RepositoryName repository, String reference, Digest digest, long bytes, String actor) {
-        event("push", repository, reference, digest, bytes, actor);
+        event(clock.instant(), "push", repository, reference, digest, bytes, actor);
     }
 
     /** An artifact, a tag or (with a null digest and reference) a repository was removed. */
     public void deleted(RepositoryName repository, String reference, Digest digest, long bytes, String actor) {
-        event("delete", repository, reference, digest, bytes, actor);
+        event(clock.instant(), "delete", repository, reference, digest, bytes, actor);
     }
 
-    private void event(String action, RepositoryName repository, String reference, Digest digest, long bytes, String actor) {
+    private void event(Instant time, String action, RepositoryName repository, String reference, Digest digest, long bytes,
+                       String actor) {
         String name = repository.value();
         String registry = repository.registry();
         String inRegistry = name.length() > registry.length() ? name.substring(registry.length() + 1) : name;
-        events.add(new HistoryEvent(clock.instant(), registry, action, inRegistry, reference,
+        events.add(new HistoryEvent(time, registry, action, inRegistry, reference,
                 digest == null ? null : digest.value(), bytes, actor));
     }
 
     /** Writes everything collected so far. */
     public synchronized void flush() {
-        write(pulls, store::recordPulls);
-        List<HistoryEvent> written = write(events, store::appendHistory);
+        writePulls();
+        List<HistoryEvent> written = writeEvents();
         pendingPullEvents.addAndGet(-(int) written.stream().filter(e -> e.action().equals("pull")).count());
         long dropped = droppedPullEvents.sum();
         if (dropped > droppedReported) {
@@ -87,28 +103,63 @@ public final class UsageRecorder {
         }
     }
 
-    /** Writes one queue's batch and returns it; a failed batch goes back to be retried by the next flush. */
-    private static <T> List<T> write(Queue<T> queue, java.util.function.Consumer<List<T>> writer) {
-        List<T> batch = drain(queue);
+    /** Writes the tallies taken out of the map; a failed batch is counted again, for the next flush. */
+    private void writePulls() {
+        List<PullRecord> batch = new ArrayList<>();
+        for (PullKey key : pulls.keySet()) {
+            PullTally tally = pulls.remove(key);
+            if (tally != null) {
+                batch.add(new PullRecord(key.repository(), key.digest(), key.tag(), tally.count, tally.latest));
+            }
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        try {
+            store.recordPulls(batch);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "writing pull counts failed; will retry", e);
+            for (PullRecord record : batch) {
+                count(new PullKey(record.repository(), record.digest(), record.tag()), record.count(), record.latest());
+            }
+        }
+    }
+
+    /** Writes the queued events and returns them; a failed batch goes back to be retried by the next flush. */
+    private List<HistoryEvent> writeEvents() {
+        List<HistoryEvent> batch = new ArrayList<>();
+        HistoryEvent event;
+        while ((event = events.poll()) != null) {
+            batch.add(event);
+        }
         if (batch.isEmpty()) {
             return batch;
         }
         try {
-            writer.accept(batch);
+            store.appendHistory(batch);
             return batch;
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "writing usage failed; will retry", e);
-            queue.addAll(batch);
+            LOG.log(System.Logger.Level.WARNING, "writing history failed; will retry", e);
+            events.addAll(batch);
             return List.of();
         }
     }
 
-    private static <T> List<T> drain(Queue<T> queue) {
-        List<T> batch = new ArrayList<>();
-        T item;
-        while ((item = queue.poll()) != null) {
-            batch.add(item);
+    /** What a pull is counted under: the artifact, and the tag it was pulled through (null: by digest). */
+    private record PullKey(RepositoryName repository, Digest digest, String tag) {
+    }
+
+    /** Pulls under one key since the last flush; changed only inside the map's {@code compute}. */
+    private static final class PullTally {
+        long count;
+        Instant latest;
+
+        PullTally add(long pulls, Instant at) {
+            count += pulls;
+            if (latest == null || at.isAfter(latest)) {
+                latest = at;
+            }
+            return this;
         }
-        return batch;
     }
 }

@@ -8,9 +8,9 @@ import java.util.List;
 /** Pull counters and the registries' history, written in batches. */
 public interface UsageStore {
     /**
-     * Counts pulls: each adds one to its artifact's and repository's {@code pull_count} and sets the
-     * artifact's (and the tag's, when pulled by tag) {@code pulled_at}. Pulls of artifacts deleted since are
-     * still counted on the repository.
+     * Counts pulls: each record adds its count to its artifact's and repository's {@code pull_count} and
+     * sets the artifact's (and the tag's, when pulled by tag) {@code pulled_at} to its latest pull, unless
+     * that is later already. Pulls of artifacts deleted since are still counted on the repository.
      */
     void recordPulls(List<PullRecord> pulls);
 

@@ -7,7 +7,13 @@ import dev.berth.core.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,10 +58,54 @@ class UsageRecorderTest {
         recorder.pulled(APP, DIGEST, "v1", 1, "bot");
         recorder.flush();
 
-        assertThat(store.pulls()).hasSize(ceiling + 6);
+        assertThat(store.pulls()).extracting(PullRecord::count).containsExactly((long) ceiling + 5, 1L);
         assertThat(store.events()).filteredOn(e -> e.action().equals("pull")).hasSize(ceiling + 1);
         assertThat(store.events()).filteredOn(e -> e.action().equals("push")).hasSize(1);
         assertThat(recorder.droppedPullEvents()).isEqualTo(5);
+    }
+
+    @Test
+    void countsThePullsOfOneArtifactAndTagAsOneRecordWithTheLatestTime() {
+        recorder.pulled(APP, DIGEST, "v1", 10, "bot");
+        clock.advance(Duration.ofSeconds(3));
+        Instant latest = clock.instant();
+        recorder.pulled(APP, DIGEST, "v1", 10, "bot");
+        recorder.pulled(APP, DIGEST, null, 10, "bot");
+
+        recorder.flush();
+
+        assertThat(store.pulls()).containsExactlyInAnyOrder(
+                new PullRecord(APP, DIGEST, "v1", 2, latest),
+                new PullRecord(APP, DIGEST, null, 1, latest));
+        assertThat(store.events()).hasSize(3);
+    }
+
+    @Test
+    void losesNoPullCountedWhileAFlushTakesTheTallies() throws Exception {
+        int threads = 4;
+        int perThread = 20_000;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> pulling = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                pulling.add(pool.submit(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        recorder.pulled(APP, DIGEST, "v1", 1, "bot");
+                    }
+                }));
+            }
+            while (!pulling.stream().allMatch(Future::isDone)) {
+                recorder.flush();
+            }
+            for (Future<?> f : pulling) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        recorder.flush();
+
+        assertThat(store.pulls().stream().mapToLong(PullRecord::count).sum()).isEqualTo((long) threads * perThread);
     }
 
     @Test
@@ -94,12 +144,13 @@ class UsageRecorderTest {
         recorder.flush();
         assertThat(store.pulls()).isEmpty();
 
+        recorder.pulled(APP, DIGEST, "v1", 10, "bot");
         recorder.pushed(APP, "v2", DIGEST, 10, "admin");
         store.failing = false;
         recorder.flush();
 
-        assertThat(store.pulls()).hasSize(1);
-        assertThat(store.events()).extracting(HistoryEvent::reference).containsExactlyInAnyOrder("v1", "v2");
+        assertThat(store.pulls()).extracting(PullRecord::count).containsExactly(2L);
+        assertThat(store.events()).extracting(HistoryEvent::reference).containsExactlyInAnyOrder("v1", "v1", "v2");
     }
 
     @Test

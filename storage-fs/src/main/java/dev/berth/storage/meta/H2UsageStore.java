@@ -40,8 +40,8 @@ public final class H2UsageStore implements UsageStore {
         long count;
         Instant latest;
 
-        void add(Instant at) {
-            count++;
+        void add(long pulls, Instant at) {
+            count += pulls;
             if (latest == null || at.isAfter(latest)) {
                 latest = at;
             }
@@ -59,10 +59,10 @@ public final class H2UsageStore implements UsageStore {
         for (PullRecord pull : pulls) {
             String repository = pull.repository().value();
             String digest = pull.digest().value();
-            byRepository.computeIfAbsent(repository, k -> new Tally()).add(pull.at());
-            byArtifact.computeIfAbsent(List.of(repository, digest), k -> new Tally()).add(pull.at());
+            byRepository.computeIfAbsent(repository, k -> new Tally()).add(pull.count(), pull.latest());
+            byArtifact.computeIfAbsent(List.of(repository, digest), k -> new Tally()).add(pull.count(), pull.latest());
             if (pull.tag() != null) {
-                byTag.computeIfAbsent(List.of(repository, digest, pull.tag()), k -> new Tally()).add(pull.at());
+                byTag.computeIfAbsent(List.of(repository, digest, pull.tag()), k -> new Tally()).add(pull.count(), pull.latest());
             }
         }
         database.transaction(c -> {

@@ -90,10 +90,10 @@ class H2CatalogStoreTest {
         clock.advance(Duration.ofMinutes(5));
         metadata.putManifest(APP, first, Tag.parse("v1"));
         metadata.putManifest(APP, second, null);
-        new H2UsageStore(database).recordPulls(List.of(new PullRecord(APP, first.digest(), "v1", T0),
-                new PullRecord(APP, second.digest(), null, T0)));
+        new H2UsageStore(database).recordPulls(List.of(new PullRecord(APP, first.digest(), "v1", 1, T0),
+                new PullRecord(APP, second.digest(), null, 1, T0)));
         metadata.deleteManifest(APP, second.digest());
-        new H2UsageStore(database).recordPulls(List.of(new PullRecord(APP, second.digest(), null, T0)));
+        new H2UsageStore(database).recordPulls(List.of(new PullRecord(APP, second.digest(), null, 1, T0)));
 
         RepositorySummary summary = catalog.repository(APP).orElseThrow();
 
@@ -115,7 +115,7 @@ class H2CatalogStoreTest {
         metadata.putManifest(APP, sameTimeA, null);
         metadata.putManifest(APP, sameTimeB, null);
         Instant pulled = Instant.parse("2025-03-02T00:00:00Z");
-        new H2UsageStore(database).recordPulls(List.of(new PullRecord(APP, newer.digest(), "latest", pulled)));
+        new H2UsageStore(database).recordPulls(List.of(new PullRecord(APP, newer.digest(), "latest", 1, pulled)));
 
         Listing<ArtifactSummary> page = catalog.artifacts(APP, null, new PageRequest(1, 3, null));
 

@@ -363,7 +363,7 @@ class H2MetadataStoreTest {
         tenants().create("acme", false, null, NOW);
         ManifestRecord manifest = manifest("m", null);
         store.putManifest(ACME_APP, manifest, null);
-        new H2UsageStore(store.database()).recordPulls(List.of(new PullRecord(ACME_APP, manifest.digest(), null, NOW)));
+        new H2UsageStore(store.database()).recordPulls(List.of(new PullRecord(ACME_APP, manifest.digest(), null, 1, NOW)));
         H2CatalogStore catalog = new H2CatalogStore(store.database());
         assertThat(catalog.repository(ACME_APP).orElseThrow().pullCount()).isEqualTo(1);
 

@@ -64,16 +64,16 @@ class H2UsageStoreTest {
         metadata.putManifest(APP, two, Tag.parse("v2"));
         metadata.putManifest(WEB, one, null);
 
-        usage.recordPulls(List.of(new PullRecord(APP, one.digest(), "latest", T2),
-                new PullRecord(APP, one.digest(), null, T1),
-                new PullRecord(APP, two.digest(), "v2", T1),
-                new PullRecord(WEB, one.digest(), null, T0)));
-        usage.recordPulls(List.of(new PullRecord(APP, one.digest(), "latest", T1)));
+        usage.recordPulls(List.of(new PullRecord(APP, one.digest(), "latest", 1, T2),
+                new PullRecord(APP, one.digest(), null, 1, T1),
+                new PullRecord(APP, two.digest(), "v2", 1, T1),
+                new PullRecord(WEB, one.digest(), null, 1, T0)));
+        usage.recordPulls(List.of(new PullRecord(APP, one.digest(), "latest", 5, T1)));
 
-        assertThat(catalog.repository(APP).orElseThrow().pullCount()).isEqualTo(4);
+        assertThat(catalog.repository(APP).orElseThrow().pullCount()).isEqualTo(8);
         assertThat(catalog.repository(WEB).orElseThrow().pullCount()).isEqualTo(1);
         ArtifactSummary first = artifact(APP, one.digest());
-        assertThat(first.pullCount()).isEqualTo(3);
+        assertThat(first.pullCount()).isEqualTo(7);
         // The latest pull's time, whatever order the pulls are written in.
         assertThat(first.pulledAt()).isEqualTo(T2);
         assertThat(first.tags()).containsExactly(new TagSummary("latest", T0, T2), new TagSummary("v1", T0, null));
@@ -95,9 +95,9 @@ class H2UsageStoreTest {
         // The tag moved away from what was pulled through it before the batch was written.
         metadata.putManifest(APP, two, Tag.parse("moved"));
 
-        usage.recordPulls(List.of(new PullRecord(APP, one.digest(), "latest", T1),
-                new PullRecord(APP, one.digest(), "moved", T1),
-                new PullRecord(RepositoryName.parse("acme/gone"), one.digest(), null, T1)));
+        usage.recordPulls(List.of(new PullRecord(APP, one.digest(), "latest", 1, T1),
+                new PullRecord(APP, one.digest(), "moved", 1, T1),
+                new PullRecord(RepositoryName.parse("acme/gone"), one.digest(), null, 1, T1)));
 
         assertThat(catalog.repository(APP).orElseThrow().pullCount()).isEqualTo(2);
         ArtifactSummary remaining = artifact(APP, two.digest());
