@@ -55,7 +55,7 @@ final class ApiFixture implements AutoCloseable {
         storage = FsStorage.open(dir, clock);
         tenants = new TenantService(storage.tenantStore(), clock);
         users = new UserService(storage.userStore(), new UserDirectory(), tenants, new SecretHasher(), clock);
-        usage = new UsageRecorder(storage.usageStore(), clock);
+        usage = new UsageRecorder(storage.usageStore(), clock, Runnable::run);
         registry = new RegistryService(storage.metadataStore(), storage.blobStore(), storage.uploadStore(), tenants,
                 new QuotaLedger(tenants, storage.metadataStore()), usage, RegistryLimits.DEFAULTS, clock);
         catalog = new CatalogService(storage.catalogStore(), storage.metadataStore(), storage.usageStore(), tenants, registry, usage);

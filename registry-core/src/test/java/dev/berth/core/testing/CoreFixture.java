@@ -22,7 +22,7 @@ public final class CoreFixture {
     public final InMemoryUsageStore usageStore = new InMemoryUsageStore();
     public final TenantService tenants = new TenantService(tenantStore, clock);
     public final QuotaLedger quota = new QuotaLedger(tenants, metadata);
-    public final UsageRecorder usage = new UsageRecorder(usageStore, clock);
+    public final UsageRecorder usage = new UsageRecorder(usageStore, clock, Runnable::run);
     public final RegistryService registry;
 
     public CoreFixture() {

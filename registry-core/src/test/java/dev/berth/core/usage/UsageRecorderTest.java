@@ -23,7 +23,8 @@ class UsageRecorderTest {
 
     private final MutableClock clock = MutableClock.atSomeDay();
     private final InMemoryUsageStore store = new InMemoryUsageStore();
-    private final UsageRecorder recorder = new UsageRecorder(store, clock);
+    private final List<Runnable> earlyFlushes = new ArrayList<>();
+    private final UsageRecorder recorder = new UsageRecorder(store, clock, earlyFlushes::add);
 
     @Test
     void writesNothingBeforeAFlush() {
@@ -106,6 +107,25 @@ class UsageRecorderTest {
         recorder.flush();
 
         assertThat(store.pulls().stream().mapToLong(PullRecord::count).sum()).isEqualTo((long) threads * perThread);
+    }
+
+    @Test
+    void startsAFlushWhenPullEventsPileUpAndAgainAfterTheyPileUpAgain() {
+        for (int i = 0; i < UsageRecorder.FLUSH_EARLY_AT - 1; i++) {
+            recorder.pulled(APP, DIGEST, "v1", 1, "bot");
+        }
+        assertThat(earlyFlushes).isEmpty();
+
+        recorder.pulled(APP, DIGEST, "v1", 1, "bot");
+        recorder.pulled(APP, DIGEST, "v1", 1, "bot");
+        assertThat(earlyFlushes).hasSize(1);
+        earlyFlushes.get(0).run();
+        assertThat(store.events()).hasSize(UsageRecorder.FLUSH_EARLY_AT + 1);
+
+        for (int i = 0; i < UsageRecorder.FLUSH_EARLY_AT; i++) {
+            recorder.pulled(APP, DIGEST, "v1", 1, "bot");
+        }
+        assertThat(earlyFlushes).hasSize(2);
     }
 
     @Test

@@ -84,7 +84,8 @@ public final class RegistryServer implements AutoCloseable {
         tenants.ensureDefaultRegistry();
         CachingMetadataStore metadata = new CachingMetadataStore(storage.metadataStore());
         tenants.onDelete(metadata::invalidateRegistry);
-        this.usage = new UsageRecorder(storage.usageStore(), clock);
+        this.housekeeping = Executors.newSingleThreadScheduledExecutor(named("berth-housekeeping"));
+        this.usage = new UsageRecorder(storage.usageStore(), clock, housekeeping);
         metrics.watch(usage);
         QuotaLedger quota = new QuotaLedger(tenants, metadata);
         this.registry = new RegistryService(metadata, storage.blobStore(), storage.uploadStore(), tenants, quota,
@@ -105,7 +106,6 @@ public final class RegistryServer implements AutoCloseable {
         this.blocking = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 named("berth-blocking"));
         ((ThreadPoolExecutor) blocking).allowCoreThreadTimeOut(true);
-        this.housekeeping = Executors.newSingleThreadScheduledExecutor(named("berth-housekeeping"));
         this.routes = MeteredExchanges.wrap(new HttpRoutes(new V2Endpoints(registry, gate, blocking, metrics),
                 new ManagementApi(tenants, users, catalog, adminToken), metrics, blocking), metrics);
     }
