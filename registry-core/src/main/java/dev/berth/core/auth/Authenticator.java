@@ -103,8 +103,19 @@ public final class Authenticator {
     }
 
     private static boolean isEmptyBasic(String authorization) {
-        return authorization.regionMatches(true, 0, BASIC, 0, BASIC.length())
-                && authorization.substring(BASIC.length()).trim().equals(EMPTY_CREDENTIALS);
+        if (!authorization.regionMatches(true, 0, BASIC, 0, BASIC.length())) {
+            return false;
+        }
+        // As trim() would, without copying the header on every request.
+        int start = BASIC.length();
+        int end = authorization.length();
+        while (start < end && authorization.charAt(start) <= ' ') {
+            start++;
+        }
+        while (end > start && authorization.charAt(end - 1) <= ' ') {
+            end--;
+        }
+        return end - start == EMPTY_CREDENTIALS.length() && authorization.startsWith(EMPTY_CREDENTIALS, start);
     }
 
     private static String[] decodeBasic(String authorization) {

@@ -12,14 +12,26 @@ import java.util.regex.Pattern;
  * A content digest {@code algorithm:hex}, valid once built. Berth stores content under SHA-256 only;
  * other registered algorithms parse (so that they can be named in errors) but are refused as unsupported
  * where content has to be addressed.
+ *
+ * <p>A class rather than a record so that it keeps its {@code algorithm:hex} form: that string goes into
+ * every manifest answer's headers, cache keys and history rows, and building it per use was an allocation
+ * per request. Equal when the values are equal.
  */
-public record Digest(String algorithm, String hex) implements Reference {
+public final class Digest implements Reference {
     public static final String SHA256 = "sha256";
     private static final Pattern GRAMMAR = Pattern.compile("[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+");
     private static final Pattern SHA256_HEX = Pattern.compile("[a-f0-9]{64}");
     private static final Pattern SHA512_HEX = Pattern.compile("[a-f0-9]{128}");
 
-    public Digest {
+    private final String algorithm;
+    private final String hex;
+    private final String value;
+
+    public Digest(String algorithm, String hex) {
+        this(algorithm, hex, algorithm + ':' + hex);
+    }
+
+    private Digest(String algorithm, String hex, String value) {
         if (algorithm.equals(SHA256)) {
             if (!SHA256_HEX.matcher(hex).matches()) {
                 throw OciException.digestInvalid("invalid sha256 digest: " + hex);
@@ -31,6 +43,9 @@ public record Digest(String algorithm, String hex) implements Reference {
         } else {
             throw OciException.digestInvalid("unsupported digest algorithm: " + algorithm);
         }
+        this.algorithm = algorithm;
+        this.hex = hex;
+        this.value = value;
     }
 
     /** Parses {@code algorithm:hex}; a malformed value is a {@code DIGEST_INVALID}. */
@@ -39,7 +54,7 @@ public record Digest(String algorithm, String hex) implements Reference {
             throw OciException.digestInvalid("invalid digest: " + value);
         }
         int colon = value.indexOf(':');
-        return new Digest(value.substring(0, colon), value.substring(colon + 1));
+        return new Digest(value.substring(0, colon), value.substring(colon + 1), value);
     }
 
     /** True when the string has the shape of a digest (as opposed to a tag). */
@@ -64,13 +79,31 @@ public record Digest(String algorithm, String hex) implements Reference {
         }
     }
 
+    public String algorithm() {
+        return algorithm;
+    }
+
+    public String hex() {
+        return hex;
+    }
+
     public boolean isSha256() {
         return algorithm.equals(SHA256);
     }
 
     @Override
     public String value() {
-        return algorithm + ':' + hex;
+        return value;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Digest digest && value.equals(digest.value);
+    }
+
+    @Override
+    public int hashCode() {
+        return value.hashCode();
     }
 
     @Override

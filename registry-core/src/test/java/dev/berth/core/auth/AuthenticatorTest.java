@@ -74,6 +74,7 @@ class AuthenticatorTest {
     void takesEmptyBasicCredentialsAsAnonymousAsPodmanSendsThem() {
         assertThat(authenticator.authenticate("Basic Og==")).isEmpty();
         assertThat(authenticator.authenticate(basic("", ""))).isEmpty();
+        assertThat(authenticator.authenticate("basic  Og== ")).isEmpty();
     }
 
     @Test

@@ -7,6 +7,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.Random;
+import java.util.regex.Pattern;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -31,6 +34,22 @@ class TagTest {
     void refusesNullAndEmpty(String value) {
         assertThat(Tag.isValid(value)).isFalse();
         assertThatThrownBy(() -> Tag.parse(value)).isInstanceOf(OciException.class);
+    }
+
+    @Test
+    void agreesWithTheSpecsRegularExpressionOnRandomStrings() {
+        Pattern grammar = Pattern.compile("[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}");
+        String alphabet = "aZ09_.-:/ \n\u00e9+";
+        Random random = new Random(42);
+        for (int n = 0; n < 20_000; n++) {
+            StringBuilder value = new StringBuilder();
+            int length = random.nextInt(6) == 0 ? 120 + random.nextInt(16) : random.nextInt(8);
+            for (int i = 0; i < length; i++) {
+                value.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String candidate = value.toString();
+            assertThat(Tag.isValid(candidate)).as(candidate).isEqualTo(grammar.matcher(candidate).matches());
+        }
     }
 
     @Test
