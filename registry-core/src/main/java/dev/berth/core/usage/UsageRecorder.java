@@ -128,7 +128,7 @@ public final class UsageRecorder {
         for (PullKey key : pulls.keySet()) {
             PullTally tally = pulls.remove(key);
             if (tally != null) {
-                batch.add(new PullRecord(key.repository(), key.digest(), key.tag(), tally.count, tally.latest));
+                batch.add(new PullRecord(key.repository(), key.digest(), key.tag(), tally.count(), tally.latest()));
             }
         }
         if (batch.isEmpty()) {
@@ -166,19 +166,5 @@ public final class UsageRecorder {
 
     /** What a pull is counted under: the artifact, and the tag it was pulled through (null: by digest). */
     private record PullKey(RepositoryName repository, Digest digest, String tag) {
-    }
-
-    /** Pulls under one key since the last flush; changed only inside the map's {@code compute}. */
-    private static final class PullTally {
-        long count;
-        Instant latest;
-
-        PullTally add(long pulls, Instant at) {
-            count += pulls;
-            if (latest == null || at.isAfter(latest)) {
-                latest = at;
-            }
-            return this;
-        }
     }
 }

@@ -4,6 +4,7 @@ import dev.berth.core.listing.Listing;
 import dev.berth.core.listing.PageRequest;
 import dev.berth.core.usage.HistoryEvent;
 import dev.berth.core.usage.PullRecord;
+import dev.berth.core.usage.PullTally;
 import dev.berth.core.usage.UsageStore;
 
 import java.sql.Connection;
@@ -35,59 +36,46 @@ public final class H2UsageStore implements UsageStore {
         this.database = database;
     }
 
-    /** How many pulls one row gets and the latest of their times. */
-    private static final class Tally {
-        long count;
-        Instant latest;
-
-        void add(long pulls, Instant at) {
-            count += pulls;
-            if (latest == null || at.isAfter(latest)) {
-                latest = at;
-            }
-        }
-    }
-
     @Override
     public void recordPulls(List<PullRecord> pulls) {
         if (pulls.isEmpty()) {
             return;
         }
-        Map<String, Tally> byRepository = new TreeMap<>();
-        Map<List<String>, Tally> byArtifact = new TreeMap<>(H2UsageStore::compareKeys);
-        Map<List<String>, Tally> byTag = new TreeMap<>(H2UsageStore::compareKeys);
+        Map<String, PullTally> byRepository = new TreeMap<>();
+        Map<List<String>, PullTally> byArtifact = new TreeMap<>(H2UsageStore::compareKeys);
+        Map<List<String>, PullTally> byTag = new TreeMap<>(H2UsageStore::compareKeys);
         for (PullRecord pull : pulls) {
             String repository = pull.repository().value();
             String digest = pull.digest().value();
-            byRepository.computeIfAbsent(repository, k -> new Tally()).add(pull.count(), pull.latest());
-            byArtifact.computeIfAbsent(List.of(repository, digest), k -> new Tally()).add(pull.count(), pull.latest());
+            byRepository.computeIfAbsent(repository, k -> new PullTally()).add(pull.count(), pull.latest());
+            byArtifact.computeIfAbsent(List.of(repository, digest), k -> new PullTally()).add(pull.count(), pull.latest());
             if (pull.tag() != null) {
-                byTag.computeIfAbsent(List.of(repository, digest, pull.tag()), k -> new Tally()).add(pull.count(), pull.latest());
+                byTag.computeIfAbsent(List.of(repository, digest, pull.tag()), k -> new PullTally()).add(pull.count(), pull.latest());
             }
         }
         database.transaction(c -> {
             Map<String, Long> ids = new HashMap<>();
-            for (Map.Entry<String, Tally> e : byRepository.entrySet()) {
+            for (Map.Entry<String, PullTally> e : byRepository.entrySet()) {
                 Long id = Database.queryLong(c, "SELECT id FROM repositories WHERE name = ?", e.getKey());
                 if (id != null) {
                     ids.put(e.getKey(), id);
-                    update(c, "UPDATE repositories SET pull_count = pull_count + ? WHERE id = ?", e.getValue().count, id);
+                    update(c, "UPDATE repositories SET pull_count = pull_count + ? WHERE id = ?", e.getValue().count(), id);
                 }
             }
-            for (Map.Entry<List<String>, Tally> e : byArtifact.entrySet()) {
+            for (Map.Entry<List<String>, PullTally> e : byArtifact.entrySet()) {
                 Long id = ids.get(e.getKey().get(0));
                 if (id != null) {
-                    Instant at = e.getValue().latest;
+                    Instant at = e.getValue().latest();
                     update(c, "UPDATE manifests SET pull_count = pull_count + ?, "
                                     + "pulled_at = CASE WHEN pulled_at IS NULL OR pulled_at < ? THEN ? ELSE pulled_at END "
                                     + "WHERE repository_id = ? AND digest = ?",
-                            e.getValue().count, at, at, id, e.getKey().get(1));
+                            e.getValue().count(), at, at, id, e.getKey().get(1));
                 }
             }
-            for (Map.Entry<List<String>, Tally> e : byTag.entrySet()) {
+            for (Map.Entry<List<String>, PullTally> e : byTag.entrySet()) {
                 Long id = ids.get(e.getKey().get(0));
                 if (id != null) {
-                    Instant at = e.getValue().latest;
+                    Instant at = e.getValue().latest();
                     // Only while the tag still points at the artifact that was pulled through it.
                     update(c, "UPDATE tags SET pulled_at = CASE WHEN pulled_at IS NULL OR pulled_at < ? THEN ? "
                                     + "ELSE pulled_at END WHERE repository_id = ? AND name = ? AND digest = ?",
