@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -23,7 +24,8 @@ class UsageRecorderTest {
 
     private final MutableClock clock = MutableClock.atSomeDay();
     private final InMemoryUsageStore store = new InMemoryUsageStore();
-    private final List<Runnable> earlyFlushes = new ArrayList<>();
+    // Thread-safe: the concurrency test pulls from several threads, and any of them may start an early flush.
+    private final List<Runnable> earlyFlushes = new CopyOnWriteArrayList<>();
     private final UsageRecorder recorder = new UsageRecorder(store, clock, earlyFlushes::add);
 
     @Test
