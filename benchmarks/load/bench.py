@@ -278,31 +278,27 @@ def random_file(path, size, piece_size=None):
     Returns (digest, [paths])."""
     h = hashlib.sha256()
     paths = []
-    block = 16 * MiB
+
+    def write(p, n):
+        """n fresh random bytes into file p, taken into h as well."""
+        with open(p, "wb") as f:
+            left = n
+            while left > 0:
+                b = os.urandom(min(16 * MiB, left))
+                h.update(b)
+                f.write(b)
+                left -= len(b)
+        paths.append(p)
+
     if piece_size:
         off, i = 0, 0
         while off < size:
             n = min(piece_size, size - off)
-            p = f"{path}.{i:03d}"
-            with open(p, "wb") as f:
-                left = n
-                while left > 0:
-                    b = os.urandom(min(block, left))
-                    h.update(b)
-                    f.write(b)
-                    left -= len(b)
-            paths.append(p)
+            write(f"{path}.{i:03d}", n)
             off += n
             i += 1
     else:
-        with open(path, "wb") as f:
-            left = size
-            while left > 0:
-                b = os.urandom(min(block, left))
-                h.update(b)
-                f.write(b)
-                left -= len(b)
-        paths.append(path)
+        write(path, size)
     return "sha256:" + h.hexdigest(), paths
 
 
