@@ -98,6 +98,17 @@ sk_copy() {
   local name="$1"; shift
   "${SKOPEO[@]}" --debug copy "$@" </dev/null >"$SKLOG/$name.log" 2>&1
 }
+# sk_copy_refused NAME PATTERN WHAT ANSWER ARGS...: a copy that must fail, with PATTERN (grep -i) in its log
+sk_copy_refused() {
+  local name="$1" pattern="$2" what="$3" answer="$4"; shift 4
+  if sk_copy "$name" "$@"; then
+    fail "$what succeeded"
+  elif grep -qi "$pattern" "$SKLOG/$name.log"; then
+    pass "$what is refused ($answer)"
+  else
+    fail "$what failed, but not with $answer"; show_log "$SKLOG/$name.log"
+  fi
+}
 # counts in a debug copy log
 n_uploads() { grep -c 'msg="Uploading /v2/' "$1" || true; }
 n_skipped() { grep -c 'msg="Skipping blob ' "$1" || true; }
@@ -452,20 +463,10 @@ if sk_copy "user-pull" --src-tls-verify=false --src-creds "$PULLER" "$TEAM:v1" "
 else
   fail "pull e2e-team/app:v1 as e2e-puller"; show_log "$SKLOG/user-pull.log"
 fi
-if sk_copy "user-wrong" --dest-tls-verify=false --dest-creds "e2e-pusher:not-the-secret" "oci:$IMG/single:v1" "$TEAM:wrong"; then
-  fail "push with a wrong secret succeeded"
-elif grep -qi 'unauthorized\|401\|authentication required' "$SKLOG/user-wrong.log"; then
-  pass "push with a wrong secret is refused (401)"
-else
-  fail "push with a wrong secret failed, but not with 401"; show_log "$SKLOG/user-wrong.log"
-fi
-if sk_copy "user-denied" --dest-tls-verify=false --dest-creds "$PULLER" "oci:$IMG/single:v1" "$TEAM:denied"; then
-  fail "push as the pull-only user e2e-puller succeeded"
-elif grep -qi 'denied\|403' "$SKLOG/user-denied.log"; then
-  pass "push as the pull-only user e2e-puller is refused (403 DENIED)"
-else
-  fail "push as e2e-puller failed, but not with 403 DENIED"; show_log "$SKLOG/user-denied.log"
-fi
+sk_copy_refused "user-wrong" 'unauthorized\|401\|authentication required' "push with a wrong secret" "401" \
+  --dest-tls-verify=false --dest-creds "e2e-pusher:not-the-secret" "oci:$IMG/single:v1" "$TEAM:wrong"
+sk_copy_refused "user-denied" 'denied\|403' "push as the pull-only user e2e-puller" "403 DENIED" \
+  --dest-tls-verify=false --dest-creds "$PULLER" "oci:$IMG/single:v1" "$TEAM:denied"
 PUSHER_ID="$(jq -r .id "$TMP/pusher.json")"
 api -o /dev/null -X POST "$API/users/$PUSHER_ID/refresh-secret"
 if sk_copy "user-old-secret" --src-tls-verify=false --src-creds "$PUSHER" "$TEAM:v1" "oci:$OUTD/user-old:v1"; then
