@@ -132,9 +132,10 @@ public final class CachingMetadataStore implements MetadataStore {
     }
 
     @Override
-    public void putManifest(RepositoryName repository, ManifestRecord manifest, Tag tag) {
+    public void putManifest(RepositoryName repository, ManifestRecord manifest, Tag tag,
+                            ManifestDependencies dependencies) {
         write(repository, () -> {
-            store.putManifest(repository, manifest, tag);
+            store.putManifest(repository, manifest, tag, dependencies);
             return null;
         });
     }

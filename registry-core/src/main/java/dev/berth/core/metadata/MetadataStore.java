@@ -12,6 +12,12 @@ import java.util.OptionalLong;
  * The transactional store of what the registry knows: repositories, the blobs linked into each, their
  * manifests and tags. Every method is one transaction; implementations are safe for concurrent use.
  * A link is recorded only after the blob it names is durable in the blob store.
+ *
+ * <p>Every repository belongs to the tenant registry its first path component names, and exists only
+ * while that registry does. Every method that writes serialises with every other write to the same
+ * registry (the H2 store locks the registry's row first), so that a check made inside a write, such as a
+ * manifest's dependencies in {@link #putManifest}, still holds when the write commits; the argument is
+ * written out in {@code docs/consistency.md}.
  */
 public interface MetadataStore {
     /** True when the repository exists: something was pushed into it and it was not deleted since. */
@@ -22,7 +28,7 @@ public interface MetadataStore {
 
     /**
      * Links a blob into a repository, creating the repository when needed, and refreshes the link's time
-     * when it exists. In the same transaction, when the blob is new to the repository's tenant registry,
+     * when it exists; {@code NAME_UNKNOWN} when the repository's registry does not exist (nothing is linked). In the same transaction, when the blob is new to the repository's tenant registry,
      * adds its size to that registry's {@code storage_used_bytes}. Idempotent.
      */
     default void linkBlob(RepositoryName repository, Digest digest, long size) {
@@ -69,10 +75,13 @@ public interface MetadataStore {
     boolean isUnreferenced(Digest digest);
 
     /**
-     * Records a manifest in a repository and, when {@code tag} is not null, points the tag at it
-     * (moving it from any previous manifest), in one transaction.
+     * Verifies the manifest's dependencies, records it in the repository and, when {@code tag} is not null,
+     * points the tag at it (moving it from any previous manifest), in one transaction that no unlink of
+     * the same registry interleaves with: either an unlink commits first and this fails with
+     * {@code MANIFEST_BLOB_UNKNOWN}, or this commits first and the unlink sees the manifest's references.
+     * {@code NAME_UNKNOWN} when the registry does not exist.
      */
-    void putManifest(RepositoryName repository, ManifestRecord manifest, Tag tag);
+    void putManifest(RepositoryName repository, ManifestRecord manifest, Tag tag, ManifestDependencies dependencies);
 
     Optional<ManifestRecord> manifest(RepositoryName repository, Digest digest);
 

@@ -7,7 +7,9 @@ import java.util.regex.Pattern;
 
 /**
  * A repository name as the distribution-spec's grammar defines it, at most 255 characters. Its first
- * path component names the tenant registry it belongs to.
+ * path component names the tenant registry it belongs to, and at least one more names the repository
+ * in it: {@code acme/app}, never {@code acme} alone (which would be a repository that the management API,
+ * addressing repositories within a registry, could not reach).
  */
 public record RepositoryName(String value) implements Comparable<RepositoryName> {
     public static final int MAX_LENGTH = 255;
@@ -18,6 +20,11 @@ public record RepositoryName(String value) implements Comparable<RepositoryName>
         if (value == null || value.isEmpty() || value.length() > MAX_LENGTH || !GRAMMAR.matcher(value).matches()) {
             throw new OciException(OciErrorCode.NAME_INVALID, "invalid repository name", java.util.Map.of("name", String.valueOf(value)));
         }
+        if (value.indexOf('/') < 0) {
+            throw new OciException(OciErrorCode.NAME_INVALID,
+                    "a repository name is <registry>/<repository>: '" + value + "' names no repository in its registry",
+                    java.util.Map.of("name", value));
+        }
     }
 
     public static RepositoryName parse(String value) {
@@ -26,8 +33,7 @@ public record RepositoryName(String value) implements Comparable<RepositoryName>
 
     /** The first path component: the tenant registry. */
     public String registry() {
-        int slash = value.indexOf('/');
-        return slash < 0 ? value : value.substring(0, slash);
+        return value.substring(0, value.indexOf('/'));
     }
 
     @Override

@@ -12,8 +12,10 @@ import dev.berth.core.manifest.ManifestParser;
 import dev.berth.core.manifest.MediaTypes;
 import dev.berth.core.manifest.ParsedManifest;
 import dev.berth.core.memory.MemoryOnly;
+import dev.berth.core.metadata.ManifestDependencies;
 import dev.berth.core.metadata.ManifestRecord;
 import dev.berth.core.metadata.MetadataStore;
+import dev.berth.core.metadata.RepositoryContents;
 import dev.berth.core.name.Reference;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.name.Tag;
@@ -221,7 +223,8 @@ public final class RegistryService {
 
     /**
      * Validates and stores a manifest, and tags it when the reference is a tag. Everything it references
-     * must already be in the repository: blobs linked, child manifests stored.
+     * must already be in the repository: blobs linked, child manifests stored, checked atomically with the
+     * write (a concurrent delete either loses, or makes this push fail with {@code MANIFEST_BLOB_UNKNOWN}).
      */
     public PushedManifest putManifest(RepositoryName repository, Reference reference, String contentType, byte[] body,
                                       String actor) {
@@ -235,7 +238,10 @@ public final class RegistryService {
             throw OciException.digestInvalid("manifest digest " + digest + " does not match the reference " + expected);
         }
         ParsedManifest manifest = parser.parse(body, contentType);
-        checkReferencesPresent(repository, manifest);
+        ManifestDependencies dependencies = ManifestDependencies.of(manifest);
+        // Refused early, before anything is stored, in the common case of a client that did not upload
+        // everything; the store checks again in the transaction that records the manifest.
+        dependencies.verify(RepositoryContents.of(metadata, repository));
         try {
             blobs.put(digest, body);
         } catch (IOException e) {
@@ -246,27 +252,10 @@ public final class RegistryService {
         ManifestRecord record = new ManifestRecord(digest, manifest.mediaType(), body.length, manifest.references(),
                 manifest.subject() == null ? null : manifest.subject().digest(), manifest.artifactType(),
                 manifest.annotations(), clock.instant());
-        metadata.putManifest(repository, record, reference instanceof Tag tag ? tag : null);
+        metadata.putManifest(repository, record, reference instanceof Tag tag ? tag : null,
+                dependencies.andBlob(new Descriptor(manifest.mediaType(), digest, body.length, null, null)));
         usage.pushed(repository, reference.value(), digest, body.length, actor);
         return new PushedManifest(digest, record.subject());
-    }
-
-    private void checkReferencesPresent(RepositoryName repository, ParsedManifest manifest) {
-        for (Descriptor blob : manifest.blobs()) {
-            OptionalLong size = metadata.linkedBlobSize(repository, blob.digest());
-            if (size.isEmpty()) {
-                throw OciException.manifestBlobUnknown(blob.digest());
-            }
-            if (size.getAsLong() != blob.size()) {
-                throw OciException.manifestInvalid("descriptor size " + blob.size() + " of " + blob.digest()
-                        + " does not match the blob's " + size.getAsLong() + " bytes");
-            }
-        }
-        for (Descriptor child : manifest.children()) {
-            if (metadata.manifest(repository, child.digest()).isEmpty()) {
-                throw OciException.manifestBlobUnknown(child.digest());
-            }
-        }
     }
 
     /** The manifest under a tag or digest, or {@code MANIFEST_UNKNOWN}; a look that is not counted (HEAD). */

@@ -51,7 +51,7 @@ class CachingMetadataStoreTest {
     @Test
     void answersARepeatedPullReadFromMemory() {
         cache.linkBlob(APP, BLOB, 1);
-        cache.putManifest(APP, manifest(), LATEST);
+        cache.putManifest(APP, manifest(), LATEST, ManifestDependencies.NONE);
         cache.resolveTag(APP, LATEST);
         cache.manifest(APP, MANIFEST);
         cache.linkedBlobSize(APP, BLOB);
@@ -66,7 +66,7 @@ class CachingMetadataStoreTest {
     @Test
     void answersFromMemoryOnlyWhatItHoldsAndNeverReadsTheStoreThen() {
         cache.linkBlob(APP, BLOB, 1);
-        cache.putManifest(APP, manifest(), LATEST);
+        cache.putManifest(APP, manifest(), LATEST, ManifestDependencies.NONE);
         cache.resolveTag(APP, LATEST);
         int before = reads.get();
         List<Object> answers = new ArrayList<>();
@@ -85,7 +85,7 @@ class CachingMetadataStoreTest {
     void seesATagMoveAndADeleteOnTheNextRead() {
         cache.linkBlob(APP, BLOB, 1);
         assertThat(cache.resolveTag(APP, LATEST)).isEmpty();
-        cache.putManifest(APP, manifest(), LATEST);
+        cache.putManifest(APP, manifest(), LATEST, ManifestDependencies.NONE);
         assertThat(cache.resolveTag(APP, LATEST)).contains(MANIFEST);
         assertThat(cache.listTags(APP, null, 10)).containsExactly(LATEST);
 

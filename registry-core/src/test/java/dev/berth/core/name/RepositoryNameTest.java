@@ -14,8 +14,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class RepositoryNameTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {
-            "a", "library", "acme/app", "acme/team/app", "a0/b1/c2", "my.app", "my_app", "my__app", "my-app", "my---app",
-            "a.b_c__d-e", "123/456",
+            "a/b", "library/app", "acme/app", "acme/team/app", "a0/b1/c2", "my.app/x", "my_app/x", "my__app/x",
+            "my-app/x", "my---app/x", "a.b_c__d-e/f", "123/456",
     })
     void acceptsANameOfTheGrammar(String value) {
         assertThat(RepositoryName.parse(value).value()).isEqualTo(value);
@@ -29,6 +29,16 @@ class RepositoryNameTest {
     void refusesANameOutsideTheGrammarAsNameInvalid(String value) {
         assertThatThrownBy(() -> RepositoryName.parse(value))
                 .isInstanceOfSatisfying(OciException.class, e -> assertThat(e.code()).isEqualTo(OciErrorCode.NAME_INVALID));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"a", "acme", "library", "a.b_c__d-e"})
+    void refusesANameWithNoRepositoryBelowItsRegistry(String value) {
+        assertThatThrownBy(() -> RepositoryName.parse(value))
+                .isInstanceOfSatisfying(OciException.class, e -> {
+                    assertThat(e.code()).isEqualTo(OciErrorCode.NAME_INVALID);
+                    assertThat(e.getMessage()).contains("<registry>/<repository>");
+                });
     }
 
     @ParameterizedTest
@@ -55,7 +65,7 @@ class RepositoryNameTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"acme/app, acme", "acme/team/app, acme", "library, library", "a.b/c, a.b"})
+    @CsvSource({"acme/app, acme", "acme/team/app, acme", "library/app, library", "a.b/c, a.b"})
     void namesItsTenantRegistryByTheFirstComponent(String value, String registry) {
         assertThat(RepositoryName.parse(value).registry()).isEqualTo(registry);
     }

@@ -5,6 +5,7 @@ import dev.berth.core.error.OciErrorCode;
 import dev.berth.core.error.OciException;
 import dev.berth.core.manifest.Descriptor;
 import dev.berth.core.manifest.MediaTypes;
+import dev.berth.core.metadata.ManifestDependencies;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.name.Tag;
 import dev.berth.core.testing.CoreFixture;
@@ -229,7 +230,8 @@ class RegistryServiceTest {
     @Test
     void deletingATagKeepsTheManifestAndItsOtherTags() {
         PushedManifest pushed = pushImage(APP, "v1", "layer");
-        f.metadata.putManifest(APP, f.metadata.manifest(APP, pushed.digest()).orElseThrow(), Tag.parse("stable"));
+        f.metadata.putManifest(APP, f.metadata.manifest(APP, pushed.digest()).orElseThrow(), Tag.parse("stable"),
+                ManifestDependencies.NONE);
 
         registry.deleteManifest(APP, Tag.parse("v1"), ACTOR);
 
@@ -241,7 +243,8 @@ class RegistryServiceTest {
     @Test
     void deletingByDigestRemovesTheManifestAndEveryTag() {
         PushedManifest pushed = pushImage(APP, "v1", "layer");
-        f.metadata.putManifest(APP, f.metadata.manifest(APP, pushed.digest()).orElseThrow(), Tag.parse("stable"));
+        f.metadata.putManifest(APP, f.metadata.manifest(APP, pushed.digest()).orElseThrow(), Tag.parse("stable"),
+                ManifestDependencies.NONE);
 
         registry.deleteManifest(APP, pushed.digest(), ACTOR);
 

@@ -2,7 +2,9 @@ package dev.berth.core.testing;
 
 import dev.berth.core.digest.Digest;
 import dev.berth.core.metadata.BlobLink;
+import dev.berth.core.metadata.ManifestDependencies;
 import dev.berth.core.metadata.ManifestRecord;
+import dev.berth.core.metadata.RepositoryContents;
 import dev.berth.core.metadata.MetadataStore;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.name.Tag;
@@ -153,7 +155,21 @@ public final class InMemoryMetadataStore implements MetadataStore {
     }
 
     @Override
-    public synchronized void putManifest(RepositoryName repository, ManifestRecord manifest, Tag tag) {
+    public synchronized void putManifest(RepositoryName repository, ManifestRecord manifest, Tag tag,
+                                         ManifestDependencies dependencies) {
+        Repo existing = repos.get(repository.value());
+        dependencies.verify(new RepositoryContents() {
+            @Override
+            public OptionalLong linkedBlobSize(Digest digest) {
+                Link link = existing == null ? null : existing.blobs.get(digest);
+                return link == null ? OptionalLong.empty() : OptionalLong.of(link.size());
+            }
+
+            @Override
+            public boolean hasManifest(Digest digest) {
+                return existing != null && existing.manifests.containsKey(digest);
+            }
+        });
         Repo repo = repos.computeIfAbsent(repository.value(), r -> new Repo());
         repo.manifests.put(manifest.digest(), manifest);
         if (tag != null) {

@@ -32,7 +32,7 @@ class V2RouterTest {
             "/v2/acme/app/blobs/uploads/" + UPLOAD + ",        UPLOAD,    acme/app,           " + UPLOAD,
             "/v2/acme/app/referrers/" + DIGEST + ",            REFERRERS, acme/app,           " + DIGEST,
             "/v2/a/b/c/d/e/manifests/v1,                       MANIFEST,  a/b/c/d/e,          v1",
-            "/v2/library/tags/list,                            TAGS,      library,            null",
+            "/v2/library/app/tags/list,                        TAGS,      library/app,        null",
     })
     void routesEveryEndpoint(String uri, V2Route.Endpoint endpoint, String repository, String segment) {
         V2Route route = router.route(uri);
@@ -40,6 +40,13 @@ class V2RouterTest {
         assertThat(route.endpoint()).isEqualTo(endpoint);
         assertThat(route.repository() == null ? null : route.repository().value()).isEqualTo(repository);
         assertThat(route.segment()).isEqualTo(segment);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/v2/acme/manifests/v1", "/v2/library/tags/list", "/v2/acme/blobs/uploads/"})
+    void refusesANameWithNoRepositoryBelowItsRegistry(String uri) {
+        assertThatThrownBy(() -> router.route(uri)).isInstanceOfSatisfying(OciException.class,
+                e -> assertThat(e.code()).isEqualTo(OciErrorCode.NAME_INVALID));
     }
 
     @ParameterizedTest(name = "{0}")

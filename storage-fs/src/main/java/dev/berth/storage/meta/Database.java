@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.function.Consumer;
 
 /**
  * The embedded H2 database under {@code meta/} (see {@link DataLayout}): its connection pool, its schema
@@ -38,6 +39,8 @@ public final class Database implements AutoCloseable {
     private static final String MIGRATIONS = "classpath:db/migration/berth";
 
     private final JdbcConnectionPool pool;
+    /** Runs in a writing transaction once it holds its registry's row: a seam for tests of interleavings. */
+    private volatile Consumer<String> registryLocked = registry -> { };
 
     private Database(JdbcConnectionPool pool) {
         this.pool = pool;
@@ -170,13 +173,26 @@ public final class Database implements AutoCloseable {
         return value == null ? null : value.toInstant();
     }
 
+    /**
+     * Locks the registry's row until the transaction ends, which every transaction that writes into a
+     * registry (or deletes it) does before anything else, so that writes to one registry commit one after
+     * the other (see {@link H2MetadataStore}); the registry's id, or null when there is no such registry.
+     */
+    Long lockRegistry(Connection c, String registry) throws SQLException {
+        Long id = queryLong(c, "SELECT id FROM registries WHERE name = ? FOR UPDATE", registry);
+        if (id != null) {
+            registryLocked.accept(registry);
+        }
+        return id;
+    }
+
+    /** Calls {@code hook} with the registry's name each time a transaction has locked a registry's row. */
+    void onRegistryLocked(Consumer<String> hook) {
+        registryLocked = hook;
+    }
+
     /** The id of the registry named {@code name}, or null. */
     static Long registryId(Connection c, String name) throws SQLException {
         return queryLong(c, "SELECT id FROM registries WHERE name = ?", name);
-    }
-
-    /** A LIKE pattern matching the names of the repositories under {@code registry/}, for {@code ESCAPE '!'}. */
-    static String childPattern(String registry) {
-        return registry.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "/%";
     }
 }

@@ -5,8 +5,11 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.metadata.ManifestRecord;
+import dev.berth.core.error.OciException;
 import dev.berth.core.metadata.BlobLink;
+import dev.berth.core.metadata.ManifestDependencies;
 import dev.berth.core.metadata.MetadataStore;
+import dev.berth.core.metadata.RepositoryContents;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.name.Tag;
 import dev.berth.storage.layout.DataLayout;
@@ -27,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -35,13 +39,18 @@ import java.util.function.Consumer;
  * <p>Every method is one transaction (see {@link Database#transaction} for conflicts and retries).
  *
  * <p>Registry usage: a repository belongs to the tenant registry named by the first component of its name
- * ({@code repositories.registry_id}, set when the repository row is created and the registry row exists).
+ * ({@code repositories.registry_id}, never NULL: a repository is created only under an existing registry).
  * {@code registry_blobs} holds one row per distinct blob linked in a registry with the number of its
  * repositories linking it; {@code registries.storage_used_bytes} is the sum of those rows' sizes. Every
  * method that adds or removes a blob link updates both in its own transaction, so the usage is exact at
- * every commit. A repository without a registry row ({@code registry_id} NULL: data from before registries
- * existed) is linked and served as before and accounted nowhere, until a registry of that name is created
- * ({@link H2TenantStore#create}), which adopts it.
+ * every commit.
+ *
+ * <p>Serialisation: every transaction that writes first locks its registry's row ({@link Database#lockRegistry}),
+ * as the registry's deletion does ({@link H2TenantStore#delete}). Writes to one registry therefore commit
+ * one after the other, and each statement of the later one (READ COMMITTED) sees everything the earlier one
+ * committed: a manifest's dependencies checked inside {@link #putManifest} cannot be unlinked before it
+ * commits, an unlink that runs after it sees its references, and nothing is written into a registry once
+ * its deletion has committed. {@code docs/consistency.md} gives the whole argument.
  *
  * <p>Durability: links are recorded only after their blob is durable, so what a power loss could take is
  * at worst a link to a blob that is still there, never the reverse.
@@ -119,9 +128,15 @@ public final class H2MetadataStore implements MetadataStore, AutoCloseable {
     @Override
     public void linkBlobs(List<BlobLink> links) {
         transaction(c -> {
+            // Each registry locked once, in name order, so that two batches never wait on each other in a cycle.
+            Map<String, Long> registries = new TreeMap<>();
+            links.forEach(link -> registries.put(link.repository().registry(), null));
+            for (Map.Entry<String, Long> registry : registries.entrySet()) {
+                registry.setValue(requireRegistry(c, registry.getKey()));
+            }
             OffsetDateTime now = timestamp(clock.instant());
             for (BlobLink link : links) {
-                RepositoryRow row = ensureRepository(c, link.repository());
+                RepositoryRow row = ensureRepository(c, link.repository(), registries.get(link.repository().registry()));
                 String digest = link.digest().value();
                 int refreshed = update(c, "UPDATE blob_links SET linked_at = ? WHERE repository_id = ? AND digest = ?",
                         now, row.id(), digest);
@@ -176,7 +191,7 @@ public final class H2MetadataStore implements MetadataStore, AutoCloseable {
     @Override
     public boolean unlinkBlob(RepositoryName repository, Digest digest) {
         return transaction(c -> {
-            RepositoryRow row = repositoryRow(c, repository);
+            RepositoryRow row = lockedRepositoryRow(c, repository);
             return row != null && unlink(c, row, digest.value());
         });
     }
@@ -184,7 +199,7 @@ public final class H2MetadataStore implements MetadataStore, AutoCloseable {
     @Override
     public List<Digest> unlinkUnreferencedBlobs(RepositoryName repository, Instant linkedBefore) {
         return transaction(c -> {
-            RepositoryRow row = repositoryRow(c, repository);
+            RepositoryRow row = lockedRepositoryRow(c, repository);
             if (row == null) {
                 return List.<Digest>of();
             }
@@ -215,14 +230,12 @@ public final class H2MetadataStore implements MetadataStore, AutoCloseable {
     @Override
     public boolean deleteRepository(RepositoryName repository) {
         return transaction(c -> {
-            RepositoryRow row = repositoryRow(c, repository);
+            RepositoryRow row = lockedRepositoryRow(c, repository);
             if (row == null) {
                 return false;
             }
-            if (row.registryId() != null) {
-                for (String digest : linkedDigests(c, row.id())) {
-                    accountUnlink(c, row.registryId(), digest);
-                }
+            for (String digest : linkedDigests(c, row.id())) {
+                accountUnlink(c, row.registryId(), digest);
             }
             update(c, "DELETE FROM tags WHERE repository_id = ?", row.id());
             update(c, "DELETE FROM manifest_references WHERE repository_id = ?", row.id());
@@ -249,9 +262,11 @@ public final class H2MetadataStore implements MetadataStore, AutoCloseable {
     }
 
     @Override
-    public void putManifest(RepositoryName repository, ManifestRecord manifest, Tag tag) {
+    public void putManifest(RepositoryName repository, ManifestRecord manifest, Tag tag,
+                            ManifestDependencies dependencies) {
         transaction(c -> {
-            long id = ensureRepository(c, repository).id();
+            long id = ensureRepository(c, repository, requireRegistry(c, repository.registry())).id();
+            dependencies.verify(contents(c, id));
             upsertManifest(c, id, manifest);
             replaceReferences(c, id, manifest);
             if (tag != null) {
@@ -326,11 +341,11 @@ public final class H2MetadataStore implements MetadataStore, AutoCloseable {
     @Override
     public boolean deleteTag(RepositoryName repository, Tag tag) {
         return transaction(c -> {
-            Long id = repositoryId(c, repository);
-            if (id == null || update(c, "DELETE FROM tags WHERE repository_id = ? AND name = ?", id, tag.value()) == 0) {
+            RepositoryRow row = lockedRepositoryRow(c, repository);
+            if (row == null || update(c, "DELETE FROM tags WHERE repository_id = ? AND name = ?", row.id(), tag.value()) == 0) {
                 return false;
             }
-            touchRepository(c, id);
+            touchRepository(c, row.id());
             return true;
         });
     }
@@ -338,11 +353,11 @@ public final class H2MetadataStore implements MetadataStore, AutoCloseable {
     @Override
     public boolean deleteManifest(RepositoryName repository, Digest digest) {
         return transaction(c -> {
-            Long id = repositoryId(c, repository);
-            if (id == null || deleteManifestRows(c, id, digest.value()) == 0) {
+            RepositoryRow row = lockedRepositoryRow(c, repository);
+            if (row == null || deleteManifestRows(c, row.id(), digest.value()) == 0) {
                 return false;
             }
-            touchRepository(c, id);
+            touchRepository(c, row.id());
             return true;
         });
     }
@@ -378,7 +393,8 @@ public final class H2MetadataStore implements MetadataStore, AutoCloseable {
 
     /**
      * Removes, in every repository, the links to {@code digest} and the manifests stored under it with
-     * their tags and references; used by startup recovery when the blob is gone.
+     * their tags and references; used by startup recovery when the blob is gone, before the server takes
+     * requests (so it takes no registry lock).
      *
      * @return how many links and manifests were removed
      */
@@ -416,8 +432,49 @@ public final class H2MetadataStore implements MetadataStore, AutoCloseable {
 
     // --- the steps of the transactions above
 
-    /** A repository's row: its id, and its registry's id (null when it belongs to no registry row). */
-    private record RepositoryRow(long id, Long registryId) {
+    /** A repository's row: its id, and its registry's id. */
+    private record RepositoryRow(long id, long registryId) {
+    }
+
+    /** {@link Database#lockRegistry}, refusing with {@code NAME_UNKNOWN} when the registry does not exist. */
+    private long requireRegistry(Connection c, String registry) throws SQLException {
+        Long id = database.lockRegistry(c, registry);
+        if (id == null) {
+            throw OciException.nameUnknown(registry);
+        }
+        return id;
+    }
+
+    /** The repository's row after locking its registry's, or null when either does not exist. */
+    private RepositoryRow lockedRepositoryRow(Connection c, RepositoryName repository) throws SQLException {
+        return database.lockRegistry(c, repository.registry()) == null ? null : repositoryRow(c, repository);
+    }
+
+    /** The repository as this transaction sees it, for a manifest's dependencies. */
+    private static RepositoryContents contents(Connection c, long repositoryId) {
+        return new RepositoryContents() {
+            @Override
+            public OptionalLong linkedBlobSize(Digest digest) {
+                Long size = queryInContents(c, "SELECT size FROM blob_links WHERE repository_id = ? AND digest = ?",
+                        repositoryId, digest.value());
+                return size == null ? OptionalLong.empty() : OptionalLong.of(size);
+            }
+
+            @Override
+            public boolean hasManifest(Digest digest) {
+                return queryInContents(c, "SELECT 1 FROM manifests WHERE repository_id = ? AND digest = ?",
+                        repositoryId, digest.value()) != null;
+            }
+        };
+    }
+
+    /** {@link #queryLong} for {@link #contents}, whose interface declares no checked exceptions. */
+    private static Long queryInContents(Connection c, String sql, Object... parameters) {
+        try {
+            return queryLong(c, sql, parameters);
+        } catch (SQLException e) {
+            throw new MetadataStoreException("metadata store: " + e.getMessage(), e);
+        }
     }
 
     private Long repositoryId(Connection c, RepositoryName repository) throws SQLException {
@@ -435,21 +492,18 @@ public final class H2MetadataStore implements MetadataStore, AutoCloseable {
     }
 
     private static RepositoryRow readRepositoryRow(ResultSet rs) throws SQLException {
-        long id = rs.getLong(1);
-        long registryId = rs.getLong(2);
-        return new RepositoryRow(id, rs.wasNull() ? null : registryId);
+        return new RepositoryRow(rs.getLong(1), rs.getLong(2));
     }
 
     /**
-     * The repository's row, inserting it when absent under its registry (when that registry's row exists);
+     * The repository's row, inserting it when absent under its registry, whose row the caller has locked;
      * a concurrent insert surfaces as a retried conflict.
      */
-    private RepositoryRow ensureRepository(Connection c, RepositoryName repository) throws SQLException {
+    private RepositoryRow ensureRepository(Connection c, RepositoryName repository, long registryId) throws SQLException {
         RepositoryRow existing = repositoryRow(c, repository);
         if (existing != null) {
             return existing;
         }
-        Long registryId = Database.registryId(c, repository.registry());
         OffsetDateTime now = timestamp(clock.instant());
         try (PreparedStatement s = c.prepareStatement(
                 "INSERT INTO repositories (name, registry_id, created_at, updated_at) VALUES (?, ?, ?, ?)",
@@ -488,13 +542,10 @@ public final class H2MetadataStore implements MetadataStore, AutoCloseable {
     }
 
     /**
-     * Counts a new link of a blob in its registry: the first one adds the blob's size to the usage. Locks
-     * the registry_blobs row, then the registries row, always in that order.
+     * Counts a new link of a blob in its registry: the first one adds the blob's size to the usage. The
+     * transaction holds the registry's row already, so the registry_blobs row is the only new lock.
      */
-    private static void accountLink(Connection c, Long registryId, String digest, long size) throws SQLException {
-        if (registryId == null) {
-            return;
-        }
+    private static void accountLink(Connection c, long registryId, String digest, long size) throws SQLException {
         int counted = update(c, "UPDATE registry_blobs SET link_count = link_count + 1 "
                 + "WHERE registry_id = ? AND digest = ?", registryId, digest);
         if (counted == 0) {
@@ -506,10 +557,7 @@ public final class H2MetadataStore implements MetadataStore, AutoCloseable {
     }
 
     /** Counts a removed link: the registry's last one gives the blob's size back. */
-    private static void accountUnlink(Connection c, Long registryId, String digest) throws SQLException {
-        if (registryId == null) {
-            return;
-        }
+    private static void accountUnlink(Connection c, long registryId, String digest) throws SQLException {
         if (update(c, "UPDATE registry_blobs SET link_count = link_count - 1 WHERE registry_id = ? AND digest = ?",
                 registryId, digest) == 0) {
             LOG.log(System.Logger.Level.WARNING, "blob " + digest + " was linked but not counted in its registry");

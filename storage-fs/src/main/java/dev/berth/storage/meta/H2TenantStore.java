@@ -19,9 +19,9 @@ import static dev.berth.storage.meta.Database.instant;
 
 /**
  * The tenant registries in the H2 {@link Database}. Their usage ({@code storage_used_bytes}) is maintained by
- * {@link H2MetadataStore} as blobs are linked and unlinked; this store only reads it, except when a registry
- * is created over repositories that already exist under its name (data from before registries existed, or
- * left by a race with a deletion): it adopts them and counts their blobs.
+ * {@link H2MetadataStore} as blobs are linked and unlinked; this store only reads it. A registry's deletion
+ * locks its row first, as every write into the registry does, so that nothing written into it survives the
+ * deletion and a registry created again under the same name starts empty.
  */
 public final class H2TenantStore implements TenantStore {
     private static final String SELECT = "SELECT g.name, g.is_public, g.storage_limit_bytes, g.storage_used_bytes, "
@@ -55,24 +55,8 @@ public final class H2TenantStore implements TenantStore {
             // A concurrent create of the same name fails on the unique key; its retry answers false above.
             Database.update(c, "INSERT INTO registries (name, is_public, storage_limit_bytes, storage_used_bytes, created_at, "
                     + "updated_at) VALUES (?, ?, ?, 0, ?, ?)", name, isPublic, storageLimitBytes, now, now);
-            long id = Database.registryId(c, name);
-            adoptRepositories(c, id, name);
             return true;
         });
-    }
-
-    /** Puts the repositories named under the registry that belong to none into it, and counts their blobs. */
-    private static void adoptRepositories(Connection c, long id, String name) throws SQLException {
-        int adopted = Database.update(c, "UPDATE repositories SET registry_id = ? WHERE registry_id IS NULL "
-                + "AND (name = ? OR name LIKE ? ESCAPE '!')", id, name, Database.childPattern(name));
-        if (adopted == 0) {
-            return;
-        }
-        Database.update(c, "INSERT INTO registry_blobs (registry_id, digest, size, link_count) "
-                + "SELECT ?, b.digest, MAX(b.size), COUNT(*) FROM blob_links b JOIN repositories r ON r.id = b.repository_id "
-                + "WHERE r.registry_id = ? GROUP BY b.digest", id, id);
-        Database.update(c, "UPDATE registries SET storage_used_bytes = "
-                + "(SELECT COALESCE(SUM(size), 0) FROM registry_blobs WHERE registry_id = ?) WHERE id = ?", id, id);
     }
 
     @Override
@@ -135,14 +119,14 @@ public final class H2TenantStore implements TenantStore {
     @Override
     public boolean delete(String name) {
         return database.transaction(c -> {
-            Long id = Database.registryId(c, name);
+            // A write into the registry that holds the lock commits first, and the deletes below see what it
+            // wrote; one that comes later finds no registry and writes nothing.
+            Long id = database.lockRegistry(c, name);
             if (id == null) {
                 return false;
             }
-            // Its repositories, and those named under it that belong to no registry row.
-            String repositories = "SELECT id FROM repositories WHERE registry_id = ? "
-                    + "OR (registry_id IS NULL AND (name = ? OR name LIKE ? ESCAPE '!'))";
-            Object[] which = {id, name, Database.childPattern(name)};
+            String repositories = "SELECT id FROM repositories WHERE registry_id = ?";
+            Object[] which = {id};
             Database.update(c, "DELETE FROM tags WHERE repository_id IN (" + repositories + ")", which);
             Database.update(c, "DELETE FROM manifest_references WHERE repository_id IN (" + repositories + ")", which);
             Database.update(c, "DELETE FROM manifests WHERE repository_id IN (" + repositories + ")", which);

@@ -6,6 +6,7 @@ import dev.berth.core.catalog.TagSummary;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.listing.Listing;
 import dev.berth.core.listing.PageRequest;
+import dev.berth.core.metadata.ManifestDependencies;
 import dev.berth.core.metadata.ManifestRecord;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.name.Tag;
@@ -88,8 +89,8 @@ class H2CatalogStoreTest {
         metadata.linkBlob(APP, first.digest(), 50);
         metadata.linkBlob(APP, second.digest(), 60);
         clock.advance(Duration.ofMinutes(5));
-        metadata.putManifest(APP, first, Tag.parse("v1"));
-        metadata.putManifest(APP, second, null);
+        metadata.putManifest(APP, first, Tag.parse("v1"), ManifestDependencies.NONE);
+        metadata.putManifest(APP, second, null, ManifestDependencies.NONE);
         new H2UsageStore(database).recordPulls(List.of(new PullRecord(APP, first.digest(), "v1", 1, T0),
                 new PullRecord(APP, second.digest(), null, 1, T0)));
         metadata.deleteManifest(APP, second.digest());
@@ -109,11 +110,11 @@ class H2CatalogStoreTest {
         ManifestRecord newer = image("newer", 1, Instant.parse("2025-02-01T00:00:00Z"));
         ManifestRecord sameTimeA = image("same a", 1, Instant.parse("2025-03-01T00:00:00Z"));
         ManifestRecord sameTimeB = image("same b", 1, Instant.parse("2025-03-01T00:00:00Z"));
-        metadata.putManifest(APP, old, Tag.parse("v1"));
-        metadata.putManifest(APP, newer, Tag.parse("v2"));
-        metadata.putManifest(APP, newer, Tag.parse("latest"));
-        metadata.putManifest(APP, sameTimeA, null);
-        metadata.putManifest(APP, sameTimeB, null);
+        metadata.putManifest(APP, old, Tag.parse("v1"), ManifestDependencies.NONE);
+        metadata.putManifest(APP, newer, Tag.parse("v2"), ManifestDependencies.NONE);
+        metadata.putManifest(APP, newer, Tag.parse("latest"), ManifestDependencies.NONE);
+        metadata.putManifest(APP, sameTimeA, null, ManifestDependencies.NONE);
+        metadata.putManifest(APP, sameTimeB, null, ManifestDependencies.NONE);
         Instant pulled = Instant.parse("2025-03-02T00:00:00Z");
         new H2UsageStore(database).recordPulls(List.of(new PullRecord(APP, newer.digest(), "latest", 1, pulled)));
 
@@ -141,8 +142,8 @@ class H2CatalogStoreTest {
     void filtersArtifactsByExactTag() {
         ManifestRecord one = image("one", 1, T0);
         ManifestRecord two = image("two", 1, T0);
-        metadata.putManifest(APP, one, Tag.parse("v1"));
-        metadata.putManifest(APP, two, Tag.parse("v10"));
+        metadata.putManifest(APP, one, Tag.parse("v1"), ManifestDependencies.NONE);
+        metadata.putManifest(APP, two, Tag.parse("v10"), ManifestDependencies.NONE);
 
         Listing<ArtifactSummary> tagged = catalog.artifacts(APP, "v1", new PageRequest(1, 10, null));
 
@@ -162,7 +163,7 @@ class H2CatalogStoreTest {
         metadata.linkBlob(APP, digest("layer 2"), 2000);
         metadata.linkBlob(APP, digest("unrelated"), 4000);
         metadata.linkBlob(APP, image.digest(), 500);
-        metadata.putManifest(APP, image, null);
+        metadata.putManifest(APP, image, null, ManifestDependencies.NONE);
 
         assertThat(catalog.artifacts(APP, null, new PageRequest(1, 10, null)).results().get(0).size())
                 .isEqualTo(500 + 10 + 1000 + 2000);
@@ -183,9 +184,9 @@ class H2CatalogStoreTest {
         metadata.linkBlob(APP, amd64.digest(), 300);
         metadata.linkBlob(APP, arm64.digest(), 400);
         metadata.linkBlob(APP, index.digest(), 200);
-        metadata.putManifest(APP, amd64, null);
-        metadata.putManifest(APP, arm64, null);
-        metadata.putManifest(APP, index, Tag.parse("latest"));
+        metadata.putManifest(APP, amd64, null, ManifestDependencies.NONE);
+        metadata.putManifest(APP, arm64, null, ManifestDependencies.NONE);
+        metadata.putManifest(APP, index, Tag.parse("latest"), ManifestDependencies.NONE);
 
         ArtifactSummary listed = catalog.artifacts(APP, "latest", new PageRequest(1, 10, null)).results().get(0);
 
@@ -204,8 +205,8 @@ class H2CatalogStoreTest {
         ManifestRecord b = new ManifestRecord(digest("b"), INDEX, 10, List.of(digest("a"), digest("blob")), null, null,
                 Map.of(), T0);
         metadata.linkBlob(APP, digest("blob"), 100);
-        metadata.putManifest(APP, a, null);
-        metadata.putManifest(APP, b, null);
+        metadata.putManifest(APP, a, null, ManifestDependencies.NONE);
+        metadata.putManifest(APP, b, null, ManifestDependencies.NONE);
 
         assertThat(catalog.artifacts(APP, null, new PageRequest(1, 10, null)).results())
                 .extracting(ArtifactSummary::size).containsOnly(111L);

@@ -1,6 +1,10 @@
 package dev.berth.storage.meta;
 
 import dev.berth.core.digest.Digest;
+import dev.berth.core.error.OciErrorCode;
+import dev.berth.core.error.OciException;
+import dev.berth.core.manifest.Descriptor;
+import dev.berth.core.metadata.ManifestDependencies;
 import dev.berth.core.metadata.ManifestRecord;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.name.Tag;
@@ -29,7 +33,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class H2MetadataStoreTest {
     private static final Instant NOW = Instant.parse("2025-03-04T05:06:07.123456Z");
@@ -51,6 +58,9 @@ class H2MetadataStoreTest {
         layout = new DataLayout(dataDir);
         clock = new TestClock(NOW);
         store = open();
+        for (String registry : List.of("library", "acme", "beta", "fresh")) {
+            tenants().create(registry, false, null, NOW);
+        }
     }
 
     @AfterEach
@@ -102,7 +112,7 @@ class H2MetadataStoreTest {
                 Map.of("org.opencontainers.image.created", "2025-01-01T00:00:00Z", "quote", "\"json\" {}"),
                 Instant.parse("2025-01-01T00:00:00.654321Z"));
 
-        store.putManifest(ALPINE, manifest, null);
+        store.putManifest(ALPINE, manifest, null, ManifestDependencies.NONE);
 
         ManifestRecord read = store.manifest(ALPINE, manifest.digest()).orElseThrow();
         assertThat(read).usingRecursiveComparison().ignoringFields("references").isEqualTo(manifest);
@@ -117,7 +127,7 @@ class H2MetadataStoreTest {
     void readsAManifestWithoutSubjectOrAnnotations() {
         ManifestRecord manifest = manifest("plain", null);
 
-        store.putManifest(ALPINE, manifest, null);
+        store.putManifest(ALPINE, manifest, null, ManifestDependencies.NONE);
 
         assertThat(store.manifest(ALPINE, manifest.digest())).contains(manifest);
     }
@@ -128,9 +138,9 @@ class H2MetadataStoreTest {
         ManifestRecord second = manifest("second", null);
         Tag latest = Tag.parse("latest");
 
-        store.putManifest(ALPINE, first, latest);
-        store.putManifest(ALPINE, first, Tag.parse("v1"));
-        store.putManifest(ALPINE, second, latest);
+        store.putManifest(ALPINE, first, latest, ManifestDependencies.NONE);
+        store.putManifest(ALPINE, first, Tag.parse("v1"), ManifestDependencies.NONE);
+        store.putManifest(ALPINE, second, latest, ManifestDependencies.NONE);
 
         assertThat(store.resolveTag(ALPINE, latest)).contains(second.digest());
         assertThat(store.tagsOf(ALPINE, first.digest())).containsExactly(Tag.parse("v1"));
@@ -143,7 +153,7 @@ class H2MetadataStoreTest {
         ManifestRecord manifest = manifest("m", null);
         List<String> names = List.of("latest", "1.0", "B", "_x", "a-b", "a", "Z.9", "v1.2.3");
         for (String name : names) {
-            store.putManifest(ALPINE, manifest, Tag.parse(name));
+            store.putManifest(ALPINE, manifest, Tag.parse(name), ManifestDependencies.NONE);
         }
         List<String> expected = names.stream().sorted().toList();
 
@@ -166,7 +176,10 @@ class H2MetadataStoreTest {
 
     @Test
     void listsRepositoriesInLexicalOrderPageByPage() {
-        List<String> names = List.of("zeta", "library/busybox", "library/alpine", "a/b-c", "a/b", "a0");
+        List<String> names = List.of("zeta/z", "library/busybox", "library/alpine", "a/b-c", "a/b", "a0/c");
+        for (String registry : List.of("zeta", "a", "a0")) {
+            tenants().create(registry, false, null, NOW);
+        }
         for (String name : names) {
             store.linkBlob(RepositoryName.parse(name), digest("x"), 1);
         }
@@ -175,8 +188,8 @@ class H2MetadataStoreTest {
                 .isEqualTo(names.stream().sorted().toList());
         assertThat(store.listRepositories(null, 2)).extracting(RepositoryName::value).containsExactly("a/b", "a/b-c");
         assertThat(store.listRepositories("a/b-c", 2)).extracting(RepositoryName::value)
-                .containsExactly("a0", "library/alpine");
-        assertThat(store.listRepositories("zeta", 2)).isEmpty();
+                .containsExactly("a0/c", "library/alpine");
+        assertThat(store.listRepositories("zeta/z", 2)).isEmpty();
     }
 
     @Test
@@ -185,10 +198,10 @@ class H2MetadataStoreTest {
         ManifestRecord sbom = manifest("sbom", subject);
         ManifestRecord signature = manifest("signature", subject);
         ManifestRecord unrelated = manifest("unrelated", digest("elsewhere"));
-        store.putManifest(ALPINE, sbom, null);
-        store.putManifest(ALPINE, signature, null);
-        store.putManifest(ALPINE, unrelated, null);
-        store.putManifest(BUSYBOX, manifest("busybox sbom", subject), null);
+        store.putManifest(ALPINE, sbom, null, ManifestDependencies.NONE);
+        store.putManifest(ALPINE, signature, null, ManifestDependencies.NONE);
+        store.putManifest(ALPINE, unrelated, null, ManifestDependencies.NONE);
+        store.putManifest(BUSYBOX, manifest("busybox sbom", subject), null, ManifestDependencies.NONE);
 
         List<ManifestRecord> referrers = store.referrers(ALPINE, subject);
 
@@ -197,16 +210,16 @@ class H2MetadataStoreTest {
                         .sorted((a, b) -> a.value().compareTo(b.value())).toList());
         assertThat(referrers).allSatisfy(r -> assertThat(r.references()).containsExactly(digest("config")));
         assertThat(store.referrers(ALPINE, digest("nothing"))).isEmpty();
-        assertThat(store.referrers(RepositoryName.parse("unknown"), subject)).isEmpty();
+        assertThat(store.referrers(RepositoryName.parse("unknown/repo"), subject)).isEmpty();
     }
 
     @Test
     void deletesAManifestWithItsTagsAndReferences() {
         ManifestRecord kept = manifest("kept", null);
         ManifestRecord deleted = manifest("deleted", null);
-        store.putManifest(ALPINE, kept, Tag.parse("stable"));
-        store.putManifest(ALPINE, deleted, Tag.parse("latest"));
-        store.putManifest(ALPINE, deleted, Tag.parse("edge"));
+        store.putManifest(ALPINE, kept, Tag.parse("stable"), ManifestDependencies.NONE);
+        store.putManifest(ALPINE, deleted, Tag.parse("latest"), ManifestDependencies.NONE);
+        store.putManifest(ALPINE, deleted, Tag.parse("edge"), ManifestDependencies.NONE);
 
         assertThat(store.deleteManifest(ALPINE, deleted.digest())).isTrue();
         assertThat(store.deleteManifest(ALPINE, deleted.digest())).isFalse();
@@ -222,7 +235,7 @@ class H2MetadataStoreTest {
     @Test
     void deletesOneTag() {
         ManifestRecord manifest = manifest("m", null);
-        store.putManifest(ALPINE, manifest, Tag.parse("latest"));
+        store.putManifest(ALPINE, manifest, Tag.parse("latest"), ManifestDependencies.NONE);
 
         assertThat(store.deleteTag(ALPINE, Tag.parse("latest"))).isTrue();
         assertThat(store.deleteTag(ALPINE, Tag.parse("latest"))).isFalse();
@@ -234,8 +247,8 @@ class H2MetadataStoreTest {
     void forgetsEveryRowThatNamesADigest() {
         ManifestRecord manifest = manifest("m", null);
         store.linkBlob(ALPINE, manifest.digest(), 10);
-        store.putManifest(ALPINE, manifest, Tag.parse("latest"));
-        store.putManifest(BUSYBOX, manifest, null);
+        store.putManifest(ALPINE, manifest, Tag.parse("latest"), ManifestDependencies.NONE);
+        store.putManifest(BUSYBOX, manifest, null, ManifestDependencies.NONE);
 
         assertThat(store.forgetDigest(manifest.digest())).isEqualTo(3);
 
@@ -247,7 +260,7 @@ class H2MetadataStoreTest {
     void keepsItsDataWhenClosedAndReopened() throws IOException {
         ManifestRecord manifest = manifest("m", null);
         store.linkBlob(ALPINE, digest("layer"), 7);
-        store.putManifest(ALPINE, manifest, Tag.parse("latest"));
+        store.putManifest(ALPINE, manifest, Tag.parse("latest"), ManifestDependencies.NONE);
         store.close();
 
         store = open();
@@ -291,9 +304,6 @@ class H2MetadataStoreTest {
 
     @Test
     void countsABlobLinkedIntoTwoRepositoriesOfOneRegistryOnce() {
-        H2TenantStore tenants = tenants();
-        tenants.create("acme", false, null, NOW);
-        tenants.create("beta", false, null, NOW);
         Digest layer = digest("layer");
 
         store.linkBlob(ACME_APP, layer, 100);
@@ -311,7 +321,6 @@ class H2MetadataStoreTest {
 
     @Test
     void keepsABlobCountedUntilItsLastLinkInTheRegistryGoes() {
-        tenants().create("acme", false, null, NOW);
         Digest layer = digest("layer");
         store.linkBlob(ACME_APP, layer, 100);
         store.linkBlob(ACME_WEB, layer, 100);
@@ -332,12 +341,11 @@ class H2MetadataStoreTest {
 
     @Test
     void deletesARepositoryAndGivesBackWhatNoOtherRepositoryLinks() {
-        tenants().create("acme", false, null, NOW);
         ManifestRecord manifest = manifest("m", null);
         store.linkBlob(ACME_APP, digest("config"), 10);
         store.linkBlob(ACME_APP, digest("layer"), 100);
         store.linkBlob(ACME_APP, manifest.digest(), 1);
-        store.putManifest(ACME_APP, manifest, Tag.parse("latest"));
+        store.putManifest(ACME_APP, manifest, Tag.parse("latest"), ManifestDependencies.NONE);
         store.linkBlob(ACME_WEB, digest("layer"), 100);
         assertThat(used("acme")).isEqualTo(111);
 
@@ -360,22 +368,20 @@ class H2MetadataStoreTest {
 
     @Test
     void deletesARepositoryWithItsPullCounter() {
-        tenants().create("acme", false, null, NOW);
         ManifestRecord manifest = manifest("m", null);
-        store.putManifest(ACME_APP, manifest, null);
+        store.putManifest(ACME_APP, manifest, null, ManifestDependencies.NONE);
         new H2UsageStore(store.database()).recordPulls(List.of(new PullRecord(ACME_APP, manifest.digest(), null, 1, NOW)));
         H2CatalogStore catalog = new H2CatalogStore(store.database());
         assertThat(catalog.repository(ACME_APP).orElseThrow().pullCount()).isEqualTo(1);
 
         store.deleteRepository(ACME_APP);
-        store.putManifest(ACME_APP, manifest, null);
+        store.putManifest(ACME_APP, manifest, null, ManifestDependencies.NONE);
 
         assertThat(catalog.repository(ACME_APP).orElseThrow().pullCount()).isZero();
     }
 
     @Test
     void unlinksOnlyUnreferencedBlobsLinkedBeforeTheCutOff() {
-        tenants().create("acme", false, null, NOW);
         ManifestRecord kept = new ManifestRecord(digest("kept"), IMAGE_MANIFEST, 4,
                 List.of(digest("config"), digest("layer 1")), null, null, Map.of(), NOW);
         ManifestRecord deleted = new ManifestRecord(digest("deleted"), IMAGE_MANIFEST, 8,
@@ -387,8 +393,8 @@ class H2MetadataStoreTest {
         store.linkBlob(ACME_APP, digest("refreshed"), 2000);
         store.linkBlob(ACME_APP, kept.digest(), 4);
         store.linkBlob(ACME_APP, deleted.digest(), 8);
-        store.putManifest(ACME_APP, kept, Tag.parse("latest"));
-        store.putManifest(ACME_APP, deleted, null);
+        store.putManifest(ACME_APP, kept, Tag.parse("latest"), ManifestDependencies.NONE);
+        store.putManifest(ACME_APP, deleted, null, ManifestDependencies.NONE);
         store.linkBlob(ACME_WEB, digest("layer 2"), 200);
         clock.advance(Duration.ofHours(2));
         Instant cutOff = clock.instant();
@@ -414,27 +420,69 @@ class H2MetadataStoreTest {
     }
 
     @Test
-    void linksIntoARepositoryWithoutARegistryRowAndAccountsItOnceTheRegistryIsCreated() {
-        store.linkBlob(ACME_APP, digest("layer"), 100);
-        store.linkBlob(ACME_WEB, digest("layer"), 100);
-        store.linkBlob(ACME_WEB, digest("config"), 10);
-        store.linkBlob(RepositoryName.parse("acmex/app"), digest("other"), 1);
-        assertThat(store.repositoryExists(ACME_APP)).isTrue();
-        assertThat(store.registryLinksBlob("acme", digest("layer"))).isFalse();
+    void linksNothingIntoARegistryThatDoesNotExist() {
+        RepositoryName orphan = RepositoryName.parse("acmex/app");
 
-        tenants().create("acme", false, null, NOW);
+        assertOci(() -> store.linkBlob(orphan, digest("layer"), 100), OciErrorCode.NAME_UNKNOWN);
+        assertOci(() -> store.putManifest(orphan, manifest("m", null), Tag.parse("v1"), ManifestDependencies.NONE),
+                OciErrorCode.NAME_UNKNOWN);
 
-        assertThat(used("acme")).isEqualTo(110);
-        assertThat(tenants().find("acme").orElseThrow().repoCount()).isEqualTo(2);
-        assertThat(store.registryLinksBlob("acme", digest("layer"))).isTrue();
-        assertThat(store.unlinkBlob(ACME_APP, digest("layer"))).isTrue();
-        assertThat(store.unlinkBlob(ACME_WEB, digest("layer"))).isTrue();
-        assertThat(used("acme")).isEqualTo(10);
+        assertThat(store.repositoryExists(orphan)).isFalse();
+        assertThat(store.listRepositories(null, 10)).isEmpty();
+        tenants().create("acmex", false, null, NOW);
+        assertThat(tenants().find("acmex").orElseThrow().repoCount()).isZero();
+        assertThat(store.repositoryExists(orphan)).isFalse();
+    }
+
+    // --- a manifest's dependencies, checked in the transaction that records it
+
+    @Test
+    void recordsAManifestWhoseBlobsAreLinkedWithTheirSizes() {
+        store.linkBlob(ALPINE, digest("config"), 6);
+        store.linkBlob(ALPINE, digest("layer"), 5);
+        ManifestRecord manifest = manifest("m", null);
+
+        store.putManifest(ALPINE, manifest, Tag.parse("v1"), dependencies(blob("config", 6), blob("layer", 5)));
+
+        assertThat(store.resolveTag(ALPINE, Tag.parse("v1"))).contains(manifest.digest());
+    }
+
+    @Test
+    void refusesAManifestWhoseBlobIsNotLinkedAndStoresNothingOfIt() {
+        store.linkBlob(ALPINE, digest("config"), 6);
+        ManifestRecord manifest = manifest("m", null);
+
+        assertOci(() -> store.putManifest(ALPINE, manifest, Tag.parse("v1"), dependencies(blob("config", 6), blob("layer", 5))),
+                OciErrorCode.MANIFEST_BLOB_UNKNOWN);
+
+        assertThat(store.manifest(ALPINE, manifest.digest())).isEmpty();
+        assertThat(store.resolveTag(ALPINE, Tag.parse("v1"))).isEmpty();
+    }
+
+    @Test
+    void refusesAManifestWhoseBlobSizeDiffersFromTheLink() {
+        store.linkBlob(ALPINE, digest("layer"), 5);
+
+        assertOci(() -> store.putManifest(ALPINE, manifest("m", null), null, dependencies(blob("layer", 4))),
+                OciErrorCode.MANIFEST_INVALID);
+    }
+
+    @Test
+    void refusesAnIndexWhoseChildIsNotStoredInTheRepository() {
+        ManifestRecord child = manifest("child", null);
+        store.putManifest(BUSYBOX, child, null, ManifestDependencies.NONE);
+        ManifestDependencies index = new ManifestDependencies(List.of(),
+                List.of(new Descriptor(IMAGE_MANIFEST, child.digest(), child.size(), null, null)));
+
+        assertOci(() -> store.putManifest(ALPINE, manifest("index", null), null, index), OciErrorCode.MANIFEST_BLOB_UNKNOWN);
+
+        store.putManifest(ALPINE, child, null, ManifestDependencies.NONE);
+        store.putManifest(ALPINE, manifest("index", null), null, index);
+        assertThat(store.manifest(ALPINE, manifest("index", null).digest())).isPresent();
     }
 
     @Test
     void givesBackTheUsageOfABlobThatRecoveryForgets() {
-        tenants().create("acme", false, null, NOW);
         store.linkBlob(ACME_APP, digest("lost"), 100);
         store.linkBlob(ACME_WEB, digest("lost"), 100);
         store.linkBlob(ACME_WEB, digest("kept"), 10);
@@ -447,7 +495,6 @@ class H2MetadataStoreTest {
 
     @Test
     void countsABlobOnceUnderConcurrentFirstLinksIntoOneRegistry() throws Exception {
-        tenants().create("acme", false, null, NOW);
         int threads = 8;
         Digest layer = digest("shared layer");
         CountDownLatch start = new CountDownLatch(1);
@@ -483,13 +530,11 @@ class H2MetadataStoreTest {
         H2TenantStore tenants = tenants();
         H2UserStore users = new H2UserStore(store.database());
         H2UsageStore usage = new H2UsageStore(store.database());
-        tenants.create("acme", false, null, NOW);
-        tenants.create("beta", false, null, NOW);
         ManifestRecord manifest = manifest("m", null);
         for (RepositoryName repository : List.of(ACME_APP, ACME_WEB, BETA_APP)) {
             store.linkBlob(repository, digest("layer"), 100);
             store.linkBlob(repository, manifest.digest(), 1);
-            store.putManifest(repository, manifest, Tag.parse("latest"));
+            store.putManifest(repository, manifest, Tag.parse("latest"), ManifestDependencies.NONE);
         }
         users.insert(new User("u-1", "ci", "", true, -1, null, NOW, NOW,
                 List.of(new Permission("acme", Access.PUSH), new Permission("beta", Access.PULL)), "hash"));
@@ -516,6 +561,18 @@ class H2MetadataStoreTest {
         assertThat(used("acme")).isZero();
         assertThat(usage.history("acme", null, new PageRequest(1, 10, null)).count()).isZero();
         assertThat(tenants.find("acme").orElseThrow().repoCount()).isZero();
+    }
+
+    private static ManifestDependencies dependencies(Descriptor... blobs) {
+        return new ManifestDependencies(List.of(blobs), List.of());
+    }
+
+    private static Descriptor blob(String seed, long size) {
+        return new Descriptor("application/octet-stream", digest(seed), size, null, null);
+    }
+
+    private static void assertOci(ThrowingCallable call, OciErrorCode code) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(OciException.class, e -> assertThat(e.code()).isEqualTo(code));
     }
 
     private H2TenantStore tenants() {

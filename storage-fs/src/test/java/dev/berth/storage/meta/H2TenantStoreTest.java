@@ -3,6 +3,7 @@ package dev.berth.storage.meta;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.listing.Listing;
 import dev.berth.core.listing.PageRequest;
+import dev.berth.core.metadata.ManifestDependencies;
 import dev.berth.core.metadata.ManifestRecord;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.tenant.TenantRegistry;
@@ -116,7 +117,7 @@ class H2TenantStoreTest {
         tenants.create("acme-two", false, null, T0);
         metadata.linkBlob(RepositoryName.parse("acme/app"), digest("a"), 10);
         metadata.linkBlob(RepositoryName.parse("acme/team/web"), digest("a"), 10);
-        metadata.putManifest(RepositoryName.parse("acme/only-manifest"), manifest("m"), null);
+        metadata.putManifest(RepositoryName.parse("acme/only-manifest"), manifest("m"), null, ManifestDependencies.NONE);
         metadata.linkBlob(RepositoryName.parse("acme-two/app"), digest("b"), 3);
 
         TenantRegistry acme = tenants.find("acme").orElseThrow();
@@ -134,7 +135,7 @@ class H2TenantStoreTest {
     void deletesOnlyTheRegistryItNames() {
         tenants.create("acme", false, null, T0);
         tenants.create("acme_x", false, null, T0);
-        // Left by a race with a deletion: named under acme_x, but in no registry row.
+        tenants.create("acmexx", false, null, T0);
         metadata.linkBlob(RepositoryName.parse("acmexx/app"), digest("c"), 1);
         metadata.linkBlob(RepositoryName.parse("acme/app"), digest("a"), 10);
         metadata.linkBlob(RepositoryName.parse("acme_x/app"), digest("b"), 20);

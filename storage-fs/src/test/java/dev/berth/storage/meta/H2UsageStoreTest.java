@@ -5,6 +5,7 @@ import dev.berth.core.catalog.TagSummary;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.listing.Listing;
 import dev.berth.core.listing.PageRequest;
+import dev.berth.core.metadata.ManifestDependencies;
 import dev.berth.core.metadata.ManifestRecord;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.name.Tag;
@@ -59,10 +60,10 @@ class H2UsageStoreTest {
     void countsPullsOfArtifactsTagsAndRepositories() {
         ManifestRecord one = manifest("one");
         ManifestRecord two = manifest("two");
-        metadata.putManifest(APP, one, Tag.parse("latest"));
-        metadata.putManifest(APP, one, Tag.parse("v1"));
-        metadata.putManifest(APP, two, Tag.parse("v2"));
-        metadata.putManifest(WEB, one, null);
+        metadata.putManifest(APP, one, Tag.parse("latest"), ManifestDependencies.NONE);
+        metadata.putManifest(APP, one, Tag.parse("v1"), ManifestDependencies.NONE);
+        metadata.putManifest(APP, two, Tag.parse("v2"), ManifestDependencies.NONE);
+        metadata.putManifest(WEB, one, null, ManifestDependencies.NONE);
 
         usage.recordPulls(List.of(new PullRecord(APP, one.digest(), "latest", 1, T2),
                 new PullRecord(APP, one.digest(), null, 1, T1),
@@ -89,11 +90,11 @@ class H2UsageStoreTest {
     void countsPullsOfDeletedArtifactsOnTheRepositoryOnly() {
         ManifestRecord one = manifest("one");
         ManifestRecord two = manifest("two");
-        metadata.putManifest(APP, one, Tag.parse("latest"));
-        metadata.putManifest(APP, two, null);
+        metadata.putManifest(APP, one, Tag.parse("latest"), ManifestDependencies.NONE);
+        metadata.putManifest(APP, two, null, ManifestDependencies.NONE);
         metadata.deleteManifest(APP, one.digest());
         // The tag moved away from what was pulled through it before the batch was written.
-        metadata.putManifest(APP, two, Tag.parse("moved"));
+        metadata.putManifest(APP, two, Tag.parse("moved"), ManifestDependencies.NONE);
 
         usage.recordPulls(List.of(new PullRecord(APP, one.digest(), "latest", 1, T1),
                 new PullRecord(APP, one.digest(), "moved", 1, T1),

@@ -1,6 +1,7 @@
 package dev.berth.storage.recovery;
 
 import dev.berth.core.digest.Digest;
+import dev.berth.core.metadata.ManifestDependencies;
 import dev.berth.core.metadata.ManifestRecord;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.name.Tag;
@@ -80,6 +81,7 @@ class StartupRecoveryTest {
         Digest lost = Digest.sha256Of(bytes("lost"));
         Digest lostManifest = Digest.sha256Of(bytes("{\"lost\":true}"));
         try (FsStorage storage = FsStorage.open(dataDir)) {
+            storage.tenantStore().create(REPOSITORY.registry(), false, null, Instant.parse("2025-01-01T00:00:00Z"));
             storage.blobStore().put(kept, bytes("kept"));
             storage.blobStore().put(lost, bytes("lost"));
             storage.blobStore().put(lostManifest, bytes("{\"lost\":true}"));
@@ -87,7 +89,7 @@ class StartupRecoveryTest {
             storage.metadataStore().linkBlob(REPOSITORY, lost, 4);
             storage.metadataStore().putManifest(REPOSITORY, new ManifestRecord(lostManifest,
                     "application/vnd.oci.image.manifest.v1+json", 13, List.of(kept), null, null, Map.of(),
-                    Instant.parse("2025-01-01T00:00:00Z")), Tag.parse("latest"));
+                    Instant.parse("2025-01-01T00:00:00Z")), Tag.parse("latest"), ManifestDependencies.NONE);
         }
         DataLayout layout = new DataLayout(dataDir);
         Files.delete(layout.blobFile(lost));

@@ -1,0 +1,236 @@
+package dev.berth.storage.meta;
+
+import dev.berth.core.digest.Digest;
+import dev.berth.core.error.OciErrorCode;
+import dev.berth.core.error.OciException;
+import dev.berth.core.manifest.Descriptor;
+import dev.berth.core.metadata.ManifestDependencies;
+import dev.berth.core.metadata.ManifestRecord;
+import dev.berth.core.name.RepositoryName;
+import dev.berth.core.name.Tag;
+import dev.berth.storage.layout.DataLayout;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The interleavings of writes to one registry, each forced with latches: the first transaction is held
+ * right after it locks the registry's row, the second is started and must wait behind it (it is seen
+ * blocked, and not finished, while the first is held), then the first is let go. Each test names which
+ * transaction goes first and checks the outcome that {@code docs/consistency.md} promises for that order.
+ */
+class RegistryWriteInterleavingTest {
+    private static final Instant LONG_AGO = Instant.parse("2025-01-01T00:00:00Z");
+    private static final RepositoryName APP = RepositoryName.parse("acme/app");
+    private static final Tag V2 = Tag.parse("v2");
+
+    @TempDir
+    Path dataDir;
+    private TestClock clock;
+    private H2MetadataStore store;
+    private H2TenantStore tenants;
+    private final Digest layer = digest("layer shared by v1 and v2");
+
+    @BeforeEach
+    void setUp() throws IOException {
+        clock = new TestClock(LONG_AGO);
+        store = H2MetadataStore.open(new DataLayout(dataDir), clock);
+        tenants = new H2TenantStore(store.database());
+        tenants.create("acme", false, null, LONG_AGO);
+        // v1 links the layer long ago, past any grace period, and is the artifact a retention job deletes.
+        store.linkBlob(APP, layer, 100);
+        store.putManifest(APP, manifest("v1"), Tag.parse("v1"), ManifestDependencies.NONE);
+        clock.advance(Duration.ofDays(1));
+    }
+
+    @AfterEach
+    void tearDown() {
+        store.database().onRegistryLocked(registry -> { });
+        store.close();
+    }
+
+    // --- a manifest push that reuses a layer, against the delete of the artifact that linked it (v1)
+
+    @Test
+    void aManifestPushThatLocksFirstKeepsItsLayerThroughTheDelete() throws Exception {
+        ManifestRecord v2 = manifest("v2");
+        store.deleteManifest(APP, manifest("v1").digest());
+
+        Interleaving run = Interleaving.first(store, () -> {
+            store.putManifest(APP, v2, V2, needsLayer());
+            return null;
+        }).then(this::unlinkWhatTheDeleteLeft);
+
+        run.firstResult();
+        List<Digest> unlinked = run.secondResult();
+        assertThat(unlinked).isEmpty();
+        assertThat(store.resolveTag(APP, V2)).contains(v2.digest());
+        assertThat(store.linkedBlobSize(APP, layer)).hasValue(100);
+    }
+
+    @Test
+    void aDeleteThatLocksFirstMakesTheManifestPushFailAndStoresNothingOfIt() throws Exception {
+        ManifestRecord v2 = manifest("v2");
+
+        store.deleteManifest(APP, manifest("v1").digest());
+
+        Interleaving run = Interleaving.first(store, this::unlinkWhatTheDeleteLeft).then(() -> {
+            store.putManifest(APP, v2, V2, needsLayer());
+            return null;
+        });
+
+        List<Digest> unlinked = run.firstResult();
+        assertThat(unlinked).containsExactly(layer);
+        assertThatThrownBy(run::secondResult).cause().isInstanceOfSatisfying(OciException.class,
+                e -> assertThat(e.code()).isEqualTo(OciErrorCode.MANIFEST_BLOB_UNKNOWN));
+        assertThat(store.manifest(APP, v2.digest())).isEmpty();
+        assertThat(store.resolveTag(APP, V2)).isEmpty();
+        assertThat(store.linkedBlobSize(APP, layer)).isEmpty();
+    }
+
+    // --- a push into a registry, against the registry's deletion
+
+    @Test
+    void aPushAfterTheRegistryDeletionLocksFirstLinksNothingAndTheNameComesBackEmpty() throws Exception {
+        Interleaving run = Interleaving.first(store, () -> tenants.delete("acme")).then(() -> {
+            store.linkBlob(RepositoryName.parse("acme/other"), digest("new layer"), 5);
+            return null;
+        });
+
+        boolean deleted = run.firstResult();
+        assertThat(deleted).isTrue();
+        assertThatThrownBy(run::secondResult).cause().isInstanceOfSatisfying(OciException.class,
+                e -> assertThat(e.code()).isEqualTo(OciErrorCode.NAME_UNKNOWN));
+        assertComesBackEmpty();
+    }
+
+    @Test
+    void aPushThatLocksFirstIsDeletedWithTheRegistryAndTheNameComesBackEmpty() throws Exception {
+        Interleaving run = Interleaving.first(store, () -> {
+            store.putManifest(RepositoryName.parse("acme/other"), manifest("other"), V2, ManifestDependencies.NONE);
+            return null;
+        }).then(() -> tenants.delete("acme"));
+
+        run.firstResult();
+        boolean deleted = run.secondResult();
+        assertThat(deleted).isTrue();
+        assertComesBackEmpty();
+    }
+
+    private void assertComesBackEmpty() {
+        tenants.create("acme", true, null, clock.instant());
+        assertThat(tenants.find("acme").orElseThrow().repoCount()).isZero();
+        assertThat(tenants.find("acme").orElseThrow().storageUsedBytes()).isZero();
+        assertThat(store.listRepositories(null, 10)).isEmpty();
+        assertThat(store.resolveTag(RepositoryName.parse("acme/other"), V2)).isEmpty();
+        assertThat(store.resolveTag(APP, Tag.parse("v1"))).isEmpty();
+    }
+
+    /**
+     * The second transaction of {@code RegistryService.deleteManifest}, after the manifest's own: unlinking
+     * the blobs that nothing references any more (and that were linked before the grace period).
+     */
+    private List<Digest> unlinkWhatTheDeleteLeft() {
+        return store.unlinkUnreferencedBlobs(APP, clock.instant().minus(Duration.ofHours(1)));
+    }
+
+    private ManifestDependencies needsLayer() {
+        return new ManifestDependencies(List.of(new Descriptor("application/vnd.oci.image.layer.v1.tar", layer, 100, null, null)),
+                List.of());
+    }
+
+    private ManifestRecord manifest(String seed) {
+        return new ManifestRecord(digest("manifest " + seed), "application/vnd.oci.image.manifest.v1+json", 10,
+                List.of(layer), null, null, Map.of(), LONG_AGO);
+    }
+
+    private static Digest digest(String seed) {
+        return Digest.sha256Of(seed.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Two transactions on their own threads; the first is held once it locks the registry until the second waits. */
+    private static final class Interleaving {
+        private final FutureTask<?> first;
+        private final CountDownLatch release;
+        private FutureTask<?> second;
+
+        private Interleaving(FutureTask<?> first, CountDownLatch release) {
+            this.first = first;
+            this.release = release;
+        }
+
+        static Interleaving first(H2MetadataStore store, Callable<?> work) throws InterruptedException {
+            FutureTask<?> task = new FutureTask<>(work);
+            Thread thread = new Thread(task, "first");
+            CountDownLatch holding = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Interleaving interleaving = new Interleaving(task, release);
+            store.database().onRegistryLocked(holdOnce(thread, holding, release));
+            thread.start();
+            assertThat(holding.await(10, TimeUnit.SECONDS)).as("the first transaction locked the registry").isTrue();
+            return interleaving;
+        }
+
+        private static Consumer<String> holdOnce(Thread holder, CountDownLatch holding, CountDownLatch release) {
+            return registry -> {
+                if (Thread.currentThread() == holder && holding.getCount() > 0) {
+                    holding.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            };
+        }
+
+        /** Starts the second transaction, checks that it waits behind the first, and lets the first go. */
+        Interleaving then(Callable<?> work) throws InterruptedException {
+            second = new FutureTask<>(work);
+            Thread thread = new Thread(second, "second");
+            thread.start();
+            awaitBlocked(thread);
+            assertThat(second.isDone()).as("the second transaction waits while the first holds the registry").isFalse();
+            release.countDown();
+            return this;
+        }
+
+        /** Waits until the thread parks (on the row lock) or ends; an end means it did not wait, which the caller sees. */
+        private static void awaitBlocked(Thread thread) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (thread.isAlive() && thread.getState() == Thread.State.RUNNABLE && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(thread.getState()).as("the second transaction is blocked")
+                    .isIn(Thread.State.WAITING, Thread.State.TIMED_WAITING, Thread.State.BLOCKED, Thread.State.TERMINATED);
+        }
+
+        @SuppressWarnings("unchecked")
+        <T> T firstResult() throws InterruptedException, ExecutionException {
+            return (T) first.get();
+        }
+
+        @SuppressWarnings("unchecked")
+        <T> T secondResult() throws InterruptedException, ExecutionException {
+            return (T) second.get();
+        }
+    }
+}
