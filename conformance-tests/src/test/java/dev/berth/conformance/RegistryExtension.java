@@ -19,16 +19,23 @@ public final class RegistryExtension implements BeforeAllCallback, AfterAllCallb
         AfterEachCallback {
 
     private final boolean perClass;
+    private final String[] options;
     private RegistryProcess process;
     private RegistryClient client;
     private ManagementClient management;
 
-    private RegistryExtension(boolean perClass) {
+    private RegistryExtension(boolean perClass, String... options) {
         this.perClass = perClass;
+        this.options = options;
     }
 
     public static RegistryExtension perClass() {
         return new RegistryExtension(true);
+    }
+
+    /** {@link #perClass()}, the server started with these command-line options. */
+    public static RegistryExtension perClassWith(String... options) {
+        return new RegistryExtension(true, options);
     }
 
     public static RegistryExtension perMethod() {
@@ -74,7 +81,7 @@ public final class RegistryExtension implements BeforeAllCallback, AfterAllCallb
     }
 
     private void start() {
-        process = RegistryProcess.start();
+        process = RegistryProcess.startWithOptions(options);
         bindClients();
     }
 

@@ -54,14 +54,17 @@ public final class RegistryProcess implements AutoCloseable {
     private final boolean passAdminToken;
     private final ServerTls tls;
     private final String bindAddress;
+    private final List<String> options;
     private Process process;
     private int port;
     private int starts;
 
-    private RegistryProcess(boolean passAdminToken, ServerTls tls, String bindAddress) throws IOException {
+    private RegistryProcess(boolean passAdminToken, ServerTls tls, String bindAddress, List<String> options)
+            throws IOException {
         this.passAdminToken = passAdminToken;
         this.tls = tls;
         this.bindAddress = bindAddress;
+        this.options = List.copyOf(options);
         String jarProp = System.getProperty("berth.jar");
         if (jarProp == null || jarProp.isBlank()) {
             throw new IllegalStateException("system property berth.jar is not set (surefire sets it to "
@@ -101,7 +104,12 @@ public final class RegistryProcess implements AutoCloseable {
 
     /** Like {@link #start()}, listening on the given local address instead of loopback ({@code --bind}). */
     public static RegistryProcess startBoundTo(String address) {
-        return start(true, null, address);
+        return start(true, null, address, List.of());
+    }
+
+    /** Like {@link #start()}, with more command-line options ({@code "--delete-grace", "0s"}). */
+    public static RegistryProcess startWithOptions(String... options) {
+        return start(true, null, "127.0.0.1", List.of(options));
     }
 
     private static RegistryProcess start(boolean passAdminToken) {
@@ -109,13 +117,13 @@ public final class RegistryProcess implements AutoCloseable {
     }
 
     private static RegistryProcess start(boolean passAdminToken, ServerTls tls) {
-        return start(passAdminToken, tls, "127.0.0.1");
+        return start(passAdminToken, tls, "127.0.0.1", List.of());
     }
 
-    private static RegistryProcess start(boolean passAdminToken, ServerTls tls, String bindAddress) {
+    private static RegistryProcess start(boolean passAdminToken, ServerTls tls, String bindAddress, List<String> options) {
         RegistryProcess p;
         try {
-            p = new RegistryProcess(passAdminToken, tls, bindAddress);
+            p = new RegistryProcess(passAdminToken, tls, bindAddress, options);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -146,6 +154,7 @@ public final class RegistryProcess implements AutoCloseable {
                 "--port", Integer.toString(port),
                 "--bind", bindAddress,
                 "--data-dir", dataDir.toString()));
+        cmd.addAll(options);
         if (tls != null) {
             cmd.addAll(List.of("--tls-cert", tls.certificate().toString(), "--tls-key", tls.privateKey().toString()));
         }
@@ -229,6 +238,20 @@ public final class RegistryProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
         }
+    }
+
+    /** SIGTERM, then true when the process ended by itself within {@code timeout} (else it is killed). */
+    public synchronized boolean stopsOnSigterm(Duration timeout) {
+        process.destroy();
+        try {
+            if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        kill();
+        return false;
     }
 
     /** kill -9, then waits for the process to end. */

@@ -52,7 +52,7 @@ final class ApiFixture implements AutoCloseable {
 
     private ApiFixture(Path dir) throws IOException {
         Clock clock = Clock.systemUTC();
-        storage = FsStorage.open(dir, clock);
+        storage = FsStorage.open(dir, clock, 0);
         tenants = new TenantService(storage.tenantStore(), clock);
         users = new UserService(storage.userStore(), new UserDirectory(), tenants, new SecretHasher(), clock);
         usage = new UsageRecorder(storage.usageStore(), clock, Runnable::run);

@@ -9,6 +9,7 @@ import dev.berth.core.usage.UsageStore;
 import dev.berth.core.user.UserStore;
 import dev.berth.storage.blob.FsBlobStore;
 import dev.berth.storage.layout.DataLayout;
+import dev.berth.storage.space.DiskReserve;
 import dev.berth.storage.meta.Database;
 import dev.berth.storage.meta.H2CatalogStore;
 import dev.berth.storage.meta.H2MetadataStore;
@@ -52,16 +53,19 @@ public final class FsStorage implements AutoCloseable {
         this.recovery = recovery;
     }
 
-    /** Opens the storage under {@code dataDir}, creating it when absent, with the system clock. */
+    /** Opens the storage under {@code dataDir}, creating it when absent, with the system clock and no disk reserve. */
     public static FsStorage open(Path dataDir) throws IOException {
-        return open(dataDir, Clock.systemUTC());
+        return open(dataDir, Clock.systemUTC(), 0);
     }
 
-    /** Opens the storage under {@code dataDir}; {@code clock} stamps sessions, links and repositories. */
-    public static FsStorage open(Path dataDir, Clock clock) throws IOException {
+    /**
+     * Opens the storage under {@code dataDir}; {@code clock} stamps sessions, links and repositories, and
+     * writes of blob data leave {@code minFreeBytes} free on the filesystem ({@link DiskReserve}).
+     */
+    public static FsStorage open(Path dataDir, Clock clock, long minFreeBytes) throws IOException {
         DataLayout layout = new DataLayout(dataDir);
         StartupRecovery.createDirectories(layout);
-        FsBlobStore blobs = new FsBlobStore(layout);
+        FsBlobStore blobs = new FsBlobStore(layout, DiskReserve.of(layout.root(), minFreeBytes));
         FsUploadStore uploads = new FsUploadStore(layout, blobs, clock);
         Database database = Database.open(layout);
         try {

@@ -59,6 +59,7 @@ public final class ErrorResponses {
             case DENIED -> HttpResponseStatus.FORBIDDEN;
             case METHOD_NOT_ALLOWED -> HttpResponseStatus.METHOD_NOT_ALLOWED;
             case TOOMANYREQUESTS -> HttpResponseStatus.TOO_MANY_REQUESTS;
+            case INSUFFICIENT_STORAGE -> HttpResponseStatus.INSUFFICIENT_STORAGE;
             case INTERNAL -> HttpResponseStatus.INTERNAL_SERVER_ERROR;
         };
     }

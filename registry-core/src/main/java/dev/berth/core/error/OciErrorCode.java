@@ -44,6 +44,11 @@ public enum OciErrorCode {
     PARAMETER_INVALID("UNSUPPORTED", "invalid parameter"),
     /** No API endpoint under this path; the spec has no code of its own for that, so it is answered as unsupported. */
     NOT_FOUND("UNSUPPORTED", "no such endpoint"),
+    /**
+     * The data directory's filesystem is at its reserve of free space (HTTP 507); the spec has no code of its
+     * own for that, and {@code DENIED} is the one clients show with its message.
+     */
+    INSUFFICIENT_STORAGE("DENIED", "insufficient storage"),
     /** Something failed inside the registry; the client sees no detail of it. */
     INTERNAL("UNKNOWN", "internal server error"),
     /** Too many requests. */

@@ -28,6 +28,7 @@ public final class OciErrorResponses {
             case DENIED -> HttpResponseStatus.FORBIDDEN;
             case UNSUPPORTED, METHOD_NOT_ALLOWED -> HttpResponseStatus.METHOD_NOT_ALLOWED;
             case TOOMANYREQUESTS -> HttpResponseStatus.TOO_MANY_REQUESTS;
+            case INSUFFICIENT_STORAGE -> HttpResponseStatus.INSUFFICIENT_STORAGE;
             case INTERNAL -> HttpResponseStatus.INTERNAL_SERVER_ERROR;
         };
     }

@@ -76,10 +76,10 @@ public final class RegistryServer implements AutoCloseable {
     private RegistryServer(ServerConfig config) throws IOException {
         this.config = config;
         this.tls = config.tls() ? SslContextBuilder.forServer(config.tlsCert().toFile(), config.tlsKey().toFile()).build() : null;
-        this.storage = FsStorage.open(config.dataDir());
         Clock clock = Clock.systemUTC();
+        this.storage = FsStorage.open(config.dataDir(), clock, config.minFreeBytes());
         RegistryLimits limits = new RegistryLimits(RegistryLimits.DEFAULTS.maxManifestBytes(), config.uploadExpiry(),
-                RegistryLimits.DEFAULTS.maxListPage(), RegistryLimits.DEFAULTS.deleteGracePeriod());
+                RegistryLimits.DEFAULTS.maxListPage(), config.deleteGrace());
         TenantService tenants = new TenantService(storage.tenantStore(), clock);
         tenants.ensureDefaultRegistry();
         CachingMetadataStore metadata = new CachingMetadataStore(storage.metadataStore());

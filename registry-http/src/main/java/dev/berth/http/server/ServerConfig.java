@@ -8,12 +8,14 @@ import java.util.Map;
  * The server's settings, from command-line options over environment variables over defaults.
  *
  * @param uploadExpiry how long an unfinished upload session lives before it is removed
+ * @param deleteGrace how recently linked a blob must be for a delete to leave it linked (a push in progress)
+ * @param minFreeBytes the free space that uploads leave on the data directory's filesystem
  * @param adminToken the admin token from the environment, or null to keep the stored one (or generate one)
  * @param tlsCert the PEM certificate chain to serve HTTPS with, or null for plain HTTP
  * @param tlsKey the PEM (PKCS#8) private key of {@code tlsCert}, or null
  */
-public record ServerConfig(String bind, int port, Path dataDir, Duration uploadExpiry, String adminToken, Path tlsCert,
-                           Path tlsKey) {
+public record ServerConfig(String bind, int port, Path dataDir, Duration uploadExpiry, Duration deleteGrace,
+                           long minFreeBytes, String adminToken, Path tlsCert, Path tlsKey) {
     public static final String USAGE = """
             usage: java -jar registry.jar [options]
               --port N             port to listen on (env REGISTRY_PORT, default 5000)
@@ -21,6 +23,12 @@ public record ServerConfig(String bind, int port, Path dataDir, Duration uploadE
               --data-dir DIR       data directory (env REGISTRY_DATA_DIR, default ./data)
               --upload-expiry DUR  lifetime of unfinished uploads, ISO-8601 or hours like 24h
                                    (env REGISTRY_UPLOAD_EXPIRY, default 24h)
+              --delete-grace DUR   blobs linked more recently than this stay linked when a delete
+                                   leaves them unreferenced, for pushes in progress; 0s for none
+                                   (env REGISTRY_DELETE_GRACE, default 1h)
+              --min-free-space SIZE  free space uploads leave on the data directory's filesystem,
+                                   refused with 507 below it; bytes or 512m, 2g
+                                   (env REGISTRY_MIN_FREE_SPACE, default 256m)
               --tls-cert FILE      PEM certificate chain: serve HTTPS (env REGISTRY_TLS_CERT)
               --tls-key FILE       PEM (PKCS#8) private key of that certificate (env REGISTRY_TLS_KEY)
               --help               print this help
@@ -42,6 +50,8 @@ public record ServerConfig(String bind, int port, Path dataDir, Duration uploadE
         String port = env.getOrDefault("REGISTRY_PORT", "5000");
         String dataDir = env.getOrDefault("REGISTRY_DATA_DIR", "data");
         String expiry = env.getOrDefault("REGISTRY_UPLOAD_EXPIRY", "24h");
+        String deleteGrace = env.getOrDefault("REGISTRY_DELETE_GRACE", "1h");
+        String minFreeSpace = env.getOrDefault("REGISTRY_MIN_FREE_SPACE", "256m");
         String tlsCert = env.get("REGISTRY_TLS_CERT");
         String tlsKey = env.get("REGISTRY_TLS_KEY");
         for (int i = 0; i < args.length; i++) {
@@ -65,6 +75,8 @@ public record ServerConfig(String bind, int port, Path dataDir, Duration uploadE
                 case "--bind" -> bind = value;
                 case "--data-dir" -> dataDir = value;
                 case "--upload-expiry" -> expiry = value;
+                case "--delete-grace" -> deleteGrace = value;
+                case "--min-free-space" -> minFreeSpace = value;
                 case "--tls-cert" -> tlsCert = value;
                 case "--tls-key" -> tlsKey = value;
                 default -> throw new InvalidConfigException("unknown option " + arg);
@@ -73,8 +85,9 @@ public record ServerConfig(String bind, int port, Path dataDir, Duration uploadE
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new InvalidConfigException("--tls-cert and --tls-key go together");
         }
-        return new ServerConfig(bind, parsePort(port), Path.of(dataDir).toAbsolutePath().normalize(), parseDuration(expiry),
-                env.get("REGISTRY_ADMIN_TOKEN"), tlsCert == null ? null : Path.of(tlsCert), tlsKey == null ? null : Path.of(tlsKey));
+        return new ServerConfig(bind, parsePort(port), Path.of(dataDir).toAbsolutePath().normalize(),
+                positive(parseDuration(expiry), "the upload expiry", expiry), parseDuration(deleteGrace),
+                parseSize(minFreeSpace), env.get("REGISTRY_ADMIN_TOKEN"), tlsCert == null ? null : Path.of(tlsCert), tlsKey == null ? null : Path.of(tlsKey));
     }
 
     public boolean tls() {
@@ -93,21 +106,56 @@ public record ServerConfig(String bind, int port, Path dataDir, Duration uploadE
         }
     }
 
+    /** A duration as hours ({@code 24h}), minutes ({@code 90m}), seconds ({@code 30s}) or ISO-8601; never negative. */
     private static Duration parseDuration(String value) {
         Duration duration;
         try {
+            String amount = value.substring(0, Math.max(0, value.length() - 1));
             if (value.endsWith("h")) {
-                duration = Duration.ofHours(Long.parseLong(value.substring(0, value.length() - 1)));
+                duration = Duration.ofHours(Long.parseLong(amount));
             } else if (value.endsWith("m")) {
-                duration = Duration.ofMinutes(Long.parseLong(value.substring(0, value.length() - 1)));
+                duration = Duration.ofMinutes(Long.parseLong(amount));
+            } else if (value.endsWith("s") && !value.startsWith("P")) {
+                duration = Duration.ofSeconds(Long.parseLong(amount));
             } else {
                 duration = Duration.parse(value);
             }
         } catch (RuntimeException e) {
             throw new InvalidConfigException("not a duration: " + value);
         }
-        if (duration.isNegative() || duration.isZero()) {
-            throw new InvalidConfigException("the upload expiry must be positive: " + value);
+        if (duration.isNegative()) {
+            throw new InvalidConfigException("a duration must not be negative: " + value);
+        }
+        return duration;
+    }
+
+    /** A size in bytes, or in binary units with a suffix: {@code 512k}, {@code 256m}, {@code 2g}, {@code 1t}. */
+    private static long parseSize(String value) {
+        String digits = value.toLowerCase(java.util.Locale.ROOT);
+        int shift = switch (digits.isEmpty() ? ' ' : digits.charAt(digits.length() - 1)) {
+            case 'k' -> 10;
+            case 'm' -> 20;
+            case 'g' -> 30;
+            case 't' -> 40;
+            default -> 0;
+        };
+        if (shift > 0) {
+            digits = digits.substring(0, digits.length() - 1);
+        }
+        try {
+            long amount = Long.parseLong(digits);
+            if (amount < 0 || amount > Long.MAX_VALUE >> shift) {
+                throw new InvalidConfigException("size out of range: " + value);
+            }
+            return amount << shift;
+        } catch (NumberFormatException e) {
+            throw new InvalidConfigException("not a size: " + value);
+        }
+    }
+
+    private static Duration positive(Duration duration, String what, String value) {
+        if (duration.isZero()) {
+            throw new InvalidConfigException(what + " must be positive: " + value);
         }
         return duration;
     }

@@ -25,6 +25,8 @@ class ServerConfigTest {
         assertThat(config.port()).isEqualTo(5000);
         assertThat(config.dataDir()).isEqualTo(Path.of("data").toAbsolutePath().normalize());
         assertThat(config.uploadExpiry()).isEqualTo(Duration.ofHours(24));
+        assertThat(config.deleteGrace()).isEqualTo(Duration.ofHours(1));
+        assertThat(config.minFreeBytes()).isEqualTo(256L << 20);
         assertThat(config.adminToken()).isNull();
         assertThat(config.tls()).isFalse();
     }
@@ -104,7 +106,7 @@ class ServerConfigTest {
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
-    @CsvSource({"24h, PT24H", "1h, PT1H", "30m, PT30M", "PT90M, PT1H30M", "P1D, PT24H", "PT10S, PT10S"})
+    @CsvSource({"24h, PT24H", "1h, PT1H", "30m, PT30M", "45s, PT45S", "PT90M, PT1H30M", "P1D, PT24H", "PT10S, PT10S"})
     void parsesDurationsInHoursMinutesOrIso(String value, Duration expected) {
         assertThat(parse(Map.of(), "--upload-expiry", value).uploadExpiry()).isEqualTo(expected);
     }
@@ -120,5 +122,26 @@ class ServerConfigTest {
     @ValueSource(strings = {"-1h", "0h", "-5m", "PT-1H", "PT0S"})
     void refusesAnUploadExpiryThatIsNotPositive(String value) {
         assertThatThrownBy(() -> parse(Map.of(), "--upload-expiry", value)).isInstanceOf(ServerConfig.InvalidConfigException.class);
+    }
+
+    @Test
+    void takesADeleteGraceFromTheEnvironmentOrAnOptionAndAllowsNone() {
+        assertThat(parse(Map.of("REGISTRY_DELETE_GRACE", "10m")).deleteGrace()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(parse(Map.of("REGISTRY_DELETE_GRACE", "10m"), "--delete-grace", "0s").deleteGrace()).isZero();
+        assertThatThrownBy(() -> parse(Map.of(), "--delete-grace", "-1h")).isInstanceOf(ServerConfig.InvalidConfigException.class)
+                .hasMessageContaining("negative");
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource({"0, 0", "1024, 1024", "512k, 524288", "256m, 268435456", "2G, 2147483648", "1t, 1099511627776"})
+    void parsesAMinimumFreeSpaceInBytesOrBinaryUnits(String value, long expected) {
+        assertThat(parse(Map.of(), "--min-free-space", value).minFreeBytes()).isEqualTo(expected);
+        assertThat(parse(Map.of("REGISTRY_MIN_FREE_SPACE", value)).minFreeBytes()).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @ValueSource(strings = {"", "m", "-1m", "1.5g", "lots", "99999999999t"})
+    void refusesAMalformedSize(String value) {
+        assertThatThrownBy(() -> parse(Map.of(), "--min-free-space", value)).isInstanceOf(ServerConfig.InvalidConfigException.class);
     }
 }

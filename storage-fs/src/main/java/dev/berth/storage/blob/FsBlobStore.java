@@ -7,6 +7,7 @@ import dev.berth.core.error.OciErrorCode;
 import dev.berth.core.error.OciException;
 import dev.berth.storage.layout.DataLayout;
 import dev.berth.storage.layout.Durability;
+import dev.berth.storage.space.DiskReserve;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -30,9 +31,12 @@ import java.util.OptionalLong;
  */
 public final class FsBlobStore implements BlobStore {
     private final DataLayout layout;
+    private final DiskReserve reserve;
 
-    public FsBlobStore(DataLayout layout) {
+    /** The blobs under {@code layout}; every write keeps {@code reserve} free. */
+    public FsBlobStore(DataLayout layout, DiskReserve reserve) {
         this.layout = layout;
+        this.reserve = reserve;
     }
 
     @Override
@@ -95,6 +99,7 @@ public final class FsBlobStore implements BlobStore {
         if (Files.exists(layout.blobFile(digest))) {
             return;
         }
+        reserve.requireRoomFor(content.length);
         Path temp = layout.newTempFile();
         Files.createDirectories(temp.getParent());
         try {
@@ -106,9 +111,16 @@ public final class FsBlobStore implements BlobStore {
                 channel.force(true);
             }
             moveIn(temp, digest);
+        } catch (IOException e) {
+            throw reserve.whenFull(e);
         } finally {
             Files.deleteIfExists(temp);
         }
+    }
+
+    /** The free space that writes of blob data keep on the data directory's filesystem. */
+    public DiskReserve reserve() {
+        return reserve;
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.berth.core.upload.BlobUpload;
 import dev.berth.core.upload.UploadId;
 import dev.berth.storage.blob.FsBlobStore;
 import dev.berth.storage.layout.DataLayout;
+import dev.berth.storage.space.DiskReserve;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -139,15 +140,16 @@ final class FsBlobUpload implements BlobUpload {
     @Override
     public synchronized CompletionStage<Void> append(ByteBuffer[] bytes) throws IOException {
         ensureLive();
-        MessageDigest running = digest();
-        FileChannel file = channel();
-        long before = file.position();
         ByteBuffer[] views = new ByteBuffer[bytes.length];
         long total = 0;
         for (int i = 0; i < bytes.length; i++) {
             views[i] = bytes[i].duplicate();
             total += views[i].remaining();
         }
+        requireRoomFor(total);
+        MessageDigest running = digest();
+        FileChannel file = channel();
+        long before = file.position();
         if (total <= INLINE_HASH_MAX && hashLane.isDone()) {
             return appendHashingInline(file, before, bytes, total, running, views);
         }
@@ -160,7 +162,7 @@ final class FsBlobUpload implements BlobUpload {
             BackgroundWork.awaitQuietly(hashed);
             forgetDigest();
             rollBackTo(file, before);
-            throw e;
+            throw whenFull(e);
         }
         size = before + total;
         flushInBackground(file, total);
@@ -179,12 +181,36 @@ final class FsBlobUpload implements BlobUpload {
         } catch (IOException e) {
             // Nothing was hashed yet: cutting the file back keeps the two describing the same bytes.
             rollBackTo(file, before);
-            throw e;
+            throw whenFull(e);
         }
         update(running, views);
         size = before + total;
         flushInBackground(file, total);
         return CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * Refuses a batch that would eat into the disk's reserve ({@link DiskReserve}), dropping the session: on a
+     * full disk its partial data would only hold space that the metadata store and other uploads need, and
+     * the client starts the upload again once space is freed.
+     */
+    private void requireRoomFor(long bytes) throws IOException {
+        try {
+            blobs.reserve().requireRoomFor(bytes);
+        } catch (OciException full) {
+            discard();
+            throw full;
+        }
+    }
+
+    /** {@link DiskReserve#whenFull} for a failed write, dropping the session as {@link #requireRoomFor} does. */
+    private IOException whenFull(IOException failure) throws IOException {
+        try {
+            return blobs.reserve().whenFull(failure);
+        } catch (OciException full) {
+            discard();
+            throw full;
+        }
     }
 
     private static void writeAll(FileChannel file, ByteBuffer[] bytes, long total) throws IOException {

@@ -54,6 +54,7 @@ public final class FsUploadStore implements UploadStore {
      */
     @Override
     public BlobUpload create(RepositoryName repository) throws IOException {
+        blobs.reserve().requireRoomFor(0);
         UploadId id = UploadId.random();
         SessionInfo info = new SessionInfo(repository, clock.instant());
         Path dir = layout.uploadDir(id);
@@ -62,7 +63,10 @@ public final class FsUploadStore implements UploadStore {
         try {
             Files.createFile(layout.uploadData(id));
             info.write(layout.uploadInfo(id));
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            deleteSessionFiles(id);
+            throw blobs.reserve().whenFull(e);
+        } catch (RuntimeException e) {
             deleteSessionFiles(id);
             throw e;
         }

@@ -5,6 +5,7 @@ import dev.berth.core.digest.Digest;
 import dev.berth.core.error.OciErrorCode;
 import dev.berth.core.error.OciException;
 import dev.berth.storage.layout.DataLayout;
+import dev.berth.storage.space.DiskReserve;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,9 +29,9 @@ class FsBlobStoreTest {
     private FsBlobStore store;
 
     @BeforeEach
-    void setUp() {
+    void setUp() throws IOException {
         layout = new DataLayout(dataDir);
-        store = new FsBlobStore(layout);
+        store = new FsBlobStore(layout, DiskReserve.of(layout.root(), 0));
     }
 
     @Test

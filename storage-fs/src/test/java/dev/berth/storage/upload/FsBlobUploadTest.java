@@ -8,6 +8,7 @@ import dev.berth.core.upload.BlobUpload;
 import dev.berth.core.upload.UploadId;
 import dev.berth.storage.blob.FsBlobStore;
 import dev.berth.storage.layout.DataLayout;
+import dev.berth.storage.space.DiskReserve;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,9 +48,9 @@ class FsBlobUploadTest {
     private FsUploadStore uploads;
 
     @BeforeEach
-    void setUp() {
+    void setUp() throws IOException {
         layout = new DataLayout(dataDir);
-        blobs = new FsBlobStore(layout);
+        blobs = new FsBlobStore(layout, DiskReserve.of(layout.root(), 0));
         clock = new MutableClock(T0);
         uploads = new FsUploadStore(layout, blobs, clock);
     }
