@@ -109,6 +109,24 @@ public final class UsageRecorder {
                 digest == null ? null : digest.value(), bytes, actor));
     }
 
+    /**
+     * Drops what waits to be written about a registry that was just deleted, so that a registry created
+     * again under its name starts with no history and no pull counts of the old one. Waits for a flush in
+     * progress; what that flush takes of the registry is written against no registry and skipped.
+     */
+    public synchronized void forgetRegistry(String registry) {
+        pulls.keySet().removeIf(key -> key.repository().registry().equals(registry));
+        int pullEvents = 0;
+        for (var it = events.iterator(); it.hasNext(); ) {
+            HistoryEvent event = it.next();
+            if (event.registry().equals(registry)) {
+                it.remove();
+                pullEvents += event.action().equals("pull") ? 1 : 0;
+            }
+        }
+        pendingPullEvents.addAndGet(-pullEvents);
+    }
+
     /** Writes everything collected so far. */
     public synchronized void flush() {
         writePulls();

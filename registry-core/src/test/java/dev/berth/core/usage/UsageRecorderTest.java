@@ -37,6 +37,20 @@ class UsageRecorderTest {
     }
 
     @Test
+    void forgetsWhatWaitsAboutADeletedRegistryAndKeepsTheRest() {
+        RepositoryName other = RepositoryName.parse("beta/app");
+        recorder.pulled(APP, DIGEST, "v1", 10, "bot");
+        recorder.pushed(APP, "v1", DIGEST, 10, "admin");
+        recorder.pulled(other, DIGEST, "v1", 10, "bot");
+
+        recorder.forgetRegistry("acme");
+        recorder.flush();
+
+        assertThat(store.pulls()).extracting(PullRecord::repository).containsExactly(other);
+        assertThat(store.events()).extracting(HistoryEvent::registry).containsExactly("beta");
+    }
+
+    @Test
     void writesEverythingCollectedInOneBatchPerKind() {
         recorder.pulled(APP, DIGEST, "v1", 10, "bot");
         recorder.pulled(APP, DIGEST, null, 10, "bot");

@@ -86,6 +86,7 @@ public final class RegistryServer implements AutoCloseable {
         tenants.onDelete(metadata::invalidateRegistry);
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(named("berth-housekeeping"));
         this.usage = new UsageRecorder(storage.usageStore(), clock, housekeeping);
+        tenants.onDelete(usage::forgetRegistry);
         metrics.watch(usage);
         QuotaLedger quota = new QuotaLedger(tenants, metadata);
         this.registry = new RegistryService(metadata, storage.blobStore(), storage.uploadStore(), tenants, quota,
