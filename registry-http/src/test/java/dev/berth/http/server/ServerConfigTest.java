@@ -27,6 +27,8 @@ class ServerConfigTest {
         assertThat(config.uploadExpiry()).isEqualTo(Duration.ofHours(24));
         assertThat(config.adminToken()).isNull();
         assertThat(config.tls()).isFalse();
+        assertThat(config.connections()).isEqualTo(new ConnectionLimits(Duration.ofSeconds(30), Duration.ofSeconds(60),
+                Duration.ofSeconds(60), 4096, 256));
     }
 
     @Test
@@ -104,7 +106,8 @@ class ServerConfigTest {
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
-    @CsvSource({"24h, PT24H", "1h, PT1H", "30m, PT30M", "PT90M, PT1H30M", "P1D, PT24H", "PT10S, PT10S"})
+    @CsvSource({"24h, PT24H", "1h, PT1H", "30m, PT30M", "PT90M, PT1H30M", "P1D, PT24H", "PT10S, PT10S", "30s, PT30S",
+            "250ms, PT0.25S"})
     void parsesDurationsInHoursMinutesOrIso(String value, Duration expected) {
         assertThat(parse(Map.of(), "--upload-expiry", value).uploadExpiry()).isEqualTo(expected);
     }
@@ -120,5 +123,26 @@ class ServerConfigTest {
     @ValueSource(strings = {"-1h", "0h", "-5m", "PT-1H", "PT0S"})
     void refusesAnUploadExpiryThatIsNotPositive(String value) {
         assertThatThrownBy(() -> parse(Map.of(), "--upload-expiry", value)).isInstanceOf(ServerConfig.InvalidConfigException.class);
+    }
+
+    @Test
+    void takesTheTimeoutsAndConnectionCapsFromOptionsOverTheEnvironment() {
+        Map<String, String> env = Map.of("REGISTRY_HEADER_TIMEOUT", "5s", "REGISTRY_IDLE_TIMEOUT", "2m",
+                "REGISTRY_BODY_TIMEOUT", "90s", "REGISTRY_MAX_CONNECTIONS", "100", "REGISTRY_MAX_CONNECTIONS_PER_ADDRESS", "10");
+
+        assertThat(parse(env).connections()).isEqualTo(new ConnectionLimits(Duration.ofSeconds(5), Duration.ofMinutes(2),
+                Duration.ofSeconds(90), 100, 10));
+        assertThat(parse(env, "--header-timeout", "200ms", "--idle-timeout=1s", "--body-timeout", "PT3S",
+                "--max-connections", "7", "--max-connections-per-address", "3").connections())
+                .isEqualTo(new ConnectionLimits(Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(3), 7, 3));
+        assertThat(ServerConfig.USAGE).contains("--header-timeout", "--idle-timeout", "--body-timeout", "--max-connections",
+                "REGISTRY_MAX_CONNECTIONS_PER_ADDRESS");
+    }
+
+    @ParameterizedTest(name = "[{index}] {0} {1}")
+    @CsvSource({"--header-timeout, 0s", "--idle-timeout, -1m", "--body-timeout, soon", "--max-connections, 0",
+            "--max-connections-per-address, many"})
+    void refusesATimeoutOrCapThatIsNotPositive(String option, String value) {
+        assertThatThrownBy(() -> parse(Map.of(), option, value)).isInstanceOf(ServerConfig.InvalidConfigException.class);
     }
 }
