@@ -54,14 +54,16 @@ public final class RegistryProcess implements AutoCloseable {
     private final boolean passAdminToken;
     private final ServerTls tls;
     private final String bindAddress;
+    private final List<String> options;
     private Process process;
     private int port;
     private int starts;
 
-    private RegistryProcess(boolean passAdminToken, ServerTls tls, String bindAddress) throws IOException {
+    private RegistryProcess(boolean passAdminToken, ServerTls tls, String bindAddress, List<String> options) throws IOException {
         this.passAdminToken = passAdminToken;
         this.tls = tls;
         this.bindAddress = bindAddress;
+        this.options = List.copyOf(options);
         String jarProp = System.getProperty("berth.jar");
         if (jarProp == null || jarProp.isBlank()) {
             throw new IllegalStateException("system property berth.jar is not set (surefire sets it to "
@@ -104,6 +106,11 @@ public final class RegistryProcess implements AutoCloseable {
         return start(true, null, address);
     }
 
+    /** Like {@link #start()}, with more command-line options (limits, timeouts) after the usual ones. */
+    public static RegistryProcess startWithOptions(List<String> options) {
+        return start(true, null, "127.0.0.1", options);
+    }
+
     private static RegistryProcess start(boolean passAdminToken) {
         return start(passAdminToken, null);
     }
@@ -113,9 +120,13 @@ public final class RegistryProcess implements AutoCloseable {
     }
 
     private static RegistryProcess start(boolean passAdminToken, ServerTls tls, String bindAddress) {
+        return start(passAdminToken, tls, bindAddress, List.of());
+    }
+
+    private static RegistryProcess start(boolean passAdminToken, ServerTls tls, String bindAddress, List<String> options) {
         RegistryProcess p;
         try {
-            p = new RegistryProcess(passAdminToken, tls, bindAddress);
+            p = new RegistryProcess(passAdminToken, tls, bindAddress, options);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -149,6 +160,7 @@ public final class RegistryProcess implements AutoCloseable {
         if (tls != null) {
             cmd.addAll(List.of("--tls-cert", tls.certificate().toString(), "--tls-key", tls.privateKey().toString()));
         }
+        cmd.addAll(options);
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .directory(root.toFile())
                 .redirectErrorStream(true)
