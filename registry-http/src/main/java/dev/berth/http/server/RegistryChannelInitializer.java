@@ -16,8 +16,8 @@ import io.netty.handler.stream.ChunkedWriteHandler;
  * timeouts, keep-alive, chunked writes (file downloads under TLS), and the registry. A connection over the
  * caps gets only what it takes to answer it 503 ({@link ConnectionRefusal}). No aggregator and no automatic
  * {@code 100 Continue}: the routes decide per request whether a body is aggregated (small, capped) or
- * streamed to disk (blobs), and an upload answers {@code 100 Continue} only once it knows it will take
- * the body (authorized, within quota).
+ * streamed to disk (blobs), and a route answers {@code 100 Continue} only once it knows it will take the
+ * body (authorized; for an upload, within quota too).
  */
 final class RegistryChannelInitializer extends ChannelInitializer<SocketChannel> {
     private static final int MAX_INITIAL_LINE = 8192;

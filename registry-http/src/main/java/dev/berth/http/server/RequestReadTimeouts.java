@@ -140,25 +140,34 @@ final class RequestReadTimeouts extends ChannelDuplexHandler {
         cancel();
     }
 
-    /** When the client's time is up, or {@link #NONE} while it is not being waited on. */
-    private long deadline() {
+    /** What the server is waiting for the client to send, if anything. */
+    private enum Awaited { NOTHING, HEAD, NEXT_REQUEST, BODY }
+
+    private Awaited awaited() {
         if (!readRequested) {
-            return NONE;
+            return Awaited.NOTHING;
         }
         if (bodiesEnded < requests) {
-            return waitingSinceNanos + bodyNanos;
+            return Awaited.BODY;
         }
         if (answers < requests) {
-            return NONE;
+            return Awaited.NOTHING;
         }
-        if (requests == 0 || headStarted) {
-            return headStartNanos + headerNanos;
-        }
-        return answeredNanos + idleNanos;
+        return requests == 0 || headStarted ? Awaited.HEAD : Awaited.NEXT_REQUEST;
+    }
+
+    /** When the client's time is up, or {@link #NONE} while it is not being waited on. */
+    private long deadline(Awaited awaited) {
+        return switch (awaited) {
+            case NOTHING -> NONE;
+            case HEAD -> headStartNanos + headerNanos;
+            case NEXT_REQUEST -> answeredNanos + idleNanos;
+            case BODY -> waitingSinceNanos + bodyNanos;
+        };
     }
 
     private void arm() {
-        long deadline = deadline();
+        long deadline = deadline(awaited());
         if (deadline == NONE || (check != null && checkAtNanos <= deadline)) {
             // Nothing to wait for, or the pending check comes first and will look again.
             return;
@@ -170,7 +179,8 @@ final class RequestReadTimeouts extends ChannelDuplexHandler {
 
     private void expire() {
         check = null;
-        long deadline = deadline();
+        Awaited awaited = awaited();
+        long deadline = deadline(awaited);
         if (deadline == NONE || !ctx.channel().isActive()) {
             return;
         }
@@ -178,18 +188,17 @@ final class RequestReadTimeouts extends ChannelDuplexHandler {
             arm();
             return;
         }
-        LOG.log(System.Logger.Level.DEBUG, () -> "closing " + ctx.channel().remoteAddress() + ": " + reason());
+        LOG.log(System.Logger.Level.DEBUG, () -> "closing " + ctx.channel().remoteAddress() + ": " + reason(awaited));
         ctx.close();
     }
 
-    private String reason() {
-        if (bodiesEnded < requests) {
-            return "no request body bytes within " + TimeUnit.NANOSECONDS.toMillis(bodyNanos) + " ms";
-        }
-        if (requests == 0 || headStarted) {
-            return "no complete request head within " + TimeUnit.NANOSECONDS.toMillis(headerNanos) + " ms";
-        }
-        return "idle for " + TimeUnit.NANOSECONDS.toMillis(idleNanos) + " ms";
+    private String reason(Awaited awaited) {
+        return switch (awaited) {
+            case NOTHING -> "nothing awaited";
+            case HEAD -> "no complete request head within " + TimeUnit.NANOSECONDS.toMillis(headerNanos) + " ms";
+            case NEXT_REQUEST -> "idle for " + TimeUnit.NANOSECONDS.toMillis(idleNanos) + " ms";
+            case BODY -> "no request body bytes for " + TimeUnit.NANOSECONDS.toMillis(bodyNanos) + " ms";
+        };
     }
 
     private void cancel() {
