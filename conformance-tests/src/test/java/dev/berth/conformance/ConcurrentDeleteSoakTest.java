@@ -33,7 +33,7 @@ class ConcurrentDeleteSoakTest {
     private static final int THREADS = 8;
 
     @RegisterExtension
-    static final RegistryExtension registry = RegistryExtension.perClassWith("--delete-grace", "0s");
+    static final RegistryExtension registry = RegistryExtension.perClass("--delete-grace", "0s");
 
     /** One pair's outcome: the status of B's manifest PUT (0 when the HEAD already said the layer was gone). */
     private record Outcome(Image b, HttpResponse<byte[]> put) {

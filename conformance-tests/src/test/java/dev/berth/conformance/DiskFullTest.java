@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static dev.berth.conformance.OciAssertions.assertBody;
@@ -49,7 +50,8 @@ class DiskFullTest {
         mount = Files.createTempDirectory("berth-diskfull-");
         assumeThat(run("mount", "-t", "tmpfs", "-o", "size=96m", "tmpfs", mount.toString()))
                 .as("mounting a tmpfs (needs root)").isZero();
-        server = RegistryProcess.startWithOptions("--data-dir", mount.resolve("data").toString(), "--min-free-space", "32m");
+        server = RegistryProcess.startWithOptions(
+                List.of("--data-dir", mount.resolve("data").toString(), "--min-free-space", "32m"));
         client = server.client();
         stored = client.pushImage(REPO, "stored", 2);
     }

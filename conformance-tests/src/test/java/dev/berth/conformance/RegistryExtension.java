@@ -6,6 +6,8 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import java.util.List;
+
 /**
  * Starts a {@link RegistryProcess} for a test class and prints its log when a test fails.
  *
@@ -19,27 +21,23 @@ public final class RegistryExtension implements BeforeAllCallback, AfterAllCallb
         AfterEachCallback {
 
     private final boolean perClass;
-    private final String[] options;
+    private final List<String> options;
     private RegistryProcess process;
     private RegistryClient client;
     private ManagementClient management;
 
-    private RegistryExtension(boolean perClass, String... options) {
+    private RegistryExtension(boolean perClass, List<String> options) {
         this.perClass = perClass;
         this.options = options;
     }
 
-    public static RegistryExtension perClass() {
-        return new RegistryExtension(true);
-    }
-
-    /** {@link #perClass()}, the server started with these command-line options. */
-    public static RegistryExtension perClassWith(String... options) {
-        return new RegistryExtension(true, options);
+    /** One server for the whole class, started with these extra command-line options (limits, timeouts). */
+    public static RegistryExtension perClass(String... options) {
+        return new RegistryExtension(true, List.of(options));
     }
 
     public static RegistryExtension perMethod() {
-        return new RegistryExtension(false);
+        return new RegistryExtension(false, List.of());
     }
 
     @Override

@@ -59,8 +59,7 @@ public final class RegistryProcess implements AutoCloseable {
     private int port;
     private int starts;
 
-    private RegistryProcess(boolean passAdminToken, ServerTls tls, String bindAddress, List<String> options)
-            throws IOException {
+    private RegistryProcess(boolean passAdminToken, ServerTls tls, String bindAddress, List<String> options) throws IOException {
         this.passAdminToken = passAdminToken;
         this.tls = tls;
         this.bindAddress = bindAddress;
@@ -104,12 +103,12 @@ public final class RegistryProcess implements AutoCloseable {
 
     /** Like {@link #start()}, listening on the given local address instead of loopback ({@code --bind}). */
     public static RegistryProcess startBoundTo(String address) {
-        return start(true, null, address, List.of());
+        return start(true, null, address);
     }
 
-    /** Like {@link #start()}, with more command-line options ({@code "--delete-grace", "0s"}). */
-    public static RegistryProcess startWithOptions(String... options) {
-        return start(true, null, "127.0.0.1", List.of(options));
+    /** Like {@link #start()}, with more command-line options (limits, timeouts) after the usual ones. */
+    public static RegistryProcess startWithOptions(List<String> options) {
+        return start(true, null, "127.0.0.1", options);
     }
 
     private static RegistryProcess start(boolean passAdminToken) {
@@ -117,7 +116,11 @@ public final class RegistryProcess implements AutoCloseable {
     }
 
     private static RegistryProcess start(boolean passAdminToken, ServerTls tls) {
-        return start(passAdminToken, tls, "127.0.0.1", List.of());
+        return start(passAdminToken, tls, "127.0.0.1");
+    }
+
+    private static RegistryProcess start(boolean passAdminToken, ServerTls tls, String bindAddress) {
+        return start(passAdminToken, tls, bindAddress, List.of());
     }
 
     private static RegistryProcess start(boolean passAdminToken, ServerTls tls, String bindAddress, List<String> options) {
@@ -154,10 +157,10 @@ public final class RegistryProcess implements AutoCloseable {
                 "--port", Integer.toString(port),
                 "--bind", bindAddress,
                 "--data-dir", dataDir.toString()));
-        cmd.addAll(options);
         if (tls != null) {
             cmd.addAll(List.of("--tls-cert", tls.certificate().toString(), "--tls-key", tls.privateKey().toString()));
         }
+        cmd.addAll(options);
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .directory(root.toFile())
                 .redirectErrorStream(true)

@@ -22,6 +22,8 @@ import dev.berth.management.usage.UsageRoutes;
 import dev.berth.management.user.UserRoutes;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
 import java.time.Clock;
@@ -44,7 +46,7 @@ import java.util.Map;
  * {@link #handle} blocks on the stores, so call it off the event loop. It never throws.
  */
 public final class ManagementApi {
-    /** The largest request body accepted; the server's aggregator caps bodies too. */
+    /** The largest request body accepted; the server refuses a longer one before reading it (see {@link #refusal}). */
     public static final int MAX_BODY_BYTES = 1024 * 1024;
     private static final String DEFAULT_HOST = "localhost";
 
@@ -82,27 +84,56 @@ public final class ManagementApi {
         }
     }
 
+    /**
+     * The answer refusing a call from its head alone, before its body is read: 401 without a valid admin token
+     * where one is needed, 404 or 405 for a route that does not exist; null when the body may be read. The
+     * server asks this first so that a refused caller's body is never buffered. Blocks like {@link #handle}
+     * (a first token check is a slow hash) and never throws.
+     */
+    public FullHttpResponse refusal(HttpMethod method, String uri, HttpHeaders headers) {
+        try {
+            admit(method, new QueryStringDecoder(uri), headers);
+            return null;
+        } catch (Throwable failure) {
+            return ErrorResponses.response(failure);
+        }
+    }
+
+    /** The 413 answer to a body over {@value #MAX_BODY_BYTES} bytes. */
+    public static FullHttpResponse bodyTooLarge() {
+        return ErrorResponses.response(tooLarge());
+    }
+
     private Reply dispatch(ManagementRequest request) {
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        RouteMatch match = admit(request.method(), uri, request.headers());
+        if (request.body().length > MAX_BODY_BYTES) {
+            throw tooLarge();
+        }
+        Map<String, List<String>> query = uri.parameters();
+        return match.route().operation().handle(new Call(match.params(), query, request.body(), host(request)));
+    }
+
+    /** Resolves the route and checks the token (steps 1 and 2 of the class comment). */
+    private RouteMatch admit(HttpMethod method, QueryStringDecoder uri, HttpHeaders headers) {
         RouteMatch match = null;
         RuntimeException routingFailure = null;
         try {
-            match = router.resolve(request.method(), uri.rawPath());
+            match = router.resolve(method, uri.rawPath());
         } catch (RuntimeException e) {
             routingFailure = e;
         }
         if (match == null || match.route().requiresAdmin()) {
-            authentication.check(request.headers());
+            authentication.check(headers);
         }
         if (routingFailure != null) {
             throw routingFailure;
         }
-        if (request.body().length > MAX_BODY_BYTES) {
-            throw new ManagementException(ProblemKind.TOO_LARGE, "PAYLOAD_TOO_LARGE",
-                    "the request body exceeds " + MAX_BODY_BYTES + " bytes");
-        }
-        Map<String, List<String>> query = uri.parameters();
-        return match.route().operation().handle(new Call(match.params(), query, request.body(), host(request)));
+        return match;
+    }
+
+    private static ManagementException tooLarge() {
+        return new ManagementException(ProblemKind.TOO_LARGE, "PAYLOAD_TOO_LARGE", "the request body exceeds " + MAX_BODY_BYTES + " bytes");
     }
 
     private static String host(ManagementRequest request) {

@@ -43,6 +43,31 @@ class ManagementApiAuthTest {
     }
 
     @Test
+    void refusesFromTheHeadAloneBeforeAnyBodyIsRead() throws Exception {
+        assertUnauthorized(api.refusal(HttpMethod.POST, "/api/v1/registries", new DefaultHttpHeaders()));
+        assertUnauthorized(api.refusal(HttpMethod.POST, "/api/v1/no-such-thing", new DefaultHttpHeaders()));
+
+        HttpHeaders admin = new DefaultHttpHeaders().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + TOKEN);
+        assertThat(api.refusal(HttpMethod.POST, "/api/v1/registries", admin)).isNull();
+        assertThat(api.refusal(HttpMethod.GET, "/api/v1/openapi.json", new DefaultHttpHeaders())).isNull();
+        FullHttpResponse unknown = api.refusal(HttpMethod.POST, "/api/v1/no-such-thing", admin);
+        assertThat(unknown.status().code()).isEqualTo(404);
+        unknown.release();
+    }
+
+    @Test
+    void refusesAnOversizedBodyInItsOwnErrorFormat() throws Exception {
+        FullHttpResponse response = ManagementApi.bodyTooLarge();
+        try {
+            assertThat(response.status().code()).isEqualTo(413);
+            JsonNode body = new ObjectMapper().readTree(response.content().toString(StandardCharsets.UTF_8));
+            assertThat(body.path("error").path("code").asText()).isEqualTo("PAYLOAD_TOO_LARGE");
+        } finally {
+            response.release();
+        }
+    }
+
+    @Test
     void acceptsTheSchemeInAnyCase() {
         HttpHeaders headers = new DefaultHttpHeaders().set(HttpHeaderNames.AUTHORIZATION, "bearer " + TOKEN);
         FullHttpResponse response = api.handle(new ManagementRequest(HttpMethod.GET, "/api/v1/no-such-thing", headers, null));

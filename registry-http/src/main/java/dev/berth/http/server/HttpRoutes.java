@@ -4,8 +4,10 @@ import dev.berth.core.error.OciErrorCode;
 import dev.berth.core.error.OciException;
 import dev.berth.http.metrics.RegistryMetrics;
 import dev.berth.http.route.AggregatingExchange;
+import dev.berth.http.route.BodyAdmission;
 import dev.berth.http.route.Exchange;
 import dev.berth.http.route.ExchangeFactory;
+import dev.berth.http.route.OciAdmission;
 import dev.berth.http.route.RequestContext;
 import dev.berth.http.route.Responses;
 import dev.berth.http.route.V2Handler;
@@ -20,16 +22,16 @@ import java.util.concurrent.Executor;
 
 /**
  * The top of the routing tree: {@code /v2} to the OCI endpoints, {@code /api/v1} to the management API
- * (aggregated, capped), {@code /healthz} for probes, {@code /metrics} for Prometheus. Anything else is a 404.
+ * (aggregated, capped at the API's limit, its caller checked before the body is read), {@code /healthz} for
+ * probes, {@code /metrics} for Prometheus. Anything else is a 404.
  */
 final class HttpRoutes implements ExchangeFactory {
-    /** Management bodies are small JSON; the API itself answers 413 above its own, lower, limit. */
-    private static final int MANAGEMENT_BODY_CAP = 4 * 1024 * 1024;
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final V2Endpoints v2;
     private final Executor blocking;
     private final V2Handler management;
+    private final BodyAdmission managementAdmission;
     private final V2Handler health = request -> request.respond(Responses.json(HttpResponseStatus.OK, Map.of("status", "ok")));
     private final V2Handler metrics;
 
@@ -40,6 +42,7 @@ final class HttpRoutes implements ExchangeFactory {
                 meters.scrape().getBytes(StandardCharsets.UTF_8)));
         this.management = request -> request.respond(management.handle(new ManagementRequest(request.request().method(),
                 request.request().uri(), request.request().headers(), request.body())));
+        this.managementAdmission = new ManagementAdmission(management);
     }
 
     @Override
@@ -51,13 +54,13 @@ final class HttpRoutes implements ExchangeFactory {
             return v2.open(request);
         }
         if (path.equals("/api/v1") || path.startsWith("/api/v1/")) {
-            return new AggregatingExchange(request, management, blocking, MANAGEMENT_BODY_CAP);
+            return new AggregatingExchange(request, managementAdmission, management, blocking, ManagementApi.MAX_BODY_BYTES);
         }
         if (path.equals("/healthz")) {
-            return new AggregatingExchange(request, health, blocking, 0);
+            return new AggregatingExchange(request, OciAdmission.ANYONE, health, blocking, 0);
         }
         if (path.equals("/metrics")) {
-            return new AggregatingExchange(request, metrics, blocking, 0);
+            return new AggregatingExchange(request, OciAdmission.ANYONE, metrics, blocking, 0);
         }
         throw new OciException(OciErrorCode.NOT_FOUND, "no endpoint at " + path);
     }

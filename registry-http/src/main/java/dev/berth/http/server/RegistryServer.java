@@ -37,7 +37,10 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 
+import com.sun.management.UnixOperatingSystemMXBean;
+
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
@@ -58,6 +61,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RegistryServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RegistryServer.class.getName());
     private static final long DRAIN_MILLIS = 10_000;
+    /** File descriptors the process needs besides its connections: data files, the metadata store, refused connections. */
+    private static final int FD_HEADROOM = 1024;
 
     private final ServerConfig config;
     private final FsStorage storage;
@@ -124,6 +129,7 @@ public final class RegistryServer implements AutoCloseable {
     }
 
     private void listen() throws IOException, InterruptedException {
+        warnIfConnectionsCanExhaustFiles();
         Class<? extends ServerChannel> channelType = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
@@ -133,7 +139,7 @@ public final class RegistryServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(512, 16 * 1024, 256 * 1024))
-                .childHandler(new RegistryChannelInitializer(routes, inFlight, tls));
+                .childHandler(new RegistryChannelInitializer(routes, inFlight, tls, config.connections()));
         try {
             listener = bootstrap.bind(new InetSocketAddress(config.bind(), config.port())).sync().channel();
         } catch (Exception e) {
@@ -145,6 +151,19 @@ public final class RegistryServer implements AutoCloseable {
         long sweepMinutes = Math.max(1, Math.min(15, config.uploadExpiry().toMinutes() / 4));
         housekeeping.scheduleWithFixedDelay(this::expireUploads, 0, sweepMinutes, TimeUnit.MINUTES);
         housekeeping.scheduleWithFixedDelay(usage::flush, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** Every connection holds a file descriptor: past the process's limit, accept fails for everyone. */
+    private void warnIfConnectionsCanExhaustFiles() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean os) {
+            long limit = os.getMaxFileDescriptorCount();
+            int cap = config.connections().maxConnections();
+            if (cap + FD_HEADROOM > limit) {
+                LOG.log(System.Logger.Level.WARNING, "the connection cap of " + cap + " leaves fewer than " + FD_HEADROOM
+                        + " of the process's " + limit + " file descriptors for everything else: raise the limit (ulimit -n) "
+                        + "or lower --max-connections");
+            }
+        }
     }
 
     private void expireUploads() {

@@ -7,6 +7,8 @@ import dev.berth.http.auth.V2AccessGate;
 import dev.berth.http.auth.V2AccessGate.Need;
 import dev.berth.http.metrics.RegistryMetrics;
 import dev.berth.http.route.AggregatingExchange;
+import dev.berth.http.route.BodyAdmission;
+import dev.berth.http.route.OciAdmission;
 import dev.berth.http.route.V2Router;
 import dev.berth.http.route.Exchange;
 import dev.berth.http.route.ExchangeFactory;
@@ -27,6 +29,7 @@ import dev.berth.http.v2.upload.UploadStatusHandler;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
 
@@ -43,6 +46,11 @@ public final class V2Endpoints implements ExchangeFactory {
     private final Executor blocking;
     private final RegistryMetrics metrics;
     private final V2Router router = new V2Router();
+    /**
+     * The access check of each need: authentication and authorization happen here, once, for every aggregated
+     * endpoint, from the request's head before any body is read (uploads check in {@link UploadExchange}).
+     */
+    private final Map<Need, BodyAdmission> admissions = new EnumMap<>(Need.class);
     private final V2Handler base = request -> request.respond(Responses.json(HttpResponseStatus.OK, Map.of()));
     private final V2Handler catalog;
     private final V2Handler listTags;
@@ -70,6 +78,9 @@ public final class V2Endpoints implements ExchangeFactory {
         this.uploadStatus = new UploadStatusHandler(registry);
         this.cancelUpload = new CancelUploadHandler(registry);
         this.listReferrers = new ListReferrersHandler(registry);
+        for (Need need : Need.values()) {
+            admissions.put(need, new OciAdmission(request -> gate.authorize(request, need)));
+        }
     }
 
     @Override
@@ -84,7 +95,7 @@ public final class V2Endpoints implements ExchangeFactory {
             case REFERRERS -> method.equals(HttpMethod.GET) ? aggregate(request, Need.PULL, listReferrers) : refuse(method);
             case MANIFEST -> read ? fromMemoryFirst(request, getManifest)
                     : method.equals(HttpMethod.PUT)
-                    ? new AggregatingExchange(request, guarded(Need.PUSH, putManifest), blocking, registry.limits().maxManifestBytes())
+                    ? new AggregatingExchange(request, admissions.get(Need.PUSH), putManifest, blocking, registry.limits().maxManifestBytes())
                     : method.equals(HttpMethod.DELETE) ? aggregate(request, Need.PUSH, deleteManifest) : refuse(method);
             case BLOB -> method.equals(HttpMethod.HEAD) ? fromMemoryFirst(request, getBlob)
                     : method.equals(HttpMethod.GET) ? aggregate(request, Need.PULL, getBlob)
@@ -102,7 +113,7 @@ public final class V2Endpoints implements ExchangeFactory {
     }
 
     private Exchange aggregate(RequestContext request, Need need, V2Handler handler) {
-        return new AggregatingExchange(request, guarded(need, handler), blocking, SMALL_BODY_BYTES);
+        return new AggregatingExchange(request, admissions.get(need), handler, blocking, SMALL_BODY_BYTES);
     }
 
     /**
@@ -110,15 +121,7 @@ public final class V2Endpoints implements ExchangeFactory {
      * Not a blob {@code GET}: it opens the blob's file.
      */
     private Exchange fromMemoryFirst(RequestContext request, V2Handler handler) {
-        return new AggregatingExchange(request, guarded(Need.PULL, handler), blocking, SMALL_BODY_BYTES, true);
-    }
-
-    /** The handler behind the access check: authentication and authorization happen here, once, for every endpoint. */
-    private V2Handler guarded(Need need, V2Handler handler) {
-        return request -> {
-            gate.authorize(request, need);
-            handler.handle(request);
-        };
+        return new AggregatingExchange(request, admissions.get(Need.PULL), handler, blocking, SMALL_BODY_BYTES, true);
     }
 
     private static Exchange refuse(HttpMethod method) {

@@ -29,6 +29,8 @@ class ServerConfigTest {
         assertThat(config.minFreeBytes()).isEqualTo(256L << 20);
         assertThat(config.adminToken()).isNull();
         assertThat(config.tls()).isFalse();
+        assertThat(config.connections()).isEqualTo(new ConnectionLimits(Duration.ofSeconds(30), Duration.ofSeconds(60),
+                Duration.ofSeconds(60), 4096, 256));
     }
 
     @Test
@@ -106,7 +108,8 @@ class ServerConfigTest {
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
-    @CsvSource({"24h, PT24H", "1h, PT1H", "30m, PT30M", "45s, PT45S", "PT90M, PT1H30M", "P1D, PT24H", "PT10S, PT10S"})
+    @CsvSource({"24h, PT24H", "1h, PT1H", "30m, PT30M", "PT90M, PT1H30M", "P1D, PT24H", "PT10S, PT10S", "30s, PT30S",
+            "250ms, PT0.25S", "45s, PT45S"})
     void parsesDurationsInHoursMinutesOrIso(String value, Duration expected) {
         assertThat(parse(Map.of(), "--upload-expiry", value).uploadExpiry()).isEqualTo(expected);
     }
@@ -143,5 +146,26 @@ class ServerConfigTest {
     @ValueSource(strings = {"", "m", "-1m", "1.5g", "lots", "99999999999t"})
     void refusesAMalformedSize(String value) {
         assertThatThrownBy(() -> parse(Map.of(), "--min-free-space", value)).isInstanceOf(ServerConfig.InvalidConfigException.class);
+    }
+
+    @Test
+    void takesTheTimeoutsAndConnectionCapsFromOptionsOverTheEnvironment() {
+        Map<String, String> env = Map.of("REGISTRY_HEADER_TIMEOUT", "5s", "REGISTRY_IDLE_TIMEOUT", "2m",
+                "REGISTRY_BODY_TIMEOUT", "90s", "REGISTRY_MAX_CONNECTIONS", "100", "REGISTRY_MAX_CONNECTIONS_PER_ADDRESS", "10");
+
+        assertThat(parse(env).connections()).isEqualTo(new ConnectionLimits(Duration.ofSeconds(5), Duration.ofMinutes(2),
+                Duration.ofSeconds(90), 100, 10));
+        assertThat(parse(env, "--header-timeout", "200ms", "--idle-timeout=1s", "--body-timeout", "PT3S",
+                "--max-connections", "7", "--max-connections-per-address", "3").connections())
+                .isEqualTo(new ConnectionLimits(Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(3), 7, 3));
+        assertThat(ServerConfig.USAGE).contains("--header-timeout", "--idle-timeout", "--body-timeout", "--max-connections",
+                "REGISTRY_MAX_CONNECTIONS_PER_ADDRESS");
+    }
+
+    @ParameterizedTest(name = "[{index}] {0} {1}")
+    @CsvSource({"--header-timeout, 0s", "--idle-timeout, -1m", "--body-timeout, soon", "--max-connections, 0",
+            "--max-connections-per-address, many"})
+    void refusesATimeoutOrCapThatIsNotPositive(String option, String value) {
+        assertThatThrownBy(() -> parse(Map.of(), option, value)).isInstanceOf(ServerConfig.InvalidConfigException.class);
     }
 }

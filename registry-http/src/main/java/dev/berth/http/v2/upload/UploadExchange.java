@@ -38,7 +38,8 @@ import java.util.regex.Pattern;
  * <p>Each piece of the body is handed, still in its network buffer, to a {@link SerialExecutor} that
  * appends it to the session's file and digest off the event loop; {@link UploadFlowControl} pauses the
  * socket while those writes are behind. The steps of one exchange run in order on that executor:
- * {@link #prepare()} (find or open the session, check {@code Content-Range}), one append per piece, then
+ * {@link #prepare()} (check the caller, find or open the session, check {@code Content-Range}, all before the
+ * connection reads any of the body), one append per piece, then
  * {@link #finish()} (commit or report). A failure in any step turns the rest into draining, and the
  * error is answered when the body has ended.
  */
@@ -66,6 +67,11 @@ public final class UploadExchange implements Exchange {
     private long batchBytes;
     /** Set (off the loop) once the exchange has answered early: the rest of the body is dropped as it comes. */
     private volatile boolean abandoned;
+    /**
+     * Set (off the loop) once the request has been let in or refused: until then the connection does not read,
+     * so that the body of a caller who may not upload is not taken in while its credentials are checked.
+     */
+    private volatile boolean prepared;
 
     // Touched only by tasks on `serial`, which run one at a time in order.
     private BlobUpload upload;
@@ -87,6 +93,15 @@ public final class UploadExchange implements Exchange {
     }
 
     private void prepare() {
+        try {
+            prepareSession();
+        } finally {
+            prepared = true;
+            request.resumeReading();
+        }
+    }
+
+    private void prepareSession() {
         V2Route route = request.route();
         RepositoryName repository = route.repository();
         try {
@@ -288,7 +303,7 @@ public final class UploadExchange implements Exchange {
 
     @Override
     public boolean paused() {
-        return flow.paused();
+        return !prepared || flow.paused();
     }
 
     private void dropBatch() {
