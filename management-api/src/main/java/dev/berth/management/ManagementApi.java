@@ -1,6 +1,6 @@
 package dev.berth.management;
 
-import dev.berth.core.auth.AdminTokenVerifier;
+import dev.berth.core.auth.AdminLogin;
 import dev.berth.core.catalog.CatalogService;
 import dev.berth.core.error.ManagementException;
 import dev.berth.core.error.ProblemKind;
@@ -51,12 +51,12 @@ public final class ManagementApi {
     private final Router router;
     private final AdminAuthentication authentication;
 
-    public ManagementApi(TenantService tenants, UserService users, CatalogService catalog, AdminTokenVerifier adminToken) {
-        this(tenants, users, catalog, adminToken, Clock.systemUTC());
+    public ManagementApi(TenantService tenants, UserService users, CatalogService catalog, AdminLogin adminLogin) {
+        this(tenants, users, catalog, adminLogin, Clock.systemUTC());
     }
 
     /** @param clock tells whether a user has expired; tests fix it */
-    ManagementApi(TenantService tenants, UserService users, CatalogService catalog, AdminTokenVerifier adminToken, Clock clock) {
+    ManagementApi(TenantService tenants, UserService users, CatalogService catalog, AdminLogin adminLogin, Clock clock) {
         List<Route> routes = new ArrayList<>();
         routes.addAll(RegistryRoutes.of(tenants));
         routes.addAll(UsageRoutes.of(catalog));
@@ -65,7 +65,7 @@ public final class ManagementApi {
         routes.addAll(UserRoutes.of(users, clock));
         routes.add(OpenApiDocument.load().route());
         this.router = new Router(routes);
-        this.authentication = new AdminAuthentication(adminToken);
+        this.authentication = new AdminAuthentication(adminLogin);
     }
 
     /** Every route served, for the test that holds the OpenAPI document to them. */
@@ -92,7 +92,7 @@ public final class ManagementApi {
             routingFailure = e;
         }
         if (match == null || match.route().requiresAdmin()) {
-            authentication.check(request.headers());
+            authentication.check(request.headers(), request.clientAddress());
         }
         if (routingFailure != null) {
             throw routingFailure;

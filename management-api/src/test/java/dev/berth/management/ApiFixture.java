@@ -59,7 +59,7 @@ final class ApiFixture implements AutoCloseable {
         registry = new RegistryService(storage.metadataStore(), storage.blobStore(), storage.uploadStore(), tenants,
                 new QuotaLedger(tenants, storage.metadataStore()), usage, RegistryLimits.DEFAULTS, clock);
         catalog = new CatalogService(storage.catalogStore(), storage.metadataStore(), storage.usageStore(), tenants, registry, usage);
-        api = new ManagementApi(tenants, users, catalog, TOKEN::equals, clock);
+        api = new ManagementApi(tenants, users, catalog, TestAdminLogin.of(TOKEN::equals), clock);
     }
 
     static ApiFixture open(Path dir) throws IOException {
@@ -78,7 +78,7 @@ final class ApiFixture implements AutoCloseable {
     }
 
     Response send(String method, String uri, HttpHeaders headers, byte[] body) {
-        FullHttpResponse response = api.handle(new ManagementRequest(HttpMethod.valueOf(method), uri, headers, body));
+        FullHttpResponse response = api.handle(new ManagementRequest(HttpMethod.valueOf(method), uri, headers, body, TestAdminLogin.ADDRESS));
         try {
             String text = response.content().toString(StandardCharsets.UTF_8);
             JsonNode json = text.isEmpty() ? null : JSON.readTree(text);

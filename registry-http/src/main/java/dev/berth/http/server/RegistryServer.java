@@ -3,7 +3,11 @@ package dev.berth.http.server;
 import dev.berth.core.registry.RegistryLimits;
 import dev.berth.core.registry.RegistryService;
 import dev.berth.core.auth.AccessPolicy;
+import dev.berth.core.auth.AdminLogin;
 import dev.berth.core.auth.Authenticator;
+import dev.berth.core.auth.FailedLogins;
+import dev.berth.core.auth.LoginThrottle;
+import dev.berth.core.auth.SlowHashExecutor;
 import dev.berth.core.auth.SecretHasher;
 import dev.berth.core.auth.UserDirectory;
 import dev.berth.core.catalog.CatalogService;
@@ -58,6 +62,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RegistryServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RegistryServer.class.getName());
     private static final long DRAIN_MILLIS = 10_000;
+    /** Client addresses and user names the failed-login throttle remembers at most, each. */
+    private static final long THROTTLED_KEYS = 100_000;
 
     private final ServerConfig config;
     private final FsStorage storage;
@@ -69,6 +75,7 @@ public final class RegistryServer implements AutoCloseable {
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
     private final ExecutorService blocking;
+    private final SlowHashExecutor slowHashes;
     private final ScheduledExecutorService housekeeping;
     private final InFlightRequests inFlight = new InFlightRequests();
     private Channel listener;
@@ -96,7 +103,14 @@ public final class RegistryServer implements AutoCloseable {
         users.loadDirectory();
         tenants.onDelete(users::registryDeleted);
         Argon2AdminToken adminToken = Argon2AdminToken.initialise(storage.userStore(), config.adminToken(), System.out);
-        V2AccessGate gate = new V2AccessGate(new Authenticator(directory, hasher, adminToken, clock), new AccessPolicy(tenants));
+        ServerConfig.LoginLimits loginLimits = config.logins();
+        FailedLogins failedLogins = new FailedLogins(
+                new LoginThrottle(loginLimits.failuresPerAddress(), loginLimits.addressWindow(), THROTTLED_KEYS, clock),
+                new LoginThrottle(loginLimits.failuresPerUser(), loginLimits.userWindow(), THROTTLED_KEYS, clock), metrics);
+        this.slowHashes = new SlowHashExecutor(loginLimits.hashThreads(), loginLimits.hashQueue());
+        AdminLogin adminLogin = new AdminLogin(adminToken, failedLogins, slowHashes);
+        V2AccessGate gate = new V2AccessGate(new Authenticator(directory, hasher, adminLogin, failedLogins, clock),
+                new AccessPolicy(tenants));
         CatalogService catalog = new CatalogService(storage.catalogStore(), metadata, storage.usageStore(),
                 tenants, registry, usage);
         IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -107,7 +121,7 @@ public final class RegistryServer implements AutoCloseable {
                 named("berth-blocking"));
         ((ThreadPoolExecutor) blocking).allowCoreThreadTimeOut(true);
         this.routes = MeteredExchanges.wrap(new HttpRoutes(new V2Endpoints(registry, gate, blocking, metrics),
-                new ManagementApi(tenants, users, catalog, adminToken), metrics, blocking), metrics);
+                new ManagementApi(tenants, users, catalog, adminLogin), metrics, blocking), metrics);
     }
 
     /** Opens the storage and starts listening; the returned server is serving. */
@@ -187,6 +201,7 @@ public final class RegistryServer implements AutoCloseable {
             bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
             workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
             blocking.shutdown();
+            slowHashes.close();
             try {
                 blocking.awaitTermination(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {

@@ -104,7 +104,7 @@ class ServerConfigTest {
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
-    @CsvSource({"24h, PT24H", "1h, PT1H", "30m, PT30M", "PT90M, PT1H30M", "P1D, PT24H", "PT10S, PT10S"})
+    @CsvSource({"24h, PT24H", "1h, PT1H", "30m, PT30M", "PT90M, PT1H30M", "P1D, PT24H", "PT10S, PT10S", "90s, PT1M30S"})
     void parsesDurationsInHoursMinutesOrIso(String value, Duration expected) {
         assertThat(parse(Map.of(), "--upload-expiry", value).uploadExpiry()).isEqualTo(expected);
     }
@@ -120,5 +120,28 @@ class ServerConfigTest {
     @ValueSource(strings = {"-1h", "0h", "-5m", "PT-1H", "PT0S"})
     void refusesAnUploadExpiryThatIsNotPositive(String value) {
         assertThatThrownBy(() -> parse(Map.of(), "--upload-expiry", value)).isInstanceOf(ServerConfig.InvalidConfigException.class);
+    }
+
+    @Test
+    void throttlesFailedLoginsAndBoundsTheSlowHashByDefault() {
+        assertThat(parse(Map.of()).logins()).isEqualTo(new ServerConfig.LoginLimits(10, Duration.ofSeconds(60), 20,
+                Duration.ofSeconds(10), 1, 4));
+    }
+
+    @Test
+    void takesTheLoginLimitsFromTheEnvironmentAndTheOptions() {
+        ServerConfig config = parse(Map.of("REGISTRY_AUTH_FAILURES_PER_ADDRESS", "3", "REGISTRY_AUTH_HASH_QUEUE", "0"),
+                "--auth-failure-window", "5m", "--auth-failures-per-user", "7", "--auth-user-failure-window=30s",
+                "--auth-hash-threads", "2");
+
+        assertThat(config.logins()).isEqualTo(new ServerConfig.LoginLimits(3, Duration.ofMinutes(5), 7, Duration.ofSeconds(30), 2, 0));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0} {1}")
+    @CsvSource({"--auth-failures-per-address, 0", "--auth-hash-threads, 0", "--auth-hash-queue, -1", "--auth-failures-per-user, x",
+            "--auth-failure-window, 0s"})
+    void refusesALoginLimitOutOfRange(String option, String value) {
+        assertThatThrownBy(() -> parse(Map.of(), option, value)).isInstanceOf(ServerConfig.InvalidConfigException.class)
+                .hasMessageContaining(option);
     }
 }
