@@ -9,6 +9,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * Starts a {@link RegistryProcess} for a test class and prints its log when a test fails.
  *
+ * <p>Servers get the usual test options (see {@link RegistryProcess}) unless started with options of their own.
+ *
  * <ul>
  *   <li>{@link #perClass()}, registered on a {@code static} field: one server for the whole class
  *       (started before all tests, stopped and deleted after all).</li>
@@ -19,20 +21,27 @@ public final class RegistryExtension implements BeforeAllCallback, AfterAllCallb
         AfterEachCallback {
 
     private final boolean perClass;
+    private final String[] options;
     private RegistryProcess process;
     private RegistryClient client;
     private ManagementClient management;
 
-    private RegistryExtension(boolean perClass) {
+    private RegistryExtension(boolean perClass, String[] options) {
         this.perClass = perClass;
+        this.options = options;
     }
 
     public static RegistryExtension perClass() {
-        return new RegistryExtension(true);
+        return new RegistryExtension(true, null);
     }
 
     public static RegistryExtension perMethod() {
-        return new RegistryExtension(false);
+        return new RegistryExtension(false, null);
+    }
+
+    /** A fresh server per test started with exactly these options (none: the server's defaults). */
+    public static RegistryExtension perMethodWithOptions(String... options) {
+        return new RegistryExtension(false, options);
     }
 
     @Override
@@ -74,7 +83,7 @@ public final class RegistryExtension implements BeforeAllCallback, AfterAllCallb
     }
 
     private void start() {
-        process = RegistryProcess.start();
+        process = options == null ? RegistryProcess.start() : RegistryProcess.startWithOptions(options);
         bindClients();
     }
 

@@ -32,6 +32,12 @@ public final class RegistryProcess implements AutoCloseable {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final List<RegistryProcess> LIVE = new ArrayList<>();
+    /**
+     * What every server gets unless a test asks for options of its own ({@link #startWithOptions}): the tests
+     * of other rules make many wrong logins from this one address, more than the failed-login throttle's
+     * default allows a minute; {@code FailedLoginThrottleTest} checks that default.
+     */
+    private static final List<String> DEFAULT_OPTIONS = List.of("--auth-failures-per-address", "1000000");
 
     static {
         // Never leave a server behind if the test JVM goes away abruptly.
@@ -54,11 +60,13 @@ public final class RegistryProcess implements AutoCloseable {
     private final boolean passAdminToken;
     private final ServerTls tls;
     private final String bindAddress;
+    private final List<String> options;
     private Process process;
     private int port;
     private int starts;
 
-    private RegistryProcess(boolean passAdminToken, ServerTls tls, String bindAddress) throws IOException {
+    private RegistryProcess(boolean passAdminToken, ServerTls tls, String bindAddress, List<String> options) throws IOException {
+        this.options = List.copyOf(options);
         this.passAdminToken = passAdminToken;
         this.tls = tls;
         this.bindAddress = bindAddress;
@@ -112,10 +120,19 @@ public final class RegistryProcess implements AutoCloseable {
         return start(passAdminToken, tls, "127.0.0.1");
     }
 
+    /** Like {@link #start()}, with these command-line options instead of the usual ones (none: the server's defaults). */
+    public static RegistryProcess startWithOptions(String... options) {
+        return start(true, null, "127.0.0.1", List.of(options));
+    }
+
     private static RegistryProcess start(boolean passAdminToken, ServerTls tls, String bindAddress) {
+        return start(passAdminToken, tls, bindAddress, DEFAULT_OPTIONS);
+    }
+
+    private static RegistryProcess start(boolean passAdminToken, ServerTls tls, String bindAddress, List<String> options) {
         RegistryProcess p;
         try {
-            p = new RegistryProcess(passAdminToken, tls, bindAddress);
+            p = new RegistryProcess(passAdminToken, tls, bindAddress, options);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -146,6 +163,7 @@ public final class RegistryProcess implements AutoCloseable {
                 "--port", Integer.toString(port),
                 "--bind", bindAddress,
                 "--data-dir", dataDir.toString()));
+        cmd.addAll(options);
         if (tls != null) {
             cmd.addAll(List.of("--tls-cert", tls.certificate().toString(), "--tls-key", tls.privateKey().toString()));
         }
