@@ -108,7 +108,7 @@ final class ApiFixture implements AutoCloseable {
 
     private Digest pushBlob(RepositoryName name, byte[] content) {
         Digest digest = Digest.sha256Of(content);
-        BlobUpload upload = registry.startUpload(name);
+        BlobUpload upload = registry.startUpload(name, "ci-bot");
         try {
             upload.append(ByteBuffer.wrap(content));
         } catch (IOException e) {

@@ -101,11 +101,14 @@ public final class RegistryService {
 
     // ---- uploads ----------------------------------------------------------------------------------
 
-    /** Opens an upload session; the repository's registry must exist (pushes never create registries). */
-    public BlobUpload startUpload(RepositoryName repository) {
+    /**
+     * Opens an upload session for the user named {@code owner}; the repository's registry must exist (pushes
+     * never create registries).
+     */
+    public BlobUpload startUpload(RepositoryName repository, String owner) {
         tenants.requireExists(repository.registry());
         try {
-            return uploads.create(repository);
+            return uploads.create(repository, owner);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -248,7 +248,7 @@ class QuotaLedgerTest {
     @Test
     void aRefusedReservationDropsTheUploadSession() throws Exception {
         f.withRegistry("acme", 10L);
-        BlobUpload upload = f.registry.startUpload(APP);
+        BlobUpload upload = f.registry.startUpload(APP, "ci-bot");
         upload.append(ByteBuffer.wrap(bytes("more than ten bytes")));
 
         assertDenied(() -> f.registry.reserve(upload, upload.size()));
@@ -259,7 +259,7 @@ class QuotaLedgerTest {
     @Test
     void aCompletedUploadHoldsNoReservation() throws Exception {
         f.withRegistry("acme", 100L);
-        BlobUpload upload = f.registry.startUpload(APP);
+        BlobUpload upload = f.registry.startUpload(APP, "ci-bot");
         upload.append(ByteBuffer.wrap(bytes("0123456789")));
         f.registry.reserve(upload, 10);
 
@@ -271,7 +271,7 @@ class QuotaLedgerTest {
     @Test
     void aCancelledUploadHoldsNoReservation() {
         f.withRegistry("acme", 100L);
-        BlobUpload upload = f.registry.startUpload(APP);
+        BlobUpload upload = f.registry.startUpload(APP, "ci-bot");
         f.registry.reserve(upload, 100);
 
         f.registry.cancelUpload(upload);
@@ -282,7 +282,7 @@ class QuotaLedgerTest {
     @Test
     void anUploadWhoseDigestDoesNotMatchHoldsNoReservation() throws Exception {
         f.withRegistry("acme", 100L);
-        BlobUpload upload = f.registry.startUpload(APP);
+        BlobUpload upload = f.registry.startUpload(APP, "ci-bot");
         upload.append(ByteBuffer.wrap(bytes("0123456789")));
 
         assertThatThrownBy(() -> f.registry.completeUpload(upload, digestOf(1))).isInstanceOf(OciException.class);
@@ -293,7 +293,7 @@ class QuotaLedgerTest {
     @Test
     void anExpiredUploadHoldsNoReservation() {
         f.withRegistry("acme", 100L);
-        BlobUpload upload = f.registry.startUpload(APP);
+        BlobUpload upload = f.registry.startUpload(APP, "ci-bot");
         f.registry.reserve(upload, 100);
         f.clock.advance(java.time.Duration.ofDays(2));
 
@@ -306,7 +306,7 @@ class QuotaLedgerTest {
     void completingAnUploadOfABlobTheRegistryAlreadyHoldsCostsNothingEvenWhenFull() throws Exception {
         f.withRegistry("acme", 10L);
         f.linkBlob(APP, "0123456789");
-        BlobUpload upload = f.registry.startUpload(WEB);
+        BlobUpload upload = f.registry.startUpload(WEB, "ci-bot");
         upload.append(ByteBuffer.wrap(bytes("0123456789")));
 
         f.registry.completeUpload(upload, Digest.sha256Of(bytes("0123456789")));

@@ -14,6 +14,7 @@ import dev.berth.core.catalog.CatalogService;
 import dev.berth.core.metadata.CachingMetadataStore;
 import dev.berth.core.quota.QuotaLedger;
 import dev.berth.core.tenant.TenantService;
+import dev.berth.core.upload.UploadSessionLimits;
 import dev.berth.core.usage.UsageRecorder;
 import dev.berth.core.user.UserService;
 import dev.berth.http.auth.Argon2AdminToken;
@@ -95,8 +96,9 @@ public final class RegistryServer implements AutoCloseable {
         this.usage = new UsageRecorder(storage.usageStore(), clock, housekeeping);
         metrics.watch(usage);
         QuotaLedger quota = new QuotaLedger(tenants, metadata);
-        this.registry = new RegistryService(metadata, storage.blobStore(), storage.uploadStore(), tenants, quota,
-                usage, limits, clock);
+        UploadSessionLimits uploads = new UploadSessionLimits(storage.uploadStore(), config.uploads().sessionsPerUser(),
+                config.uploads().sessionsPerRegistry());
+        this.registry = new RegistryService(metadata, storage.blobStore(), uploads, tenants, quota, usage, limits, clock);
         SecretHasher hasher = new SecretHasher();
         UserDirectory directory = new UserDirectory();
         UserService users = new UserService(storage.userStore(), directory, tenants, hasher, clock);

@@ -14,9 +14,10 @@ import java.util.Map;
  * @param tlsCert the PEM certificate chain to serve HTTPS with, or null for plain HTTP
  * @param tlsKey the PEM (PKCS#8) private key of {@code tlsCert}, or null
  * @param logins the failed-login throttle and the bounds of the slow hash
+ * @param uploads the caps on open upload sessions
  */
 public record ServerConfig(String bind, int port, Path dataDir, Duration uploadExpiry, String adminToken, Path tlsCert,
-                           Path tlsKey, LoginLimits logins) {
+                           Path tlsKey, LoginLimits logins, UploadLimits uploads) {
     public static final String USAGE = """
             usage: java -jar registry.jar [options]
               --port N             port to listen on (env REGISTRY_PORT, default 5000)
@@ -35,6 +36,10 @@ public record ServerConfig(String bind, int port, Path dataDir, Duration uploadE
               --auth-hash-threads N           admin token checks hashed at once (env REGISTRY_AUTH_HASH_THREADS, default 1)
               --auth-hash-queue N             checks that may wait for them; more are answered 429
                                    (env REGISTRY_AUTH_HASH_QUEUE, default 4)
+              --upload-sessions-per-user N      open upload sessions one user may have
+                                   (env REGISTRY_UPLOAD_SESSIONS_PER_USER, default 100)
+              --upload-sessions-per-registry N  open upload sessions one tenant registry may have
+                                   (env REGISTRY_UPLOAD_SESSIONS_PER_REGISTRY, default 500)
               --help               print this help
             environment only:
               REGISTRY_ADMIN_TOKEN the admin token (user 'admin' on /v2, Bearer token on /api/v1);
@@ -46,6 +51,10 @@ public record ServerConfig(String bind, int port, Path dataDir, Duration uploadE
      */
     public record LoginLimits(int failuresPerAddress, Duration addressWindow, int failuresPerUser, Duration userWindow,
                               int hashThreads, int hashQueue) {
+    }
+
+    /** The caps on open upload sessions (see {@code UploadSessionLimits}). */
+    public record UploadLimits(int sessionsPerUser, int sessionsPerRegistry) {
     }
 
     /** Thrown for a bad option; its message is meant for the operator. */
@@ -71,7 +80,9 @@ public record ServerConfig(String bind, int port, Path dataDir, Duration uploadE
             new Option("--auth-failures-per-user", "REGISTRY_AUTH_FAILURES_PER_USER", "20"),
             new Option("--auth-user-failure-window", "REGISTRY_AUTH_USER_FAILURE_WINDOW", "10s"),
             new Option("--auth-hash-threads", "REGISTRY_AUTH_HASH_THREADS", "1"),
-            new Option("--auth-hash-queue", "REGISTRY_AUTH_HASH_QUEUE", "4"));
+            new Option("--auth-hash-queue", "REGISTRY_AUTH_HASH_QUEUE", "4"),
+            new Option("--upload-sessions-per-user", "REGISTRY_UPLOAD_SESSIONS_PER_USER", "100"),
+            new Option("--upload-sessions-per-registry", "REGISTRY_UPLOAD_SESSIONS_PER_REGISTRY", "500"));
 
     /** Returns null when {@code --help} was asked for. */
     public static ServerConfig parse(String[] args, Map<String, String> env) {
@@ -116,10 +127,12 @@ public record ServerConfig(String bind, int port, Path dataDir, Duration uploadE
                 duration(values, "--auth-user-failure-window"),
                 count(values, "--auth-hash-threads", 1),
                 count(values, "--auth-hash-queue", 0));
+        UploadLimits uploads = new UploadLimits(count(values, "--upload-sessions-per-user", 1),
+                count(values, "--upload-sessions-per-registry", 1));
         return new ServerConfig(values.get("--bind"), parsePort(values.get("--port")),
                 Path.of(values.get("--data-dir")).toAbsolutePath().normalize(), duration(values, "--upload-expiry"),
                 env.get("REGISTRY_ADMIN_TOKEN"), tlsCert == null ? null : Path.of(tlsCert), tlsKey == null ? null : Path.of(tlsKey),
-                logins);
+                logins, uploads);
     }
 
     public boolean tls() {

@@ -144,4 +144,13 @@ class ServerConfigTest {
         assertThatThrownBy(() -> parse(Map.of(), option, value)).isInstanceOf(ServerConfig.InvalidConfigException.class)
                 .hasMessageContaining(option);
     }
+
+    @Test
+    void capsOpenUploadSessionsInTheHundredsByDefault() {
+        assertThat(parse(Map.of()).uploads()).isEqualTo(new ServerConfig.UploadLimits(100, 500));
+        assertThat(parse(Map.of("REGISTRY_UPLOAD_SESSIONS_PER_USER", "5"), "--upload-sessions-per-registry", "7").uploads())
+                .isEqualTo(new ServerConfig.UploadLimits(5, 7));
+        assertThatThrownBy(() -> parse(Map.of(), "--upload-sessions-per-user", "0"))
+                .isInstanceOf(ServerConfig.InvalidConfigException.class).hasMessageContaining("--upload-sessions-per-user");
+    }
 }
