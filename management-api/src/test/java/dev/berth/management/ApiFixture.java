@@ -57,7 +57,7 @@ final class ApiFixture implements AutoCloseable {
         users = new UserService(storage.userStore(), new UserDirectory(), tenants, new SecretHasher(), clock);
         usage = new UsageRecorder(storage.usageStore(), clock, Runnable::run);
         registry = new RegistryService(storage.metadataStore(), storage.blobStore(), storage.uploadStore(), tenants,
-                new QuotaLedger(tenants, storage.metadataStore()), usage, RegistryLimits.DEFAULTS, clock);
+                new QuotaLedger(tenants, storage.metadataStore(), clock), usage, RegistryLimits.DEFAULTS, clock);
         catalog = new CatalogService(storage.catalogStore(), storage.metadataStore(), storage.usageStore(), tenants, registry, usage);
         api = new ManagementApi(tenants, users, catalog, TestAdminLogin.of(TOKEN::equals), clock);
     }

@@ -27,6 +27,7 @@ import dev.berth.core.usage.UsageRecorder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -210,6 +211,14 @@ public final class RegistryService {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Gives back the quota reservations of uploads that have written nothing for {@code idle}; the sessions
+     * stay valid and reserve again when they write. Returns how many were released.
+     */
+    public int releaseIdleReservations(Duration idle) {
+        return quota.releaseIdle(clock.instant().minus(idle));
     }
 
     private boolean uploadExists(UploadId id) {

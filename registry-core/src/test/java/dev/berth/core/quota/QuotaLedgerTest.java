@@ -313,4 +313,36 @@ class QuotaLedgerTest {
 
         assertThat(f.tenantStore.usage("acme")).isEqualTo(10);
     }
+
+    @Test
+    void anIdleUploadGivesBackItsReservationAndReservesAgainWhenItWrites() {
+        f.withRegistry("acme", 100L);
+        BlobUpload idle = f.registry.startUpload(APP, "ci-bot");
+        f.registry.reserve(idle, 60);
+        f.clock.advance(java.time.Duration.ofMinutes(10));
+        BlobUpload busy = f.registry.startUpload(APP, "ci-bot");
+        f.registry.reserve(busy, 30);
+        f.clock.advance(java.time.Duration.ofMinutes(6));
+        assertDenied(() -> quota.reserve(WEB, UploadId.random(), 20));
+
+        int released = f.registry.releaseIdleReservations(java.time.Duration.ofMinutes(15));
+
+        assertThat(released).isEqualTo(1);
+        assertThatCode(() -> quota.reserve(WEB, UploadId.random(), 70)).doesNotThrowAnyException();
+        assertThat(f.registry.upload(APP, idle.id().value())).isSameAs(idle);
+        assertDenied(() -> f.registry.reserve(idle, 60));
+    }
+
+    @Test
+    void aWriteKeepsAnUploadsReservation() {
+        f.withRegistry("acme", 100L);
+        BlobUpload upload = f.registry.startUpload(APP, "ci-bot");
+        f.registry.reserve(upload, 10);
+        f.clock.advance(java.time.Duration.ofMinutes(14));
+        f.registry.reserve(upload, 20);
+        f.clock.advance(java.time.Duration.ofMinutes(14));
+
+        assertThat(f.registry.releaseIdleReservations(java.time.Duration.ofMinutes(15))).isZero();
+        assertDenied(() -> quota.reserve(WEB, UploadId.random(), 90));
+    }
 }

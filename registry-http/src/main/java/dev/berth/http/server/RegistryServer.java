@@ -95,7 +95,7 @@ public final class RegistryServer implements AutoCloseable {
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(named("berth-housekeeping"));
         this.usage = new UsageRecorder(storage.usageStore(), clock, housekeeping);
         metrics.watch(usage);
-        QuotaLedger quota = new QuotaLedger(tenants, metadata);
+        QuotaLedger quota = new QuotaLedger(tenants, metadata, clock);
         UploadSessionLimits uploads = new UploadSessionLimits(storage.uploadStore(), config.uploads().sessionsPerUser(),
                 config.uploads().sessionsPerRegistry());
         this.registry = new RegistryService(metadata, storage.blobStore(), uploads, tenants, quota, usage, limits, clock);
@@ -160,6 +160,20 @@ public final class RegistryServer implements AutoCloseable {
         long sweepMinutes = Math.max(1, Math.min(15, config.uploadExpiry().toMinutes() / 4));
         housekeeping.scheduleWithFixedDelay(this::expireUploads, 0, sweepMinutes, TimeUnit.MINUTES);
         housekeeping.scheduleWithFixedDelay(usage::flush, 1, 1, TimeUnit.SECONDS);
+        // Often enough that a reservation outlives its idle time by a quarter at most (one minute at most).
+        long releaseSeconds = Math.max(1, Math.min(60, config.uploads().idleRelease().toSeconds() / 4));
+        housekeeping.scheduleWithFixedDelay(this::releaseIdleReservations, releaseSeconds, releaseSeconds, TimeUnit.SECONDS);
+    }
+
+    private void releaseIdleReservations() {
+        try {
+            int released = registry.releaseIdleReservations(config.uploads().idleRelease());
+            if (released > 0) {
+                LOG.log(System.Logger.Level.INFO, "released the quota reservations of " + released + " idle upload(s)");
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "releasing idle upload reservations failed", e);
+        }
     }
 
     private void expireUploads() {

@@ -40,6 +40,8 @@ public record ServerConfig(String bind, int port, Path dataDir, Duration uploadE
                                    (env REGISTRY_UPLOAD_SESSIONS_PER_USER, default 100)
               --upload-sessions-per-registry N  open upload sessions one tenant registry may have
                                    (env REGISTRY_UPLOAD_SESSIONS_PER_REGISTRY, default 500)
+              --upload-idle-release DUR  an upload that writes nothing for this long gives back its quota
+                                   reservation; it stays valid (env REGISTRY_UPLOAD_IDLE_RELEASE, default 15m)
               --help               print this help
             environment only:
               REGISTRY_ADMIN_TOKEN the admin token (user 'admin' on /v2, Bearer token on /api/v1);
@@ -53,8 +55,11 @@ public record ServerConfig(String bind, int port, Path dataDir, Duration uploadE
                               int hashThreads, int hashQueue) {
     }
 
-    /** The caps on open upload sessions (see {@code UploadSessionLimits}). */
-    public record UploadLimits(int sessionsPerUser, int sessionsPerRegistry) {
+    /**
+     * The caps on open upload sessions (see {@code UploadSessionLimits}), and how long an upload may write
+     * nothing before its quota reservation is given back (see {@code QuotaLedger.releaseIdle}).
+     */
+    public record UploadLimits(int sessionsPerUser, int sessionsPerRegistry, Duration idleRelease) {
     }
 
     /** Thrown for a bad option; its message is meant for the operator. */
@@ -82,7 +87,8 @@ public record ServerConfig(String bind, int port, Path dataDir, Duration uploadE
             new Option("--auth-hash-threads", "REGISTRY_AUTH_HASH_THREADS", "1"),
             new Option("--auth-hash-queue", "REGISTRY_AUTH_HASH_QUEUE", "4"),
             new Option("--upload-sessions-per-user", "REGISTRY_UPLOAD_SESSIONS_PER_USER", "100"),
-            new Option("--upload-sessions-per-registry", "REGISTRY_UPLOAD_SESSIONS_PER_REGISTRY", "500"));
+            new Option("--upload-sessions-per-registry", "REGISTRY_UPLOAD_SESSIONS_PER_REGISTRY", "500"),
+            new Option("--upload-idle-release", "REGISTRY_UPLOAD_IDLE_RELEASE", "15m"));
 
     /** Returns null when {@code --help} was asked for. */
     public static ServerConfig parse(String[] args, Map<String, String> env) {
@@ -128,7 +134,7 @@ public record ServerConfig(String bind, int port, Path dataDir, Duration uploadE
                 count(values, "--auth-hash-threads", 1),
                 count(values, "--auth-hash-queue", 0));
         UploadLimits uploads = new UploadLimits(count(values, "--upload-sessions-per-user", 1),
-                count(values, "--upload-sessions-per-registry", 1));
+                count(values, "--upload-sessions-per-registry", 1), duration(values, "--upload-idle-release"));
         return new ServerConfig(values.get("--bind"), parsePort(values.get("--port")),
                 Path.of(values.get("--data-dir")).toAbsolutePath().normalize(), duration(values, "--upload-expiry"),
                 env.get("REGISTRY_ADMIN_TOKEN"), tlsCert == null ? null : Path.of(tlsCert), tlsKey == null ? null : Path.of(tlsKey),

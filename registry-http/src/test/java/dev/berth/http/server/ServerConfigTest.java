@@ -147,9 +147,10 @@ class ServerConfigTest {
 
     @Test
     void capsOpenUploadSessionsInTheHundredsByDefault() {
-        assertThat(parse(Map.of()).uploads()).isEqualTo(new ServerConfig.UploadLimits(100, 500));
-        assertThat(parse(Map.of("REGISTRY_UPLOAD_SESSIONS_PER_USER", "5"), "--upload-sessions-per-registry", "7").uploads())
-                .isEqualTo(new ServerConfig.UploadLimits(5, 7));
+        assertThat(parse(Map.of()).uploads()).isEqualTo(new ServerConfig.UploadLimits(100, 500, Duration.ofMinutes(15)));
+        assertThat(parse(Map.of("REGISTRY_UPLOAD_SESSIONS_PER_USER", "5", "REGISTRY_UPLOAD_IDLE_RELEASE", "90s"),
+                "--upload-sessions-per-registry", "7").uploads())
+                .isEqualTo(new ServerConfig.UploadLimits(5, 7, Duration.ofSeconds(90)));
         assertThatThrownBy(() -> parse(Map.of(), "--upload-sessions-per-user", "0"))
                 .isInstanceOf(ServerConfig.InvalidConfigException.class).hasMessageContaining("--upload-sessions-per-user");
     }
