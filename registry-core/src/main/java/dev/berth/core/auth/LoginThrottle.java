@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
  * ends. Then it starts afresh: an attacker gets {@code limit} guesses per window, a person who mistyped a
  * few times loses nothing.
  *
- * <p>Memory is bounded whatever the callers send: at most {@code maxKeys} keys are remembered (the least
- * used go first), and a key is forgotten one window after its last failure.
+ * <p>Memory is bounded whatever the callers send: at most {@code maxKeys} keys are remembered (beyond that
+ * Caffeine evicts the keys least seen lately), and a key is forgotten one window after its last failure.
  */
 public final class LoginThrottle {
     private final int limit;
