@@ -40,6 +40,11 @@ public final class RegistryExtension implements BeforeAllCallback, AfterAllCallb
         return new RegistryExtension(false, List.of());
     }
 
+    /** A fresh server per test, started with these extra command-line options. */
+    public static RegistryExtension perMethodWithOptions(String... options) {
+        return new RegistryExtension(false, List.of(options));
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) {
         if (perClass && process == null) {

@@ -1,6 +1,6 @@
 package dev.berth.management;
 
-import dev.berth.core.auth.AdminTokenVerifier;
+import dev.berth.core.auth.AdminLogin;
 import dev.berth.core.catalog.CatalogService;
 import dev.berth.core.error.ManagementException;
 import dev.berth.core.error.ProblemKind;
@@ -53,12 +53,12 @@ public final class ManagementApi {
     private final Router router;
     private final AdminAuthentication authentication;
 
-    public ManagementApi(TenantService tenants, UserService users, CatalogService catalog, AdminTokenVerifier adminToken) {
-        this(tenants, users, catalog, adminToken, Clock.systemUTC());
+    public ManagementApi(TenantService tenants, UserService users, CatalogService catalog, AdminLogin adminLogin) {
+        this(tenants, users, catalog, adminLogin, Clock.systemUTC());
     }
 
     /** @param clock tells whether a user has expired; tests fix it */
-    ManagementApi(TenantService tenants, UserService users, CatalogService catalog, AdminTokenVerifier adminToken, Clock clock) {
+    ManagementApi(TenantService tenants, UserService users, CatalogService catalog, AdminLogin adminLogin, Clock clock) {
         List<Route> routes = new ArrayList<>();
         routes.addAll(RegistryRoutes.of(tenants));
         routes.addAll(UsageRoutes.of(catalog));
@@ -67,7 +67,7 @@ public final class ManagementApi {
         routes.addAll(UserRoutes.of(users, clock));
         routes.add(OpenApiDocument.load().route());
         this.router = new Router(routes);
-        this.authentication = new AdminAuthentication(adminToken);
+        this.authentication = new AdminAuthentication(adminLogin);
     }
 
     /** Every route served, for the test that holds the OpenAPI document to them. */
@@ -90,9 +90,9 @@ public final class ManagementApi {
      * server asks this first so that a refused caller's body is never buffered. Blocks like {@link #handle}
      * (a first token check is a slow hash) and never throws.
      */
-    public FullHttpResponse refusal(HttpMethod method, String uri, HttpHeaders headers) {
+    public FullHttpResponse refusal(HttpMethod method, String uri, HttpHeaders headers, String clientAddress) {
         try {
-            admit(method, new QueryStringDecoder(uri), headers);
+            admit(method, new QueryStringDecoder(uri), headers, clientAddress);
             return null;
         } catch (Throwable failure) {
             return ErrorResponses.response(failure);
@@ -106,7 +106,7 @@ public final class ManagementApi {
 
     private Reply dispatch(ManagementRequest request) {
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-        RouteMatch match = admit(request.method(), uri, request.headers());
+        RouteMatch match = admit(request.method(), uri, request.headers(), request.clientAddress());
         if (request.body().length > MAX_BODY_BYTES) {
             throw tooLarge();
         }
@@ -115,7 +115,7 @@ public final class ManagementApi {
     }
 
     /** Resolves the route and checks the token (steps 1 and 2 of the class comment). */
-    private RouteMatch admit(HttpMethod method, QueryStringDecoder uri, HttpHeaders headers) {
+    private RouteMatch admit(HttpMethod method, QueryStringDecoder uri, HttpHeaders headers, String clientAddress) {
         RouteMatch match = null;
         RuntimeException routingFailure = null;
         try {
@@ -124,7 +124,7 @@ public final class ManagementApi {
             routingFailure = e;
         }
         if (match == null || match.route().requiresAdmin()) {
-            authentication.check(headers);
+            authentication.check(headers, clientAddress);
         }
         if (routingFailure != null) {
             throw routingFailure;

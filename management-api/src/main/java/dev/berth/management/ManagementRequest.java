@@ -9,8 +9,9 @@ import io.netty.handler.codec.http.HttpMethod;
  *
  * @param uri the raw request URI with its query, starting with {@code /api/v1}
  * @param body the body bytes, empty when there is none; not copied, never modified
+ * @param clientAddress the client's IP address, which failed admin logins are counted against
  */
-public record ManagementRequest(HttpMethod method, String uri, HttpHeaders headers, byte[] body) {
+public record ManagementRequest(HttpMethod method, String uri, HttpHeaders headers, byte[] body, String clientAddress) {
     public ManagementRequest {
         body = body == null ? new byte[0] : body;
     }

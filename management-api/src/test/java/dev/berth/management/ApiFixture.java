@@ -57,9 +57,9 @@ final class ApiFixture implements AutoCloseable {
         users = new UserService(storage.userStore(), new UserDirectory(), tenants, new SecretHasher(), clock);
         usage = new UsageRecorder(storage.usageStore(), clock, Runnable::run);
         registry = new RegistryService(storage.metadataStore(), storage.blobStore(), storage.uploadStore(), tenants,
-                new QuotaLedger(tenants, storage.metadataStore()), usage, RegistryLimits.DEFAULTS, clock);
+                new QuotaLedger(tenants, storage.metadataStore(), clock), usage, RegistryLimits.DEFAULTS, clock);
         catalog = new CatalogService(storage.catalogStore(), storage.metadataStore(), storage.usageStore(), tenants, registry, usage);
-        api = new ManagementApi(tenants, users, catalog, TOKEN::equals, clock);
+        api = new ManagementApi(tenants, users, catalog, TestAdminLogin.of(TOKEN::equals), clock);
     }
 
     static ApiFixture open(Path dir) throws IOException {
@@ -78,7 +78,7 @@ final class ApiFixture implements AutoCloseable {
     }
 
     Response send(String method, String uri, HttpHeaders headers, byte[] body) {
-        FullHttpResponse response = api.handle(new ManagementRequest(HttpMethod.valueOf(method), uri, headers, body));
+        FullHttpResponse response = api.handle(new ManagementRequest(HttpMethod.valueOf(method), uri, headers, body, TestAdminLogin.ADDRESS));
         try {
             String text = response.content().toString(StandardCharsets.UTF_8);
             JsonNode json = text.isEmpty() ? null : JSON.readTree(text);
@@ -108,7 +108,7 @@ final class ApiFixture implements AutoCloseable {
 
     private Digest pushBlob(RepositoryName name, byte[] content) {
         Digest digest = Digest.sha256Of(content);
-        BlobUpload upload = registry.startUpload(name);
+        BlobUpload upload = registry.startUpload(name, "ci-bot");
         try {
             upload.append(ByteBuffer.wrap(content));
         } catch (IOException e) {

@@ -12,6 +12,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,10 +25,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ManagementApiAuthTest {
     private static final String TOKEN = "right-token";
     private final AtomicInteger checks = new AtomicInteger();
-    private final ManagementApi api = new ManagementApi(null, null, null, token -> {
+    private final MutableClock clock = new MutableClock();
+    private final ManagementApi api = new ManagementApi(null, null, null, TestAdminLogin.of(token -> {
         checks.incrementAndGet();
         return TOKEN.equals(token);
-    });
+    }, 3, clock));
 
     @ParameterizedTest
     @ValueSource(strings = {"", "Bearer ", "Bearer wrong-token", "Basic YWRtaW46cmlnaHQtdG9rZW4=", "right-token", "Bearerright-token"})
@@ -32,25 +38,25 @@ class ManagementApiAuthTest {
         if (!authorization.isEmpty()) {
             headers.set(HttpHeaderNames.AUTHORIZATION, authorization);
         }
-        FullHttpResponse response = api.handle(new ManagementRequest(HttpMethod.GET, "/api/v1/registries", headers, null));
+        FullHttpResponse response = api.handle(new ManagementRequest(HttpMethod.GET, "/api/v1/registries", headers, null, TestAdminLogin.ADDRESS));
         assertUnauthorized(response);
     }
 
     @Test
     void refusesWithoutATokenBeforeTellingWhetherAPathExists() throws Exception {
-        assertUnauthorized(api.handle(new ManagementRequest(HttpMethod.GET, "/api/v1/no-such-thing", new DefaultHttpHeaders(), null)));
-        assertUnauthorized(api.handle(new ManagementRequest(HttpMethod.PUT, "/api/v1/registries", new DefaultHttpHeaders(), null)));
+        assertUnauthorized(api.handle(new ManagementRequest(HttpMethod.GET, "/api/v1/no-such-thing", new DefaultHttpHeaders(), null, TestAdminLogin.ADDRESS)));
+        assertUnauthorized(api.handle(new ManagementRequest(HttpMethod.PUT, "/api/v1/registries", new DefaultHttpHeaders(), null, TestAdminLogin.ADDRESS)));
     }
 
     @Test
     void refusesFromTheHeadAloneBeforeAnyBodyIsRead() throws Exception {
-        assertUnauthorized(api.refusal(HttpMethod.POST, "/api/v1/registries", new DefaultHttpHeaders()));
-        assertUnauthorized(api.refusal(HttpMethod.POST, "/api/v1/no-such-thing", new DefaultHttpHeaders()));
+        assertUnauthorized(api.refusal(HttpMethod.POST, "/api/v1/registries", new DefaultHttpHeaders(), "127.0.0.1"));
+        assertUnauthorized(api.refusal(HttpMethod.POST, "/api/v1/no-such-thing", new DefaultHttpHeaders(), "127.0.0.1"));
 
         HttpHeaders admin = new DefaultHttpHeaders().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + TOKEN);
-        assertThat(api.refusal(HttpMethod.POST, "/api/v1/registries", admin)).isNull();
-        assertThat(api.refusal(HttpMethod.GET, "/api/v1/openapi.json", new DefaultHttpHeaders())).isNull();
-        FullHttpResponse unknown = api.refusal(HttpMethod.POST, "/api/v1/no-such-thing", admin);
+        assertThat(api.refusal(HttpMethod.POST, "/api/v1/registries", admin, "127.0.0.1")).isNull();
+        assertThat(api.refusal(HttpMethod.GET, "/api/v1/openapi.json", new DefaultHttpHeaders(), "127.0.0.1")).isNull();
+        FullHttpResponse unknown = api.refusal(HttpMethod.POST, "/api/v1/no-such-thing", admin, "127.0.0.1");
         assertThat(unknown.status().code()).isEqualTo(404);
         unknown.release();
     }
@@ -70,14 +76,14 @@ class ManagementApiAuthTest {
     @Test
     void acceptsTheSchemeInAnyCase() {
         HttpHeaders headers = new DefaultHttpHeaders().set(HttpHeaderNames.AUTHORIZATION, "bearer " + TOKEN);
-        FullHttpResponse response = api.handle(new ManagementRequest(HttpMethod.GET, "/api/v1/no-such-thing", headers, null));
+        FullHttpResponse response = api.handle(new ManagementRequest(HttpMethod.GET, "/api/v1/no-such-thing", headers, null, TestAdminLogin.ADDRESS));
         assertThat(response.status().code()).isEqualTo(404);
         response.release();
     }
 
     @Test
     void servesTheOpenApiDocumentWithoutAToken() throws Exception {
-        FullHttpResponse response = api.handle(new ManagementRequest(HttpMethod.GET, "/api/v1/openapi.json", new DefaultHttpHeaders(), null));
+        FullHttpResponse response = api.handle(new ManagementRequest(HttpMethod.GET, "/api/v1/openapi.json", new DefaultHttpHeaders(), null, TestAdminLogin.ADDRESS));
         assertThat(response.status().code()).isEqualTo(200);
         assertThat(response.headers().get(HttpHeaderNames.CONTENT_TYPE)).isEqualTo("application/json");
         assertThat(response.headers().getInt(HttpHeaderNames.CONTENT_LENGTH)).isEqualTo(response.content().readableBytes());
@@ -88,12 +94,37 @@ class ManagementApiAuthTest {
     }
 
     @Test
+    void answersTooManyRequestsWithoutCheckingOnceAnAddressHasFailedItsLimit() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            assertUnauthorized(call("Bearer wrong-" + i, TestAdminLogin.ADDRESS));
+        }
+        clock.advance(Duration.ofSeconds(15));
+
+        FullHttpResponse throttled = call("Bearer " + TOKEN, TestAdminLogin.ADDRESS);
+
+        assertThat(throttled.status().code()).isEqualTo(429);
+        assertThat(throttled.headers().get(HttpHeaderNames.RETRY_AFTER)).isEqualTo("45");
+        assertThat(new ObjectMapper().readTree(throttled.content().toString(StandardCharsets.UTF_8)).at("/error/code").asText())
+                .isEqualTo("TOO_MANY_REQUESTS");
+        throttled.release();
+        assertThat(checks).hasValue(3);
+        FullHttpResponse elsewhere = call("Bearer " + TOKEN, "198.51.100.7");
+        assertThat(elsewhere.status().code()).isNotIn(401, 429);
+        elsewhere.release();
+    }
+
+    private FullHttpResponse call(String authorization, String address) {
+        HttpHeaders headers = new DefaultHttpHeaders().set(HttpHeaderNames.AUTHORIZATION, authorization);
+        return api.handle(new ManagementRequest(HttpMethod.GET, "/api/v1/no-such-thing", headers, null, address));
+    }
+
+    @Test
     void neverThrowsEvenWhenTheVerifierFails() throws Exception {
-        ManagementApi broken = new ManagementApi(null, null, null, token -> {
+        ManagementApi broken = new ManagementApi(null, null, null, TestAdminLogin.of(token -> {
             throw new IllegalStateException("hash store unavailable");
-        });
+        }));
         HttpHeaders headers = new DefaultHttpHeaders().set(HttpHeaderNames.AUTHORIZATION, "Bearer x");
-        FullHttpResponse response = broken.handle(new ManagementRequest(HttpMethod.GET, "/api/v1/registries", headers, null));
+        FullHttpResponse response = broken.handle(new ManagementRequest(HttpMethod.GET, "/api/v1/registries", headers, null, TestAdminLogin.ADDRESS));
         assertThat(response.status().code()).isEqualTo(500);
         assertThat(response.content().toString(StandardCharsets.UTF_8)).contains("INTERNAL_ERROR").doesNotContain("hash store");
         response.release();
@@ -107,6 +138,30 @@ class ManagementApiAuthTest {
             assertThat(body.path("error").path("code").asText()).isEqualTo("UNAUTHORIZED");
         } finally {
             response.release();
+        }
+    }
+
+    /** A clock that stands still until the test moves it. */
+    private static final class MutableClock extends Clock {
+        private volatile Instant now = Instant.parse("2026-05-30T22:00:00Z");
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
         }
     }
 }

@@ -135,7 +135,7 @@ public class DigestAndWriteBenchmark {
     /** The real path: open a session, append every chunk, commit with the precomputed digest. */
     @Benchmark
     public long digestAndWrite() throws IOException {
-        BlobUpload upload = uploads.create(REPOSITORY);
+        BlobUpload upload = uploads.create(REPOSITORY, "bench");
         for (ByteBuffer chunk : chunks) {
             chunk.clear(); // position 0, limit capacity: append consumed it last time
             upload.append(chunk);

@@ -1,5 +1,6 @@
 package dev.berth.management.error;
 
+import dev.berth.core.auth.LoginThrottledException;
 import dev.berth.core.error.ManagementException;
 import dev.berth.core.error.OciErrorCode;
 import dev.berth.core.error.OciException;
@@ -69,6 +70,9 @@ public final class ErrorResponses {
         if (failure instanceof ManagementException e) {
             return new Problem(status(e.kind()), e.code(), e.getMessage());
         }
+        if (failure instanceof LoginThrottledException e) {
+            return new Problem(HttpResponseStatus.TOO_MANY_REQUESTS, "TOO_MANY_REQUESTS", e.getMessage());
+        }
         if (failure instanceof MethodNotAllowedException e) {
             return new Problem(HttpResponseStatus.METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED", e.getMessage());
         }
@@ -87,7 +91,10 @@ public final class ErrorResponses {
                 "the server failed to answer this request (ref " + reference + ")");
     }
 
-    /** The JSON error response for any failure, with {@code WWW-Authenticate} on a 401 and {@code Allow} on a 405. */
+    /**
+     * The JSON error response for any failure, with {@code WWW-Authenticate} on a 401, {@code Allow} on a 405
+     * and {@code Retry-After} on a throttled login.
+     */
     public static FullHttpResponse response(Throwable failure) {
         Problem problem = problem(failure);
         FullHttpResponse response = write(problem);
@@ -96,6 +103,9 @@ public final class ErrorResponses {
         }
         if (failure instanceof MethodNotAllowedException e) {
             response.headers().set(HttpHeaderNames.ALLOW, String.join(", ", e.allowed()));
+        }
+        if (failure instanceof LoginThrottledException e) {
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, e.retryAfterSeconds());
         }
         return response;
     }

@@ -1,6 +1,6 @@
 package dev.berth.management.route;
 
-import dev.berth.core.auth.AdminTokenVerifier;
+import dev.berth.core.auth.AdminLogin;
 import dev.berth.core.error.ManagementException;
 import dev.berth.core.error.ProblemKind;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -8,27 +8,32 @@ import io.netty.handler.codec.http.HttpHeaders;
 
 /**
  * Checks {@code Authorization: Bearer <admin token>} on a management call. Every refusal says the same
- * thing, whether the header is missing, malformed or holds a wrong token; the verifier caches what it has
- * verified, so the slow hash is not paid on every call.
+ * thing, whether the header is missing, malformed or holds a wrong token. {@link AdminLogin} remembers what
+ * it has verified, so the slow hash is not paid on every call, and counts malformed and wrong tokens against
+ * the client's address: a client over its limit is refused with 429 ({@code LoginThrottledException})
+ * before anything is hashed. A call without any {@code Authorization} header is no login attempt and is
+ * not counted.
  */
 public final class AdminAuthentication {
     private static final String BEARER = "bearer ";
 
-    private final AdminTokenVerifier verifier;
+    private static final String API = "management";
 
-    public AdminAuthentication(AdminTokenVerifier verifier) {
-        this.verifier = verifier;
+    private final AdminLogin adminLogin;
+
+    public AdminAuthentication(AdminLogin adminLogin) {
+        this.adminLogin = adminLogin;
     }
 
     /** Returns normally for the admin; {@code UNAUTHENTICATED} (401) otherwise. */
-    public void check(HttpHeaders headers) {
+    public void check(HttpHeaders headers, String clientAddress) {
         String authorization = headers == null ? null : headers.get(HttpHeaderNames.AUTHORIZATION);
-        if (authorization == null || authorization.length() <= BEARER.length()
-                || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+        if (authorization == null) {
             throw refused();
         }
-        String token = authorization.substring(BEARER.length()).trim();
-        if (token.isEmpty() || !verifier.matches(token)) {
+        String token = authorization.length() > BEARER.length() && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
+                ? authorization.substring(BEARER.length()).trim() : null;
+        if (!adminLogin.check(token, API, clientAddress, null)) {
             throw refused();
         }
     }

@@ -21,6 +21,12 @@ import java.util.Optional;
  * and still has that very secret hash. A refresh, disable, expiry or delete therefore refuses the next
  * request whatever the cache holds. Every refusal says the same thing, so that it never reveals whether
  * a user exists.
+ *
+ * <p>Every refused login counts against its client address and user name ({@link FailedLogins}). A client
+ * over its limit is answered {@code TOOMANYREQUESTS} before the admin token is hashed. A user's secret is
+ * still checked for such a client: that check is one SHA-256 of a secret with over 200 random bits, so it
+ * costs nothing and guessing gains nothing, and a robot behind the same address (a shared NAT, a CI host)
+ * as someone failing keeps working. Only a wrong secret from such a client is answered 429 then.
  */
 public final class Authenticator {
     private static final String BASIC = "basic ";
@@ -28,7 +34,10 @@ public final class Authenticator {
 
     private final UserDirectory users;
     private final SecretHasher hasher;
-    private final AdminTokenVerifier adminToken;
+    private static final String API = "v2";
+
+    private final AdminLogin adminLogin;
+    private final FailedLogins failures;
     private final Clock clock;
     private final Cache<String, Verified> verified = Caffeine.newBuilder()
             .maximumSize(10_000)
@@ -39,18 +48,22 @@ public final class Authenticator {
     private record Verified(String userId, String secretHash) {
     }
 
-    public Authenticator(UserDirectory users, SecretHasher hasher, AdminTokenVerifier adminToken, Clock clock) {
+    public Authenticator(UserDirectory users, SecretHasher hasher, AdminLogin adminLogin, FailedLogins failures, Clock clock) {
         this.users = users;
         this.hasher = hasher;
-        this.adminToken = adminToken;
+        this.adminLogin = adminLogin;
+        this.failures = failures;
         this.clock = clock;
     }
 
     /**
      * The principal of a request: empty without an {@code Authorization} header; {@code UNAUTHORIZED} for
-     * credentials that are malformed, wrong, disabled or expired.
+     * credentials that are malformed, wrong, disabled or expired; {@code TOOMANYREQUESTS} (with a wait) when
+     * the client has failed too often lately.
+     *
+     * @param address the client's address, which failed logins are counted against
      */
-    public Optional<Principal> authenticate(String authorization) {
+    public Optional<Principal> authenticate(String authorization, String address) {
         if (authorization == null || authorization.isBlank()) {
             return Optional.empty();
         }
@@ -66,7 +79,11 @@ public final class Authenticator {
             }
             verified.invalidate(authorization);
         }
-        return Optional.of(verify(authorization));
+        try {
+            return Optional.of(verify(authorization, address));
+        } catch (LoginThrottledException throttled) {
+            throw OciException.tooManyRequests(throttled.getMessage(), throttled.retryAfterSeconds());
+        }
     }
 
     private Optional<Principal> stillValid(Verified hit) {
@@ -78,24 +95,40 @@ public final class Authenticator {
                 .map(user -> new Principal(user.name(), user));
     }
 
-    private Principal verify(String authorization) {
+    private Principal verify(String authorization, String address) {
         MemoryOnly.checkMayLoad();
         String[] credentials = decodeBasic(authorization);
+        if (credentials == null) {
+            throw failed("malformed", address, null);
+        }
         String name = credentials[0];
         String secret = credentials[1];
         if (name.equals(Principal.ADMIN)) {
-            if (!adminToken.matches(secret)) {
+            if (!adminLogin.check(secret, API, address, Principal.ADMIN)) {
                 throw refused();
             }
             verified.put(authorization, new Verified(null, null));
             return Principal.ADMIN_PRINCIPAL;
         }
         User user = users.byName(name).orElse(null);
-        if (user == null || !hasher.matches(secret, user.secretHash()) || !usable(user)) {
-            throw refused();
+        if (user == null) {
+            throw failed("unknown_user", address, name);
+        }
+        if (!hasher.matches(secret, user.secretHash())) {
+            throw failed("wrong_secret", address, name);
+        }
+        if (!usable(user)) {
+            throw failed("unusable_user", address, name);
         }
         verified.put(authorization, new Verified(user.id(), user.secretHash()));
         return new Principal(user.name(), user);
+    }
+
+    /** Counts a refused login (or refuses it as throttled) and returns the refusal to throw. */
+    private OciException failed(String reason, String address, String user) {
+        failures.checkAllowed(API, address, user);
+        failures.failed(API, reason, address, user);
+        return refused();
     }
 
     private boolean usable(User user) {
@@ -118,19 +151,20 @@ public final class Authenticator {
         return end - start == EMPTY_CREDENTIALS.length() && authorization.startsWith(EMPTY_CREDENTIALS, start);
     }
 
+    /** The user name and secret of a Basic header; null when it is not one. */
     private static String[] decodeBasic(String authorization) {
         if (authorization.length() <= BASIC.length() || !authorization.regionMatches(true, 0, BASIC, 0, BASIC.length())) {
-            throw refused();
+            return null;
         }
         String decoded;
         try {
             decoded = new String(Base64.getDecoder().decode(authorization.substring(BASIC.length()).trim()), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw refused();
+            return null;
         }
         int colon = decoded.indexOf(':');
         if (colon <= 0) {
-            throw refused();
+            return null;
         }
         return new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
     }

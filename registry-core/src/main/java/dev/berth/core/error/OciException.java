@@ -4,11 +4,17 @@ package dev.berth.core.error;
 public final class OciException extends RuntimeException {
     private final OciErrorCode code;
     private final transient Object detail;
+    private final long retryAfterSeconds;
 
     public OciException(OciErrorCode code, String message, Object detail) {
+        this(code, message, detail, 0);
+    }
+
+    private OciException(OciErrorCode code, String message, Object detail, long retryAfterSeconds) {
         super(message == null ? code.message() : message, null, false, false);
         this.code = code;
         this.detail = detail;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     public OciException(OciErrorCode code, String message) {
@@ -22,6 +28,16 @@ public final class OciException extends RuntimeException {
     /** A JSON-serialisable value that says what was wrong, or null. */
     public Object detail() {
         return detail;
+    }
+
+    /** Seconds the client should wait before trying again ({@code Retry-After}); 0 when the error says nothing of it. */
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+
+    /** {@code TOOMANYREQUESTS}, to be tried again after {@code retryAfterSeconds}. */
+    public static OciException tooManyRequests(String message, long retryAfterSeconds) {
+        return new OciException(OciErrorCode.TOOMANYREQUESTS, message, null, retryAfterSeconds);
     }
 
     public static OciException blobUnknown(Object digest) {

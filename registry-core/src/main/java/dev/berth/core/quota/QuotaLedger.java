@@ -10,6 +10,8 @@ import dev.berth.core.tenant.TenantRegistry;
 import dev.berth.core.tenant.TenantService;
 import dev.berth.core.upload.UploadId;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -37,6 +39,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * they are not persisted: after a restart an upload reserves again as it grows, and its link is checked
  * in full anyway.
  *
+ * <p>An upload that writes nothing for a while (an abandoned push, a client gone without cancelling) gives
+ * its reservation back when {@link #releaseIdle} runs, so that it does not keep others out until the session
+ * expires. The session stays valid: its next write reserves again, in full, and is refused if the room has
+ * been taken meanwhile.
+ *
  * <p>Links are group-committed. Uploads that finish while another link of the same registry is being
  * committed queue up; the next thread to take the registry's lock checks every queued link in order (each
  * against the usage the store reports plus what the links before it in the batch charge) and writes all
@@ -51,11 +58,12 @@ public final class QuotaLedger {
 
     private final TenantService tenants;
     private final MetadataStore metadata;
+    private final Clock clock;
     private final Map<String, RegistryReservations> registries = new ConcurrentHashMap<>();
 
-    /** An upload's need and what it holds (need plus slack). */
-    private record Reservation(long needed, long held) {
-        static final Reservation NONE = new Reservation(0, 0);
+    /** An upload's need, what it holds (need plus slack), and when it last asked (its last write). */
+    private record Reservation(long needed, long held, Instant touched) {
+        static final Reservation NONE = new Reservation(0, 0, Instant.MIN);
     }
 
     /** A link waiting for the registry's next group commit. */
@@ -96,9 +104,11 @@ public final class QuotaLedger {
         }
     }
 
-    public QuotaLedger(TenantService tenants, MetadataStore metadata) {
+    /** @param clock tells when an upload last reserved, for {@link #releaseIdle} */
+    public QuotaLedger(TenantService tenants, MetadataStore metadata, Clock clock) {
         this.tenants = tenants;
         this.metadata = metadata;
+        this.clock = clock;
     }
 
     /**
@@ -110,8 +120,9 @@ public final class QuotaLedger {
         RegistryReservations reservations = reservations(registry);
         synchronized (reservations) {
             Reservation current = reservations.of(upload);
+            Instant now = clock.instant();
             if (bytes <= current.held()) {
-                reservations.set(upload, new Reservation(Math.max(bytes, current.needed()), current.held()));
+                reservations.set(upload, new Reservation(Math.max(bytes, current.needed()), current.held(), now));
                 return;
             }
             long others = reservations.neededByOthers(upload);
@@ -126,7 +137,7 @@ public final class QuotaLedger {
                 throw exceeded(tenant, 0, bytes, others);
             }
             long held = Math.min(room, Math.max(bytes, current.held() + RESERVATION_STEP));
-            reservations.set(upload, new Reservation(bytes, held));
+            reservations.set(upload, new Reservation(bytes, held, now));
         }
     }
 
@@ -249,6 +260,25 @@ public final class QuotaLedger {
     /** False when the registry has no storage limit (its cached settings are current), so nothing needs checking. */
     private boolean isLimited(String registry) {
         return tenants.cached(registry).map(t -> t.storageLimitBytes() != null).orElse(true);
+    }
+
+    /**
+     * Ends the reservations of uploads that have not reserved (written) since {@code cutoff}; their sessions
+     * stay open and reserve again on their next write. Returns how many were ended.
+     */
+    public int releaseIdle(Instant cutoff) {
+        int released = 0;
+        for (RegistryReservations reservations : registries.values()) {
+            synchronized (reservations) {
+                for (Map.Entry<UploadId, Reservation> entry : List.copyOf(reservations.byUpload.entrySet())) {
+                    if (entry.getValue().touched().isBefore(cutoff)) {
+                        reservations.set(entry.getKey(), Reservation.NONE);
+                        released++;
+                    }
+                }
+            }
+        }
+        return released;
     }
 
     /** Drops the reservations of uploads that no longer exist (expired sessions). */

@@ -29,6 +29,7 @@ import dev.berth.core.usage.UsageRecorder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -103,11 +104,14 @@ public final class RegistryService {
 
     // ---- uploads ----------------------------------------------------------------------------------
 
-    /** Opens an upload session; the repository's registry must exist (pushes never create registries). */
-    public BlobUpload startUpload(RepositoryName repository) {
+    /**
+     * Opens an upload session for the user named {@code owner}; the repository's registry must exist (pushes
+     * never create registries).
+     */
+    public BlobUpload startUpload(RepositoryName repository, String owner) {
         tenants.requireExists(repository.registry());
         try {
-            return uploads.create(repository);
+            return uploads.create(repository, owner);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -209,6 +213,14 @@ public final class RegistryService {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Gives back the quota reservations of uploads that have written nothing for {@code idle}; the sessions
+     * stay valid and reserve again when they write. Returns how many were released.
+     */
+    public int releaseIdleReservations(Duration idle) {
+        return quota.releaseIdle(clock.instant().minus(idle));
     }
 
     private boolean uploadExists(UploadId id) {

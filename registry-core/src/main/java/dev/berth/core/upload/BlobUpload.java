@@ -19,6 +19,9 @@ public interface BlobUpload {
 
     RepositoryName repository();
 
+    /** The name of the user who opened the session ({@code admin}, a robot's name), or empty when unknown. */
+    String owner();
+
     Instant startedAt();
 
     /** Bytes received so far. */

@@ -4,14 +4,26 @@ import dev.berth.core.name.RepositoryName;
 
 import java.io.IOException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Upload sessions, kept on durable storage so that an unfinished upload survives a restart. After a
  * restart a session resumes by re-reading its partial file into a fresh digest.
  */
 public interface UploadStore {
-    BlobUpload create(RepositoryName repository) throws IOException;
+    /** Opens a session for {@code owner} (the user's name, kept with the session so that it survives a restart). */
+    BlobUpload create(RepositoryName repository, String owner) throws IOException;
+
+    /** Every open session, including those a previous run left (read back from storage). */
+    List<BlobUpload> openSessions() throws IOException;
+
+    /**
+     * Sets the one listener told, exactly once per session, that a session has ended: committed, cancelled,
+     * dropped after a digest mismatch, or expired.
+     */
+    void whenSessionEnds(Consumer<BlobUpload> listener);
 
     /** The open session with that id, or empty when none exists (never opened, finished, cancelled, expired). */
     Optional<BlobUpload> find(UploadId id) throws IOException;

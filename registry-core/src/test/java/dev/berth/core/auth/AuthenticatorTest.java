@@ -24,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class AuthenticatorTest {
     private static final String ADMIN_TOKEN = "the-admin-token";
+    private static final String ADDRESS = "192.0.2.1";
 
     /** An admin token verifier that counts how often it is asked. */
     private static final class CountingVerifier implements AdminTokenVerifier {
@@ -40,7 +41,12 @@ class AuthenticatorTest {
     private final SecretHasher hasher = new SecretHasher();
     private final UserDirectory users = new UserDirectory();
     private final CountingVerifier verifier = new CountingVerifier();
-    private final Authenticator authenticator = new Authenticator(users, hasher, verifier, clock);
+    private final RecordedLogins events = new RecordedLogins();
+    private final FailedLogins failures = new FailedLogins(new LoginThrottle(3, Duration.ofMinutes(1), 100, clock),
+            new LoginThrottle(5, Duration.ofSeconds(10), 100, clock), events);
+    private final SlowHashExecutor hashes = new SlowHashExecutor(1, 4);
+    private final Authenticator authenticator = new Authenticator(users, hasher, new AdminLogin(verifier, failures, hashes),
+            failures, clock);
     private final String secret = hasher.newSecret();
     private final User bot = user("ci-bot", secret, true, clock.instant().plus(Duration.ofDays(30)));
 
@@ -55,7 +61,7 @@ class AuthenticatorTest {
 
     private String refusal(String authorization) {
         try {
-            authenticator.authenticate(authorization);
+            authenticator.authenticate(authorization, ADDRESS);
         } catch (OciException e) {
             assertThat(e.code()).isEqualTo(OciErrorCode.UNAUTHORIZED);
             return e.getMessage();
@@ -65,16 +71,16 @@ class AuthenticatorTest {
 
     @Test
     void answersNoPrincipalWithoutCredentials() {
-        assertThat(authenticator.authenticate(null)).isEmpty();
-        assertThat(authenticator.authenticate("")).isEmpty();
-        assertThat(authenticator.authenticate("  ")).isEmpty();
+        assertThat(authenticator.authenticate(null, ADDRESS)).isEmpty();
+        assertThat(authenticator.authenticate("", ADDRESS)).isEmpty();
+        assertThat(authenticator.authenticate("  ", ADDRESS)).isEmpty();
     }
 
     @Test
     void takesEmptyBasicCredentialsAsAnonymousAsPodmanSendsThem() {
-        assertThat(authenticator.authenticate("Basic Og==")).isEmpty();
-        assertThat(authenticator.authenticate(basic("", ""))).isEmpty();
-        assertThat(authenticator.authenticate("basic  Og== ")).isEmpty();
+        assertThat(authenticator.authenticate("Basic Og==", ADDRESS)).isEmpty();
+        assertThat(authenticator.authenticate(basic("", ""), ADDRESS)).isEmpty();
+        assertThat(authenticator.authenticate("basic  Og== ", ADDRESS)).isEmpty();
     }
 
     @Test
@@ -84,7 +90,7 @@ class AuthenticatorTest {
 
     @Test
     void acceptsTheAdminWithTheAdminToken() {
-        Principal principal = authenticator.authenticate(basic("admin", ADMIN_TOKEN)).orElseThrow();
+        Principal principal = authenticator.authenticate(basic("admin", ADMIN_TOKEN), ADDRESS).orElseThrow();
 
         assertThat(principal.isAdmin()).isTrue();
         assertThat(principal.name()).isEqualTo("admin");
@@ -95,9 +101,9 @@ class AuthenticatorTest {
         String header = basic("admin", ADMIN_TOKEN);
         List<Principal> seen = new ArrayList<>();
 
-        boolean first = MemoryOnly.attempt(() -> seen.add(authenticator.authenticate(header).orElseThrow()));
-        authenticator.authenticate(header);
-        boolean second = MemoryOnly.attempt(() -> seen.add(authenticator.authenticate(header).orElseThrow()));
+        boolean first = MemoryOnly.attempt(() -> seen.add(authenticator.authenticate(header, ADDRESS).orElseThrow()));
+        authenticator.authenticate(header, ADDRESS);
+        boolean second = MemoryOnly.attempt(() -> seen.add(authenticator.authenticate(header, ADDRESS).orElseThrow()));
 
         assertThat(first).isFalse();
         assertThat(second).isTrue();
@@ -114,9 +120,9 @@ class AuthenticatorTest {
     void asksTheVerifierOnlyOnceForARepeatedAdminHeader() {
         String header = basic("admin", ADMIN_TOKEN);
 
-        authenticator.authenticate(header);
-        authenticator.authenticate(header);
-        authenticator.authenticate(header);
+        authenticator.authenticate(header, ADDRESS);
+        authenticator.authenticate(header, ADDRESS);
+        authenticator.authenticate(header, ADDRESS);
 
         assertThat(verifier.calls).hasValue(1);
     }
@@ -133,7 +139,7 @@ class AuthenticatorTest {
     void acceptsAUserWithItsSecret() {
         users.put(bot);
 
-        Principal principal = authenticator.authenticate(basic("ci-bot", secret)).orElseThrow();
+        Principal principal = authenticator.authenticate(basic("ci-bot", secret), ADDRESS).orElseThrow();
 
         assertThat(principal.isAdmin()).isFalse();
         assertThat(principal.name()).isEqualTo("ci-bot");
@@ -146,8 +152,8 @@ class AuthenticatorTest {
         users.put(bot);
         String encoded = basic("ci-bot", secret).substring("Basic ".length());
 
-        assertThat(authenticator.authenticate("basic " + encoded)).isPresent();
-        assertThat(authenticator.authenticate("BASIC " + encoded)).isPresent();
+        assertThat(authenticator.authenticate("basic " + encoded, ADDRESS)).isPresent();
+        assertThat(authenticator.authenticate("BASIC " + encoded, ADDRESS)).isPresent();
     }
 
     @Test
@@ -190,14 +196,14 @@ class AuthenticatorTest {
         users.put(user("ci-bot", secret, true, null));
         clock.advance(Duration.ofDays(100_000));
 
-        assertThat(authenticator.authenticate(basic("ci-bot", secret))).isPresent();
+        assertThat(authenticator.authenticate(basic("ci-bot", secret), ADDRESS)).isPresent();
     }
 
     @Test
     void refusesAUserDisabledAfterACachedSuccess() {
         users.put(bot);
         String header = basic("ci-bot", secret);
-        authenticator.authenticate(header);
+        authenticator.authenticate(header, ADDRESS);
 
         users.put(user("ci-bot", secret, false, bot.expiresAt()));
 
@@ -208,7 +214,7 @@ class AuthenticatorTest {
     void refusesAUserThatExpiredAfterACachedSuccess() {
         users.put(bot);
         String header = basic("ci-bot", secret);
-        authenticator.authenticate(header);
+        authenticator.authenticate(header, ADDRESS);
 
         clock.advance(Duration.ofDays(31));
 
@@ -219,7 +225,7 @@ class AuthenticatorTest {
     void refusesADeletedUserAfterACachedSuccess() {
         users.put(bot);
         String header = basic("ci-bot", secret);
-        authenticator.authenticate(header);
+        authenticator.authenticate(header, ADDRESS);
 
         users.remove(bot.id());
 
@@ -230,14 +236,14 @@ class AuthenticatorTest {
     void refusesTheOldSecretOfARefreshedUserAfterACachedSuccess() {
         users.put(bot);
         String header = basic("ci-bot", secret);
-        authenticator.authenticate(header);
+        authenticator.authenticate(header, ADDRESS);
         String fresh = hasher.newSecret();
 
         users.put(new User(bot.id(), bot.name(), "", true, 30, bot.expiresAt(), bot.createdAt(), clock.instant(),
                 bot.permissions(), hasher.hash(fresh)));
 
         refusal(header);
-        assertThat(authenticator.authenticate(basic("ci-bot", fresh))).isPresent();
+        assertThat(authenticator.authenticate(basic("ci-bot", fresh), ADDRESS)).isPresent();
     }
 
     @Test
@@ -248,19 +254,19 @@ class AuthenticatorTest {
 
         users.put(user("ci-bot", secret, true, clock.instant().plus(Duration.ofDays(1))));
 
-        assertThat(authenticator.authenticate(header)).isPresent();
+        assertThat(authenticator.authenticate(header, ADDRESS)).isPresent();
     }
 
     @Test
     void servesTheUserAsItIsNowOnACacheHit() {
         users.put(bot);
         String header = basic("ci-bot", secret);
-        authenticator.authenticate(header);
+        authenticator.authenticate(header, ADDRESS);
 
         users.put(new User(bot.id(), bot.name(), "", true, 30, bot.expiresAt(), bot.createdAt(), clock.instant(),
                 List.of(new Permission("other", Access.PULL)), bot.secretHash()));
 
-        Principal principal = authenticator.authenticate(header).orElseThrow();
+        Principal principal = authenticator.authenticate(header, ADDRESS).orElseThrow();
         assertThat(principal.user().accessTo("acme")).isNull();
         assertThat(principal.user().accessTo("other")).isEqualTo(Access.PULL);
     }
@@ -271,12 +277,12 @@ class AuthenticatorTest {
         // verification of "ci-bot" finds no such user, so the header is only still accepted if nothing was verified again.
         users.put(bot);
         String header = basic("ci-bot", secret);
-        authenticator.authenticate(header);
+        authenticator.authenticate(header, ADDRESS);
 
         users.put(new User(bot.id(), "renamed-bot", "", true, 30, bot.expiresAt(), bot.createdAt(), clock.instant(),
                 bot.permissions(), bot.secretHash()));
 
-        assertThat(authenticator.authenticate(header)).map(Principal::name).contains("renamed-bot");
+        assertThat(authenticator.authenticate(header, ADDRESS)).map(Principal::name).contains("renamed-bot");
         assertThat(verifier.calls).hasValue(0);
     }
 
@@ -286,5 +292,110 @@ class AuthenticatorTest {
 
         refusal(basic("admin", secret));
         assertThat(verifier.calls).hasValue(1);
+    }
+
+    private OciException throttled(String authorization, String address) {
+        try {
+            authenticator.authenticate(authorization, address);
+        } catch (OciException e) {
+            assertThat(e.code()).isEqualTo(OciErrorCode.TOOMANYREQUESTS);
+            return e;
+        }
+        throw new AssertionError("not throttled: " + authorization);
+    }
+
+    @Test
+    void answersAnAddressOverItsLimitTooManyRequestsWithoutHashingTheAdminToken() {
+        for (int i = 0; i < 3; i++) {
+            refusal(basic("admin", "wrong-" + i));
+        }
+
+        OciException refused = throttled(basic("admin", ADMIN_TOKEN), ADDRESS);
+
+        assertThat(refused.retryAfterSeconds()).isEqualTo(60);
+        assertThat(verifier.calls).hasValue(3);
+        assertThat(events.events).containsExactly("failed v2 wrong_admin_token", "failed v2 wrong_admin_token",
+                "failed v2 wrong_admin_token", "throttled v2 address");
+    }
+
+    @Test
+    void letsTheAddressTryAgainOnceItsWindowHasEnded() {
+        for (int i = 0; i < 3; i++) {
+            refusal(basic("admin", "wrong-" + i));
+        }
+        clock.advance(Duration.ofSeconds(59));
+        assertThat(throttled(basic("admin", ADMIN_TOKEN), ADDRESS).retryAfterSeconds()).isEqualTo(1);
+        clock.advance(Duration.ofSeconds(1));
+
+        assertThat(authenticator.authenticate(basic("admin", ADMIN_TOKEN), ADDRESS)).isPresent();
+    }
+
+    @Test
+    void throttlesOnlyTheAddressThatFailed() {
+        for (int i = 0; i < 3; i++) {
+            refusal(basic("admin", "wrong-" + i));
+        }
+
+        assertThat(authenticator.authenticate(basic("admin", ADMIN_TOKEN), "198.51.100.7")).isPresent();
+    }
+
+    @Test
+    void stillAcceptsAUserWithItsSecretFromAThrottledAddressButNotAWrongSecret() {
+        users.put(bot);
+        for (int i = 0; i < 3; i++) {
+            refusal(basic("admin", "wrong-" + i));
+        }
+
+        assertThat(authenticator.authenticate(basic("ci-bot", secret), ADDRESS)).isPresent();
+        throttled(basic("ci-bot", "wrong"), ADDRESS);
+        throttled(basic("nobody", "wrong"), ADDRESS);
+    }
+
+    @Test
+    void keepsAcceptingAnAdminHeaderVerifiedBeforeTheAddressWasThrottled() {
+        String header = basic("admin", ADMIN_TOKEN);
+        authenticator.authenticate(header, ADDRESS);
+        for (int i = 0; i < 3; i++) {
+            refusal(basic("admin", "wrong-" + i));
+        }
+
+        assertThat(authenticator.authenticate(header, ADDRESS)).isPresent();
+    }
+
+    @Test
+    void countsWrongUserSecretsAndMalformedHeadersAgainstTheAddress() {
+        users.put(bot);
+        refusal(basic("ci-bot", "wrong"));
+        refusal(basic("nobody", "wrong"));
+        refusal("Basic !!!");
+
+        throttled(basic("admin", ADMIN_TOKEN), ADDRESS);
+        assertThat(events.events).containsExactly("failed v2 wrong_secret", "failed v2 unknown_user", "failed v2 malformed",
+                "throttled v2 address");
+    }
+
+    @Test
+    void slowsGuessesAtOneUserFromManyAddressesButNotAClientWithACleanRecord() {
+        for (int i = 0; i < 5; i++) {
+            refusal(basic("admin", "guess-" + i), "203.0.113." + i);
+        }
+
+        OciException refused = throttled(basic("admin", "guess-5"), "203.0.113.0");
+
+        assertThat(refused.retryAfterSeconds()).isEqualTo(10);
+        assertThat(events.events).last().isEqualTo("throttled v2 user");
+        assertThat(authenticator.authenticate(basic("admin", ADMIN_TOKEN), "198.51.100.7")).isPresent();
+        clock.advance(Duration.ofSeconds(10));
+        refusal(basic("admin", "guess-6"), "203.0.113.0");
+    }
+
+    private String refusal(String authorization, String address) {
+        try {
+            authenticator.authenticate(authorization, address);
+        } catch (OciException e) {
+            assertThat(e.code()).isEqualTo(OciErrorCode.UNAUTHORIZED);
+            return e.getMessage();
+        }
+        throw new AssertionError("accepted " + authorization);
     }
 }

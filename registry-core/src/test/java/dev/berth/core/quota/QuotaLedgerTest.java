@@ -248,7 +248,7 @@ class QuotaLedgerTest {
     @Test
     void aRefusedReservationDropsTheUploadSession() throws Exception {
         f.withRegistry("acme", 10L);
-        BlobUpload upload = f.registry.startUpload(APP);
+        BlobUpload upload = f.registry.startUpload(APP, "ci-bot");
         upload.append(ByteBuffer.wrap(bytes("more than ten bytes")));
 
         assertDenied(() -> f.registry.reserve(upload, upload.size()));
@@ -259,7 +259,7 @@ class QuotaLedgerTest {
     @Test
     void aCompletedUploadHoldsNoReservation() throws Exception {
         f.withRegistry("acme", 100L);
-        BlobUpload upload = f.registry.startUpload(APP);
+        BlobUpload upload = f.registry.startUpload(APP, "ci-bot");
         upload.append(ByteBuffer.wrap(bytes("0123456789")));
         f.registry.reserve(upload, 10);
 
@@ -271,7 +271,7 @@ class QuotaLedgerTest {
     @Test
     void aCancelledUploadHoldsNoReservation() {
         f.withRegistry("acme", 100L);
-        BlobUpload upload = f.registry.startUpload(APP);
+        BlobUpload upload = f.registry.startUpload(APP, "ci-bot");
         f.registry.reserve(upload, 100);
 
         f.registry.cancelUpload(upload);
@@ -282,7 +282,7 @@ class QuotaLedgerTest {
     @Test
     void anUploadWhoseDigestDoesNotMatchHoldsNoReservation() throws Exception {
         f.withRegistry("acme", 100L);
-        BlobUpload upload = f.registry.startUpload(APP);
+        BlobUpload upload = f.registry.startUpload(APP, "ci-bot");
         upload.append(ByteBuffer.wrap(bytes("0123456789")));
 
         assertThatThrownBy(() -> f.registry.completeUpload(upload, digestOf(1))).isInstanceOf(OciException.class);
@@ -293,7 +293,7 @@ class QuotaLedgerTest {
     @Test
     void anExpiredUploadHoldsNoReservation() {
         f.withRegistry("acme", 100L);
-        BlobUpload upload = f.registry.startUpload(APP);
+        BlobUpload upload = f.registry.startUpload(APP, "ci-bot");
         f.registry.reserve(upload, 100);
         f.clock.advance(java.time.Duration.ofDays(2));
 
@@ -306,11 +306,43 @@ class QuotaLedgerTest {
     void completingAnUploadOfABlobTheRegistryAlreadyHoldsCostsNothingEvenWhenFull() throws Exception {
         f.withRegistry("acme", 10L);
         f.linkBlob(APP, "0123456789");
-        BlobUpload upload = f.registry.startUpload(WEB);
+        BlobUpload upload = f.registry.startUpload(WEB, "ci-bot");
         upload.append(ByteBuffer.wrap(bytes("0123456789")));
 
         f.registry.completeUpload(upload, Digest.sha256Of(bytes("0123456789")));
 
         assertThat(f.tenantStore.usage("acme")).isEqualTo(10);
+    }
+
+    @Test
+    void anIdleUploadGivesBackItsReservationAndReservesAgainWhenItWrites() {
+        f.withRegistry("acme", 100L);
+        BlobUpload idle = f.registry.startUpload(APP, "ci-bot");
+        f.registry.reserve(idle, 60);
+        f.clock.advance(java.time.Duration.ofMinutes(10));
+        BlobUpload busy = f.registry.startUpload(APP, "ci-bot");
+        f.registry.reserve(busy, 30);
+        f.clock.advance(java.time.Duration.ofMinutes(6));
+        assertDenied(() -> quota.reserve(WEB, UploadId.random(), 20));
+
+        int released = f.registry.releaseIdleReservations(java.time.Duration.ofMinutes(15));
+
+        assertThat(released).isEqualTo(1);
+        assertThatCode(() -> quota.reserve(WEB, UploadId.random(), 70)).doesNotThrowAnyException();
+        assertThat(f.registry.upload(APP, idle.id().value())).isSameAs(idle);
+        assertDenied(() -> f.registry.reserve(idle, 60));
+    }
+
+    @Test
+    void aWriteKeepsAnUploadsReservation() {
+        f.withRegistry("acme", 100L);
+        BlobUpload upload = f.registry.startUpload(APP, "ci-bot");
+        f.registry.reserve(upload, 10);
+        f.clock.advance(java.time.Duration.ofMinutes(14));
+        f.registry.reserve(upload, 20);
+        f.clock.advance(java.time.Duration.ofMinutes(14));
+
+        assertThat(f.registry.releaseIdleReservations(java.time.Duration.ofMinutes(15))).isZero();
+        assertDenied(() -> quota.reserve(WEB, UploadId.random(), 90));
     }
 }

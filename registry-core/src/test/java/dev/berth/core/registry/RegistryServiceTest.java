@@ -167,7 +167,7 @@ class RegistryServiceTest {
         byte[] body = bytes(imageManifest(Digest.sha256Of(bytes("{}")), 2));
 
         assertOci(() -> registry.putManifest(nowhere, Tag.parse("v1"), MediaTypes.OCI_MANIFEST, body, ACTOR), OciErrorCode.NAME_UNKNOWN);
-        assertOci(() -> registry.startUpload(nowhere), OciErrorCode.NAME_UNKNOWN);
+        assertOci(() -> registry.startUpload(nowhere, "ci-bot"), OciErrorCode.NAME_UNKNOWN);
         assertThat(f.metadata.repositoryExists(nowhere)).isFalse();
     }
 
@@ -436,7 +436,7 @@ class RegistryServiceTest {
 
     @Test
     void completesAnUploadAndLinksTheBlob() throws Exception {
-        BlobUpload upload = registry.startUpload(APP);
+        BlobUpload upload = registry.startUpload(APP, "ci-bot");
         upload.append(ByteBuffer.wrap(bytes("hello ")));
         upload.append(ByteBuffer.wrap(bytes("world")));
         Digest digest = Digest.sha256Of(bytes("hello world"));
@@ -451,7 +451,7 @@ class RegistryServiceTest {
 
     @Test
     void keepsNothingWhenTheDigestDoesNotMatch() throws Exception {
-        BlobUpload upload = registry.startUpload(APP);
+        BlobUpload upload = registry.startUpload(APP, "ci-bot");
         upload.append(ByteBuffer.wrap(bytes("hello")));
         Digest wrong = Digest.sha256Of(bytes("bye"));
 
@@ -464,14 +464,14 @@ class RegistryServiceTest {
 
     @Test
     void refusesANonSha256DigestForABlob() {
-        BlobUpload upload = registry.startUpload(APP);
+        BlobUpload upload = registry.startUpload(APP, "ci-bot");
 
         assertOci(() -> registry.completeUpload(upload, Digest.parse("sha512:" + "a".repeat(128))), OciErrorCode.PARAMETER_INVALID);
     }
 
     @Test
     void findsAnUploadOnlyInItsOwnRepository() {
-        BlobUpload upload = registry.startUpload(APP);
+        BlobUpload upload = registry.startUpload(APP, "ci-bot");
 
         assertThat(registry.upload(APP, upload.id().value())).isSameAs(upload);
         assertOci(() -> registry.upload(RepositoryName.parse("acme/other"), upload.id().value()), OciErrorCode.BLOB_UPLOAD_UNKNOWN);
@@ -480,7 +480,7 @@ class RegistryServiceTest {
 
     @Test
     void refusesAChunkThatDoesNotStartAtTheCurrentOffset() throws Exception {
-        BlobUpload upload = registry.startUpload(APP);
+        BlobUpload upload = registry.startUpload(APP, "ci-bot");
         upload.append(ByteBuffer.wrap(bytes("12345")));
 
         registry.checkChunkStart(upload, 5);
@@ -490,7 +490,7 @@ class RegistryServiceTest {
 
     @Test
     void cancellingAnUploadForgetsIt() {
-        BlobUpload upload = registry.startUpload(APP);
+        BlobUpload upload = registry.startUpload(APP, "ci-bot");
 
         registry.cancelUpload(upload);
 
@@ -499,9 +499,9 @@ class RegistryServiceTest {
 
     @Test
     void expiresUploadsOlderThanTheConfiguredLifetime() {
-        BlobUpload old = registry.startUpload(APP);
+        BlobUpload old = registry.startUpload(APP, "ci-bot");
         f.clock.advance(Duration.ofHours(23));
-        BlobUpload recent = registry.startUpload(APP);
+        BlobUpload recent = registry.startUpload(APP, "ci-bot");
         f.clock.advance(Duration.ofHours(2));
 
         assertThat(registry.expireUploads()).isEqualTo(1);

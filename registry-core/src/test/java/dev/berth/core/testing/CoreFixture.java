@@ -21,7 +21,7 @@ public final class CoreFixture {
     public final InMemoryUploadStore uploads = new InMemoryUploadStore(blobs, clock);
     public final InMemoryUsageStore usageStore = new InMemoryUsageStore();
     public final TenantService tenants = new TenantService(tenantStore, clock);
-    public final QuotaLedger quota = new QuotaLedger(tenants, metadata);
+    public final QuotaLedger quota = new QuotaLedger(tenants, metadata, clock);
     public final UsageRecorder usage = new UsageRecorder(usageStore, clock, Runnable::run);
     public final RegistryService registry;
 

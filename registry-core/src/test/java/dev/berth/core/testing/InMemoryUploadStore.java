@@ -11,16 +11,19 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /** Upload sessions held in memory; a commit moves the bytes into an {@link InMemoryBlobStore}. */
 public final class InMemoryUploadStore implements UploadStore {
     private final Map<UploadId, Session> sessions = new ConcurrentHashMap<>();
     private final InMemoryBlobStore blobs;
     private final Clock clock;
+    private volatile Consumer<BlobUpload> ended = session -> { };
 
     public InMemoryUploadStore(InMemoryBlobStore blobs, Clock clock) {
         this.blobs = blobs;
@@ -28,8 +31,8 @@ public final class InMemoryUploadStore implements UploadStore {
     }
 
     @Override
-    public BlobUpload create(RepositoryName repository) {
-        Session session = new Session(UploadId.random(), repository, clock.instant());
+    public BlobUpload create(RepositoryName repository, String owner) {
+        Session session = new Session(UploadId.random(), repository, owner, clock.instant());
         sessions.put(session.id, session);
         return session;
     }
@@ -41,15 +44,32 @@ public final class InMemoryUploadStore implements UploadStore {
 
     @Override
     public int expireStartedBefore(Instant cutoff) {
-        int[] expired = {0};
-        sessions.values().removeIf(s -> {
-            boolean old = s.startedAt.isBefore(cutoff);
-            if (old) {
-                expired[0]++;
+        int expired = 0;
+        for (Session session : List.copyOf(sessions.values())) {
+            if (session.startedAt.isBefore(cutoff) && end(session)) {
+                expired++;
             }
-            return old;
-        });
-        return expired[0];
+        }
+        return expired;
+    }
+
+    @Override
+    public List<BlobUpload> openSessions() {
+        return List.copyOf(sessions.values());
+    }
+
+    @Override
+    public void whenSessionEnds(Consumer<BlobUpload> listener) {
+        ended = listener;
+    }
+
+    /** Removes the session and tells the listener, once; false when it had already ended. */
+    private boolean end(Session session) {
+        if (sessions.remove(session.id, session)) {
+            ended.accept(session);
+            return true;
+        }
+        return false;
     }
 
     public int open() {
@@ -59,13 +79,15 @@ public final class InMemoryUploadStore implements UploadStore {
     private final class Session implements BlobUpload {
         private final UploadId id;
         private final RepositoryName repository;
+        private final String owner;
         private final Instant startedAt;
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         private final AtomicBoolean held = new AtomicBoolean();
 
-        Session(UploadId id, RepositoryName repository, Instant startedAt) {
+        Session(UploadId id, RepositoryName repository, String owner, Instant startedAt) {
             this.id = id;
             this.repository = repository;
+            this.owner = owner;
             this.startedAt = startedAt;
         }
 
@@ -77,6 +99,11 @@ public final class InMemoryUploadStore implements UploadStore {
         @Override
         public RepositoryName repository() {
             return repository;
+        }
+
+        @Override
+        public String owner() {
+            return owner;
         }
 
         @Override
@@ -109,7 +136,7 @@ public final class InMemoryUploadStore implements UploadStore {
         @Override
         public synchronized long commit(Digest expected) {
             byte[] content = bytes.toByteArray();
-            sessions.remove(id);
+            end(this);
             if (!Digest.sha256Of(content).equals(expected)) {
                 throw OciException.digestInvalid("content does not match " + expected);
             }
@@ -119,7 +146,7 @@ public final class InMemoryUploadStore implements UploadStore {
 
         @Override
         public void cancel() {
-            sessions.remove(id);
+            end(this);
         }
     }
 }

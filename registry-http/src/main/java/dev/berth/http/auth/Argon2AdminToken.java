@@ -1,7 +1,5 @@
 package dev.berth.http.auth;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.berth.core.auth.AdminTokenVerifier;
 import dev.berth.core.user.UserStore;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
@@ -11,7 +9,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.Base64;
 
 /**
@@ -23,8 +20,8 @@ import java.util.Base64;
  * a random token is generated, printed once on standard output, and only its hash kept. When it is unset
  * and a hash is stored, that hash stays in force.
  *
- * <p>Argon2id is deliberately slow, so a token once verified is remembered (in memory) for a while: a
- * cache hit hashes nothing, and only the exact token verified hits.
+ * <p>Argon2id is deliberately slow (tens of milliseconds of a core): {@link dev.berth.core.auth.AdminLogin}
+ * remembers the tokens it verified and runs this check on a bounded pool, behind the failed-login throttle.
  */
 public final class Argon2AdminToken implements AdminTokenVerifier {
     static final String SETTING = "admin_token_hash";
@@ -35,10 +32,6 @@ public final class Argon2AdminToken implements AdminTokenVerifier {
     private static final int SALT_BYTES = 16;
 
     private final String storedHash;
-    private final Cache<String, Boolean> verified = Caffeine.newBuilder()
-            .maximumSize(16)
-            .expireAfterAccess(Duration.ofMinutes(30))
-            .build();
 
     private Argon2AdminToken(String storedHash) {
         this.storedHash = storedHash;
@@ -64,17 +57,7 @@ public final class Argon2AdminToken implements AdminTokenVerifier {
 
     @Override
     public boolean matches(String token) {
-        if (token == null || token.isEmpty()) {
-            return false;
-        }
-        if (verified.getIfPresent(token) != null) {
-            return true;
-        }
-        boolean ok = matches(token, storedHash);
-        if (ok) {
-            verified.put(token, Boolean.TRUE);
-        }
-        return ok;
+        return token != null && !token.isEmpty() && matches(token, storedHash);
     }
 
     static String hash(String token) {

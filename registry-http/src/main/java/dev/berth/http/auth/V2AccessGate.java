@@ -36,7 +36,8 @@ public final class V2AccessGate {
 
     /** Sets the request's principal, or throws {@code UNAUTHORIZED}/{@code DENIED}. */
     public void authorize(RequestContext request, Need need) {
-        Principal principal = authenticator.authenticate(request.request().headers().get(HttpHeaderNames.AUTHORIZATION)).orElse(null);
+        Principal principal = authenticator.authenticate(request.request().headers().get(HttpHeaderNames.AUTHORIZATION),
+                request.clientAddress()).orElse(null);
         request.principal(principal);
         boolean allowed = switch (need) {
             case LOGIN -> principal != null;

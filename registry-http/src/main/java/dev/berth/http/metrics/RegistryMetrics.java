@@ -1,5 +1,6 @@
 package dev.berth.http.metrics;
 
+import dev.berth.core.auth.LoginEvents;
 import dev.berth.core.usage.UsageRecorder;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -18,10 +19,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The server's meters, scraped in the Prometheus text format at {@code /metrics}: requests by API,
- * endpoint, method and status with their durations, upload pauses for back-pressure, and the JVM's own
- * (memory, GC, threads, CPU).
+ * endpoint, method and status with their durations, upload pauses for back-pressure, failed and throttled
+ * logins, and the JVM's own (memory, GC, threads, CPU).
  */
-public final class RegistryMetrics implements AutoCloseable {
+public final class RegistryMetrics implements LoginEvents, AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final Counter uploadPauses;
@@ -59,6 +60,27 @@ public final class RegistryMetrics implements AutoCloseable {
         FunctionCounter.builder("berth.usage.pull.events.dropped", usage, UsageRecorder::droppedPullEvents)
                 .description("pulls that got no history event because the store fell behind (pull counts are kept)")
                 .register(registry);
+    }
+
+    @Override
+    public void failed(String api, String reason) {
+        Counter.builder("berth.auth.failures")
+                .description("logins refused for wrong, unknown, unusable or malformed credentials, by API and reason")
+                .tag("api", api)
+                .tag("reason", reason)
+                .register(registry)
+                .increment();
+    }
+
+    @Override
+    public void throttled(String api, String reason) {
+        Counter.builder("berth.auth.throttled")
+                .description("logins answered 429 without a check: the client address or user failed too often (address, user), "
+                        + "or the slow hash had no room (busy)")
+                .tag("api", api)
+                .tag("reason", reason)
+                .register(registry)
+                .increment();
     }
 
     /** Counts a pause of an upload's reading (see {@code UploadFlowControl}). */

@@ -114,6 +114,15 @@ public final class RequestContext {
         this.principal = principal;
     }
 
+    /**
+     * The client's IP address as the socket sees it (a reverse proxy in front makes every client its own
+     * address); {@code unknown} when the connection has none.
+     */
+    public String clientAddress() {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress peer && peer.getAddress() != null
+                ? peer.getAddress().getHostAddress() : "unknown";
+    }
+
     /** The name history events record for this request's caller. */
     public String actor() {
         return principal == null ? "anonymous" : principal.name();

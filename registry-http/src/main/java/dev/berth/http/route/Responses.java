@@ -64,6 +64,9 @@ public final class Responses {
         if (error.code() == dev.berth.core.error.OciErrorCode.UNAUTHORIZED) {
             response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, CHALLENGE);
         }
+        if (error.retryAfterSeconds() > 0) {
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, error.retryAfterSeconds());
+        }
         return response;
     }
 }

@@ -17,7 +17,7 @@ final class ManagementAdmission implements BodyAdmission {
     @Override
     public FullHttpResponse refusal(RequestContext request) {
         HttpRequest head = request.request();
-        return api.refusal(head.method(), head.uri(), head.headers());
+        return api.refusal(head.method(), head.uri(), head.headers(), request.clientAddress());
     }
 
     /** The management API has one cap for every call, {@link ManagementApi#MAX_BODY_BYTES}, which its answer names. */

@@ -3,13 +3,18 @@ package dev.berth.http.server;
 import dev.berth.core.registry.RegistryLimits;
 import dev.berth.core.registry.RegistryService;
 import dev.berth.core.auth.AccessPolicy;
+import dev.berth.core.auth.AdminLogin;
 import dev.berth.core.auth.Authenticator;
+import dev.berth.core.auth.FailedLogins;
+import dev.berth.core.auth.LoginThrottle;
+import dev.berth.core.auth.SlowHashExecutor;
 import dev.berth.core.auth.SecretHasher;
 import dev.berth.core.auth.UserDirectory;
 import dev.berth.core.catalog.CatalogService;
 import dev.berth.core.metadata.CachingMetadataStore;
 import dev.berth.core.quota.QuotaLedger;
 import dev.berth.core.tenant.TenantService;
+import dev.berth.core.upload.UploadSessionLimits;
 import dev.berth.core.usage.UsageRecorder;
 import dev.berth.core.user.UserService;
 import dev.berth.http.auth.Argon2AdminToken;
@@ -63,6 +68,8 @@ public final class RegistryServer implements AutoCloseable {
     private static final long DRAIN_MILLIS = 10_000;
     /** File descriptors the process needs besides its connections: data files, the metadata store, refused connections. */
     private static final int FD_HEADROOM = 1024;
+    /** Client addresses and user names the failed-login throttle remembers at most, each. */
+    private static final long THROTTLED_KEYS = 100_000;
 
     private final ServerConfig config;
     private final FsStorage storage;
@@ -74,6 +81,7 @@ public final class RegistryServer implements AutoCloseable {
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
     private final ExecutorService blocking;
+    private final SlowHashExecutor slowHashes;
     private final ScheduledExecutorService housekeeping;
     private final InFlightRequests inFlight = new InFlightRequests();
     private Channel listener;
@@ -93,16 +101,24 @@ public final class RegistryServer implements AutoCloseable {
         this.usage = new UsageRecorder(storage.usageStore(), clock, housekeeping);
         tenants.onDelete(usage::forgetRegistry);
         metrics.watch(usage);
-        QuotaLedger quota = new QuotaLedger(tenants, metadata);
-        this.registry = new RegistryService(metadata, storage.blobStore(), storage.uploadStore(), tenants, quota,
-                usage, limits, clock);
+        QuotaLedger quota = new QuotaLedger(tenants, metadata, clock);
+        UploadSessionLimits uploads = new UploadSessionLimits(storage.uploadStore(), config.uploads().sessionsPerUser(),
+                config.uploads().sessionsPerRegistry());
+        this.registry = new RegistryService(metadata, storage.blobStore(), uploads, tenants, quota, usage, limits, clock);
         SecretHasher hasher = new SecretHasher();
         UserDirectory directory = new UserDirectory();
         UserService users = new UserService(storage.userStore(), directory, tenants, hasher, clock);
         users.loadDirectory();
         tenants.onDelete(users::registryDeleted);
         Argon2AdminToken adminToken = Argon2AdminToken.initialise(storage.userStore(), config.adminToken(), System.out);
-        V2AccessGate gate = new V2AccessGate(new Authenticator(directory, hasher, adminToken, clock), new AccessPolicy(tenants));
+        ServerConfig.LoginLimits loginLimits = config.logins();
+        FailedLogins failedLogins = new FailedLogins(
+                new LoginThrottle(loginLimits.failuresPerAddress(), loginLimits.addressWindow(), THROTTLED_KEYS, clock),
+                new LoginThrottle(loginLimits.failuresPerUser(), loginLimits.userWindow(), THROTTLED_KEYS, clock), metrics);
+        this.slowHashes = new SlowHashExecutor(loginLimits.hashThreads(), loginLimits.hashQueue());
+        AdminLogin adminLogin = new AdminLogin(adminToken, failedLogins, slowHashes);
+        V2AccessGate gate = new V2AccessGate(new Authenticator(directory, hasher, adminLogin, failedLogins, clock),
+                new AccessPolicy(tenants));
         CatalogService catalog = new CatalogService(storage.catalogStore(), metadata, storage.usageStore(),
                 tenants, registry, usage);
         IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -113,7 +129,7 @@ public final class RegistryServer implements AutoCloseable {
                 named("berth-blocking"));
         ((ThreadPoolExecutor) blocking).allowCoreThreadTimeOut(true);
         this.routes = MeteredExchanges.wrap(new HttpRoutes(new V2Endpoints(registry, gate, blocking, metrics),
-                new ManagementApi(tenants, users, catalog, adminToken), metrics, blocking), metrics);
+                new ManagementApi(tenants, users, catalog, adminLogin), metrics, blocking), metrics);
     }
 
     /** Opens the storage and starts listening; the returned server is serving. */
@@ -151,6 +167,20 @@ public final class RegistryServer implements AutoCloseable {
         long sweepMinutes = Math.max(1, Math.min(15, config.uploadExpiry().toMinutes() / 4));
         housekeeping.scheduleWithFixedDelay(this::expireUploads, 0, sweepMinutes, TimeUnit.MINUTES);
         housekeeping.scheduleWithFixedDelay(usage::flush, 1, 1, TimeUnit.SECONDS);
+        // Often enough that a reservation outlives its idle time by a quarter at most (one minute at most).
+        long releaseSeconds = Math.max(1, Math.min(60, config.uploads().idleRelease().toSeconds() / 4));
+        housekeeping.scheduleWithFixedDelay(this::releaseIdleReservations, releaseSeconds, releaseSeconds, TimeUnit.SECONDS);
+    }
+
+    private void releaseIdleReservations() {
+        try {
+            int released = registry.releaseIdleReservations(config.uploads().idleRelease());
+            if (released > 0) {
+                LOG.log(System.Logger.Level.INFO, "released the quota reservations of " + released + " idle upload(s)");
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "releasing idle upload reservations failed", e);
+        }
     }
 
     /** Every connection holds a file descriptor: past the process's limit, accept fails for everyone. */
@@ -207,6 +237,7 @@ public final class RegistryServer implements AutoCloseable {
             bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
             workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
             blocking.shutdown();
+            slowHashes.close();
             try {
                 blocking.awaitTermination(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {

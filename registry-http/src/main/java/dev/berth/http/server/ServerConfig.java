@@ -2,6 +2,8 @@ package dev.berth.http.server;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,10 +15,13 @@ import java.util.Map;
  * @param adminToken the admin token from the environment, or null to keep the stored one (or generate one)
  * @param tlsCert the PEM certificate chain to serve HTTPS with, or null for plain HTTP
  * @param tlsKey the PEM (PKCS#8) private key of {@code tlsCert}, or null
+ * @param logins the failed-login throttle and the bounds of the slow hash
+ * @param uploads the caps on open upload sessions
  * @param connections the read timeouts and connection caps
  */
 public record ServerConfig(String bind, int port, Path dataDir, Duration uploadExpiry, Duration deleteGrace,
-                           long minFreeBytes, String adminToken, Path tlsCert, Path tlsKey, ConnectionLimits connections) {
+                           long minFreeBytes, String adminToken, Path tlsCert, Path tlsKey, LoginLimits logins,
+                           UploadLimits uploads, ConnectionLimits connections) {
     public static final String USAGE = """
             usage: java -jar registry.jar [options]
               --port N             port to listen on (env REGISTRY_PORT, default 5000)
@@ -44,11 +49,40 @@ public record ServerConfig(String bind, int port, Path dataDir, Duration uploadE
               --max-connections-per-address N
                                    open connections at once from one client address
                                    (env REGISTRY_MAX_CONNECTIONS_PER_ADDRESS, default 256)
+              --auth-failures-per-address N   failed logins a client address may make per window before it
+                                   is answered 429 (env REGISTRY_AUTH_FAILURES_PER_ADDRESS, default 10)
+              --auth-failure-window DUR       that window (env REGISTRY_AUTH_FAILURE_WINDOW, default 60s)
+              --auth-failures-per-user N      failed logins per user name and window, counted against
+                                   clients that failed themselves (env REGISTRY_AUTH_FAILURES_PER_USER, default 20)
+              --auth-user-failure-window DUR  that window (env REGISTRY_AUTH_USER_FAILURE_WINDOW, default 10s)
+              --auth-hash-threads N           admin token checks hashed at once (env REGISTRY_AUTH_HASH_THREADS, default 1)
+              --auth-hash-queue N             checks that may wait for them; more are answered 429
+                                   (env REGISTRY_AUTH_HASH_QUEUE, default 4)
+              --upload-sessions-per-user N      open upload sessions one user may have
+                                   (env REGISTRY_UPLOAD_SESSIONS_PER_USER, default 100)
+              --upload-sessions-per-registry N  open upload sessions one tenant registry may have
+                                   (env REGISTRY_UPLOAD_SESSIONS_PER_REGISTRY, default 500)
+              --upload-idle-release DUR  an upload that writes nothing for this long gives back its quota
+                                   reservation; it stays valid (env REGISTRY_UPLOAD_IDLE_RELEASE, default 15m)
               --help               print this help
             environment only:
               REGISTRY_ADMIN_TOKEN the admin token (user 'admin' on /v2, Bearer token on /api/v1);
                                    when unset on first start one is generated and printed once
             """;
+
+    /**
+     * The failed-login throttle (see {@code FailedLogins}) and the slow hash's pool (see {@code SlowHashExecutor}).
+     */
+    public record LoginLimits(int failuresPerAddress, Duration addressWindow, int failuresPerUser, Duration userWindow,
+                              int hashThreads, int hashQueue) {
+    }
+
+    /**
+     * The caps on open upload sessions (see {@code UploadSessionLimits}), and how long an upload may write
+     * nothing before its quota reservation is given back (see {@code QuotaLedger.releaseIdle}).
+     */
+    public record UploadLimits(int sessionsPerUser, int sessionsPerRegistry, Duration idleRelease) {
+    }
 
     /** Thrown for a bad option; its message is meant for the operator. */
     public static final class InvalidConfigException extends RuntimeException {
@@ -57,23 +91,43 @@ public record ServerConfig(String bind, int port, Path dataDir, Duration uploadE
         }
     }
 
+    /** An option, the environment variable behind it and its default (null for none). */
+    private record Option(String flag, String env, String fallback) {
+    }
+
+    private static final List<Option> OPTIONS = List.of(
+            new Option("--port", "REGISTRY_PORT", "5000"),
+            new Option("--bind", "REGISTRY_BIND", "0.0.0.0"),
+            new Option("--data-dir", "REGISTRY_DATA_DIR", "data"),
+            new Option("--upload-expiry", "REGISTRY_UPLOAD_EXPIRY", "24h"),
+            new Option("--delete-grace", "REGISTRY_DELETE_GRACE", "1h"),
+            new Option("--min-free-space", "REGISTRY_MIN_FREE_SPACE", "256m"),
+            new Option("--tls-cert", "REGISTRY_TLS_CERT", null),
+            new Option("--tls-key", "REGISTRY_TLS_KEY", null),
+            new Option("--header-timeout", "REGISTRY_HEADER_TIMEOUT", "30s"),
+            new Option("--idle-timeout", "REGISTRY_IDLE_TIMEOUT", "60s"),
+            new Option("--body-timeout", "REGISTRY_BODY_TIMEOUT", "60s"),
+            new Option("--max-connections", "REGISTRY_MAX_CONNECTIONS", "4096"),
+            new Option("--max-connections-per-address", "REGISTRY_MAX_CONNECTIONS_PER_ADDRESS", "256"),
+            new Option("--auth-failures-per-address", "REGISTRY_AUTH_FAILURES_PER_ADDRESS", "10"),
+            new Option("--auth-failure-window", "REGISTRY_AUTH_FAILURE_WINDOW", "60s"),
+            new Option("--auth-failures-per-user", "REGISTRY_AUTH_FAILURES_PER_USER", "20"),
+            new Option("--auth-user-failure-window", "REGISTRY_AUTH_USER_FAILURE_WINDOW", "10s"),
+            new Option("--auth-hash-threads", "REGISTRY_AUTH_HASH_THREADS", "1"),
+            new Option("--auth-hash-queue", "REGISTRY_AUTH_HASH_QUEUE", "4"),
+            new Option("--upload-sessions-per-user", "REGISTRY_UPLOAD_SESSIONS_PER_USER", "100"),
+            new Option("--upload-sessions-per-registry", "REGISTRY_UPLOAD_SESSIONS_PER_REGISTRY", "500"),
+            new Option("--upload-idle-release", "REGISTRY_UPLOAD_IDLE_RELEASE", "15m"));
+
     /** Returns null when {@code --help} was asked for. */
     public static ServerConfig parse(String[] args, Map<String, String> env) {
-        String bind = env.getOrDefault("REGISTRY_BIND", "0.0.0.0");
-        String port = env.getOrDefault("REGISTRY_PORT", "5000");
-        String dataDir = env.getOrDefault("REGISTRY_DATA_DIR", "data");
-        String expiry = env.getOrDefault("REGISTRY_UPLOAD_EXPIRY", "24h");
-        String deleteGrace = env.getOrDefault("REGISTRY_DELETE_GRACE", "1h");
-        String minFreeSpace = env.getOrDefault("REGISTRY_MIN_FREE_SPACE", "256m");
-        String tlsCert = env.get("REGISTRY_TLS_CERT");
-        String tlsKey = env.get("REGISTRY_TLS_KEY");
-        ConnectionLimits defaults = ConnectionLimits.DEFAULTS;
-        String headerTimeout = env.getOrDefault("REGISTRY_HEADER_TIMEOUT", defaults.headerTimeout().toString());
-        String idleTimeout = env.getOrDefault("REGISTRY_IDLE_TIMEOUT", defaults.idleTimeout().toString());
-        String bodyTimeout = env.getOrDefault("REGISTRY_BODY_TIMEOUT", defaults.bodyTimeout().toString());
-        String maxConnections = env.getOrDefault("REGISTRY_MAX_CONNECTIONS", Integer.toString(defaults.maxConnections()));
-        String maxPerAddress = env.getOrDefault("REGISTRY_MAX_CONNECTIONS_PER_ADDRESS",
-                Integer.toString(defaults.maxConnectionsPerAddress()));
+        Map<String, String> values = new HashMap<>();
+        for (Option option : OPTIONS) {
+            String value = env.getOrDefault(option.env(), option.fallback());
+            if (value != null) {
+                values.put(option.flag(), value);
+            }
+        }
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--help") || arg.equals("-h")) {
@@ -90,33 +144,33 @@ public record ServerConfig(String bind, int port, Path dataDir, Duration uploadE
             } else {
                 throw new InvalidConfigException("option " + arg + " needs a value");
             }
-            switch (name) {
-                case "--port" -> port = value;
-                case "--bind" -> bind = value;
-                case "--data-dir" -> dataDir = value;
-                case "--upload-expiry" -> expiry = value;
-                case "--delete-grace" -> deleteGrace = value;
-                case "--min-free-space" -> minFreeSpace = value;
-                case "--tls-cert" -> tlsCert = value;
-                case "--tls-key" -> tlsKey = value;
-                case "--header-timeout" -> headerTimeout = value;
-                case "--idle-timeout" -> idleTimeout = value;
-                case "--body-timeout" -> bodyTimeout = value;
-                case "--max-connections" -> maxConnections = value;
-                case "--max-connections-per-address" -> maxPerAddress = value;
-                default -> throw new InvalidConfigException("unknown option " + arg);
+            String flag = name;
+            if (OPTIONS.stream().noneMatch(option -> option.flag().equals(flag))) {
+                throw new InvalidConfigException("unknown option " + arg);
             }
+            values.put(name, value);
         }
+        String tlsCert = values.get("--tls-cert");
+        String tlsKey = values.get("--tls-key");
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new InvalidConfigException("--tls-cert and --tls-key go together");
         }
-        ConnectionLimits connections = new ConnectionLimits(positive("header timeout", headerTimeout),
-                positive("idle timeout", idleTimeout), positive("body timeout", bodyTimeout),
-                parseCount("connection cap", maxConnections), parseCount("per-address connection cap", maxPerAddress));
-        return new ServerConfig(bind, parsePort(port), Path.of(dataDir).toAbsolutePath().normalize(),
-                positive("upload expiry", expiry), parseDuration("delete grace", deleteGrace), parseSize(minFreeSpace),
-                env.get("REGISTRY_ADMIN_TOKEN"), tlsCert == null ? null : Path.of(tlsCert),
-                tlsKey == null ? null : Path.of(tlsKey), connections);
+        LoginLimits logins = new LoginLimits(
+                count(values, "--auth-failures-per-address", 1),
+                duration(values, "--auth-failure-window"),
+                count(values, "--auth-failures-per-user", 1),
+                duration(values, "--auth-user-failure-window"),
+                count(values, "--auth-hash-threads", 1),
+                count(values, "--auth-hash-queue", 0));
+        UploadLimits uploads = new UploadLimits(count(values, "--upload-sessions-per-user", 1),
+                count(values, "--upload-sessions-per-registry", 1), duration(values, "--upload-idle-release"));
+        ConnectionLimits connections = new ConnectionLimits(duration(values, "--header-timeout"),
+                duration(values, "--idle-timeout"), duration(values, "--body-timeout"),
+                count(values, "--max-connections", 1), count(values, "--max-connections-per-address", 1));
+        return new ServerConfig(values.get("--bind"), parsePort(values.get("--port")),
+                Path.of(values.get("--data-dir")).toAbsolutePath().normalize(), duration(values, "--upload-expiry"),
+                durationOrZero(values, "--delete-grace"), size(values, "--min-free-space"), env.get("REGISTRY_ADMIN_TOKEN"),
+                tlsCert == null ? null : Path.of(tlsCert), tlsKey == null ? null : Path.of(tlsKey), logins, uploads, connections);
     }
 
     public boolean tls() {
@@ -135,51 +189,60 @@ public record ServerConfig(String bind, int port, Path dataDir, Duration uploadE
         }
     }
 
-    private static int parseCount(String what, String value) {
+    private static int count(Map<String, String> values, String flag, int min) {
+        String value = values.get(flag);
         try {
             int count = Integer.parseInt(value);
-            if (count < 1) {
-                throw new InvalidConfigException("the " + what + " must be at least 1: " + value);
+            if (count < min) {
+                throw new InvalidConfigException(flag + " must be at least " + min + ": " + value);
             }
             return count;
         } catch (NumberFormatException e) {
-            throw new InvalidConfigException("the " + what + " is not a number: " + value);
+            throw new InvalidConfigException(flag + " is not a number: " + value);
         }
     }
 
-    private static Duration parseDuration(String what, String value) {
-        Duration duration;
-        try {
-            if (value.endsWith("h")) {
-                duration = Duration.ofHours(Long.parseLong(value.substring(0, value.length() - 1)));
-            } else if (value.endsWith("ms")) {
-                duration = Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
-            } else if (value.endsWith("m")) {
-                duration = Duration.ofMinutes(Long.parseLong(value.substring(0, value.length() - 1)));
-            } else if (value.endsWith("s")) {
-                duration = Duration.ofSeconds(Long.parseLong(value.substring(0, value.length() - 1)));
-            } else {
-                duration = Duration.parse(value);
-            }
-        } catch (RuntimeException e) {
-            throw new InvalidConfigException("the " + what + " is not a duration: " + value);
-        }
-        if (duration.isNegative()) {
-            throw new InvalidConfigException("the " + what + " must not be negative: " + value);
+    /** A positive duration: {@link #durationOrZero} that is not zero. */
+    private static Duration duration(Map<String, String> values, String flag) {
+        Duration duration = durationOrZero(values, flag);
+        if (duration.isZero()) {
+            throw new InvalidConfigException(flag + " must be positive: " + values.get(flag));
         }
         return duration;
     }
 
-    private static Duration positive(String what, String value) {
-        Duration duration = parseDuration(what, value);
-        if (duration.isZero()) {
-            throw new InvalidConfigException("the " + what + " must be positive: " + value);
+    /**
+     * A duration that is not negative: milliseconds, seconds, minutes or hours like {@code 500ms}, {@code 90s},
+     * {@code 30m}, {@code 24h}, or ISO-8601.
+     */
+    private static Duration durationOrZero(Map<String, String> values, String flag) {
+        String value = values.get(flag);
+        Duration duration;
+        try {
+            String amount = value.substring(0, Math.max(0, value.length() - 1));
+            if (value.endsWith("h")) {
+                duration = Duration.ofHours(Long.parseLong(amount));
+            } else if (value.endsWith("ms")) {
+                duration = Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
+            } else if (value.endsWith("m")) {
+                duration = Duration.ofMinutes(Long.parseLong(amount));
+            } else if (value.endsWith("s") && !value.startsWith("P")) {
+                duration = Duration.ofSeconds(Long.parseLong(amount));
+            } else {
+                duration = Duration.parse(value);
+            }
+        } catch (RuntimeException e) {
+            throw new InvalidConfigException(flag + " is not a duration: " + value);
+        }
+        if (duration.isNegative()) {
+            throw new InvalidConfigException(flag + " must not be negative: " + value);
         }
         return duration;
     }
 
     /** A size in bytes, or in binary units with a suffix: {@code 512k}, {@code 256m}, {@code 2g}, {@code 1t}. */
-    private static long parseSize(String value) {
+    private static long size(Map<String, String> values, String flag) {
+        String value = values.get(flag);
         String digits = value.toLowerCase(java.util.Locale.ROOT);
         int shift = switch (digits.isEmpty() ? ' ' : digits.charAt(digits.length() - 1)) {
             case 'k' -> 10;
@@ -194,11 +257,11 @@ public record ServerConfig(String bind, int port, Path dataDir, Duration uploadE
         try {
             long amount = Long.parseLong(digits);
             if (amount < 0 || amount > Long.MAX_VALUE >> shift) {
-                throw new InvalidConfigException("the minimum free space is out of range: " + value);
+                throw new InvalidConfigException(flag + " is out of range: " + value);
             }
             return amount << shift;
         } catch (NumberFormatException e) {
-            throw new InvalidConfigException("the minimum free space is not a size: " + value);
+            throw new InvalidConfigException(flag + " is not a size: " + value);
         }
     }
 }

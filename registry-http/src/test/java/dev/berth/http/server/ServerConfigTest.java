@@ -109,7 +109,7 @@ class ServerConfigTest {
 
     @ParameterizedTest(name = "[{index}] {0}")
     @CsvSource({"24h, PT24H", "1h, PT1H", "30m, PT30M", "PT90M, PT1H30M", "P1D, PT24H", "PT10S, PT10S", "30s, PT30S",
-            "250ms, PT0.25S", "45s, PT45S"})
+            "250ms, PT0.25S", "45s, PT45S", "90s, PT1M30S"})
     void parsesDurationsInHoursMinutesOrIso(String value, Duration expected) {
         assertThat(parse(Map.of(), "--upload-expiry", value).uploadExpiry()).isEqualTo(expected);
     }
@@ -167,5 +167,38 @@ class ServerConfigTest {
             "--max-connections-per-address, many"})
     void refusesATimeoutOrCapThatIsNotPositive(String option, String value) {
         assertThatThrownBy(() -> parse(Map.of(), option, value)).isInstanceOf(ServerConfig.InvalidConfigException.class);
+    }
+
+    @Test
+    void throttlesFailedLoginsAndBoundsTheSlowHashByDefault() {
+        assertThat(parse(Map.of()).logins()).isEqualTo(new ServerConfig.LoginLimits(10, Duration.ofSeconds(60), 20,
+                Duration.ofSeconds(10), 1, 4));
+    }
+
+    @Test
+    void takesTheLoginLimitsFromTheEnvironmentAndTheOptions() {
+        ServerConfig config = parse(Map.of("REGISTRY_AUTH_FAILURES_PER_ADDRESS", "3", "REGISTRY_AUTH_HASH_QUEUE", "0"),
+                "--auth-failure-window", "5m", "--auth-failures-per-user", "7", "--auth-user-failure-window=30s",
+                "--auth-hash-threads", "2");
+
+        assertThat(config.logins()).isEqualTo(new ServerConfig.LoginLimits(3, Duration.ofMinutes(5), 7, Duration.ofSeconds(30), 2, 0));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0} {1}")
+    @CsvSource({"--auth-failures-per-address, 0", "--auth-hash-threads, 0", "--auth-hash-queue, -1", "--auth-failures-per-user, x",
+            "--auth-failure-window, 0s"})
+    void refusesALoginLimitOutOfRange(String option, String value) {
+        assertThatThrownBy(() -> parse(Map.of(), option, value)).isInstanceOf(ServerConfig.InvalidConfigException.class)
+                .hasMessageContaining(option);
+    }
+
+    @Test
+    void capsOpenUploadSessionsInTheHundredsByDefault() {
+        assertThat(parse(Map.of()).uploads()).isEqualTo(new ServerConfig.UploadLimits(100, 500, Duration.ofMinutes(15)));
+        assertThat(parse(Map.of("REGISTRY_UPLOAD_SESSIONS_PER_USER", "5", "REGISTRY_UPLOAD_IDLE_RELEASE", "90s"),
+                "--upload-sessions-per-registry", "7").uploads())
+                .isEqualTo(new ServerConfig.UploadLimits(5, 7, Duration.ofSeconds(90)));
+        assertThatThrownBy(() -> parse(Map.of(), "--upload-sessions-per-user", "0"))
+                .isInstanceOf(ServerConfig.InvalidConfigException.class).hasMessageContaining("--upload-sessions-per-user");
     }
 }

@@ -101,6 +101,11 @@ final class FsBlobUpload implements BlobUpload {
     }
 
     @Override
+    public String owner() {
+        return info.owner();
+    }
+
+    @Override
     public Instant startedAt() {
         return info.startedAt();
     }

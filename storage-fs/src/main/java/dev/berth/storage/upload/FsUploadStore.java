@@ -21,6 +21,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -30,6 +31,8 @@ import java.util.stream.Stream;
  * <p>Sessions in use are cached, so that the requests of one upload (POST, PATCH…, PUT) share one object,
  * its open channel and its running digest. A session not in the cache (after a restart) is read back
  * from its {@code info} file; one whose files are unreadable is deleted and reported as unknown.
+ * {@link #openSessions()} reads every session on disk into the cache, so that afterwards every live session
+ * is in it and its end is reported exactly once (to {@link #whenSessionEnds}).
  */
 public final class FsUploadStore implements UploadStore {
     private static final System.Logger LOG = System.getLogger(FsUploadStore.class.getName());
@@ -39,6 +42,7 @@ public final class FsUploadStore implements UploadStore {
     private final Clock clock;
     private final ConcurrentHashMap<UploadId, FsBlobUpload> sessions = new ConcurrentHashMap<>();
     private final BackgroundWork background = new BackgroundWork();
+    private volatile Consumer<BlobUpload> ended = session -> { };
 
     public FsUploadStore(DataLayout layout, FsBlobStore blobs, Clock clock) {
         this.layout = layout;
@@ -53,10 +57,10 @@ public final class FsUploadStore implements UploadStore {
      * fsyncs before anything links it.
      */
     @Override
-    public BlobUpload create(RepositoryName repository) throws IOException {
+    public BlobUpload create(RepositoryName repository, String owner) throws IOException {
         blobs.reserve().requireRoomFor(0);
         UploadId id = UploadId.random();
-        SessionInfo info = new SessionInfo(repository, clock.instant());
+        SessionInfo info = new SessionInfo(repository, owner, clock.instant());
         Path dir = layout.uploadDir(id);
         Files.createDirectories(layout.uploadsDir());
         Files.createDirectory(dir);
@@ -99,6 +103,20 @@ public final class FsUploadStore implements UploadStore {
         return expired;
     }
 
+    @Override
+    public List<BlobUpload> openSessions() throws IOException {
+        List<BlobUpload> open = new ArrayList<>();
+        for (UploadId id : sessionIdsOnDisk()) {
+            find(id).ifPresent(open::add);
+        }
+        return open;
+    }
+
+    @Override
+    public void whenSessionEnds(Consumer<BlobUpload> listener) {
+        ended = listener;
+    }
+
     /**
      * Deletes every entry of {@code uploads/} that is not a readable session: a directory whose name is not
      * an upload id, or whose {@code info} or {@code data} file is missing or torn. Run at startup.
@@ -134,12 +152,14 @@ public final class FsUploadStore implements UploadStore {
         }
     }
 
-    /** Called by a session when it has ended: deletes its files and forgets it. */
+    /** Called by a session when it has ended: deletes its files, forgets it and reports its end (once). */
     void remove(FsBlobUpload session) throws IOException {
         try {
             deleteSessionFiles(session.id());
         } finally {
-            sessions.remove(session.id(), session);
+            if (sessions.remove(session.id(), session)) {
+                ended.accept(session);
+            }
         }
     }
 

@@ -16,10 +16,12 @@ import java.util.Map;
  * What a session's {@code info} file holds, so that a restarted server can find the session again.
  *
  * <p>The format is a few {@code key=value} lines ending with {@code end=}; a file without that last line
- * was torn by a crash and is unreadable, as is one with a missing or invalid value.
+ * was torn by a crash and is unreadable, as is one with a missing or invalid value. The {@code owner} line
+ * came later: a file without it (written by an older version) reads as owned by nobody ({@code ""}).
  */
-record SessionInfo(RepositoryName repository, Instant startedAt) {
+record SessionInfo(RepositoryName repository, String owner, Instant startedAt) {
     private static final String REPOSITORY = "repository";
+    private static final String OWNER = "owner";
     private static final String STARTED_AT = "started-at";
     private static final String END = "end";
 
@@ -30,6 +32,7 @@ record SessionInfo(RepositoryName repository, Instant startedAt) {
      */
     void write(Path file) throws IOException {
         String text = REPOSITORY + '=' + repository.value() + '\n'
+                + OWNER + '=' + owner + '\n'
                 + STARTED_AT + '=' + startedAt + '\n'
                 + END + "=\n";
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -53,7 +56,8 @@ record SessionInfo(RepositoryName repository, Instant startedAt) {
             throw new UnreadableSessionException(file, "incomplete");
         }
         try {
-            return new SessionInfo(RepositoryName.parse(values.get(REPOSITORY)), Instant.parse(values.get(STARTED_AT)));
+            return new SessionInfo(RepositoryName.parse(values.get(REPOSITORY)), values.getOrDefault(OWNER, ""),
+                    Instant.parse(values.get(STARTED_AT)));
         } catch (RuntimeException e) {
             throw new UnreadableSessionException(file, e.getMessage());
         }

@@ -59,8 +59,8 @@ class StartupRecoveryTest {
         BlobUpload torn;
         BlobUpload intact;
         try (FsStorage storage = FsStorage.open(dataDir)) {
-            torn = storage.uploadStore().create(REPOSITORY);
-            intact = storage.uploadStore().create(REPOSITORY);
+            torn = storage.uploadStore().create(REPOSITORY, "ci-bot");
+            intact = storage.uploadStore().create(REPOSITORY, "ci-bot");
             intact.append(ByteBuffer.wrap(bytes("partial")));
         }
         DataLayout layout = new DataLayout(dataDir);

@@ -57,7 +57,7 @@ class FsBlobUploadTest {
 
     @Test
     void commitsAppendedChunksToTheContentAddress() throws IOException {
-        BlobUpload upload = uploads.create(REPOSITORY);
+        BlobUpload upload = uploads.create(REPOSITORY, "ci-bot");
         ByteBuffer direct = ByteBuffer.allocateDirect(6).put(bytes("hello ")).flip();
         // A heap buffer whose content starts past its array's start, as a slice of a bigger read would.
         ByteBuffer slice = ByteBuffer.wrap(bytes("xxworld!")).position(2).limit(7);
@@ -83,7 +83,7 @@ class FsBlobUploadTest {
         new Random(7).nextBytes(large);
         new Random(8).nextBytes(small);
         ByteArrayOutputStream all = new ByteArrayOutputStream();
-        BlobUpload upload = uploads.create(REPOSITORY);
+        BlobUpload upload = uploads.create(REPOSITORY, "ci-bot");
 
         for (int round = 0; round < 3; round++) {
             upload.append(new ByteBuffer[] {ByteBuffer.wrap(small)}).toCompletableFuture().join();
@@ -101,7 +101,7 @@ class FsBlobUploadTest {
 
     @Test
     void reportsTheSizeReceivedSoFar() throws IOException {
-        BlobUpload upload = uploads.create(REPOSITORY);
+        BlobUpload upload = uploads.create(REPOSITORY, "ci-bot");
 
         upload.append(ByteBuffer.wrap(bytes("12345")));
         upload.append(ByteBuffer.wrap(bytes("678")));
@@ -113,7 +113,7 @@ class FsBlobUploadTest {
 
     @Test
     void keepsNothingWhenDigestDoesNotMatch() throws IOException {
-        BlobUpload upload = uploads.create(REPOSITORY);
+        BlobUpload upload = uploads.create(REPOSITORY, "ci-bot");
         upload.append(ByteBuffer.wrap(bytes("hello")));
 
         assertThatThrownBy(() -> upload.commit(sha256("goodbye")))
@@ -129,7 +129,7 @@ class FsBlobUploadTest {
 
     @Test
     void refusesADigestOtherThanSha256() throws IOException {
-        BlobUpload upload = uploads.create(REPOSITORY);
+        BlobUpload upload = uploads.create(REPOSITORY, "ci-bot");
 
         assertThatThrownBy(() -> upload.commit(Digest.parse("sha512:" + "a".repeat(128))))
                 .isInstanceOfSatisfying(OciException.class, e -> assertThat(e.code()).isEqualTo(OciErrorCode.DIGEST_INVALID));
@@ -137,7 +137,7 @@ class FsBlobUploadTest {
 
     @Test
     void commitsAnEmptyBlob() throws IOException {
-        BlobUpload upload = uploads.create(REPOSITORY);
+        BlobUpload upload = uploads.create(REPOSITORY, "ci-bot");
 
         assertThat(upload.commit(sha256(""))).isZero();
         assertThat(layout.blobFile(sha256(""))).isEmptyFile();
@@ -146,7 +146,7 @@ class FsBlobUploadTest {
     @Test
     void dropsTheUploadWhenTheBlobIsAlreadyStored() throws IOException {
         blobs.put(sha256("hello"), bytes("hello"));
-        BlobUpload upload = uploads.create(REPOSITORY);
+        BlobUpload upload = uploads.create(REPOSITORY, "ci-bot");
         upload.append(ByteBuffer.wrap(bytes("hello")));
 
         assertThat(upload.commit(sha256("hello"))).isEqualTo(5);
@@ -156,7 +156,7 @@ class FsBlobUploadTest {
 
     @Test
     void findsTheSameSessionObjectForEveryRequest() throws IOException {
-        BlobUpload upload = uploads.create(REPOSITORY);
+        BlobUpload upload = uploads.create(REPOSITORY, "ci-bot");
 
         assertThat(uploads.find(upload.id())).containsSame(upload);
         assertThat(uploads.find(upload.id())).containsSame(upload);
@@ -165,7 +165,7 @@ class FsBlobUploadTest {
 
     @Test
     void resumesASessionAfterTheStoreIsReopened() throws IOException {
-        BlobUpload before = uploads.create(REPOSITORY);
+        BlobUpload before = uploads.create(REPOSITORY, "ci-bot");
         before.append(ByteBuffer.wrap(bytes("hello ")));
         uploads.suspendAll();
 
@@ -183,7 +183,7 @@ class FsBlobUploadTest {
 
     @Test
     void commitsAResumedSessionWithNoNewBytes() throws IOException {
-        BlobUpload before = uploads.create(REPOSITORY);
+        BlobUpload before = uploads.create(REPOSITORY, "ci-bot");
         before.append(ByteBuffer.wrap(bytes("partial")));
         uploads.suspendAll();
 
@@ -194,7 +194,7 @@ class FsBlobUploadTest {
 
     @Test
     void cancelRemovesTheSessionFiles() throws IOException {
-        BlobUpload upload = uploads.create(REPOSITORY);
+        BlobUpload upload = uploads.create(REPOSITORY, "ci-bot");
         upload.append(ByteBuffer.wrap(bytes("hello")));
 
         upload.cancel();
@@ -206,7 +206,7 @@ class FsBlobUploadTest {
 
     @Test
     void letsOneRequestAtATimeAcquireASession() throws Exception {
-        BlobUpload upload = uploads.create(REPOSITORY);
+        BlobUpload upload = uploads.create(REPOSITORY, "ci-bot");
         int threads = 8;
         CountDownLatch start = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -236,10 +236,10 @@ class FsBlobUploadTest {
 
     @Test
     void expiresSessionsStartedBeforeTheCutoff() throws IOException {
-        BlobUpload old = uploads.create(REPOSITORY);
+        BlobUpload old = uploads.create(REPOSITORY, "ci-bot");
         old.append(ByteBuffer.wrap(bytes("old")));
         clock.advance(Duration.ofHours(2));
-        BlobUpload recent = uploads.create(REPOSITORY);
+        BlobUpload recent = uploads.create(REPOSITORY, "ci-bot");
 
         int expired = uploads.expireStartedBefore(T0.plus(Duration.ofHours(1)));
 
@@ -251,7 +251,7 @@ class FsBlobUploadTest {
 
     @Test
     void expiresSessionsLeftByAnEarlierRun() throws IOException {
-        UploadId id = uploads.create(REPOSITORY).id();
+        UploadId id = uploads.create(REPOSITORY, "ci-bot").id();
         uploads.suspendAll();
 
         int expired = new FsUploadStore(layout, blobs, clock).expireStartedBefore(T0.plusSeconds(1));
@@ -262,7 +262,7 @@ class FsBlobUploadTest {
 
     @Test
     void forgetsASessionWhoseInfoIsTorn() throws IOException {
-        UploadId id = uploads.create(REPOSITORY).id();
+        UploadId id = uploads.create(REPOSITORY, "ci-bot").id();
         uploads.suspendAll();
         Files.writeString(layout.uploadInfo(id), "repository=library/alp");
 

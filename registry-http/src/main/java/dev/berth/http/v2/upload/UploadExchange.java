@@ -112,7 +112,7 @@ public final class UploadExchange implements Exchange {
                 }
                 String monolithic = route.param("digest");
                 digest = monolithic == null ? null : Digest.parse(monolithic);
-                upload = registry.startUpload(repository);
+                upload = registry.startUpload(repository, request.actor());
                 acquired = upload.tryAcquire();
             } else {
                 upload = registry.upload(repository, route.segment());
