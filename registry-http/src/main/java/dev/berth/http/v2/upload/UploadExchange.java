@@ -27,8 +27,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Streams a request body into an upload session: the start of an upload (end-4a/4b/11: {@code POST},
@@ -52,7 +50,6 @@ public final class UploadExchange implements Exchange {
      * Well below the flow control's high water mark, so a batch always completes before reading pauses.
      */
     private static final int BATCH_BYTES = 1024 * 1024;
-    private static final Pattern CONTENT_RANGE = Pattern.compile("(?:bytes[ =])?(\\d+)-(\\d+)(?:/\\S+)?");
 
     private final RequestContext request;
     private final RegistryService registry;
@@ -165,15 +162,10 @@ public final class UploadExchange implements Exchange {
         if (header == null) {
             return;
         }
-        Matcher m = CONTENT_RANGE.matcher(header.trim());
-        if (!m.matches()) {
-            throw new OciException(OciErrorCode.RANGE_NOT_SATISFIABLE, "malformed Content-Range: " + header);
-        }
-        long start = Long.parseLong(m.group(1));
-        long end = Long.parseLong(m.group(2));
-        registry.checkChunkStart(upload, start);
+        ChunkRange range = ChunkRange.parse(header);
+        registry.checkChunkStart(upload, range.start());
         long declaredLength = HttpUtil.getContentLength(request.request(), -1L);
-        if (end < start || (declaredLength >= 0 && declaredLength != end - start + 1)) {
+        if (range.end() < range.start() || (declaredLength >= 0 && declaredLength != range.end() - range.start() + 1)) {
             throw new OciException(OciErrorCode.RANGE_NOT_SATISFIABLE,
                     "Content-Range " + header + " does not match Content-Length " + declaredLength);
         }

@@ -1,0 +1,56 @@
+package dev.berth.conformance;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+
+import static dev.berth.conformance.OciAssertions.assertError;
+import static dev.berth.conformance.OciAssertions.assertStatus;
+import static dev.berth.conformance.OciAssertions.requireHeader;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 16, "Small errors found on the way": input a client should never send, each once answered with a 500,
+ * a silently shortened upload or no answer at all. Each is refused now with a 4xx in the API's own error
+ * format, and leaves the server and any upload session as they were.
+ */
+class HostileInputTest {
+
+    @RegisterExtension
+    static final RegistryExtension registry = RegistryExtension.perClass();
+
+    private static RegistryClient oci() {
+        return registry.client();
+    }
+
+    /** Opens an upload session holding {@code bytes} random bytes; returns its Location. */
+    private static String sessionHolding(String repo, int bytes) {
+        HttpResponse<byte[]> post = oci().startUpload(repo);
+        assertStatus(post, 202);
+        String location = requireHeader(post, "Location");
+        if (bytes == 0) {
+            return location;
+        }
+        HttpResponse<byte[]> patch = oci().patchChunk(location, Content.randomBytes(bytes), 0);
+        assertStatus(patch, 202);
+        return requireHeader(patch, "Location");
+    }
+
+    private static void assertSessionHolds(String location, int bytes) {
+        HttpResponse<byte[]> status = oci().uploadStatus(location);
+        assertStatus(status, 204);
+        assertThat(requireHeader(status, "Range")).as("the session's Range after the refused request")
+                .isEqualTo("0-" + Math.max(0, bytes - 1));
+    }
+
+    @Test
+    void contentRangeBeyondALongIs416AndLeavesTheSessionAlone() {
+        String location = sessionHolding(Content.randomRepo("hostile"), 10);
+        HttpResponse<byte[]> r = oci().send("PATCH", location, BodyPublishers.ofByteArray(Content.randomBytes(10)),
+                "Content-Type", "application/octet-stream", "Content-Range", "500-99999999999999999999999");
+        assertError(r, 416, "BLOB_UPLOAD_INVALID");
+        assertSessionHolds(location, 10);
+    }
+}
