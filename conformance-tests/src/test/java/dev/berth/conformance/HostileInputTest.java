@@ -5,9 +5,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
+import java.util.List;
 
+import static dev.berth.conformance.ManagementAssertions.assertList;
+import static dev.berth.conformance.ManagementClient.registryPath;
+import static dev.berth.conformance.ManagementClient.repositoryPath;
 import static dev.berth.conformance.OciAssertions.assertError;
 import static dev.berth.conformance.OciAssertions.assertStatus;
+import static dev.berth.conformance.OciAssertions.describe;
 import static dev.berth.conformance.OciAssertions.requireHeader;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,5 +57,20 @@ class HostileInputTest {
                 "Content-Type", "application/octet-stream", "Content-Range", "500-99999999999999999999999");
         assertError(r, 416, "BLOB_UPLOAD_INVALID");
         assertSessionHolds(location, 10);
+    }
+
+    @Test
+    void theLastPageNumberIsAnEmptyPageOnEveryManagementList() {
+        ManagementClient api = registry.management();
+        String reg = api.newRegistry("hostile");
+        oci().pushImage(reg + "/app", "latest", 1);
+        api.newUser("hostile", reg, "pull");
+        for (String list : List.of("/registries", "/users", registryPath(reg) + "/repositories", registryPath(reg) + "/users",
+                registryPath(reg) + "/history", repositoryPath(reg, "app") + "/artifacts")) {
+            for (String size : List.of("1", "1000")) {
+                HttpResponse<byte[]> r = api.get(list, "page", Integer.toString(Integer.MAX_VALUE), "size", size);
+                assertThat(assertList(r).get("results")).as(describe(r)).isEmpty();
+            }
+        }
     }
 }
