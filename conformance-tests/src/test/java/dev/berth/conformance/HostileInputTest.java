@@ -2,6 +2,8 @@ package dev.berth.conformance;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
@@ -72,5 +74,40 @@ class HostileInputTest {
                 assertThat(assertList(r).get("results")).as(describe(r)).isEmpty();
             }
         }
+    }
+
+    @Test
+    void aBrokenEscapeInTheNameIs400NameInvalidOnAConnectionThatStaysUsable() {
+        try (RawHttp connection = new RawHttp(registry.process())) {
+            RawHttp.Answer answer = connection.send("GET", "/v2/acme/%/tags/list");
+            assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
+            assertThat(ociErrorCode(answer)).isEqualTo("NAME_INVALID");
+            if (!answer.closes()) {
+                assertThat(connection.send("GET", "/v2/").status()).isEqualTo(200);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/v2/_catalog?%", "/v2/library/app/tags/list?n=%zz", "/v2/?%"})
+    void aBrokenEscapeInTheQueryIs400(String target) {
+        try (RawHttp connection = new RawHttp(registry.process())) {
+            RawHttp.Answer answer = connection.send("GET", target);
+            assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
+            assertThat(OciAssertions.SPEC_ERROR_CODES).contains(ociErrorCode(answer));
+        }
+    }
+
+    @Test
+    void aBrokenEscapeInAManagementQueryIs400() {
+        try (RawHttp connection = new RawHttp(registry.process(), "Bearer " + registry.process().adminToken())) {
+            RawHttp.Answer answer = connection.send("GET", "/api/v1/registries?%");
+            assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
+            assertThat(Content.parse(answer.body()).path("error").path("code").asText()).isNotEmpty();
+        }
+    }
+
+    private static String ociErrorCode(RawHttp.Answer answer) {
+        return Content.parse(answer.body()).path("errors").path(0).path("code").asText();
     }
 }

@@ -101,8 +101,16 @@ public final class ManagementApi {
             throw new ManagementException(ProblemKind.TOO_LARGE, "PAYLOAD_TOO_LARGE",
                     "the request body exceeds " + MAX_BODY_BYTES + " bytes");
         }
-        Map<String, List<String>> query = uri.parameters();
-        return match.route().operation().handle(new Call(match.params(), query, request.body(), host(request)));
+        return match.route().operation().handle(new Call(match.params(), query(uri), request.body(), host(request)));
+    }
+
+    /** The decoded query parameters; a broken {@code %} escape in them is the client's error. */
+    private static Map<String, List<String>> query(QueryStringDecoder uri) {
+        try {
+            return uri.parameters();
+        } catch (IllegalArgumentException brokenEscape) {
+            throw ManagementException.malformed("INVALID_PARAMETER", "the query string has a broken '%' escape");
+        }
     }
 
     private static String host(ManagementRequest request) {

@@ -77,7 +77,9 @@ public final class RegistryRequestHandler extends ChannelInboundHandlerAdapter {
         currentContext = context;
         try {
             self[0] = exchanges.open(context);
-        } catch (OciException refused) {
+        } catch (RuntimeException refused) {
+            // An OciException is the client's error; anything else a bug, answered (and logged) as a 500 rather
+            // than left to close the connection without an answer.
             self[0] = new RejectedExchange(context, refused);
         }
         return self[0];
