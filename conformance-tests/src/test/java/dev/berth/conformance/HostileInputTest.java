@@ -5,8 +5,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static dev.berth.conformance.ManagementAssertions.assertList;
@@ -107,7 +110,34 @@ class HostileInputTest {
         }
     }
 
+    @Test
+    void aBrokenChunkSizeLineIs400AndTheSessionKeepsNoneOfTheRequest() {
+        String location = sessionHolding(Content.randomRepo("hostile"), 10);
+        // Longer than the exchange's write batch, so that part of it reaches the session before the broken line.
+        byte[] chunk = Content.randomBytes(3 * 1024 * 1024 / 2);
+        try (RawHttp connection = new RawHttp(registry.process())) {
+            ByteArrayOutputStream request = new ByteArrayOutputStream();
+            request.writeBytes(connection.head("PATCH", target(location), "Content-Type: application/octet-stream",
+                    "Transfer-Encoding: chunked").getBytes(StandardCharsets.US_ASCII));
+            request.writeBytes((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            request.writeBytes(chunk);
+            request.writeBytes("\r\nZZ\r\n0123456789\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            RawHttp.Answer answer = connection.send(request.toByteArray());
+            assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
+            assertThat(ociErrorCode(answer)).isEqualTo("BLOB_UPLOAD_INVALID");
+            assertThat(answer.closes() && connection.closedByServer())
+                    .as("the connection cannot be read past the broken line, so it must be closed: %s", answer).isTrue();
+        }
+        assertSessionHolds(location, 10);
+    }
+
     private static String ociErrorCode(RawHttp.Answer answer) {
         return Content.parse(answer.body()).path("errors").path(0).path("code").asText();
+    }
+
+    /** The path and query of a Location, as a raw request target. */
+    private static String target(String location) {
+        URI uri = oci().resolve(location);
+        return uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
     }
 }

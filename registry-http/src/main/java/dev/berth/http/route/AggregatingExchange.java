@@ -97,6 +97,13 @@ public final class AggregatingExchange implements Exchange {
     }
 
     @Override
+    public void bodyMalformed() {
+        complete = true;
+        channelClosed();
+        request.fail(new OciException(OciErrorCode.PARAMETER_INVALID, "the request body's chunked encoding is malformed"));
+    }
+
+    @Override
     public boolean bodyComplete() {
         return complete;
     }

@@ -24,6 +24,12 @@ final class RejectedExchange implements Exchange {
     }
 
     @Override
+    public void bodyMalformed() {
+        complete = true;
+        request.fail(error);
+    }
+
+    @Override
     public boolean bodyComplete() {
         return complete;
     }

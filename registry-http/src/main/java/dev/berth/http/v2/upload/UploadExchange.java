@@ -66,6 +66,8 @@ public final class UploadExchange implements Exchange {
 
     // Touched only by tasks on `serial`, which run one at a time in order.
     private BlobUpload upload;
+    /** What the session held before this request: a body that breaks off is cut back to it. */
+    private long sizeBefore;
     private boolean acquired;
     private Digest digest;
     private BlobInfo mounted;
@@ -102,6 +104,7 @@ public final class UploadExchange implements Exchange {
                     throw OciException.uploadInvalid("another request is writing to this upload");
                 }
                 acquired = true;
+                sizeBefore = upload.size();
                 checkContentRange();
                 if (kind == Kind.COMPLETE) {
                     String expected = route.param("digest");
@@ -224,6 +227,33 @@ public final class UploadExchange implements Exchange {
             failure = t;
             answerFailureEarly();
         }
+    }
+
+    @Override
+    public void bodyMalformed() {
+        dropBatch();
+        complete = true;
+        serial.execute(this::refuseMalformedBody);
+    }
+
+    /**
+     * The body broke off unreadably, so what arrived of it cannot be trusted to be what the client sent:
+     * nothing of it may stay in the session (the client resumes from the size it knew), and the client
+     * hears why. Runs after the appends of the pieces before the break.
+     */
+    private void refuseMalformedBody() {
+        if (done) {
+            return;
+        }
+        failure = OciException.uploadInvalid("the chunked request body is malformed; nothing of it was kept");
+        if (upload != null && mounted == null) {
+            try {
+                upload.truncate(sizeBefore);
+            } catch (Throwable t) {
+                failure = t;
+            }
+        }
+        answerFailureEarly();
     }
 
     private void finish() {
