@@ -131,6 +131,14 @@ class HostileInputTest {
         assertSessionHolds(location, 10);
     }
 
+    @Test
+    void anUnsupportedDigestOnTheClosingPutIsRefusedBeforeTheBodyIsAppended() {
+        String location = sessionHolding(Content.randomRepo("hostile"), 10);
+        HttpResponse<byte[]> r = oci().putUpload(location, "sha512:" + "ab".repeat(64), Content.randomBytes(20));
+        assertError(r, 400, "DIGEST_INVALID", "UNSUPPORTED");
+        assertSessionHolds(location, 10);
+    }
+
     private static String ociErrorCode(RawHttp.Answer answer) {
         return Content.parse(answer.body()).path("errors").path(0).path("code").asText();
     }

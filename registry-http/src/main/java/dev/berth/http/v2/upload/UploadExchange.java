@@ -95,7 +95,7 @@ public final class UploadExchange implements Exchange {
                     return;
                 }
                 String monolithic = route.param("digest");
-                digest = monolithic == null ? null : Digest.parse(monolithic);
+                digest = monolithic == null ? null : blobDigest(monolithic);
                 upload = registry.startUpload(repository);
                 acquired = upload.tryAcquire();
             } else {
@@ -111,7 +111,7 @@ public final class UploadExchange implements Exchange {
                     if (expected == null) {
                         throw OciException.digestInvalid("the closing PUT needs ?digest=");
                     }
-                    digest = Digest.parse(expected);
+                    digest = blobDigest(expected);
                 }
             }
             long declared = HttpUtil.getContentLength(request.request(), -1L);
@@ -124,6 +124,13 @@ public final class UploadExchange implements Exchange {
             failure = t;
             answerFailureEarly();
         }
+    }
+
+    /** The {@code ?digest=} the blob is to be stored under, refused now if it cannot be, before any body is taken. */
+    private Digest blobDigest(String value) {
+        Digest parsed = Digest.parse(value);
+        registry.checkBlobDigest(parsed);
+        return parsed;
     }
 
     /**
