@@ -16,6 +16,7 @@ import static dev.berth.conformance.ManagementAssertions.assertList;
 import static dev.berth.conformance.ManagementClient.registryPath;
 import static dev.berth.conformance.ManagementClient.repositoryPath;
 import static dev.berth.conformance.OciAssertions.assertError;
+import static dev.berth.conformance.OciAssertions.assertHeader;
 import static dev.berth.conformance.OciAssertions.assertStatus;
 import static dev.berth.conformance.OciAssertions.describe;
 import static dev.berth.conformance.OciAssertions.requireHeader;
@@ -139,6 +140,19 @@ class HostileInputTest {
         assertSessionHolds(location, 10);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"bytes=1000-2000", "bytes=64-", "bytes=a-b", "bytes=-0"})
+    void anUnsatisfiableRangeOnABlobIs416WithTheBlobsSize(String range) {
+        String repo = Content.randomRepo("hostile");
+        Content.Blob blob = Content.randomBlob(64);
+        oci().pushBlob(repo, blob);
+        HttpResponse<byte[]> r = oci().getBlob(repo, blob.digest(), "Range", range);
+        assertStatus(r, 416);
+        assertHeader(r, "Content-Range", "bytes */64");
+        assertThat(OciAssertions.errorCodes(r)).as(describe(r)).doesNotContain("BLOB_UPLOAD_INVALID");
+    }
+
+    @ParameterizedTest(name = "{0}")
     private static String ociErrorCode(RawHttp.Answer answer) {
         return Content.parse(answer.body()).path("errors").path(0).path("code").asText();
     }
