@@ -1,5 +1,6 @@
 package dev.berth.conformance;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -12,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import static dev.berth.conformance.ManagementAssertions.assertApiError;
 import static dev.berth.conformance.ManagementAssertions.assertList;
 import static dev.berth.conformance.ManagementClient.registryPath;
 import static dev.berth.conformance.ManagementClient.repositoryPath;
@@ -19,6 +21,7 @@ import static dev.berth.conformance.OciAssertions.assertError;
 import static dev.berth.conformance.OciAssertions.assertHeader;
 import static dev.berth.conformance.OciAssertions.assertStatus;
 import static dev.berth.conformance.OciAssertions.describe;
+import static dev.berth.conformance.OciAssertions.json;
 import static dev.berth.conformance.OciAssertions.requireHeader;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -153,6 +156,19 @@ class HostileInputTest {
     }
 
     @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"+999999999-12-31T23:59:59Z", "2099-01-01T00:00Z", "2099-01-01T00:00:00+01:00:30",
+            "2099-1-1T00:00:00Z", "20990101T000000Z"})
+    void anExpiryThatIsNotRfc3339Is422AndChangesNothing(String expiresAt) {
+        ManagementClient api = registry.management();
+        JsonNode user = api.newUser("hostile");
+        String path = ManagementClient.userPath(user.get("id").asText());
+        HttpResponse<byte[]> r = api.patch(path, ManagementClient.obj("expires_at", expiresAt));
+        assertApiError(r, 422);
+        HttpResponse<byte[]> after = api.get(path);
+        assertStatus(after, 200);
+        assertThat(json(after).get("expires_at").isNull()).as(describe(after)).isTrue();
+    }
+
     private static String ociErrorCode(RawHttp.Answer answer) {
         return Content.parse(answer.body()).path("errors").path(0).path("code").asText();
     }
