@@ -169,6 +169,24 @@ class HostileInputTest {
         assertThat(json(after).get("expires_at").isNull()).as(describe(after)).isTrue();
     }
 
+    @Test
+    void tooDeeplyNestedJsonIsRefusedInPlainWords() {
+        String deep = "[".repeat(5000) + "]".repeat(5000);
+        HttpResponse<byte[]> manifest = oci().putManifest(Content.randomRepo("hostile"), "deep", Content.OCI_MANIFEST,
+                deep.getBytes(StandardCharsets.UTF_8));
+        assertError(manifest, 400, "MANIFEST_INVALID");
+        assertPlainWords(json(manifest).get("errors").get(0).get("message").asText());
+        HttpResponse<byte[]> management = registry.management().send("POST", "/registries",
+                "{\"name\": " + deep + "}");
+        assertApiError(management, 400);
+        assertPlainWords(json(management).get("error").get("message").asText());
+    }
+
+    private static void assertPlainWords(String message) {
+        assertThat(message).containsIgnoringCase("nest")
+                .doesNotContainIgnoringCase("jackson").doesNotContain("StreamReadConstraints").doesNotContain("`");
+    }
+
     private static String ociErrorCode(RawHttp.Answer answer) {
         return Content.parse(answer.body()).path("errors").path(0).path("code").asText();
     }
