@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -80,9 +81,19 @@ public final class RawHttp implements AutoCloseable {
         return head.append("\r\n").toString();
     }
 
-    /** Sends a request without a body and reads its answer. */
+    /** Sends a request without a body (the target's characters as UTF-8) and reads its answer. */
     public Answer send(String method, String target, String... headerLines) {
-        return send(head(method, target, headerLines).getBytes(StandardCharsets.US_ASCII));
+        return send(head(method, target, headerLines).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends a request head and a body with its {@code Content-Length}, and reads the answer. */
+    public Answer send(String method, String target, byte[] body, String... headerLines) {
+        String[] lines = Arrays.copyOf(headerLines, headerLines.length + 1);
+        lines[headerLines.length] = "Content-Length: " + body.length;
+        ByteArrayOutputStream request = new ByteArrayOutputStream();
+        request.writeBytes(head(method, target, lines).getBytes(StandardCharsets.UTF_8));
+        request.writeBytes(body);
+        return send(request.toByteArray());
     }
 
     /** Sends the bytes as they are and reads one answer; fails if none comes within 10 s. */
@@ -90,13 +101,14 @@ public final class RawHttp implements AutoCloseable {
         try {
             socket.getOutputStream().write(request);
             socket.getOutputStream().flush();
-            return read();
+            return read(new String(request, 0, Math.min(5, request.length), StandardCharsets.US_ASCII).equals("HEAD "));
         } catch (IOException e) {
             throw new UncheckedIOException("no answer: " + e, e);
         }
     }
 
-    private Answer read() throws IOException {
+    /** Reads one answer; an answer to HEAD, a 204 and a 304 have no body whatever their Content-Length says. */
+    private Answer read(boolean toHead) throws IOException {
         String head;
         try {
             head = readHead();
@@ -113,7 +125,8 @@ public final class RawHttp implements AutoCloseable {
             int colon = lines[i].indexOf(':');
             headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
         }
-        int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
+        boolean bodiless = toHead || status == 204 || status == 304;
+        int length = bodiless ? 0 : Integer.parseInt(headers.getOrDefault("content-length", "0"));
         return new Answer(status, headers, in.readNBytes(length));
     }
 
