@@ -174,6 +174,18 @@ class ErrorCasesTest {
     }
 
     @Test
+    void aNameWithNoRepositoryBelowItsRegistryGives400NameInvalidAndStoresNothing() {
+        // 'library' alone would be a repository that the management API, which addresses repositories
+        // within a registry, could neither show nor delete.
+        Blob blob = Content.randomBlob(20);
+        assertError(client().startUpload("library"), 400, "NAME_INVALID");
+        assertError(client().postMonolithic("library", blob.bytes(), blob.digest()), 400, "NAME_INVALID");
+        assertError(client().putManifest("library", "v1", image.manifest()), 400, "NAME_INVALID");
+        assertError(client().getManifest("library", "v1"), 400, "NAME_INVALID");
+        assertThat(new String(client().catalog().body(), StandardCharsets.UTF_8)).doesNotContain("\"library\"");
+    }
+
+    @Test
     void nameOf255CharactersIsAccepted() {
         String name = "library/" + Content.randomAlnum(7) + "-" + "b".repeat(239); // 255 characters
         assertThat(name).hasSize(255);

@@ -110,8 +110,7 @@ public final class ManagementApi {
         if (request.body().length > MAX_BODY_BYTES) {
             throw tooLarge();
         }
-        Map<String, List<String>> query = uri.parameters();
-        return match.route().operation().handle(new Call(match.params(), query, request.body(), host(request)));
+        return match.route().operation().handle(new Call(match.params(), query(uri), request.body(), host(request)));
     }
 
     /** Resolves the route and checks the token (steps 1 and 2 of the class comment). */
@@ -134,6 +133,15 @@ public final class ManagementApi {
 
     private static ManagementException tooLarge() {
         return new ManagementException(ProblemKind.TOO_LARGE, "PAYLOAD_TOO_LARGE", "the request body exceeds " + MAX_BODY_BYTES + " bytes");
+    }
+
+    /** The decoded query parameters; a broken {@code %} escape in them is the client's error. */
+    private static Map<String, List<String>> query(QueryStringDecoder uri) {
+        try {
+            return uri.parameters();
+        } catch (IllegalArgumentException brokenEscape) {
+            throw ManagementException.malformed("INVALID_PARAMETER", "the query string has a broken '%' escape");
+        }
     }
 
     private static String host(ManagementRequest request) {

@@ -135,6 +135,8 @@ class ManagementApiEndToEndTest {
             assertError(call("GET", "/api/v1/registries?page=0"), 400, "INVALID_PARAMETER");
             assertError(call("GET", "/api/v1/registries?page=two"), 400, "INVALID_PARAMETER");
             assertError(call("GET", "/api/v1/registries?public=maybe"), 400, "INVALID_PARAMETER");
+            assertError(call("GET", "/api/v1/registries?%"), 400, "INVALID_PARAMETER");
+            assertError(call("GET", "/api/v1/registries?name=%zz"), 400, "INVALID_PARAMETER");
             assertStatus(call("GET", "/api/v1/registries?size=1000"), 200);
         }
 

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.berth.core.error.ManagementException;
+import dev.berth.core.json.JsonProblems;
 
 import java.io.IOException;
 
@@ -49,6 +50,8 @@ public final class Json {
                 throw ManagementException.malformed("MALFORMED_JSON", "the request body is empty; a JSON object is expected");
             }
             return node;
+        } catch (JsonProcessingException e) {
+            throw ManagementException.malformed("MALFORMED_JSON", "the request body is not valid JSON: " + JsonProblems.describe(e));
         } catch (IOException e) {
             throw ManagementException.malformed("MALFORMED_JSON", "the request body is not valid JSON");
         }

@@ -16,6 +16,11 @@ public enum OciErrorCode {
     BLOB_UPLOAD_UNKNOWN("BLOB_UPLOAD_UNKNOWN", "blob upload unknown to registry"),
     /** A chunk does not start where the upload currently ends. */
     RANGE_NOT_SATISFIABLE("BLOB_UPLOAD_INVALID", "requested range not satisfiable"),
+    /**
+     * A blob download's {@code Range} is malformed or lies outside the blob. The spec has no code for it;
+     * SIZE_INVALID, a length that does not fit the content, is the nearest.
+     */
+    BLOB_RANGE_NOT_SATISFIABLE("SIZE_INVALID", "requested range not satisfiable"),
     /** The digest is malformed, or the content does not match it. */
     DIGEST_INVALID("DIGEST_INVALID", "provided digest did not match uploaded content"),
     /** A manifest references a blob or manifest that the repository lacks. */

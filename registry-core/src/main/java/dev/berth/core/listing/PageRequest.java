@@ -18,7 +18,11 @@ public record PageRequest(int page, int size, String nameContains) {
         nameContains = nameContains == null || nameContains.isEmpty() ? null : nameContains.toLowerCase(java.util.Locale.ROOT);
     }
 
-    public int offset() {
-        return (page - 1) * size;
+    /**
+     * How many items come before this page. A long: the last page number a client may ask for times the
+     * largest size is past an int, and an overflowed, negative offset is an error in every database.
+     */
+    public long offset() {
+        return (page - 1L) * size;
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.OciException;
+import dev.berth.core.json.JsonProblems;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -77,7 +78,7 @@ public final class ManifestParser {
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw OciException.manifestInvalid("manifest is not valid JSON: " + e.getOriginalMessage());
+            throw OciException.manifestInvalid("manifest is not valid JSON: " + JsonProblems.describe(e));
         } catch (IOException e) {
             throw OciException.manifestInvalid("manifest is not readable: " + e.getMessage());
         }

@@ -171,11 +171,19 @@ public final class RegistryService {
         }
     }
 
-    /** Commits the upload under {@code digest} and links the blob into the repository. */
-    public BlobInfo completeUpload(BlobUpload upload, Digest digest) {
+    /**
+     * Refuses a digest that no blob can be stored under (anything but SHA-256): an upload asks this before it
+     * takes a byte of its body, so that a refused request leaves its session as it was.
+     */
+    public void checkBlobDigest(Digest digest) {
         if (!digest.isSha256()) {
             throw new OciException(OciErrorCode.PARAMETER_INVALID, "only sha256 digests are supported for blobs");
         }
+    }
+
+    /** Commits the upload under {@code digest} and links the blob into the repository. */
+    public BlobInfo completeUpload(BlobUpload upload, Digest digest) {
+        checkBlobDigest(digest);
         try {
             quota.admit(upload.repository(), digest, upload.size(), upload.id());
         } catch (OciException refused) {

@@ -51,6 +51,12 @@ public interface BlobUpload {
     }
 
     /**
+     * Cuts the session back to {@code length} bytes, no more than it holds: drops what a request appended
+     * before it turned out to be broken, so that the session is as that request found it.
+     */
+    void truncate(long length) throws IOException;
+
+    /**
      * Finishes the upload: checks that the content matches {@code expected} (else {@code DIGEST_INVALID}
      * and the session's data is dropped), makes it durable and moves it into the blob store. The
      * session is gone afterwards.

@@ -466,6 +466,7 @@ class RegistryServiceTest {
     void refusesANonSha256DigestForABlob() {
         BlobUpload upload = registry.startUpload(APP, "ci-bot");
 
+        assertOci(() -> registry.checkBlobDigest(Digest.parse("sha512:" + "a".repeat(128))), OciErrorCode.PARAMETER_INVALID);
         assertOci(() -> registry.completeUpload(upload, Digest.parse("sha512:" + "a".repeat(128))), OciErrorCode.PARAMETER_INVALID);
     }
 

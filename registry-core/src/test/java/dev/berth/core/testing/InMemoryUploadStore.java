@@ -11,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -131,6 +132,13 @@ public final class InMemoryUploadStore implements UploadStore {
             byte[] chunk = new byte[buffer.remaining()];
             buffer.get(chunk);
             bytes.writeBytes(chunk);
+        }
+
+        @Override
+        public synchronized void truncate(long length) {
+            byte[] kept = Arrays.copyOf(bytes.toByteArray(), (int) Math.min(length, bytes.size()));
+            bytes.reset();
+            bytes.writeBytes(kept);
         }
 
         @Override

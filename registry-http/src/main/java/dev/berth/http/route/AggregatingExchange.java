@@ -1,5 +1,7 @@
 package dev.berth.http.route;
 
+import dev.berth.core.error.OciErrorCode;
+import dev.berth.core.error.OciException;
 import dev.berth.core.memory.MemoryOnly;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -182,6 +184,13 @@ public final class AggregatingExchange implements Exchange {
         } catch (Throwable failure) {
             request.fail(failure);
         }
+    }
+
+    @Override
+    public void bodyMalformed() {
+        complete = true;
+        channelClosed();
+        request.fail(new OciException(OciErrorCode.PARAMETER_INVALID, "the request body's chunked encoding is malformed"));
     }
 
     @Override

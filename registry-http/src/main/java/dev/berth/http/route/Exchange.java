@@ -18,6 +18,12 @@ public interface Exchange {
         return false;
     }
 
+    /**
+     * The body broke off in a way the HTTP decoder could not read (a malformed chunk-size line): this takes
+     * the place of its last piece. The exchange answers a 400 and must not act on the part it received.
+     */
+    void bodyMalformed();
+
     /** The connection closed before the exchange finished. */
     void channelClosed();
 }

@@ -26,6 +26,7 @@ public final class RegistryRequestHandler extends ChannelInboundHandlerAdapter {
     private final Deque<Object> backlog = new ArrayDeque<>();
     private Exchange current;
     private RequestContext currentContext;
+    private boolean decoderGaveUp;
 
     public RegistryRequestHandler(ExchangeFactory exchanges) {
         this.exchanges = exchanges;
@@ -59,7 +60,10 @@ public final class RegistryRequestHandler extends ChannelInboundHandlerAdapter {
             current = open(ctx, request);
         }
         if (msg instanceof HttpContent content) {
-            if (current == null) {
+            if (content.decoderResult().isFailure()) {
+                content.release();
+                bodyMalformed(ctx);
+            } else if (current == null) {
                 content.release();
             } else {
                 current.content(content);
@@ -67,6 +71,20 @@ public final class RegistryRequestHandler extends ChannelInboundHandlerAdapter {
         } else if (!(msg instanceof HttpRequest)) {
             ReferenceCountUtil.release(msg);
         }
+    }
+
+    /**
+     * The decoder gave up in the middle of a body and reads nothing more from this connection: the request
+     * is answered (unless it was already) and the connection closed after it.
+     */
+    private void bodyMalformed(ChannelHandlerContext ctx) {
+        decoderGaveUp = true;
+        if (current == null) {
+            ctx.close();
+            return;
+        }
+        currentContext.closeAfterAnswer();
+        current.bodyMalformed();
     }
 
     private Exchange open(ChannelHandlerContext ctx, HttpRequest request) {
@@ -77,7 +95,9 @@ public final class RegistryRequestHandler extends ChannelInboundHandlerAdapter {
         currentContext = context;
         try {
             self[0] = exchanges.open(context);
-        } catch (OciException refused) {
+        } catch (RuntimeException refused) {
+            // An OciException is the client's error; anything else a bug, answered (and logged) as a 500 rather
+            // than left to close the connection without an answer.
             self[0] = new RejectedExchange(context, refused);
         }
         return self[0];
@@ -97,6 +117,11 @@ public final class RegistryRequestHandler extends ChannelInboundHandlerAdapter {
         }
         current = null;
         currentContext = null;
+        if (decoderGaveUp) {
+            // The answer may have been on its way before the body broke, without Connection: close.
+            ctx.close();
+            return;
+        }
         while (!backlog.isEmpty() && (current == null || !current.bodyComplete())) {
             dispatch(ctx, backlog.poll());
         }

@@ -1,16 +1,15 @@
 package dev.berth.http.route;
 
-import dev.berth.core.error.OciException;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
 
 /** A request refused before its body is read: the body is drained and the error answered at its end. */
 final class RejectedExchange implements Exchange {
     private final RequestContext request;
-    private final OciException error;
+    private final RuntimeException error;
     private boolean complete;
 
-    RejectedExchange(RequestContext request, OciException error) {
+    RejectedExchange(RequestContext request, RuntimeException error) {
         this.request = request;
         this.error = error;
     }
@@ -22,6 +21,12 @@ final class RejectedExchange implements Exchange {
             complete = true;
             request.fail(error);
         }
+    }
+
+    @Override
+    public void bodyMalformed() {
+        complete = true;
+        request.fail(error);
     }
 
     @Override

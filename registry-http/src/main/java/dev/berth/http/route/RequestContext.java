@@ -51,6 +51,7 @@ public final class RequestContext {
     private final java.util.List<Runnable> onFinished = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final long startNanos = System.nanoTime();
     private volatile int status;
+    private volatile boolean closeAfterAnswer;
     private byte[] body = new byte[0];
 
     RequestContext(ChannelHandlerContext ctx, HttpRequest request, Runnable finished, Runnable resumeReading) {
@@ -147,10 +148,21 @@ public final class RequestContext {
         return ctx;
     }
 
+    /**
+     * The connection can carry no further request (its decoder gave up in the middle of this one's body):
+     * the answer says {@code Connection: close}, and the keep-alive handler closes the connection after it.
+     */
+    public void closeAfterAnswer() {
+        closeAfterAnswer = true;
+    }
+
     public void respond(FullHttpResponse response) {
         if (!answered.compareAndSet(false, true)) {
             response.release();
             return;
+        }
+        if (closeAfterAnswer) {
+            response.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CONNECTION, io.netty.handler.codec.http.HttpHeaderValues.CLOSE);
         }
         status = response.status().code();
         ctx.writeAndFlush(response).addListener(f -> written());

@@ -7,6 +7,8 @@ import dev.berth.core.error.OciException;
 import dev.berth.core.name.RepositoryName;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -44,12 +46,13 @@ public final class V2Router {
 
     private V2Route parse(String uri) {
         QueryStringDecoder decoder = new QueryStringDecoder(uri);
-        String path = decoder.path();
+        Map<String, List<String>> query = query(decoder);
+        String path = path(decoder);
         if (path.equals("/v2/") || path.equals("/v2")) {
-            return new V2Route(V2Route.Endpoint.BASE, null, null, decoder.parameters());
+            return new V2Route(V2Route.Endpoint.BASE, null, null, query);
         }
         if (path.equals("/v2/_catalog")) {
-            return new V2Route(V2Route.Endpoint.CATALOG, null, null, decoder.parameters());
+            return new V2Route(V2Route.Endpoint.CATALOG, null, null, query);
         }
         Matcher m = PATH.matcher(path);
         if (!m.matches()) {
@@ -58,19 +61,41 @@ public final class V2Router {
         RepositoryName name = RepositoryName.parse(m.group(1));
         String tail = m.group(2);
         if (tail.equals("tags/list")) {
-            return new V2Route(V2Route.Endpoint.TAGS, name, null, decoder.parameters());
+            return new V2Route(V2Route.Endpoint.TAGS, name, null, query);
         }
         if (m.group(3) != null) {
-            return new V2Route(V2Route.Endpoint.MANIFEST, name, m.group(3), decoder.parameters());
+            return new V2Route(V2Route.Endpoint.MANIFEST, name, m.group(3), query);
         }
         if (tail.startsWith("blobs/uploads")) {
             String id = m.group(4) == null ? "" : m.group(4);
             V2Route.Endpoint endpoint = id.isEmpty() ? V2Route.Endpoint.UPLOADS : V2Route.Endpoint.UPLOAD;
-            return new V2Route(endpoint, name, id, decoder.parameters());
+            return new V2Route(endpoint, name, id, query);
         }
         if (m.group(5) != null) {
-            return new V2Route(V2Route.Endpoint.BLOB, name, m.group(5), decoder.parameters());
+            return new V2Route(V2Route.Endpoint.BLOB, name, m.group(5), query);
         }
-        return new V2Route(V2Route.Endpoint.REFERRERS, name, m.group(6), decoder.parameters());
+        return new V2Route(V2Route.Endpoint.REFERRERS, name, m.group(6), query);
+    }
+
+    /** The decoded query parameters; a broken {@code %} escape in them is the client's error. */
+    private static Map<String, List<String>> query(QueryStringDecoder decoder) {
+        try {
+            return decoder.parameters();
+        } catch (IllegalArgumentException brokenEscape) {
+            throw new OciException(OciErrorCode.PARAMETER_INVALID, "the query string has a broken '%' escape");
+        }
+    }
+
+    /**
+     * The decoded path, or the path as sent when one of its {@code %} escapes is broken: {@code %} is legal in
+     * no name, reference, digest or upload id, so the part that holds it is refused by its own rule (a name
+     * with {@code NAME_INVALID}), as if it had been decoded.
+     */
+    private static String path(QueryStringDecoder decoder) {
+        try {
+            return decoder.path();
+        } catch (IllegalArgumentException brokenEscape) {
+            return decoder.rawPath();
+        }
     }
 }

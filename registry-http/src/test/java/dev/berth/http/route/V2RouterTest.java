@@ -128,4 +128,26 @@ class V2RouterTest {
         assertThatThrownBy(() -> router.route(uri))
                 .isInstanceOfSatisfying(OciException.class, e -> assertThat(e.code()).isEqualTo(OciErrorCode.NOT_FOUND));
     }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/v2/acme/%/tags/list", "/v2/acme/%zz/app/manifests/latest", "/v2/%/blobs/uploads/"})
+    void refusesABrokenEscapeInTheNameAsAnInvalidName(String uri) {
+        assertThatThrownBy(() -> router.route(uri))
+                .isInstanceOfSatisfying(OciException.class, e -> assertThat(e.code()).isEqualTo(OciErrorCode.NAME_INVALID));
+    }
+
+    @Test
+    void leavesABrokenEscapeInTheReferenceToTheEndpointToRefuse() {
+        V2Route route = router.route("/v2/acme/app/manifests/%zz");
+
+        assertThat(route.endpoint()).isEqualTo(V2Route.Endpoint.MANIFEST);
+        assertThat(route.segment()).isEqualTo("%zz");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/v2/_catalog?%", "/v2/acme/app/tags/list?n=%zz", "/v2/?%", "/v2/acme/%/tags/list?%"})
+    void refusesABrokenEscapeInTheQueryAsAnInvalidParameter(String uri) {
+        assertThatThrownBy(() -> router.route(uri))
+                .isInstanceOfSatisfying(OciException.class, e -> assertThat(e.code()).isEqualTo(OciErrorCode.PARAMETER_INVALID));
+    }
 }

@@ -245,6 +245,23 @@ final class FsBlobUpload implements BlobUpload {
         }
     }
 
+    /**
+     * The running digest has taken in the bytes being cut off and cannot give them back: it is forgotten and
+     * rebuilt from the file at next use. A request is cut back only when it broke, so that re-read is rare.
+     */
+    @Override
+    public synchronized void truncate(long length) throws IOException {
+        ensureLive();
+        if (length >= size) {
+            return;
+        }
+        FileChannel file = channel();
+        forgetDigest();
+        file.truncate(length);
+        file.position(length);
+        size = length;
+    }
+
     @Override
     public synchronized long commit(Digest expected) throws IOException {
         ensureLive();

@@ -77,6 +77,7 @@ class H2TenantStoreTest {
         assertThat(second.count()).isEqualTo(6);
         assertThat(second.results()).extracting(TenantRegistry::name).containsExactly("my.acme", "zulu");
         assertThat(tenants.list(new PageRequest(3, 4, null), null).results()).isEmpty();
+        assertThat(tenants.list(new PageRequest(Integer.MAX_VALUE, PageRequest.MAX_SIZE, null), null).results()).isEmpty();
 
         Listing<TenantRegistry> named = tenants.list(new PageRequest(1, 2, "ACM"), null);
         assertThat(named.count()).isEqualTo(3);

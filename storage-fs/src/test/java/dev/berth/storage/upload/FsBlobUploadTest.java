@@ -112,6 +112,35 @@ class FsBlobUploadTest {
     }
 
     @Test
+    void cutsBackToASizeAndCommitsWhatIsLeftUnderItsOwnDigest() throws IOException {
+        BlobUpload upload = uploads.create(REPOSITORY, "ci-bot");
+        upload.append(ByteBuffer.wrap(bytes("kept ")));
+        byte[] large = new byte[3 * 1024 * 1024];
+        new Random(9).nextBytes(large);
+        // Large enough to be hashed on the lane, which the cut must not wait for nor let into the digest.
+        upload.append(new ByteBuffer[] {ByteBuffer.wrap(large)});
+
+        upload.truncate(5);
+        upload.append(ByteBuffer.wrap(bytes("and more")));
+
+        assertThat(upload.size()).isEqualTo(13);
+        assertThat(upload.commit(sha256("kept and more"))).isEqualTo(13);
+        assertThat(layout.blobFile(sha256("kept and more"))).hasBinaryContent(bytes("kept and more"));
+    }
+
+    @Test
+    void truncatingToTheSizeItHoldsOrMoreChangesNothing() throws IOException {
+        BlobUpload upload = uploads.create(REPOSITORY, "ci-bot");
+        upload.append(ByteBuffer.wrap(bytes("abc")));
+
+        upload.truncate(3);
+        upload.truncate(10);
+
+        assertThat(upload.size()).isEqualTo(3);
+        assertThat(upload.commit(sha256("abc"))).isEqualTo(3);
+    }
+
+    @Test
     void keepsNothingWhenDigestDoesNotMatch() throws IOException {
         BlobUpload upload = uploads.create(REPOSITORY, "ci-bot");
         upload.append(ByteBuffer.wrap(bytes("hello")));

@@ -1,6 +1,8 @@
 package dev.berth.http.v2.blob;
 
 import dev.berth.core.digest.Digest;
+import dev.berth.core.error.OciErrorCode;
+import dev.berth.core.error.OciException;
 import dev.berth.core.registry.BlobInfo;
 import dev.berth.core.registry.RegistryService;
 import dev.berth.http.route.RequestContext;
@@ -15,6 +17,9 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+
+import java.util.Map;
+import java.util.Optional;
 
 /** Serves a blob (end-2: {@code GET}/{@code HEAD /v2/<name>/blobs/<digest>}), whole or a {@code Range} of it (206). */
 public final class GetBlobHandler implements V2Handler {
@@ -33,7 +38,13 @@ public final class GetBlobHandler implements V2Handler {
             request.respond(response);
             return;
         }
-        ByteRange range = ByteRange.parse(request.request().headers().get(HttpHeaderNames.RANGE), blob.size());
+        String asked = request.request().headers().get(HttpHeaderNames.RANGE);
+        Optional<ByteRange> window = ByteRange.parse(asked, blob.size());
+        if (window.isEmpty()) {
+            request.respond(unsatisfiable(asked, blob.size()));
+            return;
+        }
+        ByteRange range = window.get();
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1,
                 range.partial() ? HttpResponseStatus.PARTIAL_CONTENT : HttpResponseStatus.OK);
         describe(head.headers(), blob)
@@ -43,6 +54,14 @@ public final class GetBlobHandler implements V2Handler {
             head.headers().set(HttpHeaderNames.CONTENT_RANGE, range.contentRange(blob.size()));
         }
         request.respondFile(head, registry.openBlob(blob, range.start(), range.length()));
+    }
+
+    /** A 416 that names the blob's size, as RFC 9110 asks, so that the client can ask for a range that fits. */
+    private static FullHttpResponse unsatisfiable(String asked, long size) {
+        FullHttpResponse response = Responses.error(new OciException(OciErrorCode.BLOB_RANGE_NOT_SATISFIABLE,
+                "range " + asked + " not satisfiable for " + size + " bytes", Map.of("size", size)));
+        response.headers().set(HttpHeaderNames.CONTENT_RANGE, ByteRange.unsatisfied(size));
+        return response;
     }
 
     private static HttpHeaders describe(HttpHeaders headers, BlobInfo blob) {

@@ -27,8 +27,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Streams a request body into an upload session: the start of an upload (end-4a/4b/11: {@code POST},
@@ -53,7 +51,6 @@ public final class UploadExchange implements Exchange {
      * Well below the flow control's high water mark, so a batch always completes before reading pauses.
      */
     private static final int BATCH_BYTES = 1024 * 1024;
-    private static final Pattern CONTENT_RANGE = Pattern.compile("(?:bytes[ =])?(\\d+)-(\\d+)(?:/\\S+)?");
 
     private final RequestContext request;
     private final RegistryService registry;
@@ -75,6 +72,8 @@ public final class UploadExchange implements Exchange {
 
     // Touched only by tasks on `serial`, which run one at a time in order.
     private BlobUpload upload;
+    /** What the session held before this request: a body that breaks off is cut back to it. */
+    private long sizeBefore;
     private boolean acquired;
     private Digest digest;
     private BlobInfo mounted;
@@ -111,7 +110,7 @@ public final class UploadExchange implements Exchange {
                     return;
                 }
                 String monolithic = route.param("digest");
-                digest = monolithic == null ? null : Digest.parse(monolithic);
+                digest = monolithic == null ? null : blobDigest(monolithic);
                 upload = registry.startUpload(repository, request.actor());
                 acquired = upload.tryAcquire();
             } else {
@@ -120,13 +119,14 @@ public final class UploadExchange implements Exchange {
                     throw OciException.uploadInvalid("another request is writing to this upload");
                 }
                 acquired = true;
+                sizeBefore = upload.size();
                 checkContentRange();
                 if (kind == Kind.COMPLETE) {
                     String expected = route.param("digest");
                     if (expected == null) {
                         throw OciException.digestInvalid("the closing PUT needs ?digest=");
                     }
-                    digest = Digest.parse(expected);
+                    digest = blobDigest(expected);
                 }
             }
             long declared = HttpUtil.getContentLength(request.request(), -1L);
@@ -139,6 +139,13 @@ public final class UploadExchange implements Exchange {
             failure = t;
             answerFailureEarly();
         }
+    }
+
+    /** The {@code ?digest=} the blob is to be stored under, refused now if it cannot be, before any body is taken. */
+    private Digest blobDigest(String value) {
+        Digest parsed = Digest.parse(value);
+        registry.checkBlobDigest(parsed);
+        return parsed;
     }
 
     /**
@@ -180,15 +187,10 @@ public final class UploadExchange implements Exchange {
         if (header == null) {
             return;
         }
-        Matcher m = CONTENT_RANGE.matcher(header.trim());
-        if (!m.matches()) {
-            throw new OciException(OciErrorCode.RANGE_NOT_SATISFIABLE, "malformed Content-Range: " + header);
-        }
-        long start = Long.parseLong(m.group(1));
-        long end = Long.parseLong(m.group(2));
-        registry.checkChunkStart(upload, start);
+        ChunkRange range = ChunkRange.parse(header);
+        registry.checkChunkStart(upload, range.start());
         long declaredLength = HttpUtil.getContentLength(request.request(), -1L);
-        if (end < start || (declaredLength >= 0 && declaredLength != end - start + 1)) {
+        if (range.end() < range.start() || (declaredLength >= 0 && declaredLength != range.end() - range.start() + 1)) {
             throw new OciException(OciErrorCode.RANGE_NOT_SATISFIABLE,
                     "Content-Range " + header + " does not match Content-Length " + declaredLength);
         }
@@ -247,6 +249,33 @@ public final class UploadExchange implements Exchange {
             failure = t;
             answerFailureEarly();
         }
+    }
+
+    @Override
+    public void bodyMalformed() {
+        dropBatch();
+        complete = true;
+        serial.execute(this::refuseMalformedBody);
+    }
+
+    /**
+     * The body broke off unreadably, so what arrived of it cannot be trusted to be what the client sent:
+     * nothing of it may stay in the session (the client resumes from the size it knew), and the client
+     * hears why. Runs after the appends of the pieces before the break.
+     */
+    private void refuseMalformedBody() {
+        if (done) {
+            return;
+        }
+        failure = OciException.uploadInvalid("the chunked request body is malformed; nothing of it was kept");
+        if (upload != null && mounted == null) {
+            try {
+                upload.truncate(sizeBefore);
+            } catch (Throwable t) {
+                failure = t;
+            }
+        }
+        answerFailureEarly();
     }
 
     private void finish() {
