@@ -83,11 +83,6 @@ public final class JsonBody {
         return node.textValue();
     }
 
-    /** A string field that may also be {@code null}: null when absent or null (see {@link #isNull}). */
-    public String nullableString(String field) {
-        return isNull(field) ? null : string(field);
-    }
-
     /** A boolean field; null when absent; a 400 when null or not a boolean. */
     public Boolean bool(String field) {
         JsonNode node = present(field);

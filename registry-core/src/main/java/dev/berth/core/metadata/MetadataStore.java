@@ -27,16 +27,10 @@ public interface MetadataStore {
     List<RepositoryName> listRepositories(String last, int limit);
 
     /**
-     * Links a blob into a repository, creating the repository when needed, and refreshes the link's time
-     * when it exists; {@code NAME_UNKNOWN} when the repository's registry does not exist (nothing is linked). In the same transaction, when the blob is new to the repository's tenant registry,
-     * adds its size to that registry's {@code storage_used_bytes}. Idempotent.
-     */
-    default void linkBlob(RepositoryName repository, Digest digest, long size) {
-        linkBlobs(List.of(new BlobLink(repository, digest, size)));
-    }
-
-    /**
-     * {@link #linkBlob} for each link, all in one transaction: the group commit of uploads that finish
+     * Links each blob into its repository, creating the repository when needed, and refreshes the link's time
+     * when it exists; {@code NAME_UNKNOWN} when a repository's registry does not exist (nothing is linked).
+     * When a blob is new to the repository's tenant registry, adds its size to that registry's
+     * {@code storage_used_bytes}. Idempotent. All in one transaction: the group commit of uploads that finish
      * together, which then pay for one commit instead of one each.
      */
     void linkBlobs(List<BlobLink> links);

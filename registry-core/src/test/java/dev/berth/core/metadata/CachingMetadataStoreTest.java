@@ -50,7 +50,7 @@ class CachingMetadataStoreTest {
 
     @Test
     void answersARepeatedPullReadFromMemory() {
-        cache.linkBlob(APP, BLOB, 1);
+        cache.linkBlobs(List.of(new BlobLink(APP, BLOB, 1)));
         cache.putManifest(APP, manifest(), LATEST, ManifestDependencies.NONE);
         cache.resolveTag(APP, LATEST);
         cache.manifest(APP, MANIFEST);
@@ -65,7 +65,7 @@ class CachingMetadataStoreTest {
 
     @Test
     void answersFromMemoryOnlyWhatItHoldsAndNeverReadsTheStoreThen() {
-        cache.linkBlob(APP, BLOB, 1);
+        cache.linkBlobs(List.of(new BlobLink(APP, BLOB, 1)));
         cache.putManifest(APP, manifest(), LATEST, ManifestDependencies.NONE);
         cache.resolveTag(APP, LATEST);
         int before = reads.get();
@@ -83,7 +83,7 @@ class CachingMetadataStoreTest {
 
     @Test
     void seesATagMoveAndADeleteOnTheNextRead() {
-        cache.linkBlob(APP, BLOB, 1);
+        cache.linkBlobs(List.of(new BlobLink(APP, BLOB, 1)));
         assertThat(cache.resolveTag(APP, LATEST)).isEmpty();
         cache.putManifest(APP, manifest(), LATEST, ManifestDependencies.NONE);
         assertThat(cache.resolveTag(APP, LATEST)).contains(MANIFEST);
@@ -97,7 +97,7 @@ class CachingMetadataStoreTest {
 
     @Test
     void seesAnUnlinkedBlobGoneOnTheNextRead() {
-        cache.linkBlob(APP, BLOB, 1);
+        cache.linkBlobs(List.of(new BlobLink(APP, BLOB, 1)));
         assertThat(cache.linkedBlobSize(APP, BLOB)).hasValue(1);
 
         cache.unlinkBlob(APP, BLOB);
@@ -107,8 +107,8 @@ class CachingMetadataStoreTest {
 
     @Test
     void forgetsARegistryDeletedBehindItButKeepsOthers() {
-        cache.linkBlob(APP, BLOB, 1);
-        cache.linkBlob(WEB, BLOB, 1);
+        cache.linkBlobs(List.of(new BlobLink(APP, BLOB, 1)));
+        cache.linkBlobs(List.of(new BlobLink(WEB, BLOB, 1)));
         cache.linkedBlobSize(APP, BLOB);
         cache.linkedBlobSize(WEB, BLOB);
         real.deleteRepository(APP);

@@ -34,9 +34,9 @@ public final class RequestContext {
     private static final System.Logger LOG = System.getLogger(RequestContext.class.getName());
     private static final AtomicLong REQUEST_IDS = new AtomicLong();
     /**
-     * The piece a blob is read in when it is copied rather than sent with sendfile. Measured on loopback
-     * against curl (2 vCPUs, Linux 6.18): 64 KiB pieces 2.2 GB/s, 256 KiB 2.7, 512 KiB 3.1-3.5 (the sender's
-     * copy is still in cache when the receiver copies it out), 1 MiB 2.4-2.6.
+     * The piece a blob is read in when it is copied rather than sent with sendfile: large enough to cost few
+     * system calls, small enough that the sender's copy is still in the CPU cache when the receiver copies it
+     * out (the measurements are in {@code docs/design-notes.md}, "Figures behind constants").
      */
     private static final int COPY_PIECE_SIZE = 512 * 1024;
 

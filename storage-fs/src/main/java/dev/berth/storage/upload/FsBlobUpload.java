@@ -177,7 +177,8 @@ final class FsBlobUpload implements BlobUpload {
     /**
      * A small batch with nothing left on the hash lane: written, then hashed on this thread. Handing
      * {@value #INLINE_HASH_MAX} bytes or fewer to the lane costs more in thread wake-ups than hashing them
-     * (about 35 µs for 64 KiB), and a small upload then commits without waiting for another thread.
+     * (measured in {@code docs/design-notes.md}, "Figures behind constants"), and a small upload then commits
+     * without waiting for another thread.
      */
     private CompletionStage<Void> appendHashingInline(FileChannel file, long before, ByteBuffer[] bytes, long total,
                                                       MessageDigest running, ByteBuffer[] views) throws IOException {

@@ -4,6 +4,7 @@ import dev.berth.core.catalog.ArtifactSummary;
 import dev.berth.core.catalog.RepositorySummary;
 import dev.berth.core.catalog.TagSummary;
 import dev.berth.core.digest.Digest;
+import dev.berth.core.metadata.BlobLink;
 import dev.berth.core.listing.Listing;
 import dev.berth.core.listing.PageRequest;
 import dev.berth.core.metadata.ManifestDependencies;
@@ -59,7 +60,7 @@ class H2CatalogStoreTest {
     @Test
     void listsTheRepositoriesOfARegistryByFullNameFilteredWithinIt() {
         for (String name : List.of("acme/web", "acme/team/app", "acme/app", "acme/acme-tools", "other/app")) {
-            metadata.linkBlob(RepositoryName.parse(name), digest(name), 1);
+            metadata.linkBlobs(List.of(new BlobLink(RepositoryName.parse(name), digest(name), 1)));
         }
 
         Listing<RepositorySummary> all = catalog.repositories("acme", new PageRequest(1, 3, null));
@@ -84,10 +85,10 @@ class H2CatalogStoreTest {
     void summarisesARepository() {
         ManifestRecord first = image("first", 50, digest("config"), digest("layer"));
         ManifestRecord second = image("second", 60, digest("config"));
-        metadata.linkBlob(APP, digest("config"), 10);
-        metadata.linkBlob(APP, digest("layer"), 100);
-        metadata.linkBlob(APP, first.digest(), 50);
-        metadata.linkBlob(APP, second.digest(), 60);
+        metadata.linkBlobs(List.of(new BlobLink(APP, digest("config"), 10)));
+        metadata.linkBlobs(List.of(new BlobLink(APP, digest("layer"), 100)));
+        metadata.linkBlobs(List.of(new BlobLink(APP, first.digest(), 50)));
+        metadata.linkBlobs(List.of(new BlobLink(APP, second.digest(), 60)));
         clock.advance(Duration.ofMinutes(5));
         metadata.putManifest(APP, first, Tag.parse("v1"), ManifestDependencies.NONE);
         metadata.putManifest(APP, second, null, ManifestDependencies.NONE);
@@ -158,11 +159,11 @@ class H2CatalogStoreTest {
     @Test
     void sizesAnImageAsItsManifestPlusTheBlobsItReferences() {
         ManifestRecord image = image("image", 500, digest("config"), digest("layer 1"), digest("layer 2"), digest("unlinked"));
-        metadata.linkBlob(APP, digest("config"), 10);
-        metadata.linkBlob(APP, digest("layer 1"), 1000);
-        metadata.linkBlob(APP, digest("layer 2"), 2000);
-        metadata.linkBlob(APP, digest("unrelated"), 4000);
-        metadata.linkBlob(APP, image.digest(), 500);
+        metadata.linkBlobs(List.of(new BlobLink(APP, digest("config"), 10)));
+        metadata.linkBlobs(List.of(new BlobLink(APP, digest("layer 1"), 1000)));
+        metadata.linkBlobs(List.of(new BlobLink(APP, digest("layer 2"), 2000)));
+        metadata.linkBlobs(List.of(new BlobLink(APP, digest("unrelated"), 4000)));
+        metadata.linkBlobs(List.of(new BlobLink(APP, image.digest(), 500)));
         metadata.putManifest(APP, image, null, ManifestDependencies.NONE);
 
         assertThat(catalog.artifacts(APP, null, new PageRequest(1, 10, null)).results().get(0).size())
@@ -176,14 +177,14 @@ class H2CatalogStoreTest {
         ManifestRecord index = new ManifestRecord(digest("index"), INDEX, 200, List.of(amd64.digest(), arm64.digest()),
                 null, null, Map.of(), T0.plusSeconds(1));
         for (String blob : List.of("config a", "config b")) {
-            metadata.linkBlob(APP, digest(blob), 10);
+            metadata.linkBlobs(List.of(new BlobLink(APP, digest(blob), 10)));
         }
-        metadata.linkBlob(APP, digest("layer a"), 1000);
-        metadata.linkBlob(APP, digest("layer b"), 2000);
-        metadata.linkBlob(APP, digest("shared"), 5000);
-        metadata.linkBlob(APP, amd64.digest(), 300);
-        metadata.linkBlob(APP, arm64.digest(), 400);
-        metadata.linkBlob(APP, index.digest(), 200);
+        metadata.linkBlobs(List.of(new BlobLink(APP, digest("layer a"), 1000)));
+        metadata.linkBlobs(List.of(new BlobLink(APP, digest("layer b"), 2000)));
+        metadata.linkBlobs(List.of(new BlobLink(APP, digest("shared"), 5000)));
+        metadata.linkBlobs(List.of(new BlobLink(APP, amd64.digest(), 300)));
+        metadata.linkBlobs(List.of(new BlobLink(APP, arm64.digest(), 400)));
+        metadata.linkBlobs(List.of(new BlobLink(APP, index.digest(), 200)));
         metadata.putManifest(APP, amd64, null, ManifestDependencies.NONE);
         metadata.putManifest(APP, arm64, null, ManifestDependencies.NONE);
         metadata.putManifest(APP, index, Tag.parse("latest"), ManifestDependencies.NONE);
@@ -204,7 +205,7 @@ class H2CatalogStoreTest {
         ManifestRecord a = new ManifestRecord(digest("a"), INDEX, 1, List.of(digest("b")), null, null, Map.of(), T0);
         ManifestRecord b = new ManifestRecord(digest("b"), INDEX, 10, List.of(digest("a"), digest("blob")), null, null,
                 Map.of(), T0);
-        metadata.linkBlob(APP, digest("blob"), 100);
+        metadata.linkBlobs(List.of(new BlobLink(APP, digest("blob"), 100)));
         metadata.putManifest(APP, a, null, ManifestDependencies.NONE);
         metadata.putManifest(APP, b, null, ManifestDependencies.NONE);
 

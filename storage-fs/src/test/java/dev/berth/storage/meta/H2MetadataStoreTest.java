@@ -1,6 +1,7 @@
 package dev.berth.storage.meta;
 
 import dev.berth.core.digest.Digest;
+import dev.berth.core.metadata.BlobLink;
 import dev.berth.core.error.OciErrorCode;
 import dev.berth.core.error.OciException;
 import dev.berth.core.manifest.Descriptor;
@@ -72,8 +73,8 @@ class H2MetadataStoreTest {
     void linksBlobsIntoARepository() {
         Digest layer = digest("layer");
 
-        store.linkBlob(ALPINE, layer, 42);
-        store.linkBlob(ALPINE, layer, 42);
+        store.linkBlobs(List.of(new BlobLink(ALPINE, layer, 42)));
+        store.linkBlobs(List.of(new BlobLink(ALPINE, layer, 42)));
 
         assertThat(store.repositoryExists(ALPINE)).isTrue();
         assertThat(store.repositoryExists(BUSYBOX)).isFalse();
@@ -85,8 +86,8 @@ class H2MetadataStoreTest {
     @Test
     void namesTheFirstRepositoryLinkingABlob() {
         Digest layer = digest("layer");
-        store.linkBlob(BUSYBOX, layer, 1);
-        store.linkBlob(ALPINE, layer, 1);
+        store.linkBlobs(List.of(new BlobLink(BUSYBOX, layer, 1)));
+        store.linkBlobs(List.of(new BlobLink(ALPINE, layer, 1)));
 
         assertThat(store.anyRepositoryLinking(layer)).contains(ALPINE);
         assertThat(store.anyRepositoryLinking(digest("other"))).isEmpty();
@@ -95,7 +96,7 @@ class H2MetadataStoreTest {
     @Test
     void unlinksABlob() {
         Digest layer = digest("layer");
-        store.linkBlob(ALPINE, layer, 1);
+        store.linkBlobs(List.of(new BlobLink(ALPINE, layer, 1)));
 
         assertThat(store.unlinkBlob(ALPINE, layer)).isTrue();
         assertThat(store.unlinkBlob(ALPINE, layer)).isFalse();
@@ -181,7 +182,7 @@ class H2MetadataStoreTest {
             tenants().create(registry, false, null, NOW);
         }
         for (String name : names) {
-            store.linkBlob(RepositoryName.parse(name), digest("x"), 1);
+            store.linkBlobs(List.of(new BlobLink(RepositoryName.parse(name), digest("x"), 1)));
         }
 
         assertThat(store.listRepositories(null, 100)).extracting(RepositoryName::value)
@@ -246,7 +247,7 @@ class H2MetadataStoreTest {
     @Test
     void forgetsEveryRowThatNamesADigest() {
         ManifestRecord manifest = manifest("m", null);
-        store.linkBlob(ALPINE, manifest.digest(), 10);
+        store.linkBlobs(List.of(new BlobLink(ALPINE, manifest.digest(), 10)));
         store.putManifest(ALPINE, manifest, Tag.parse("latest"), ManifestDependencies.NONE);
         store.putManifest(BUSYBOX, manifest, null, ManifestDependencies.NONE);
 
@@ -259,7 +260,7 @@ class H2MetadataStoreTest {
     @Test
     void keepsItsDataWhenClosedAndReopened() throws IOException {
         ManifestRecord manifest = manifest("m", null);
-        store.linkBlob(ALPINE, digest("layer"), 7);
+        store.linkBlobs(List.of(new BlobLink(ALPINE, digest("layer"), 7)));
         store.putManifest(ALPINE, manifest, Tag.parse("latest"), ManifestDependencies.NONE);
         store.close();
 
@@ -282,7 +283,7 @@ class H2MetadataStoreTest {
                 Digest layer = digest("layer " + i);
                 pushes.add(pool.submit(() -> {
                     start.await();
-                    store.linkBlob(fresh, layer, 1);
+                    store.linkBlobs(List.of(new BlobLink(fresh, layer, 1)));
                     return null;
                 }));
             }
@@ -306,11 +307,11 @@ class H2MetadataStoreTest {
     void countsABlobLinkedIntoTwoRepositoriesOfOneRegistryOnce() {
         Digest layer = digest("layer");
 
-        store.linkBlob(ACME_APP, layer, 100);
-        store.linkBlob(ACME_WEB, layer, 100);
-        store.linkBlob(ACME_WEB, layer, 100);
-        store.linkBlob(ACME_APP, digest("config"), 7);
-        store.linkBlob(BETA_APP, layer, 100);
+        store.linkBlobs(List.of(new BlobLink(ACME_APP, layer, 100)));
+        store.linkBlobs(List.of(new BlobLink(ACME_WEB, layer, 100)));
+        store.linkBlobs(List.of(new BlobLink(ACME_WEB, layer, 100)));
+        store.linkBlobs(List.of(new BlobLink(ACME_APP, digest("config"), 7)));
+        store.linkBlobs(List.of(new BlobLink(BETA_APP, layer, 100)));
 
         assertThat(used("acme")).isEqualTo(107);
         assertThat(used("beta")).isEqualTo(100);
@@ -322,8 +323,8 @@ class H2MetadataStoreTest {
     @Test
     void keepsABlobCountedUntilItsLastLinkInTheRegistryGoes() {
         Digest layer = digest("layer");
-        store.linkBlob(ACME_APP, layer, 100);
-        store.linkBlob(ACME_WEB, layer, 100);
+        store.linkBlobs(List.of(new BlobLink(ACME_APP, layer, 100)));
+        store.linkBlobs(List.of(new BlobLink(ACME_WEB, layer, 100)));
 
         assertThat(store.unlinkBlob(ACME_APP, layer)).isTrue();
         assertThat(used("acme")).isEqualTo(100);
@@ -335,18 +336,18 @@ class H2MetadataStoreTest {
         assertThat(used("acme")).isZero();
         assertThat(store.registryLinksBlob("acme", layer)).isFalse();
 
-        store.linkBlob(ACME_WEB, layer, 100);
+        store.linkBlobs(List.of(new BlobLink(ACME_WEB, layer, 100)));
         assertThat(used("acme")).isEqualTo(100);
     }
 
     @Test
     void deletesARepositoryAndGivesBackWhatNoOtherRepositoryLinks() {
         ManifestRecord manifest = manifest("m", null);
-        store.linkBlob(ACME_APP, digest("config"), 10);
-        store.linkBlob(ACME_APP, digest("layer"), 100);
-        store.linkBlob(ACME_APP, manifest.digest(), 1);
+        store.linkBlobs(List.of(new BlobLink(ACME_APP, digest("config"), 10)));
+        store.linkBlobs(List.of(new BlobLink(ACME_APP, digest("layer"), 100)));
+        store.linkBlobs(List.of(new BlobLink(ACME_APP, manifest.digest(), 1)));
         store.putManifest(ACME_APP, manifest, Tag.parse("latest"), ManifestDependencies.NONE);
-        store.linkBlob(ACME_WEB, digest("layer"), 100);
+        store.linkBlobs(List.of(new BlobLink(ACME_WEB, digest("layer"), 100)));
         assertThat(used("acme")).isEqualTo(111);
 
         assertThat(store.deleteRepository(ACME_APP)).isTrue();
@@ -386,20 +387,20 @@ class H2MetadataStoreTest {
                 List.of(digest("config"), digest("layer 1")), null, null, Map.of(), NOW);
         ManifestRecord deleted = new ManifestRecord(digest("deleted"), IMAGE_MANIFEST, 8,
                 List.of(digest("config"), digest("layer 2")), null, null, Map.of(), NOW);
-        store.linkBlob(ACME_APP, digest("config"), 10);
-        store.linkBlob(ACME_APP, digest("layer 1"), 100);
-        store.linkBlob(ACME_APP, digest("layer 2"), 200);
-        store.linkBlob(ACME_APP, digest("orphan"), 1000);
-        store.linkBlob(ACME_APP, digest("refreshed"), 2000);
-        store.linkBlob(ACME_APP, kept.digest(), 4);
-        store.linkBlob(ACME_APP, deleted.digest(), 8);
+        store.linkBlobs(List.of(new BlobLink(ACME_APP, digest("config"), 10)));
+        store.linkBlobs(List.of(new BlobLink(ACME_APP, digest("layer 1"), 100)));
+        store.linkBlobs(List.of(new BlobLink(ACME_APP, digest("layer 2"), 200)));
+        store.linkBlobs(List.of(new BlobLink(ACME_APP, digest("orphan"), 1000)));
+        store.linkBlobs(List.of(new BlobLink(ACME_APP, digest("refreshed"), 2000)));
+        store.linkBlobs(List.of(new BlobLink(ACME_APP, kept.digest(), 4)));
+        store.linkBlobs(List.of(new BlobLink(ACME_APP, deleted.digest(), 8)));
         store.putManifest(ACME_APP, kept, Tag.parse("latest"), ManifestDependencies.NONE);
         store.putManifest(ACME_APP, deleted, null, ManifestDependencies.NONE);
-        store.linkBlob(ACME_WEB, digest("layer 2"), 200);
+        store.linkBlobs(List.of(new BlobLink(ACME_WEB, digest("layer 2"), 200)));
         clock.advance(Duration.ofHours(2));
         Instant cutOff = clock.instant();
-        store.linkBlob(ACME_APP, digest("fresh"), 5000);
-        store.linkBlob(ACME_APP, digest("refreshed"), 2000);
+        store.linkBlobs(List.of(new BlobLink(ACME_APP, digest("fresh"), 5000)));
+        store.linkBlobs(List.of(new BlobLink(ACME_APP, digest("refreshed"), 2000)));
         assertThat(store.deleteManifest(ACME_APP, deleted.digest())).isTrue();
         assertThat(used("acme")).isEqualTo(10 + 100 + 200 + 1000 + 2000 + 4 + 8 + 5000);
 
@@ -423,7 +424,7 @@ class H2MetadataStoreTest {
     void linksNothingIntoARegistryThatDoesNotExist() {
         RepositoryName orphan = RepositoryName.parse("acmex/app");
 
-        assertOci(() -> store.linkBlob(orphan, digest("layer"), 100), OciErrorCode.NAME_UNKNOWN);
+        assertOci(() -> store.linkBlobs(List.of(new BlobLink(orphan, digest("layer"), 100))), OciErrorCode.NAME_UNKNOWN);
         assertOci(() -> store.putManifest(orphan, manifest("m", null), Tag.parse("v1"), ManifestDependencies.NONE),
                 OciErrorCode.NAME_UNKNOWN);
 
@@ -438,8 +439,8 @@ class H2MetadataStoreTest {
 
     @Test
     void recordsAManifestWhoseBlobsAreLinkedWithTheirSizes() {
-        store.linkBlob(ALPINE, digest("config"), 6);
-        store.linkBlob(ALPINE, digest("layer"), 5);
+        store.linkBlobs(List.of(new BlobLink(ALPINE, digest("config"), 6)));
+        store.linkBlobs(List.of(new BlobLink(ALPINE, digest("layer"), 5)));
         ManifestRecord manifest = manifest("m", null);
 
         store.putManifest(ALPINE, manifest, Tag.parse("v1"), dependencies(blob("config", 6), blob("layer", 5)));
@@ -449,7 +450,7 @@ class H2MetadataStoreTest {
 
     @Test
     void refusesAManifestWhoseBlobIsNotLinkedAndStoresNothingOfIt() {
-        store.linkBlob(ALPINE, digest("config"), 6);
+        store.linkBlobs(List.of(new BlobLink(ALPINE, digest("config"), 6)));
         ManifestRecord manifest = manifest("m", null);
 
         assertOci(() -> store.putManifest(ALPINE, manifest, Tag.parse("v1"), dependencies(blob("config", 6), blob("layer", 5))),
@@ -461,7 +462,7 @@ class H2MetadataStoreTest {
 
     @Test
     void refusesAManifestWhoseBlobSizeDiffersFromTheLink() {
-        store.linkBlob(ALPINE, digest("layer"), 5);
+        store.linkBlobs(List.of(new BlobLink(ALPINE, digest("layer"), 5)));
 
         assertOci(() -> store.putManifest(ALPINE, manifest("m", null), null, dependencies(blob("layer", 4))),
                 OciErrorCode.MANIFEST_INVALID);
@@ -483,9 +484,9 @@ class H2MetadataStoreTest {
 
     @Test
     void givesBackTheUsageOfABlobThatRecoveryForgets() {
-        store.linkBlob(ACME_APP, digest("lost"), 100);
-        store.linkBlob(ACME_WEB, digest("lost"), 100);
-        store.linkBlob(ACME_WEB, digest("kept"), 10);
+        store.linkBlobs(List.of(new BlobLink(ACME_APP, digest("lost"), 100)));
+        store.linkBlobs(List.of(new BlobLink(ACME_WEB, digest("lost"), 100)));
+        store.linkBlobs(List.of(new BlobLink(ACME_WEB, digest("kept"), 10)));
 
         assertThat(store.forgetDigest(digest("lost"))).isEqualTo(2);
 
@@ -505,8 +506,8 @@ class H2MetadataStoreTest {
                 RepositoryName repository = RepositoryName.parse("acme/repo" + i);
                 pushes.add(pool.submit(() -> {
                     start.await();
-                    store.linkBlob(repository, layer, 1000);
-                    store.linkBlob(repository, digest("own " + repository), 1);
+                    store.linkBlobs(List.of(new BlobLink(repository, layer, 1000)));
+                    store.linkBlobs(List.of(new BlobLink(repository, digest("own " + repository), 1)));
                     return null;
                 }));
             }
@@ -532,8 +533,8 @@ class H2MetadataStoreTest {
         H2UsageStore usage = new H2UsageStore(store.database());
         ManifestRecord manifest = manifest("m", null);
         for (RepositoryName repository : List.of(ACME_APP, ACME_WEB, BETA_APP)) {
-            store.linkBlob(repository, digest("layer"), 100);
-            store.linkBlob(repository, manifest.digest(), 1);
+            store.linkBlobs(List.of(new BlobLink(repository, digest("layer"), 100)));
+            store.linkBlobs(List.of(new BlobLink(repository, manifest.digest(), 1)));
             store.putManifest(repository, manifest, Tag.parse("latest"), ManifestDependencies.NONE);
         }
         users.insert(new User("u-1", "ci", "", true, -1, null, NOW, NOW,

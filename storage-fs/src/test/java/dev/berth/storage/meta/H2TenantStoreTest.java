@@ -1,6 +1,7 @@
 package dev.berth.storage.meta;
 
 import dev.berth.core.digest.Digest;
+import dev.berth.core.metadata.BlobLink;
 import dev.berth.core.listing.Listing;
 import dev.berth.core.listing.PageRequest;
 import dev.berth.core.metadata.ManifestDependencies;
@@ -116,10 +117,10 @@ class H2TenantStoreTest {
     void countsTheRepositoriesAndTheUsageOfEachRegistry() {
         tenants.create("acme", false, null, T0);
         tenants.create("acme-two", false, null, T0);
-        metadata.linkBlob(RepositoryName.parse("acme/app"), digest("a"), 10);
-        metadata.linkBlob(RepositoryName.parse("acme/team/web"), digest("a"), 10);
+        metadata.linkBlobs(List.of(new BlobLink(RepositoryName.parse("acme/app"), digest("a"), 10)));
+        metadata.linkBlobs(List.of(new BlobLink(RepositoryName.parse("acme/team/web"), digest("a"), 10)));
         metadata.putManifest(RepositoryName.parse("acme/only-manifest"), manifest("m"), null, ManifestDependencies.NONE);
-        metadata.linkBlob(RepositoryName.parse("acme-two/app"), digest("b"), 3);
+        metadata.linkBlobs(List.of(new BlobLink(RepositoryName.parse("acme-two/app"), digest("b"), 3)));
 
         TenantRegistry acme = tenants.find("acme").orElseThrow();
         assertThat(acme.repoCount()).isEqualTo(3);
@@ -137,9 +138,9 @@ class H2TenantStoreTest {
         tenants.create("acme", false, null, T0);
         tenants.create("acme_x", false, null, T0);
         tenants.create("acmexx", false, null, T0);
-        metadata.linkBlob(RepositoryName.parse("acmexx/app"), digest("c"), 1);
-        metadata.linkBlob(RepositoryName.parse("acme/app"), digest("a"), 10);
-        metadata.linkBlob(RepositoryName.parse("acme_x/app"), digest("b"), 20);
+        metadata.linkBlobs(List.of(new BlobLink(RepositoryName.parse("acmexx/app"), digest("c"), 1)));
+        metadata.linkBlobs(List.of(new BlobLink(RepositoryName.parse("acme/app"), digest("a"), 10)));
+        metadata.linkBlobs(List.of(new BlobLink(RepositoryName.parse("acme_x/app"), digest("b"), 20)));
 
         assertThat(tenants.delete("acme_x")).isTrue();
 

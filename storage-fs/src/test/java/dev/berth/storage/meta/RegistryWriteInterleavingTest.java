@@ -1,6 +1,7 @@
 package dev.berth.storage.meta;
 
 import dev.berth.core.digest.Digest;
+import dev.berth.core.metadata.BlobLink;
 import dev.berth.core.error.OciErrorCode;
 import dev.berth.core.error.OciException;
 import dev.berth.core.manifest.Descriptor;
@@ -56,7 +57,7 @@ class RegistryWriteInterleavingTest {
         tenants = new H2TenantStore(store.database());
         tenants.create("acme", false, null, LONG_AGO);
         // v1 links the layer long ago, past any grace period, and is the artifact a retention job deletes.
-        store.linkBlob(APP, layer, 100);
+        store.linkBlobs(List.of(new BlobLink(APP, layer, 100)));
         store.putManifest(APP, manifest("v1"), Tag.parse("v1"), ManifestDependencies.NONE);
         clock.advance(Duration.ofDays(1));
     }
@@ -111,7 +112,7 @@ class RegistryWriteInterleavingTest {
     @Test
     void aPushAfterTheRegistryDeletionLocksFirstLinksNothingAndTheNameComesBackEmpty() throws Exception {
         Interleaving run = Interleaving.first(store, () -> tenants.delete("acme")).then(() -> {
-            store.linkBlob(RepositoryName.parse("acme/other"), digest("new layer"), 5);
+            store.linkBlobs(List.of(new BlobLink(RepositoryName.parse("acme/other"), digest("new layer"), 5)));
             return null;
         });
 

@@ -1,6 +1,7 @@
 package dev.berth.storage.recovery;
 
 import dev.berth.core.digest.Digest;
+import dev.berth.core.metadata.BlobLink;
 import dev.berth.core.metadata.ManifestDependencies;
 import dev.berth.core.metadata.ManifestRecord;
 import dev.berth.core.name.RepositoryName;
@@ -85,8 +86,8 @@ class StartupRecoveryTest {
             storage.blobStore().put(kept, bytes("kept"));
             storage.blobStore().put(lost, bytes("lost"));
             storage.blobStore().put(lostManifest, bytes("{\"lost\":true}"));
-            storage.metadataStore().linkBlob(REPOSITORY, kept, 4);
-            storage.metadataStore().linkBlob(REPOSITORY, lost, 4);
+            storage.metadataStore().linkBlobs(List.of(new BlobLink(REPOSITORY, kept, 4)));
+            storage.metadataStore().linkBlobs(List.of(new BlobLink(REPOSITORY, lost, 4)));
             storage.metadataStore().putManifest(REPOSITORY, new ManifestRecord(lostManifest,
                     "application/vnd.oci.image.manifest.v1+json", 13, List.of(kept), null, null, Map.of(),
                     Instant.parse("2025-01-01T00:00:00Z")), Tag.parse("latest"), ManifestDependencies.NONE);
