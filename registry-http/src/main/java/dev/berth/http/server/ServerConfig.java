@@ -22,53 +22,7 @@ import java.util.Map;
 public record ServerConfig(String bind, int port, Path dataDir, Duration uploadExpiry, Duration deleteGrace,
                            long minFreeBytes, String adminToken, Path tlsCert, Path tlsKey, LoginLimits logins,
                            UploadLimits uploads, ConnectionLimits connections) {
-    public static final String USAGE = """
-            usage: java -jar registry.jar [options]
-              --port N             port to listen on (env REGISTRY_PORT, default 5000)
-              --bind ADDRESS       address to bind (env REGISTRY_BIND, default 0.0.0.0)
-              --data-dir DIR       data directory (env REGISTRY_DATA_DIR, default ./data)
-              --upload-expiry DUR  lifetime of unfinished uploads; durations are ISO-8601 or like 24h, 90m,
-                                   30s, 500ms
-                                   (env REGISTRY_UPLOAD_EXPIRY, default 24h)
-              --delete-grace DUR   blobs linked more recently than this stay linked when a delete
-                                   leaves them unreferenced, for pushes in progress; 0s for none
-                                   (env REGISTRY_DELETE_GRACE, default 1h)
-              --min-free-space SIZE  free space uploads leave on the data directory's filesystem,
-                                   refused with 507 below it; bytes or 512m, 2g
-                                   (env REGISTRY_MIN_FREE_SPACE, default 256m)
-              --tls-cert FILE      PEM certificate chain: serve HTTPS (env REGISTRY_TLS_CERT)
-              --tls-key FILE       PEM (PKCS#8) private key of that certificate (env REGISTRY_TLS_KEY)
-              --header-timeout DUR a request head must arrive in full within this, from the connection's
-                                   opening or the next request's first byte (env REGISTRY_HEADER_TIMEOUT, default 30s)
-              --idle-timeout DUR   a kept-alive connection silent this long between requests is closed
-                                   (env REGISTRY_IDLE_TIMEOUT, default 60s)
-              --body-timeout DUR   a request body silent this long while it is being read is cut off
-                                   (env REGISTRY_BODY_TIMEOUT, default 60s)
-              --max-connections N  open connections at once; more are answered 503 and closed
-                                   (env REGISTRY_MAX_CONNECTIONS, default 4096; keep it below ulimit -n)
-              --max-connections-per-address N
-                                   open connections at once from one client address
-                                   (env REGISTRY_MAX_CONNECTIONS_PER_ADDRESS, default 256)
-              --auth-failures-per-address N   failed logins a client address may make per window before it
-                                   is answered 429 (env REGISTRY_AUTH_FAILURES_PER_ADDRESS, default 10)
-              --auth-failure-window DUR       that window (env REGISTRY_AUTH_FAILURE_WINDOW, default 60s)
-              --auth-failures-per-user N      failed logins per user name and window, counted against
-                                   clients that failed themselves (env REGISTRY_AUTH_FAILURES_PER_USER, default 20)
-              --auth-user-failure-window DUR  that window (env REGISTRY_AUTH_USER_FAILURE_WINDOW, default 10s)
-              --auth-hash-threads N           admin token checks hashed at once (env REGISTRY_AUTH_HASH_THREADS, default 1)
-              --auth-hash-queue N             checks that may wait for them; more are answered 429
-                                   (env REGISTRY_AUTH_HASH_QUEUE, default 4)
-              --upload-sessions-per-user N      open upload sessions one user may have
-                                   (env REGISTRY_UPLOAD_SESSIONS_PER_USER, default 100)
-              --upload-sessions-per-registry N  open upload sessions one tenant registry may have
-                                   (env REGISTRY_UPLOAD_SESSIONS_PER_REGISTRY, default 500)
-              --upload-idle-release DUR  an upload that writes nothing for this long gives back its quota
-                                   reservation; it stays valid (env REGISTRY_UPLOAD_IDLE_RELEASE, default 15m)
-              --help               print this help
-            environment only:
-              REGISTRY_ADMIN_TOKEN the admin token (user 'admin' on /v2, Bearer token on /api/v1);
-                                   when unset on first start one is generated and printed once
-            """;
+
 
     /**
      * The failed-login throttle (see {@code FailedLogins}) and the slow hash's pool (see {@code SlowHashExecutor}).
@@ -91,33 +45,74 @@ public record ServerConfig(String bind, int port, Path dataDir, Duration uploadE
         }
     }
 
-    /** An option, the environment variable behind it and its default (null for none). */
-    private record Option(String flag, String env, String fallback) {
+    /**
+     * An option: its flag and the kind of value it takes, the environment variable behind it, its default (null
+     * for none) and what it means. {@link #OPTIONS} is the one list that parsing and {@link #USAGE} read, and
+     * a test holds the README's configuration table to it.
+     */
+    record Option(String flag, String argument, String env, String fallback, String help) {
     }
 
-    private static final List<Option> OPTIONS = List.of(
-            new Option("--port", "REGISTRY_PORT", "5000"),
-            new Option("--bind", "REGISTRY_BIND", "0.0.0.0"),
-            new Option("--data-dir", "REGISTRY_DATA_DIR", "data"),
-            new Option("--upload-expiry", "REGISTRY_UPLOAD_EXPIRY", "24h"),
-            new Option("--delete-grace", "REGISTRY_DELETE_GRACE", "1h"),
-            new Option("--min-free-space", "REGISTRY_MIN_FREE_SPACE", "256m"),
-            new Option("--tls-cert", "REGISTRY_TLS_CERT", null),
-            new Option("--tls-key", "REGISTRY_TLS_KEY", null),
-            new Option("--header-timeout", "REGISTRY_HEADER_TIMEOUT", "30s"),
-            new Option("--idle-timeout", "REGISTRY_IDLE_TIMEOUT", "60s"),
-            new Option("--body-timeout", "REGISTRY_BODY_TIMEOUT", "60s"),
-            new Option("--max-connections", "REGISTRY_MAX_CONNECTIONS", "4096"),
-            new Option("--max-connections-per-address", "REGISTRY_MAX_CONNECTIONS_PER_ADDRESS", "256"),
-            new Option("--auth-failures-per-address", "REGISTRY_AUTH_FAILURES_PER_ADDRESS", "10"),
-            new Option("--auth-failure-window", "REGISTRY_AUTH_FAILURE_WINDOW", "60s"),
-            new Option("--auth-failures-per-user", "REGISTRY_AUTH_FAILURES_PER_USER", "20"),
-            new Option("--auth-user-failure-window", "REGISTRY_AUTH_USER_FAILURE_WINDOW", "10s"),
-            new Option("--auth-hash-threads", "REGISTRY_AUTH_HASH_THREADS", "1"),
-            new Option("--auth-hash-queue", "REGISTRY_AUTH_HASH_QUEUE", "4"),
-            new Option("--upload-sessions-per-user", "REGISTRY_UPLOAD_SESSIONS_PER_USER", "100"),
-            new Option("--upload-sessions-per-registry", "REGISTRY_UPLOAD_SESSIONS_PER_REGISTRY", "500"),
-            new Option("--upload-idle-release", "REGISTRY_UPLOAD_IDLE_RELEASE", "15m"));
+    static final List<Option> OPTIONS = List.of(
+            new Option("--port", "N", "REGISTRY_PORT", "5000", "port to listen on"),
+            new Option("--bind", "ADDRESS", "REGISTRY_BIND", "0.0.0.0", "address to bind"),
+            new Option("--data-dir", "DIR", "REGISTRY_DATA_DIR", "data", "data directory (blobs, uploads, metadata)"),
+            new Option("--upload-expiry", "DUR", "REGISTRY_UPLOAD_EXPIRY", "24h",
+                    "lifetime of unfinished uploads; durations are ISO-8601 or like 24h, 90m, 30s, 500ms"),
+            new Option("--delete-grace", "DUR", "REGISTRY_DELETE_GRACE", "1h",
+                    "blobs linked more recently than this stay linked when a delete leaves them unreferenced, "
+                            + "for pushes in progress; 0s for none"),
+            new Option("--min-free-space", "SIZE", "REGISTRY_MIN_FREE_SPACE", "256m",
+                    "free space uploads leave on the data directory's filesystem, refused with 507 below it; "
+                            + "bytes or 512k, 256m, 2g"),
+            new Option("--tls-cert", "FILE", "REGISTRY_TLS_CERT", null, "PEM certificate chain: serve HTTPS"),
+            new Option("--tls-key", "FILE", "REGISTRY_TLS_KEY", null, "PEM (PKCS#8) private key of that certificate"),
+            new Option("--header-timeout", "DUR", "REGISTRY_HEADER_TIMEOUT", "30s",
+                    "a request head must arrive in full within this, from the connection's opening or the next "
+                            + "request's first byte"),
+            new Option("--idle-timeout", "DUR", "REGISTRY_IDLE_TIMEOUT", "60s",
+                    "a kept-alive connection silent this long between requests is closed"),
+            new Option("--body-timeout", "DUR", "REGISTRY_BODY_TIMEOUT", "60s",
+                    "a request body silent this long while it is being read is cut off"),
+            new Option("--max-connections", "N", "REGISTRY_MAX_CONNECTIONS", "4096",
+                    "open connections at once; more are answered 503 and closed (keep it below ulimit -n)"),
+            new Option("--max-connections-per-address", "N", "REGISTRY_MAX_CONNECTIONS_PER_ADDRESS", "256",
+                    "open connections at once from one client address"),
+            new Option("--auth-failures-per-address", "N", "REGISTRY_AUTH_FAILURES_PER_ADDRESS", "10",
+                    "failed logins a client address may make per window before it is answered 429"),
+            new Option("--auth-failure-window", "DUR", "REGISTRY_AUTH_FAILURE_WINDOW", "60s", "that window"),
+            new Option("--auth-failures-per-user", "N", "REGISTRY_AUTH_FAILURES_PER_USER", "20",
+                    "failed logins per user name and window, counted against clients that failed themselves"),
+            new Option("--auth-user-failure-window", "DUR", "REGISTRY_AUTH_USER_FAILURE_WINDOW", "10s", "that window"),
+            new Option("--auth-hash-threads", "N", "REGISTRY_AUTH_HASH_THREADS", "1", "admin token checks hashed at once"),
+            new Option("--auth-hash-queue", "N", "REGISTRY_AUTH_HASH_QUEUE", "4",
+                    "checks that may wait for them; more are answered 429"),
+            new Option("--upload-sessions-per-user", "N", "REGISTRY_UPLOAD_SESSIONS_PER_USER", "100",
+                    "open upload sessions one user may have"),
+            new Option("--upload-sessions-per-registry", "N", "REGISTRY_UPLOAD_SESSIONS_PER_REGISTRY", "500",
+                    "open upload sessions one tenant registry may have"),
+            new Option("--upload-idle-release", "DUR", "REGISTRY_UPLOAD_IDLE_RELEASE", "15m",
+                    "an upload that writes nothing for this long gives back its quota reservation; it stays valid"));
+
+    /** What {@code --help} prints: made from {@link #OPTIONS}, the one list of the options. */
+    public static final String USAGE = usage();
+
+    private static String usage() {
+        StringBuilder usage = new StringBuilder("usage: java -jar registry.jar [options]\n");
+        for (Option option : OPTIONS) {
+            usage.append("  ").append(option.flag()).append(' ').append(option.argument()).append('\n')
+                    .append("      ").append(option.help()).append(" (env ").append(option.env())
+                    .append(option.fallback() == null ? "" : ", default " + option.fallback()).append(")\n");
+        }
+        return usage.append("""
+                  --help
+                      print this help
+                environment only:
+                  REGISTRY_ADMIN_TOKEN
+                      the admin token (user 'admin' on /v2, Bearer token on /api/v1); when unset on first start
+                      one is generated and printed once
+                """).toString();
+    }
 
     /** Returns null when {@code --help} was asked for. */
     public static ServerConfig parse(String[] args, Map<String, String> env) {

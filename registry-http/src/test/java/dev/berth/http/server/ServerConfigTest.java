@@ -5,8 +5,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -200,5 +203,24 @@ class ServerConfigTest {
                 .isEqualTo(new ServerConfig.UploadLimits(5, 7, Duration.ofSeconds(90)));
         assertThatThrownBy(() -> parse(Map.of(), "--upload-sessions-per-user", "0"))
                 .isInstanceOf(ServerConfig.InvalidConfigException.class).hasMessageContaining("--upload-sessions-per-user");
+    }
+
+    @Test
+    void theReadmeConfigurationTableHasARowForEveryOptionWithItsVariableAndDefault() throws IOException {
+        List<String> rows = Files.readAllLines(Path.of("..", "README.md")).stream()
+                .filter(line -> line.startsWith("| `--") && !line.startsWith("| `--help")).toList();
+
+        for (ServerConfig.Option option : ServerConfig.OPTIONS) {
+            String flag = "| `" + option.flag() + " " + option.argument() + "` | `" + option.env() + "` | ";
+            assertThat(rows).as(option.flag()).anySatisfy(row -> {
+                assertThat(row).startsWith(flag);
+                assertThat(row.substring(flag.length())).startsWith(option.fallback() == null ? "none" : "`");
+                if (option.fallback() != null) {
+                    assertThat(row.substring(flag.length()).split("`")[1]).endsWith(option.fallback());
+                }
+            });
+            assertThat(ServerConfig.USAGE).contains(option.flag() + " " + option.argument(), option.env());
+        }
+        assertThat(rows).hasSize(ServerConfig.OPTIONS.size());
     }
 }
