@@ -122,6 +122,32 @@ class DiskFullTest {
 
     @Test
     @Order(3)
+    void anUploadDroppedForAFullDiskGivesBackItsQuotaReservation() throws IOException {
+        String capped = server.management().createRegistry(ManagementClient.uniqueName("capped"), false, 50 * MIB)
+                .get("name").asText();
+        String repo = capped + "/app";
+        HttpResponse<byte[]> started = client.startUpload(repo);
+        String location = OciAssertions.requireHeader(started, "Location");
+        HttpResponse<byte[]> written = client.patchChunk(location, Content.randomBytes((int) (30 * MIB)), 0);
+        assertStatus(written, 202);
+        location = OciAssertions.requireHeader(written, "Location");
+
+        Path filler = mount.resolve("filler");
+        fill(filler, usable() - 16 * MIB);
+        try {
+            assertError(client.patchChunk(location, Content.randomBytes((int) MIB), 30 * MIB), 507, "DENIED");
+        } finally {
+            Files.delete(filler);
+        }
+
+        // The 30 MiB the dropped session held must be free again under the registry's 50 MiB limit.
+        Blob big = Content.randomBlob((int) (25 * MIB));
+        client.pushBlob(repo, big);
+        assertStatus(client.headBlob(repo, big.digest()), 200);
+    }
+
+    @Test
+    @Order(4)
     void theServerStopsCleanlyAfterAFullDisk() {
         assertThat(server.stopsOnSigterm(Duration.ofSeconds(20))).isTrue();
     }

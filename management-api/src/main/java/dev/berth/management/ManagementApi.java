@@ -99,6 +99,12 @@ public final class ManagementApi {
         }
     }
 
+    /** The 400 answer to a body whose chunked encoding broke off unreadably. */
+    public static FullHttpResponse malformedBody() {
+        return ErrorResponses.response(ManagementException.malformed("MALFORMED_BODY",
+                "the request body's chunked encoding is malformed"));
+    }
+
     /** The 413 answer to a body over {@value #MAX_BODY_BYTES} bytes. */
     public static FullHttpResponse bodyTooLarge() {
         return ErrorResponses.response(tooLarge());

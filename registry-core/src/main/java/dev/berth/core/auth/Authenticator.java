@@ -118,7 +118,9 @@ public final class Authenticator {
             throw failed("wrong_secret", address, name);
         }
         if (!usable(user)) {
-            throw failed("unusable_user", address, name);
+            // The secret was right: a disabled or expired robot that a CI host keeps using is not guessing, and
+            // counting it against the address would throttle everyone behind that address (the admin included).
+            throw refused();
         }
         verified.put(authorization, new Verified(user.id(), user.secretHash()));
         return new Principal(user.name(), user);

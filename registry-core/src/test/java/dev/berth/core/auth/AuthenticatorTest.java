@@ -363,6 +363,19 @@ class AuthenticatorTest {
     }
 
     @Test
+    void doesNotCountTheRightSecretOfADisabledOrExpiredUserAgainstTheAddress() {
+        users.put(user("ci-bot", secret, false, null));
+        users.put(user("old-bot", secret, true, clock.instant()));
+        for (int i = 0; i < 5; i++) {
+            refusal(basic("ci-bot", secret));
+            refusal(basic("old-bot", secret));
+        }
+
+        assertThat(authenticator.authenticate(basic("admin", ADMIN_TOKEN), ADDRESS)).isPresent();
+        assertThat(events.events).isEmpty();
+    }
+
+    @Test
     void countsWrongUserSecretsAndMalformedHeadersAgainstTheAddress() {
         users.put(bot);
         refusal(basic("ci-bot", "wrong"));

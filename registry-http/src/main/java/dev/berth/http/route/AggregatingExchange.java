@@ -1,7 +1,5 @@
 package dev.berth.http.route;
 
-import dev.berth.core.error.OciErrorCode;
-import dev.berth.core.error.OciException;
 import dev.berth.core.memory.MemoryOnly;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -190,7 +188,7 @@ public final class AggregatingExchange implements Exchange {
     public void bodyMalformed() {
         complete = true;
         channelClosed();
-        request.fail(new OciException(OciErrorCode.PARAMETER_INVALID, "the request body's chunked encoding is malformed"));
+        request.respond(admission.malformed());
     }
 
     @Override

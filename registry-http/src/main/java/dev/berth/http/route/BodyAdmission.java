@@ -15,4 +15,7 @@ public interface BodyAdmission {
 
     /** The answer to a body longer than the route takes. */
     FullHttpResponse tooLarge(int maxBodyBytes);
+
+    /** The answer to a body whose chunked encoding broke off unreadably. */
+    FullHttpResponse malformed();
 }

@@ -29,6 +29,11 @@ public final class OciAdmission implements BodyAdmission {
     }
 
     @Override
+    public FullHttpResponse malformed() {
+        return Responses.error(new OciException(OciErrorCode.PARAMETER_INVALID, "the request body's chunked encoding is malformed"));
+    }
+
+    @Override
     public FullHttpResponse tooLarge(int maxBodyBytes) {
         return Responses.error(new OciException(OciErrorCode.MANIFEST_TOO_LARGE, "body exceeds " + maxBodyBytes + " bytes"));
     }

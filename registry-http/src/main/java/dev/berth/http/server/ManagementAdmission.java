@@ -20,6 +20,11 @@ final class ManagementAdmission implements BodyAdmission {
         return api.refusal(head.method(), head.uri(), head.headers(), request.clientAddress());
     }
 
+    @Override
+    public FullHttpResponse malformed() {
+        return ManagementApi.malformedBody();
+    }
+
     /** The management API has one cap for every call, {@link ManagementApi#MAX_BODY_BYTES}, which its answer names. */
     @Override
     public FullHttpResponse tooLarge(int maxBodyBytes) {

@@ -83,6 +83,12 @@ public final class RegistryServer implements AutoCloseable {
     private final ExecutorService blocking;
     private final SlowHashExecutor slowHashes;
     private final ScheduledExecutorService housekeeping;
+    /**
+     * The sweeps that take the quota ledger's per-registry locks (upload expiry, idle reservations): a link
+     * holds such a lock while its transaction waits for the registry's row, so they get a thread of their own
+     * rather than hold up the usage flush behind it.
+     */
+    private final ScheduledExecutorService uploadSweeps;
     private final InFlightRequests inFlight = new InFlightRequests();
     private Channel listener;
 
@@ -98,6 +104,7 @@ public final class RegistryServer implements AutoCloseable {
         CachingMetadataStore metadata = new CachingMetadataStore(storage.metadataStore());
         tenants.onDelete(metadata::invalidateRegistry);
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(named("berth-housekeeping"));
+        this.uploadSweeps = Executors.newSingleThreadScheduledExecutor(named("berth-upload-sweeps"));
         this.usage = new UsageRecorder(storage.usageStore(), clock, housekeeping);
         tenants.onDelete(usage::forgetRegistry);
         metrics.watch(usage);
@@ -165,11 +172,11 @@ public final class RegistryServer implements AutoCloseable {
             throw new IOException("cannot listen on " + config.bind() + ":" + config.port() + ": " + e.getMessage(), e);
         }
         long sweepMinutes = Math.max(1, Math.min(15, config.uploadExpiry().toMinutes() / 4));
-        housekeeping.scheduleWithFixedDelay(this::expireUploads, 0, sweepMinutes, TimeUnit.MINUTES);
+        uploadSweeps.scheduleWithFixedDelay(this::expireUploads, 0, sweepMinutes, TimeUnit.MINUTES);
         housekeeping.scheduleWithFixedDelay(usage::flush, 1, 1, TimeUnit.SECONDS);
         // Often enough that a reservation outlives its idle time by a quarter at most (one minute at most).
         long releaseSeconds = Math.max(1, Math.min(60, config.uploads().idleRelease().toSeconds() / 4));
-        housekeeping.scheduleWithFixedDelay(this::releaseIdleReservations, releaseSeconds, releaseSeconds, TimeUnit.SECONDS);
+        uploadSweeps.scheduleWithFixedDelay(this::releaseIdleReservations, releaseSeconds, releaseSeconds, TimeUnit.SECONDS);
     }
 
     private void releaseIdleReservations() {
@@ -232,6 +239,7 @@ public final class RegistryServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             housekeeping.shutdownNow();
+            uploadSweeps.shutdownNow();
             usage.flush();
             metrics.close();
             bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();

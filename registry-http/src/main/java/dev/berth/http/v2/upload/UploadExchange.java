@@ -177,8 +177,12 @@ public final class UploadExchange implements Exchange {
         abandoned = true;
         // The batch belongs to the event loop: let it go there (pieces that arrive later are dropped on arrival).
         request.channelContext().executor().execute(this::dropBatch);
-        abandonMonolithic();
+        abandonSession(failure);
         releaseSession();
+        if (!complete && HttpUtil.getContentLength(request.request(), -1L) != 0) {
+            // Whatever is left of the body would be read and dropped for as long as the client sends it.
+            request.closeAfterAnswer();
+        }
         request.fail(failure);
     }
 
@@ -297,7 +301,7 @@ public final class UploadExchange implements Exchange {
                 answer = UploadResponses.inProgress(HttpResponseStatus.ACCEPTED, upload);
             }
         } catch (Throwable t) {
-            abandonMonolithic();
+            abandonSession(t);
             releaseSession();
             request.fail(t);
             return;
@@ -307,13 +311,20 @@ public final class UploadExchange implements Exchange {
         request.respond(answer);
     }
 
-    /** A monolithic upload that failed leaves nothing behind: its session was private to this request. */
-    private void abandonMonolithic() {
-        if (kind == Kind.START && digest != null && upload != null) {
+    /**
+     * Drops the session, with its quota reservation, when the request failed and the session must not outlive
+     * it: one this request opened (its client never learned its location, so only the expiry would end it,
+     * holding a place under the session caps until then), or one a full disk refused to grow (the storage
+     * removed its data; the reservation would otherwise block the registry's other pushes until released).
+     */
+    private void abandonSession(Throwable failure) {
+        boolean opened = kind == Kind.START;
+        boolean diskFull = failure instanceof OciException e && e.code() == OciErrorCode.INSUFFICIENT_STORAGE;
+        if (upload != null && (opened || diskFull)) {
             try {
                 registry.cancelUpload(upload);
             } catch (RuntimeException ignored) {
-                // already gone: the commit drops the session when the digest does not match
+                // already gone (a digest mismatch or a full disk drops the session); its reservation was released
             }
         }
     }
@@ -347,7 +358,7 @@ public final class UploadExchange implements Exchange {
         serial.execute(() -> {
             if (!done) {
                 done = true;
-                abandonMonolithic();
+                abandonSession(null);
                 releaseSession();
             }
         });
