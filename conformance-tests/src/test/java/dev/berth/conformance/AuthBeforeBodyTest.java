@@ -22,26 +22,28 @@ class AuthBeforeBodyTest {
 
     @Test
     void refusesAnUnauthenticatedManifestPushWith401AndNoContinue() throws Exception {
-        try (RawConnection connection = connect()) {
-            connection.sendHead("PUT /v2/" + Content.randomRepo("anon") + "/manifests/v1 HTTP/1.1",
+        try (RawHttp connection = connect(null)) {
+            connection.sendHead("PUT", "/v2/" + Content.randomRepo("anon") + "/manifests/v1",
                     "Content-Type: " + Content.OCI_MANIFEST, "Content-Length: " + MANIFEST_CAP, "Expect: 100-continue");
 
-            String head = connection.readHead();
+            RawHttp.Answer answer = connection.read();
 
-            assertThat(head).startsWith("http/1.1 401 ").contains("www-authenticate: basic");
-            assertThat(connection.readBody(head)).contains("UNAUTHORIZED");
+            assertThat(answer.head()).startsWithIgnoringCase("HTTP/1.1 401 ")
+                    .containsIgnoringCase("WWW-Authenticate: Basic");
+            assertThat(answer.text()).contains("UNAUTHORIZED");
         }
     }
 
     @Test
     void refusesAnUnauthenticatedManagementCallWith401AndNoContinue() throws Exception {
-        try (RawConnection connection = connect()) {
-            connection.sendHead("POST /api/v1/registries HTTP/1.1", "Content-Type: application/json",
+        try (RawHttp connection = connect(null)) {
+            connection.sendHead("POST", "/api/v1/registries", "Content-Type: application/json",
                     "Content-Length: 1000", "Expect: 100-continue");
 
-            String head = connection.readHead();
+            RawHttp.Answer answer = connection.read();
 
-            assertThat(head).startsWith("http/1.1 401 ").contains("www-authenticate: bearer");
+            assertThat(answer.head()).startsWithIgnoringCase("HTTP/1.1 401 ")
+                    .containsIgnoringCase("WWW-Authenticate: Bearer");
         }
     }
 
@@ -49,28 +51,25 @@ class AuthBeforeBodyTest {
     void continuesAnAuthenticatedManifestPushAndStoresIt() throws Exception {
         Image image = registry.client().pushImage(Content.randomRepo("cont"), "v1", 1);
         byte[] manifest = image.manifest().bytes();
-        try (RawConnection connection = connect()) {
-            connection.sendHead("PUT /v2/" + image.repo() + "/manifests/v2 HTTP/1.1",
-                    "Authorization: " + registry.process().authorizationHeader(), "Content-Type: " + Content.OCI_MANIFEST,
+        try (RawHttp connection = connect(registry.process().authorizationHeader())) {
+            connection.sendHead("PUT", "/v2/" + image.repo() + "/manifests/v2", "Content-Type: " + Content.OCI_MANIFEST,
                     "Content-Length: " + manifest.length, "Expect: 100-continue");
 
-            assertThat(connection.readHead()).startsWith("http/1.1 100 continue");
-            connection.send(manifest);
-            assertThat(connection.readHead()).startsWith("http/1.1 201 ");
+            assertThat(connection.read().head()).startsWithIgnoringCase("HTTP/1.1 100 Continue");
+            assertThat(connection.send(manifest).head()).startsWithIgnoringCase("HTTP/1.1 201 ");
         }
     }
 
     @Test
     void refusesADeclaredManifestOverTheCapWith413BeforeItsBodyIsSent() throws Exception {
-        try (RawConnection connection = connect()) {
-            connection.sendHead("PUT /v2/" + Content.randomRepo("big") + "/manifests/v1 HTTP/1.1",
-                    "Authorization: " + registry.process().authorizationHeader(), "Content-Type: " + Content.OCI_MANIFEST,
-                    "Content-Length: " + (MANIFEST_CAP + 1));
+        try (RawHttp connection = connect(registry.process().authorizationHeader())) {
+            connection.sendHead("PUT", "/v2/" + Content.randomRepo("big") + "/manifests/v1",
+                    "Content-Type: " + Content.OCI_MANIFEST, "Content-Length: " + (MANIFEST_CAP + 1));
 
-            String head = connection.readHead();
+            RawHttp.Answer answer = connection.read();
 
-            assertThat(head).startsWith("http/1.1 413 ").contains("connection: close");
-            JsonNode error = Content.JSON.readTree(connection.readBody(head)).path("errors").path(0);
+            assertThat(answer.head()).startsWithIgnoringCase("HTTP/1.1 413 ").containsIgnoringCase("Connection: close");
+            JsonNode error = Content.JSON.readTree(answer.text()).path("errors").path(0);
             assertThat(error.path("code").asText()).isEqualTo("SIZE_INVALID");
             assertThat(connection.closedByServer()).isTrue();
         }
@@ -78,19 +77,20 @@ class AuthBeforeBodyTest {
 
     @Test
     void refusesADeclaredManagementBodyOverTheCapWith413BeforeItIsSent() throws Exception {
-        try (RawConnection connection = connect()) {
-            connection.sendHead("POST /api/v1/registries HTTP/1.1", "Authorization: Bearer " + registry.process().adminToken(),
-                    "Content-Type: application/json", "Content-Length: " + (MANAGEMENT_CAP + 1));
+        try (RawHttp connection = connect("Bearer " + registry.process().adminToken())) {
+            connection.sendHead("POST", "/api/v1/registries", "Content-Type: application/json",
+                    "Content-Length: " + (MANAGEMENT_CAP + 1));
 
-            String head = connection.readHead();
+            RawHttp.Answer answer = connection.read();
 
-            assertThat(head).startsWith("http/1.1 413 ").contains("connection: close");
-            JsonNode error = Content.JSON.readTree(connection.readBody(head)).path("error");
+            assertThat(answer.head()).startsWithIgnoringCase("HTTP/1.1 413 ").containsIgnoringCase("Connection: close");
+            JsonNode error = Content.JSON.readTree(answer.text()).path("error");
             assertThat(error.path("code").asText()).isEqualTo("PAYLOAD_TOO_LARGE");
         }
     }
 
-    private static RawConnection connect() throws Exception {
-        return new RawConnection(registry.process().baseUri(), "127.0.0.1");
+    /** A connection whose requests carry {@code Authorization: <authorization>}, or none when it is null. */
+    private static RawHttp connect(String authorization) {
+        return new RawHttp(registry.process(), authorization);
     }
 }

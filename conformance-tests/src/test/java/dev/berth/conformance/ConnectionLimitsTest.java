@@ -22,7 +22,7 @@ class ConnectionLimitsTest {
 
     @Test
     void closesAConnectionThatSendsNoRequestWithinTheHeaderTimeout() throws Exception {
-        try (RawConnection idle = new RawConnection(registry.process().baseUri(), "127.0.0.3")) {
+        try (RawHttp idle = connectFrom("127.0.0.3")) {
             long start = System.nanoTime();
 
             assertThat(idle.closedByServer()).isTrue();
@@ -33,33 +33,33 @@ class ConnectionLimitsTest {
 
     @Test
     void answersTheConnectionOverThePerAddressCap503AndClosesIt() throws Exception {
-        List<RawConnection> admitted = new ArrayList<>();
+        List<RawHttp> admitted = new ArrayList<>();
         try {
             for (int i = 0; i < PER_ADDRESS; i++) {
-                RawConnection connection = new RawConnection(registry.process().baseUri(), "127.0.0.2");
+                RawHttp connection = connectFrom("127.0.0.2");
                 admitted.add(connection);
-                connection.sendHead("GET /healthz HTTP/1.1");
-                String head = connection.readHead();
-                assertThat(head).startsWith("http/1.1 200 ");
-                connection.readBody(head);
+                assertThat(connection.send("GET", "/healthz").head()).startsWithIgnoringCase("HTTP/1.1 200 ");
             }
-            try (RawConnection surplus = new RawConnection(registry.process().baseUri(), "127.0.0.2")) {
-                surplus.sendHead("GET /healthz HTTP/1.1");
+            try (RawHttp surplus = connectFrom("127.0.0.2")) {
+                RawHttp.Answer answer = surplus.send("GET", "/healthz");
 
-                String head = surplus.readHead();
-
-                assertThat(head).startsWith("http/1.1 503 ").contains("retry-after: ").contains("connection: close");
-                assertThat(surplus.readBody(head)).contains("TOOMANYREQUESTS");
+                assertThat(answer.head()).startsWithIgnoringCase("HTTP/1.1 503 ").containsIgnoringCase("Retry-After: ")
+                        .containsIgnoringCase("Connection: close");
+                assertThat(answer.text()).contains("TOOMANYREQUESTS");
                 assertThat(surplus.closedByServer()).isTrue();
             }
-            try (RawConnection elsewhere = new RawConnection(registry.process().baseUri(), "127.0.0.4")) {
-                elsewhere.sendHead("GET /healthz HTTP/1.1");
-                assertThat(elsewhere.readHead()).startsWith("http/1.1 200 ");
+            try (RawHttp elsewhere = connectFrom("127.0.0.4")) {
+                assertThat(elsewhere.send("GET", "/healthz").head()).startsWithIgnoringCase("HTTP/1.1 200 ");
             }
         } finally {
-            for (RawConnection connection : admitted) {
+            for (RawHttp connection : admitted) {
                 connection.close();
             }
         }
+    }
+
+    /** A connection without credentials from the given loopback address, counted apart by the per-address cap. */
+    private static RawHttp connectFrom(String address) {
+        return new RawHttp(registry.process(), null, address);
     }
 }
