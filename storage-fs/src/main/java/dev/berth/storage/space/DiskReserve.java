@@ -39,11 +39,6 @@ public final class DiskReserve {
         return new DiskReserve(Files.getFileStore(directory), minFreeBytes);
     }
 
-    /** The free space this reserve keeps, in bytes. */
-    public long minFreeBytes() {
-        return minFreeBytes;
-    }
-
     /** {@code INSUFFICIENT_STORAGE} unless writing {@code bytes} more leaves the reserve free. */
     public void requireRoomFor(long bytes) throws IOException {
         long usable = store.getUsableSpace();

@@ -8,7 +8,6 @@ import dev.berth.core.upload.BlobUpload;
 import dev.berth.core.upload.UploadId;
 import dev.berth.storage.blob.FsBlobStore;
 import dev.berth.storage.layout.DataLayout;
-import dev.berth.storage.space.DiskReserve;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -151,7 +150,7 @@ final class FsBlobUpload implements BlobUpload {
             views[i] = bytes[i].duplicate();
             total += views[i].remaining();
         }
-        requireRoomFor(total);
+        blobs.reserve().requireRoomFor(total);
         MessageDigest running = digest();
         FileChannel file = channel();
         long before = file.position();
@@ -167,7 +166,7 @@ final class FsBlobUpload implements BlobUpload {
             BackgroundWork.awaitQuietly(hashed);
             forgetDigest();
             rollBackTo(file, before);
-            throw whenFull(e);
+            throw blobs.reserve().whenFull(e);
         }
         size = before + total;
         flushInBackground(file, total);
@@ -187,36 +186,12 @@ final class FsBlobUpload implements BlobUpload {
         } catch (IOException e) {
             // Nothing was hashed yet: cutting the file back keeps the two describing the same bytes.
             rollBackTo(file, before);
-            throw whenFull(e);
+            throw blobs.reserve().whenFull(e);
         }
         update(running, views);
         size = before + total;
         flushInBackground(file, total);
         return CompletableFuture.completedFuture(null);
-    }
-
-    /**
-     * Refuses a batch that would eat into the disk's reserve ({@link DiskReserve}), dropping the session: on a
-     * full disk its partial data would only hold space that the metadata store and other uploads need, and
-     * the client starts the upload again once space is freed.
-     */
-    private void requireRoomFor(long bytes) throws IOException {
-        try {
-            blobs.reserve().requireRoomFor(bytes);
-        } catch (OciException full) {
-            discard();
-            throw full;
-        }
-    }
-
-    /** {@link DiskReserve#whenFull} for a failed write, dropping the session as {@link #requireRoomFor} does. */
-    private IOException whenFull(IOException failure) throws IOException {
-        try {
-            return blobs.reserve().whenFull(failure);
-        } catch (OciException full) {
-            discard();
-            throw full;
-        }
     }
 
     private static void writeAll(FileChannel file, ByteBuffer[] bytes, long total) throws IOException {

@@ -314,8 +314,9 @@ public final class UploadExchange implements Exchange {
     /**
      * Drops the session, with its quota reservation, when the request failed and the session must not outlive
      * it: one this request opened (its client never learned its location, so only the expiry would end it,
-     * holding a place under the session caps until then), or one a full disk refused to grow (the storage
-     * removed its data; the reservation would otherwise block the registry's other pushes until released).
+     * holding a place under the session caps until then), or one a full disk refused to grow (its partial
+     * data would hold space the metadata store and other uploads need, and its reservation would block the
+     * registry's other pushes; the client starts again once space is freed).
      */
     private void abandonSession(Throwable failure) {
         boolean opened = kind == Kind.START;
@@ -324,7 +325,7 @@ public final class UploadExchange implements Exchange {
             try {
                 registry.cancelUpload(upload);
             } catch (RuntimeException ignored) {
-                // already gone (a digest mismatch or a full disk drops the session); its reservation was released
+                // already gone (a digest mismatch drops the session); its reservation was released
             }
         }
     }
