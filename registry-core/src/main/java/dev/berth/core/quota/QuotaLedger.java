@@ -267,31 +267,28 @@ public final class QuotaLedger {
      * stay open and reserve again on their next write. Returns how many were ended.
      */
     public int releaseIdle(Instant cutoff) {
-        int released = 0;
-        for (RegistryReservations reservations : registries.values()) {
-            synchronized (reservations) {
-                for (Map.Entry<UploadId, Reservation> entry : List.copyOf(reservations.byUpload.entrySet())) {
-                    if (entry.getValue().touched().isBefore(cutoff)) {
-                        reservations.set(entry.getKey(), Reservation.NONE);
-                        released++;
-                    }
-                }
-            }
-        }
-        return released;
+        return endWhere((id, reservation) -> reservation.touched().isBefore(cutoff));
     }
 
     /** Drops the reservations of uploads that no longer exist (expired sessions). */
     public void retainOnly(java.util.function.Predicate<UploadId> alive) {
+        endWhere((id, reservation) -> !alive.test(id));
+    }
+
+    /** Ends every reservation that {@code ended} selects, each registry under its lock; returns how many. */
+    private int endWhere(java.util.function.BiPredicate<UploadId, Reservation> ended) {
+        int count = 0;
         for (RegistryReservations reservations : registries.values()) {
             synchronized (reservations) {
-                for (UploadId id : List.copyOf(reservations.byUpload.keySet())) {
-                    if (!alive.test(id)) {
-                        reservations.set(id, Reservation.NONE);
+                for (Map.Entry<UploadId, Reservation> entry : List.copyOf(reservations.byUpload.entrySet())) {
+                    if (ended.test(entry.getKey(), entry.getValue())) {
+                        reservations.set(entry.getKey(), Reservation.NONE);
+                        count++;
                     }
                 }
             }
         }
+        return count;
     }
 
     private RegistryReservations reservations(String registry) {
