@@ -5,14 +5,12 @@ import dev.berth.core.error.ManagementException;
 import dev.berth.core.error.OciErrorCode;
 import dev.berth.core.error.OciException;
 import dev.berth.core.error.ProblemKind;
+import dev.berth.core.error.UnexpectedFailure;
 import dev.berth.management.json.Json;
 import dev.berth.management.json.JsonResponses;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
-
-import java.security.SecureRandom;
-import java.util.HexFormat;
 
 /**
  * Turns every failure of a management call into the contract's JSON error, and is the only class that
@@ -20,14 +18,12 @@ import java.util.HexFormat;
  *
  * <p>The two {@code switch} expressions have no {@code default}: a new {@link ProblemKind} or
  * {@link OciErrorCode} without a status does not compile. Anything unexpected becomes a 500
- * {@code INTERNAL_ERROR}, logged once here with a reference that the client's message repeats, and sent
- * without a stack trace or any detail of the cause.
+ * {@code INTERNAL_ERROR}, logged once as an {@link UnexpectedFailure} whose reference the client's message
+ * repeats, as {@code /v2} does, and sent without a stack trace or any detail of the cause.
  */
 public final class ErrorResponses {
-    private static final System.Logger LOG = System.getLogger(ErrorResponses.class.getName());
     /** The challenge sent with every 401, so that a client knows to send the admin token as a bearer token. */
     public static final String BEARER_CHALLENGE = "Bearer realm=\"berth\"";
-    private static final SecureRandom REFERENCES = new SecureRandom();
 
     private ErrorResponses() {
     }
@@ -61,7 +57,6 @@ public final class ErrorResponses {
             case METHOD_NOT_ALLOWED -> HttpResponseStatus.METHOD_NOT_ALLOWED;
             case TOOMANYREQUESTS -> HttpResponseStatus.TOO_MANY_REQUESTS;
             case INSUFFICIENT_STORAGE -> HttpResponseStatus.INSUFFICIENT_STORAGE;
-            case INTERNAL -> HttpResponseStatus.INTERNAL_SERVER_ERROR;
         };
     }
 
@@ -85,10 +80,8 @@ public final class ErrorResponses {
             // Core value types (PageRequest, RegistryName) refuse bad input this way before any work is done.
             return new Problem(HttpResponseStatus.BAD_REQUEST, "INVALID_PARAMETER", e.getMessage());
         }
-        String reference = HexFormat.of().formatHex(nextBytes());
-        LOG.log(System.Logger.Level.ERROR, "management call failed unexpectedly (ref " + reference + ")", failure);
         return new Problem(HttpResponseStatus.INTERNAL_SERVER_ERROR, "INTERNAL_ERROR",
-                "the server failed to answer this request (ref " + reference + ")");
+                UnexpectedFailure.log("management call", failure).message());
     }
 
     /**
@@ -114,11 +107,5 @@ public final class ErrorResponses {
     public static FullHttpResponse write(Problem problem) {
         return JsonResponses.bytes(problem.status(),
                 Json.write(new ErrorBody(new ErrorBody.Detail(problem.code(), problem.message()))));
-    }
-
-    private static byte[] nextBytes() {
-        byte[] bytes = new byte[6];
-        REFERENCES.nextBytes(bytes);
-        return bytes;
     }
 }

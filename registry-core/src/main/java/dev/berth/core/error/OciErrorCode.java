@@ -54,8 +54,6 @@ public enum OciErrorCode {
      * own for that, and {@code DENIED} is the one clients show with its message.
      */
     INSUFFICIENT_STORAGE("DENIED", "insufficient storage"),
-    /** Something failed inside the registry; the client sees no detail of it. */
-    INTERNAL("UNKNOWN", "internal server error"),
     /** Too many requests. */
     TOOMANYREQUESTS("TOOMANYREQUESTS", "too many requests");
 

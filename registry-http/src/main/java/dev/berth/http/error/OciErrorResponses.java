@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.core.error.OciErrorCode;
 import dev.berth.core.error.OciException;
+import dev.berth.core.error.UnexpectedFailure;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.util.LinkedHashMap;
@@ -13,6 +14,8 @@ import java.util.Map;
 /** The one place that maps OCI error codes to HTTP statuses and writes the spec's error body. */
 public final class OciErrorResponses {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The code of a failure inside the registry; the distribution spec names none, and clients know this one from Distribution. */
+    private static final String UNKNOWN = "UNKNOWN";
 
     private OciErrorResponses() {
     }
@@ -29,16 +32,24 @@ public final class OciErrorResponses {
             case UNSUPPORTED, METHOD_NOT_ALLOWED -> HttpResponseStatus.METHOD_NOT_ALLOWED;
             case TOOMANYREQUESTS -> HttpResponseStatus.TOO_MANY_REQUESTS;
             case INSUFFICIENT_STORAGE -> HttpResponseStatus.INSUFFICIENT_STORAGE;
-            case INTERNAL -> HttpResponseStatus.INTERNAL_SERVER_ERROR;
         };
     }
 
     /** The body {@code {"errors":[{"code","message","detail"}]}}. */
     public static byte[] body(OciException error) {
+        return body(error.code().wireCode(), error.getMessage(), error.detail());
+    }
+
+    /** The body of a 500: code {@code UNKNOWN} and the reference to quote, nothing of the cause. */
+    public static byte[] body(UnexpectedFailure failure) {
+        return body(UNKNOWN, failure.message(), null);
+    }
+
+    private static byte[] body(String code, String message, Object detail) {
         Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("code", error.code().wireCode());
-        entry.put("message", error.getMessage());
-        entry.put("detail", error.detail() == null ? Map.of() : error.detail());
+        entry.put("code", code);
+        entry.put("message", message);
+        entry.put("detail", detail == null ? Map.of() : detail);
         try {
             return JSON.writeValueAsBytes(Map.of("errors", List.of(entry)));
         } catch (JsonProcessingException e) {

@@ -7,8 +7,8 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import dev.berth.core.error.OciErrorCode;
 import dev.berth.core.error.OciException;
+import dev.berth.core.error.UnexpectedFailure;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.DefaultFileRegion;
@@ -24,15 +24,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One request being answered: its head, route and (for aggregated routes) body, and the ways to send
  * the one answer it gets. Safe to answer from any thread; the first answer wins.
  */
 public final class RequestContext {
-    private static final System.Logger LOG = System.getLogger(RequestContext.class.getName());
-    private static final AtomicLong REQUEST_IDS = new AtomicLong();
     /**
      * The piece a blob is read in when it is copied rather than sent with sendfile: large enough to cost few
      * system calls, small enough that the sender's copy is still in the CPU cache when the receiver copies it
@@ -205,30 +202,33 @@ public final class RequestContext {
                 && peer.getAddress() != null && peer.getAddress().isLoopbackAddress();
     }
 
-    /** Answers with the failure: its OCI error, or a 500 that is logged once and shows the client no detail. */
+    /**
+     * Answers with the failure: its OCI error, or a 500 that is logged once under a reference and shows the
+     * client nothing else.
+     */
     public void fail(Throwable failure) {
-        OciException error = failure instanceof OciException oci ? oci : null;
-        if (error == null) {
-            long id = REQUEST_IDS.incrementAndGet();
-            LOG.log(System.Logger.Level.ERROR, "request " + id + " failed: " + request.method() + " " + request.uri(), failure);
-            error = new OciException(OciErrorCode.INTERNAL, "internal server error (request " + id + ")");
+        if (!(failure instanceof OciException error)) {
+            failUnexpectedly(failure);
+            return;
         }
         FullHttpResponse response = Responses.error(error);
         if (HttpUtil.is100ContinueExpected(request) && !answered.get()) {
             // The client may still be holding back its body; after this answer it must not send it on this connection.
             response.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CONNECTION, io.netty.handler.codec.http.HttpHeaderValues.CLOSE);
         }
-        if (error.code() == OciErrorCode.INTERNAL) {
-            response.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CONNECTION, io.netty.handler.codec.http.HttpHeaderValues.CLOSE);
-            if (answered.compareAndSet(false, true)) {
-                status = response.status().code();
-                ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE).addListener(f -> written());
-            } else {
-                response.release();
-            }
-            return;
-        }
         respond(response);
+    }
+
+    /** A 500 and the end of the connection: the failed exchange may have left its body unread or half-handled. */
+    private void failUnexpectedly(Throwable failure) {
+        FullHttpResponse response = Responses.internalError(UnexpectedFailure.log(request.method() + " " + request.uri(), failure));
+        response.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CONNECTION, io.netty.handler.codec.http.HttpHeaderValues.CLOSE);
+        if (answered.compareAndSet(false, true)) {
+            status = response.status().code();
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE).addListener(f -> written());
+        } else {
+            response.release();
+        }
     }
 
     private static void closeQuietly(BlobContent content) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.berth.core.error.OciException;
+import dev.berth.core.error.UnexpectedFailure;
 import dev.berth.http.error.OciErrorResponses;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -68,5 +69,10 @@ public final class Responses {
             response.headers().set(HttpHeaderNames.RETRY_AFTER, error.retryAfterSeconds());
         }
         return response;
+    }
+
+    /** The 500 answer to a failure the registry did not expect. */
+    public static FullHttpResponse internalError(UnexpectedFailure failure) {
+        return bytes(HttpResponseStatus.INTERNAL_SERVER_ERROR, HttpHeaderValues.APPLICATION_JSON, OciErrorResponses.body(failure));
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.core.error.OciErrorCode;
 import dev.berth.core.error.OciException;
+import dev.berth.core.error.UnexpectedFailure;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,7 +39,6 @@ class OciErrorResponsesTest {
             "METHOD_NOT_ALLOWED,    405, UNSUPPORTED",
             "PARAMETER_INVALID,     400, UNSUPPORTED",
             "NOT_FOUND,             404, UNSUPPORTED",
-            "INTERNAL,              500, UNKNOWN",
             "TOOMANYREQUESTS,       429, TOOMANYREQUESTS",
     })
     void mapsEachCodeToItsStatusAndWireCode(OciErrorCode code, int status, String wireCode) {
@@ -81,6 +81,15 @@ class OciErrorResponsesTest {
         JsonNode body = JSON.readTree(OciErrorResponses.body(new OciException(OciErrorCode.UNAUTHORIZED, "authentication required")));
 
         assertThat(body.at("/errors/0/detail").isObject()).isTrue();
+        assertThat(body.at("/errors/0/detail")).isEmpty();
+    }
+
+    @Test
+    void writesAnUnexpectedFailureAsUnknownWithItsReferenceOnly() throws Exception {
+        JsonNode body = JSON.readTree(OciErrorResponses.body(new UnexpectedFailure("0123456789ab")));
+
+        assertThat(body.at("/errors/0/code").asText()).isEqualTo("UNKNOWN");
+        assertThat(body.at("/errors/0/message").asText()).isEqualTo("internal server error (ref 0123456789ab)");
         assertThat(body.at("/errors/0/detail")).isEmpty();
     }
 }

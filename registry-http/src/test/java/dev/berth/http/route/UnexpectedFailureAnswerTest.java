@@ -1,0 +1,51 @@
+package dev.berth.http.route;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A {@code /v2} handler that fails unexpectedly is answered 500 with a reference, and nothing of the cause. */
+class UnexpectedFailureAnswerTest {
+    private final EmbeddedChannel channel = new EmbeddedChannel(new HttpServerCodec(), new HttpServerKeepAliveHandler(),
+            new RegistryRequestHandler(request -> new AggregatingExchange(request, OciAdmission.ANYONE, failing -> {
+                throw new IllegalStateException("jdbc:h2:/secret/path broke");
+            }, Runnable::run, 16)));
+
+    @AfterEach
+    void close() {
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void answersUnknownWithAReferenceAndClosesTheConnection() throws Exception {
+        channel.writeInbound(Unpooled.copiedBuffer("GET /v2/acme/app/manifests/latest HTTP/1.1\r\nHost: r\r\n\r\n", StandardCharsets.US_ASCII));
+        channel.runPendingTasks();
+
+        String answer = written();
+        assertThat(answer).startsWith("HTTP/1.1 500 ").contains("connection: close").doesNotContain("secret", "IllegalState");
+        JsonNode error = new ObjectMapper().readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4)).at("/errors/0");
+        assertThat(error.path("code").asText()).isEqualTo("UNKNOWN");
+        assertThat(error.path("message").asText()).matches("internal server error \\(ref [0-9a-f]{12}\\)");
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    private String written() {
+        StringBuilder text = new StringBuilder();
+        ByteBuf bytes;
+        while ((bytes = channel.readOutbound()) != null) {
+            text.append(bytes.toString(StandardCharsets.UTF_8));
+            bytes.release();
+        }
+        return text.toString();
+    }
+}
