@@ -3,7 +3,7 @@ package dev.berth.management;
 import dev.berth.core.auth.AdminLogin;
 import dev.berth.core.catalog.CatalogService;
 import dev.berth.core.error.ManagementException;
-import dev.berth.core.error.ProblemKind;
+import dev.berth.core.error.Problem;
 import dev.berth.core.tenant.TenantService;
 import dev.berth.core.user.UserService;
 import dev.berth.management.artifact.ArtifactRoutes;
@@ -138,7 +138,7 @@ public final class ManagementApi {
     }
 
     private static ManagementException tooLarge() {
-        return new ManagementException(ProblemKind.TOO_LARGE, "PAYLOAD_TOO_LARGE", "the request body exceeds " + MAX_BODY_BYTES + " bytes");
+        return new ManagementException(Problem.TOO_LARGE, "PAYLOAD_TOO_LARGE", "the request body exceeds " + MAX_BODY_BYTES + " bytes");
     }
 
     /** The decoded query parameters; a broken {@code %} escape in them is the client's error. */

@@ -2,9 +2,8 @@ package dev.berth.management.error;
 
 import dev.berth.core.auth.LoginThrottledException;
 import dev.berth.core.error.ManagementException;
-import dev.berth.core.error.OciErrorCode;
 import dev.berth.core.error.OciException;
-import dev.berth.core.error.ProblemKind;
+import dev.berth.core.error.Problem;
 import dev.berth.core.error.UnexpectedFailure;
 import dev.berth.management.json.Json;
 import dev.berth.management.json.JsonResponses;
@@ -16,10 +15,10 @@ import io.netty.handler.codec.http.HttpResponseStatus;
  * Turns every failure of a management call into the contract's JSON error, and is the only class that
  * chooses an error status.
  *
- * <p>The two {@code switch} expressions have no {@code default}: a new {@link ProblemKind} or
- * {@link OciErrorCode} without a status does not compile. Anything unexpected becomes a 500
- * {@code INTERNAL_ERROR}, logged once as an {@link UnexpectedFailure} whose reference the client's message
- * repeats, as {@code /v2} does, and sent without a stack trace or any detail of the cause.
+ * <p>{@link #status} is the management API's one table from {@link Problem} to status; its {@code switch}
+ * has no {@code default}, so a new problem without a status does not compile. Anything unexpected becomes
+ * a 500 {@code INTERNAL_ERROR}, logged once as an {@link UnexpectedFailure} whose reference the client's
+ * message repeats, as {@code /v2} does, and sent without a stack trace or any detail of the cause.
  */
 public final class ErrorResponses {
     /** The challenge sent with every 401, so that a client knows to send the admin token as a bearer token. */
@@ -28,59 +27,47 @@ public final class ErrorResponses {
     private ErrorResponses() {
     }
 
-    /** The status of each kind of management failure. */
-    public static HttpResponseStatus status(ProblemKind kind) {
-        return switch (kind) {
+    /**
+     * The status of each kind of failure, as the contract lists them: 400 for what cannot be read, 422 for
+     * readable values that break a rule.
+     */
+    public static HttpResponseStatus status(Problem problem) {
+        return switch (problem) {
             case MALFORMED -> HttpResponseStatus.BAD_REQUEST;
+            case INVALID -> HttpResponseStatus.UNPROCESSABLE_ENTITY;
             case UNAUTHENTICATED -> HttpResponseStatus.UNAUTHORIZED;
-            case FORBIDDEN -> HttpResponseStatus.FORBIDDEN;
+            case DENIED, QUOTA_EXCEEDED -> HttpResponseStatus.FORBIDDEN;
             case NOT_FOUND -> HttpResponseStatus.NOT_FOUND;
             case CONFLICT -> HttpResponseStatus.CONFLICT;
             case TOO_LARGE -> HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
-            case INVALID -> HttpResponseStatus.UNPROCESSABLE_ENTITY;
-        };
-    }
-
-    /**
-     * The status of an OCI failure that a core service let through to the management plane (rare: the
-     * catalog service translates the usual ones). Unknown things are 404, malformed input 400.
-     */
-    public static HttpResponseStatus status(OciErrorCode code) {
-        return switch (code) {
-            case BLOB_UNKNOWN, BLOB_UPLOAD_UNKNOWN, MANIFEST_UNKNOWN, NAME_UNKNOWN, NOT_FOUND -> HttpResponseStatus.NOT_FOUND;
-            case BLOB_UPLOAD_INVALID, DIGEST_INVALID, MANIFEST_BLOB_UNKNOWN, MANIFEST_INVALID, NAME_INVALID, SIZE_INVALID,
-                 UNSUPPORTED, PARAMETER_INVALID -> HttpResponseStatus.BAD_REQUEST;
-            case RANGE_NOT_SATISFIABLE, BLOB_RANGE_NOT_SATISFIABLE -> HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE;
-            case MANIFEST_TOO_LARGE -> HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
-            case UNAUTHORIZED -> HttpResponseStatus.UNAUTHORIZED;
-            case DENIED -> HttpResponseStatus.FORBIDDEN;
-            case METHOD_NOT_ALLOWED -> HttpResponseStatus.METHOD_NOT_ALLOWED;
-            case TOOMANYREQUESTS -> HttpResponseStatus.TOO_MANY_REQUESTS;
-            case INSUFFICIENT_STORAGE -> HttpResponseStatus.INSUFFICIENT_STORAGE;
+            case OUT_OF_RANGE -> HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE;
+            case UNSUPPORTED -> HttpResponseStatus.METHOD_NOT_ALLOWED;
+            case THROTTLED -> HttpResponseStatus.TOO_MANY_REQUESTS;
+            case STORAGE_FULL -> HttpResponseStatus.INSUFFICIENT_STORAGE;
         };
     }
 
     /** What the client is told about a failure. Logs (once) only the unexpected ones. */
-    public static Problem problem(Throwable failure) {
+    static ErrorReply reply(Throwable failure) {
         if (failure instanceof ManagementException e) {
-            return new Problem(status(e.kind()), e.code(), e.getMessage());
+            return new ErrorReply(status(e.problem()), e.code(), e.getMessage());
         }
         if (failure instanceof LoginThrottledException e) {
-            return new Problem(HttpResponseStatus.TOO_MANY_REQUESTS, "TOO_MANY_REQUESTS", e.getMessage());
+            return new ErrorReply(status(Problem.THROTTLED), "TOO_MANY_REQUESTS", e.getMessage());
         }
         if (failure instanceof MethodNotAllowedException e) {
-            return new Problem(HttpResponseStatus.METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED", e.getMessage());
+            return new ErrorReply(status(Problem.UNSUPPORTED), "METHOD_NOT_ALLOWED", e.getMessage());
         }
         if (failure instanceof OciException e) {
-            HttpResponseStatus status = status(e.code());
+            HttpResponseStatus status = status(e.code().problem());
             if (status.code() < 500) {
-                return new Problem(status, e.code().wireCode(), e.getMessage());
+                return new ErrorReply(status, e.code().wireCode(), e.getMessage());
             }
         } else if (failure instanceof IllegalArgumentException e) {
             // Core value types (PageRequest, RegistryName) refuse bad input this way before any work is done.
-            return new Problem(HttpResponseStatus.BAD_REQUEST, "INVALID_PARAMETER", e.getMessage());
+            return new ErrorReply(HttpResponseStatus.BAD_REQUEST, "INVALID_PARAMETER", e.getMessage());
         }
-        return new Problem(HttpResponseStatus.INTERNAL_SERVER_ERROR, "INTERNAL_ERROR",
+        return new ErrorReply(HttpResponseStatus.INTERNAL_SERVER_ERROR, "INTERNAL_ERROR",
                 UnexpectedFailure.log("management call", failure).message());
     }
 
@@ -89,9 +76,10 @@ public final class ErrorResponses {
      * and {@code Retry-After} on a throttled login.
      */
     public static FullHttpResponse response(Throwable failure) {
-        Problem problem = problem(failure);
-        FullHttpResponse response = write(problem);
-        if (problem.status().equals(HttpResponseStatus.UNAUTHORIZED)) {
+        ErrorReply reply = reply(failure);
+        FullHttpResponse response = JsonResponses.bytes(reply.status(),
+                Json.write(new ErrorBody(new ErrorBody.Detail(reply.code(), reply.message()))));
+        if (reply.status().equals(HttpResponseStatus.UNAUTHORIZED)) {
             response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, BEARER_CHALLENGE);
         }
         if (failure instanceof MethodNotAllowedException e) {
@@ -101,11 +89,5 @@ public final class ErrorResponses {
             response.headers().set(HttpHeaderNames.RETRY_AFTER, e.retryAfterSeconds());
         }
         return response;
-    }
-
-    /** Writes a problem as {@code {"error":{"code","message"}}}. */
-    public static FullHttpResponse write(Problem problem) {
-        return JsonResponses.bytes(problem.status(),
-                Json.write(new ErrorBody(new ErrorBody.Detail(problem.code(), problem.message()))));
     }
 }

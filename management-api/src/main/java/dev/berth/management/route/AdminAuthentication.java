@@ -2,7 +2,7 @@ package dev.berth.management.route;
 
 import dev.berth.core.auth.AdminLogin;
 import dev.berth.core.error.ManagementException;
-import dev.berth.core.error.ProblemKind;
+import dev.berth.core.error.Problem;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 
@@ -39,7 +39,7 @@ public final class AdminAuthentication {
     }
 
     private static ManagementException refused() {
-        return new ManagementException(ProblemKind.UNAUTHENTICATED, "UNAUTHORIZED",
+        return new ManagementException(Problem.UNAUTHENTICATED, "UNAUTHORIZED",
                 "a valid admin token is required: send 'Authorization: Bearer <token>'");
     }
 }

@@ -1,7 +1,7 @@
 package dev.berth.management.route;
 
 import dev.berth.core.error.ManagementException;
-import dev.berth.core.error.ProblemKind;
+import dev.berth.core.error.Problem;
 import dev.berth.management.error.MethodNotAllowedException;
 import io.netty.handler.codec.http.HttpMethod;
 
@@ -50,7 +50,7 @@ public final class Router {
                 .flatMap(Optional::stream)
                 .toList();
         if (candidates.isEmpty()) {
-            throw new ManagementException(ProblemKind.NOT_FOUND, "NOT_FOUND", "no management API endpoint at " + rawPath);
+            throw new ManagementException(Problem.NOT_FOUND, "NOT_FOUND", "no management API endpoint at " + rawPath);
         }
         return candidates.stream()
                 .filter(c -> c.route().method().equals(method))

@@ -1,7 +1,7 @@
 package dev.berth.management.json;
 
 import dev.berth.core.error.ManagementException;
-import dev.berth.core.error.ProblemKind;
+import dev.berth.core.error.Problem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,14 +20,14 @@ class JsonBodyTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "{", "{'name':}", "nope", "{'name':'a'} {}", "{'name':'a','name':'b'}", "[]", "'text'", "42"})
     void refusesWhatIsNotOneJsonObjectAsMalformed(String body) {
-        assertKind(() -> parse(body), ProblemKind.MALFORMED);
+        assertKind(() -> parse(body), Problem.MALFORMED);
     }
 
     @Test
     void refusesUnknownFieldsAsMalformed() {
         assertThatThrownBy(() -> parse("{'name':'a','colour':'red'}"))
                 .isInstanceOfSatisfying(ManagementException.class, e -> {
-                    assertThat(e.kind()).isEqualTo(ProblemKind.MALFORMED);
+                    assertThat(e.problem()).isEqualTo(Problem.MALFORMED);
                     assertThat(e.code()).isEqualTo("UNKNOWN_FIELD");
                     assertThat(e.getMessage()).contains("colour");
                 });
@@ -63,12 +63,12 @@ class JsonBodyTest {
             body.bool("public");
             body.integer("limit");
             body.strings("names");
-        }, ProblemKind.MALFORMED);
+        }, Problem.MALFORMED);
     }
 
     @Test
     void refusesIntegersBeyondALongAsInvalid() {
-        assertKind(() -> parse("{'limit':123456789012345678901234567890}").integer("limit"), ProblemKind.INVALID);
+        assertKind(() -> parse("{'limit':123456789012345678901234567890}").integer("limit"), Problem.INVALID);
     }
 
     @Test
@@ -76,7 +76,7 @@ class JsonBodyTest {
         assertThat(JsonBody.parseOptional(new byte[0], Set.of()).has("x")).isFalse();
         assertThat(JsonBody.parseOptional(" \n".getBytes(StandardCharsets.UTF_8), Set.of()).has("x")).isFalse();
         assertThat(JsonBody.parseOptional("{}".getBytes(StandardCharsets.UTF_8), Set.of()).has("x")).isFalse();
-        assertKind(() -> JsonBody.parseOptional("{\"x\":1}".getBytes(StandardCharsets.UTF_8), Set.of()), ProblemKind.MALFORMED);
+        assertKind(() -> JsonBody.parseOptional("{\"x\":1}".getBytes(StandardCharsets.UTF_8), Set.of()), Problem.MALFORMED);
     }
 
     @Test
@@ -99,7 +99,7 @@ class JsonBodyTest {
         return JsonBody.parse(json.replace('\'', '"').getBytes(StandardCharsets.UTF_8), FIELDS);
     }
 
-    private static void assertKind(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, ProblemKind kind) {
-        assertThatThrownBy(call).isInstanceOfSatisfying(ManagementException.class, e -> assertThat(e.kind()).isEqualTo(kind));
+    private static void assertKind(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, Problem kind) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(ManagementException.class, e -> assertThat(e.problem()).isEqualTo(kind));
     }
 }

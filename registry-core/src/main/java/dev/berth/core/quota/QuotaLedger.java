@@ -300,7 +300,7 @@ public final class QuotaLedger {
         String message = "quota exceeded: registry " + tenant.name() + " has a storage limit of " + tenant.storageLimitBytes()
                 + " bytes and uses " + used + " bytes (" + reservedByOthers
                 + " more reserved by uploads in progress); this upload needs " + needed + " bytes";
-        return new OciException(OciErrorCode.DENIED, message, Map.of(
+        return new OciException(OciErrorCode.QUOTA_EXCEEDED, message, Map.of(
                 "registry", tenant.name(),
                 "storage_limit_bytes", tenant.storageLimitBytes(),
                 "storage_used_bytes", used,

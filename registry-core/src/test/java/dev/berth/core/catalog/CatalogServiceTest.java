@@ -2,7 +2,7 @@ package dev.berth.core.catalog;
 
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.ManagementException;
-import dev.berth.core.error.ProblemKind;
+import dev.berth.core.error.Problem;
 import dev.berth.core.listing.PageRequest;
 import dev.berth.core.manifest.MediaTypes;
 import dev.berth.core.name.RepositoryName;
@@ -33,9 +33,9 @@ class CatalogServiceTest {
         return f.registry.putManifest(repository, Tag.parse(tag), MediaTypes.OCI_MANIFEST, body, "admin").digest();
     }
 
-    private static void assertProblem(Runnable call, ProblemKind kind, String code) {
+    private static void assertProblem(Runnable call, Problem kind, String code) {
         assertThatThrownBy(call::run).isInstanceOfSatisfying(ManagementException.class, e -> {
-            assertThat(e.kind()).isEqualTo(kind);
+            assertThat(e.problem()).isEqualTo(kind);
             assertThat(e.code()).isEqualTo(code);
         });
     }
@@ -69,7 +69,7 @@ class CatalogServiceTest {
 
     @Test
     void groupActionsOnAnUnknownRegistryFailWhole() {
-        assertProblem(() -> catalog.deleteRepositories("nope", List.of("x"), "admin"), ProblemKind.NOT_FOUND, "REGISTRY_NOT_FOUND");
+        assertProblem(() -> catalog.deleteRepositories("nope", List.of("x"), "admin"), Problem.NOT_FOUND, "REGISTRY_NOT_FOUND");
     }
 
     @Test
@@ -77,12 +77,12 @@ class CatalogServiceTest {
         Digest v1 = push(APP, "v1", "a");
         Digest v2 = push(APP, "v2", "b");
 
-        assertProblem(() -> catalog.deleteTag("acme", "team/app", v2.value(), "v1", "admin"), ProblemKind.NOT_FOUND, "TAG_NOT_FOUND");
+        assertProblem(() -> catalog.deleteTag("acme", "team/app", v2.value(), "v1", "admin"), Problem.NOT_FOUND, "TAG_NOT_FOUND");
         catalog.deleteTag("acme", "team/app", v1.value(), "v1", "admin");
 
         assertThat(f.metadata.resolveTag(APP, Tag.parse("v1"))).isEmpty();
         assertThat(f.metadata.manifest(APP, v1)).isPresent();
-        assertProblem(() -> catalog.deleteTag("acme", "team/app", v1.value(), ".bad", "admin"), ProblemKind.NOT_FOUND, "TAG_NOT_FOUND");
+        assertProblem(() -> catalog.deleteTag("acme", "team/app", v1.value(), ".bad", "admin"), Problem.NOT_FOUND, "TAG_NOT_FOUND");
     }
 
     @Test
@@ -92,14 +92,14 @@ class CatalogServiceTest {
         catalog.deleteArtifact("acme", "team/app", v1.value(), "admin");
 
         assertThat(f.metadata.resolveTag(APP, Tag.parse("v1"))).isEmpty();
-        assertProblem(() -> catalog.deleteArtifact("acme", "team/app", v1.value(), "admin"), ProblemKind.NOT_FOUND, "ARTIFACT_NOT_FOUND");
+        assertProblem(() -> catalog.deleteArtifact("acme", "team/app", v1.value(), "admin"), Problem.NOT_FOUND, "ARTIFACT_NOT_FOUND");
     }
 
     @Test
     void answersNotFoundForAnUnknownRepository() {
-        assertProblem(() -> catalog.repository("acme", "nope"), ProblemKind.NOT_FOUND, "REPOSITORY_NOT_FOUND");
-        assertProblem(() -> catalog.repository("acme", "Bad"), ProblemKind.NOT_FOUND, "REPOSITORY_NOT_FOUND");
-        assertProblem(() -> catalog.repository("nope", "x"), ProblemKind.NOT_FOUND, "REGISTRY_NOT_FOUND");
+        assertProblem(() -> catalog.repository("acme", "nope"), Problem.NOT_FOUND, "REPOSITORY_NOT_FOUND");
+        assertProblem(() -> catalog.repository("acme", "Bad"), Problem.NOT_FOUND, "REPOSITORY_NOT_FOUND");
+        assertProblem(() -> catalog.repository("nope", "x"), Problem.NOT_FOUND, "REGISTRY_NOT_FOUND");
     }
 
     @Test
@@ -124,6 +124,6 @@ class CatalogServiceTest {
         assertThat(catalog.history("acme", "push", new PageRequest(1, 50, null)).results())
                 .extracting(HistoryEvent::action).containsExactly("push");
         assertThat(catalog.history("acme", "pull", new PageRequest(1, 50, null)).results()).isEmpty();
-        assertProblem(() -> catalog.history("acme", "upload", new PageRequest(1, 50, null)), ProblemKind.MALFORMED, "INVALID_ACTION");
+        assertProblem(() -> catalog.history("acme", "upload", new PageRequest(1, 50, null)), Problem.MALFORMED, "INVALID_ACTION");
     }
 }

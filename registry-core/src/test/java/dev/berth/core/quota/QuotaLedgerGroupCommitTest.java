@@ -134,7 +134,7 @@ class QuotaLedgerGroupCommitTest {
         fits.get(10, TimeUnit.SECONDS);
         sameAsFits.get(10, TimeUnit.SECONDS);
         assertThatThrownBy(() -> tooBig.get(10, TimeUnit.SECONDS)).cause()
-                .isInstanceOfSatisfying(OciException.class, e -> assertThat(e.code()).isEqualTo(OciErrorCode.DENIED));
+                .isInstanceOfSatisfying(OciException.class, e -> assertThat(e.code()).isEqualTo(OciErrorCode.QUOTA_EXCEEDED));
 
         assertThat(f.metadata.linkedBlobSize(APP, digestOf(2))).isEmpty();
         assertThat(f.tenantStore.usage("acme")).isEqualTo(80);

@@ -36,7 +36,7 @@ class QuotaLedgerTest {
 
     private static void assertDenied(Runnable call) {
         assertThatThrownBy(call::run).isInstanceOfSatisfying(OciException.class, e -> {
-            assertThat(e.code()).isEqualTo(OciErrorCode.DENIED);
+            assertThat(e.code()).isEqualTo(OciErrorCode.QUOTA_EXCEEDED);
             assertThat(e.getMessage()).contains("quota");
         });
     }
@@ -198,7 +198,7 @@ class QuotaLedgerTest {
                     quota.link(repo, digestOf(n), each, upload);
                     accepted.incrementAndGet();
                 } catch (OciException e) {
-                    if (e.code() != OciErrorCode.DENIED) {
+                    if (e.code() != OciErrorCode.QUOTA_EXCEEDED) {
                         unexpected.incrementAndGet();
                     }
                 } catch (Throwable e) {

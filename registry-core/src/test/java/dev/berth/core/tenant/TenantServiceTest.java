@@ -3,7 +3,7 @@ package dev.berth.core.tenant;
 import dev.berth.core.error.ManagementException;
 import dev.berth.core.error.OciErrorCode;
 import dev.berth.core.error.OciException;
-import dev.berth.core.error.ProblemKind;
+import dev.berth.core.error.Problem;
 import dev.berth.core.listing.PageRequest;
 import dev.berth.core.testing.InMemoryTenantStore;
 import dev.berth.core.testing.MutableClock;
@@ -23,9 +23,9 @@ class TenantServiceTest {
     private final MutableClock clock = MutableClock.atSomeDay();
     private final TenantService tenants = new TenantService(store, clock);
 
-    private static void assertProblem(Runnable call, ProblemKind kind, String code) {
+    private static void assertProblem(Runnable call, Problem kind, String code) {
         assertThatThrownBy(call::run).isInstanceOfSatisfying(ManagementException.class, e -> {
-            assertThat(e.kind()).isEqualTo(kind);
+            assertThat(e.problem()).isEqualTo(kind);
             assertThat(e.code()).isEqualTo(code);
         });
     }
@@ -42,27 +42,27 @@ class TenantServiceTest {
     void acceptsSixtyThreeCharactersButNotSixtyFour() {
         tenants.create("a".repeat(63), false, null);
 
-        assertProblem(() -> tenants.create("a".repeat(64), false, null), ProblemKind.INVALID, "INVALID_NAME");
+        assertProblem(() -> tenants.create("a".repeat(64), false, null), Problem.INVALID, "INVALID_NAME");
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
     @ValueSource(strings = {"a", "", "Acme", "a/b", "-ab", "ab-", "a___b", "a..b", "a b", "é1"})
     void refusesANameOutsideTheGrammar(String name) {
-        assertProblem(() -> tenants.create(name, false, null), ProblemKind.INVALID, "INVALID_NAME");
+        assertProblem(() -> tenants.create(name, false, null), Problem.INVALID, "INVALID_NAME");
     }
 
     @ParameterizedTest
     @NullSource
     void refusesANullName(String name) {
-        assertProblem(() -> tenants.create(name, false, null), ProblemKind.INVALID, "INVALID_NAME");
+        assertProblem(() -> tenants.create(name, false, null), Problem.INVALID, "INVALID_NAME");
     }
 
     @ParameterizedTest
     @ValueSource(longs = {0, -1, Long.MIN_VALUE})
     void refusesALimitThatIsNotPositive(long limit) {
-        assertProblem(() -> tenants.create("acme", false, limit), ProblemKind.INVALID, "INVALID_LIMIT");
+        assertProblem(() -> tenants.create("acme", false, limit), Problem.INVALID, "INVALID_LIMIT");
         tenants.create("acme", false, null);
-        assertProblem(() -> tenants.update("acme", null, true, limit), ProblemKind.INVALID, "INVALID_LIMIT");
+        assertProblem(() -> tenants.update("acme", null, true, limit), Problem.INVALID, "INVALID_LIMIT");
     }
 
     @Test
@@ -79,14 +79,14 @@ class TenantServiceTest {
     void refusesADuplicateNameAsAConflict() {
         tenants.create("acme", false, null);
 
-        assertProblem(() -> tenants.create("acme", true, null), ProblemKind.CONFLICT, "REGISTRY_EXISTS");
+        assertProblem(() -> tenants.create("acme", true, null), Problem.CONFLICT, "REGISTRY_EXISTS");
     }
 
     @Test
     void answersNotFoundForAnUnknownRegistry() {
-        assertProblem(() -> tenants.get("nope"), ProblemKind.NOT_FOUND, "REGISTRY_NOT_FOUND");
-        assertProblem(() -> tenants.update("nope", true, false, null), ProblemKind.NOT_FOUND, "REGISTRY_NOT_FOUND");
-        assertProblem(() -> tenants.delete("nope"), ProblemKind.NOT_FOUND, "REGISTRY_NOT_FOUND");
+        assertProblem(() -> tenants.get("nope"), Problem.NOT_FOUND, "REGISTRY_NOT_FOUND");
+        assertProblem(() -> tenants.update("nope", true, false, null), Problem.NOT_FOUND, "REGISTRY_NOT_FOUND");
+        assertProblem(() -> tenants.delete("nope"), Problem.NOT_FOUND, "REGISTRY_NOT_FOUND");
     }
 
     @Test

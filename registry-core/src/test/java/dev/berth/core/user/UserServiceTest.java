@@ -3,7 +3,7 @@ package dev.berth.core.user;
 import dev.berth.core.auth.SecretHasher;
 import dev.berth.core.auth.UserDirectory;
 import dev.berth.core.error.ManagementException;
-import dev.berth.core.error.ProblemKind;
+import dev.berth.core.error.Problem;
 import dev.berth.core.listing.PageRequest;
 import dev.berth.core.testing.InMemoryTenantStore;
 import dev.berth.core.testing.InMemoryUserStore;
@@ -34,9 +34,9 @@ class UserServiceTest {
         tenants.create("other", false, null);
     }
 
-    private static void assertProblem(Runnable call, ProblemKind kind, String code) {
+    private static void assertProblem(Runnable call, Problem kind, String code) {
         assertThatThrownBy(call::run).isInstanceOfSatisfying(ManagementException.class, e -> {
-            assertThat(e.kind()).isEqualTo(kind);
+            assertThat(e.problem()).isEqualTo(kind);
             assertThat(e.code()).isEqualTo(code);
         });
     }
@@ -71,21 +71,21 @@ class UserServiceTest {
     @ParameterizedTest(name = "[{index}] {0}")
     @ValueSource(strings = {"admin", "a", "", "-bot", ".bot", "_bot", "Bot", "ci bot", "ci/bot", "ci:bot"})
     void refusesANameOutsideTheRules(String name) {
-        assertProblem(() -> users.create(name, null, -1, List.of()), ProblemKind.INVALID, "INVALID_NAME");
+        assertProblem(() -> users.create(name, null, -1, List.of()), Problem.INVALID, "INVALID_NAME");
     }
 
     @Test
     void refusesANameLongerThanSixtyThreeCharacters() {
         users.create("a".repeat(63), null, -1, List.of());
 
-        assertProblem(() -> users.create("b".repeat(64), null, -1, List.of()), ProblemKind.INVALID, "INVALID_NAME");
+        assertProblem(() -> users.create("b".repeat(64), null, -1, List.of()), Problem.INVALID, "INVALID_NAME");
     }
 
     @Test
     void refusesATakenName() {
         bot();
 
-        assertProblem(this::bot, ProblemKind.CONFLICT, "USER_EXISTS");
+        assertProblem(this::bot, Problem.CONFLICT, "USER_EXISTS");
     }
 
     @Test
@@ -106,31 +106,31 @@ class UserServiceTest {
     @ParameterizedTest
     @ValueSource(ints = {0, -2, 36_501, Integer.MIN_VALUE})
     void refusesADurationOutsideTheRange(int days) {
-        assertProblem(() -> users.create("bot", null, days, List.of()), ProblemKind.INVALID, "INVALID_DURATION");
+        assertProblem(() -> users.create("bot", null, days, List.of()), Problem.INVALID, "INVALID_DURATION");
     }
 
     @Test
     void refusesAMissingDuration() {
-        assertProblem(() -> users.create("bot", null, null, List.of()), ProblemKind.INVALID, "INVALID_DURATION");
+        assertProblem(() -> users.create("bot", null, null, List.of()), Problem.INVALID, "INVALID_DURATION");
     }
 
     @Test
     void refusesAPermissionOnAnUnknownRegistry() {
         assertProblem(() -> users.create("bot", null, -1, List.of(new Permission("nope", Access.PULL))),
-                ProblemKind.INVALID, "UNKNOWN_REGISTRY");
+                Problem.INVALID, "UNKNOWN_REGISTRY");
     }
 
     @Test
     void refusesARegistryListedTwice() {
         assertProblem(() -> users.create("bot", null, -1, List.of(new Permission("acme", Access.PULL), new Permission("acme", Access.PUSH))),
-                ProblemKind.INVALID, "INVALID_PERMISSION");
+                Problem.INVALID, "INVALID_PERMISSION");
     }
 
     @Test
     void refusesAPermissionWithoutAccessOrRegistry() {
-        assertProblem(() -> users.create("bot", null, -1, List.of(new Permission("acme", null))), ProblemKind.INVALID, "INVALID_PERMISSION");
-        assertProblem(() -> users.create("bot", null, -1, List.of(new Permission(null, Access.PULL))), ProblemKind.INVALID, "INVALID_PERMISSION");
-        assertProblem(() -> users.create("bot", null, -1, Arrays.asList((Permission) null)), ProblemKind.INVALID, "INVALID_PERMISSION");
+        assertProblem(() -> users.create("bot", null, -1, List.of(new Permission("acme", null))), Problem.INVALID, "INVALID_PERMISSION");
+        assertProblem(() -> users.create("bot", null, -1, List.of(new Permission(null, Access.PULL))), Problem.INVALID, "INVALID_PERMISSION");
+        assertProblem(() -> users.create("bot", null, -1, Arrays.asList((Permission) null)), Problem.INVALID, "INVALID_PERMISSION");
     }
 
     @Test
@@ -138,7 +138,7 @@ class UserServiceTest {
         User user = bot().user();
 
         assertProblem(() -> users.update(user.id(), null, 5, clock.instant().plus(Duration.ofDays(5))),
-                ProblemKind.INVALID, "CONFLICTING_FIELDS");
+                Problem.INVALID, "CONFLICTING_FIELDS");
     }
 
     @Test
@@ -203,8 +203,8 @@ class UserServiceTest {
         users.delete(user.id());
 
         assertThat(directory.byName("ci-bot")).isEmpty();
-        assertProblem(() -> users.get(user.id()), ProblemKind.NOT_FOUND, "USER_NOT_FOUND");
-        assertProblem(() -> users.delete(user.id()), ProblemKind.NOT_FOUND, "USER_NOT_FOUND");
+        assertProblem(() -> users.get(user.id()), Problem.NOT_FOUND, "USER_NOT_FOUND");
+        assertProblem(() -> users.delete(user.id()), Problem.NOT_FOUND, "USER_NOT_FOUND");
     }
 
     @Test
@@ -227,15 +227,15 @@ class UserServiceTest {
 
         assertThat(users.get(user.id()).accessTo("acme")).isNull();
         assertThat(directory.byId(user.id()).orElseThrow().accessTo("acme")).isNull();
-        assertProblem(() -> users.detach("acme", user.id()), ProblemKind.NOT_FOUND, "PERMISSION_NOT_FOUND");
+        assertProblem(() -> users.detach("acme", user.id()), Problem.NOT_FOUND, "PERMISSION_NOT_FOUND");
     }
 
     @Test
     void attachToAnUnknownRegistryOrUserIsNotFound() {
         User user = bot().user();
 
-        assertProblem(() -> users.attach("nope", user.id(), Access.PULL), ProblemKind.NOT_FOUND, "REGISTRY_NOT_FOUND");
-        assertProblem(() -> users.attach("acme", "u-none", Access.PULL), ProblemKind.NOT_FOUND, "USER_NOT_FOUND");
+        assertProblem(() -> users.attach("nope", user.id(), Access.PULL), Problem.NOT_FOUND, "REGISTRY_NOT_FOUND");
+        assertProblem(() -> users.attach("acme", "u-none", Access.PULL), Problem.NOT_FOUND, "USER_NOT_FOUND");
     }
 
     @Test
@@ -246,7 +246,7 @@ class UserServiceTest {
 
         assertThat(replaced.permissions()).containsExactly(new Permission("other", Access.PULL));
         assertProblem(() -> users.replacePermissions(user.id(), List.of(new Permission("nope", Access.PULL))),
-                ProblemKind.INVALID, "UNKNOWN_REGISTRY");
+                Problem.INVALID, "UNKNOWN_REGISTRY");
     }
 
     @Test
@@ -255,7 +255,7 @@ class UserServiceTest {
         users.create("puller", null, -1, List.of(new Permission("other", Access.PULL)));
 
         assertThat(users.usersOf("acme", new PageRequest(1, 50, null)).results()).extracting(User::name).containsExactly("ci-bot");
-        assertProblem(() -> users.usersOf("nope", new PageRequest(1, 50, null)), ProblemKind.NOT_FOUND, "REGISTRY_NOT_FOUND");
+        assertProblem(() -> users.usersOf("nope", new PageRequest(1, 50, null)), Problem.NOT_FOUND, "REGISTRY_NOT_FOUND");
     }
 
     @Test

@@ -2,8 +2,8 @@ package dev.berth.http.error;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.berth.core.error.OciErrorCode;
 import dev.berth.core.error.OciException;
+import dev.berth.core.error.Problem;
 import dev.berth.core.error.UnexpectedFailure;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
@@ -11,7 +11,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The one place that maps OCI error codes to HTTP statuses and writes the spec's error body. */
+/**
+ * The {@code /v2} edge of the error vocabulary: its one table from {@link Problem} to HTTP status, and the
+ * writer of the spec's error body. An {@link dev.berth.core.error.OciErrorCode} gets its status through the
+ * problem it names.
+ */
 public final class OciErrorResponses {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The code of a failure inside the registry; the distribution spec names none, and clients know this one from Distribution. */
@@ -20,18 +24,22 @@ public final class OciErrorResponses {
     private OciErrorResponses() {
     }
 
-    public static HttpResponseStatus status(OciErrorCode code) {
-        return switch (code) {
-            case BLOB_UNKNOWN, BLOB_UPLOAD_UNKNOWN, MANIFEST_UNKNOWN, NAME_UNKNOWN, NOT_FOUND -> HttpResponseStatus.NOT_FOUND;
-            case BLOB_UPLOAD_INVALID, DIGEST_INVALID, MANIFEST_BLOB_UNKNOWN, MANIFEST_INVALID, NAME_INVALID,
-                 SIZE_INVALID, PARAMETER_INVALID -> HttpResponseStatus.BAD_REQUEST;
-            case RANGE_NOT_SATISFIABLE, BLOB_RANGE_NOT_SATISFIABLE -> HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE;
-            case MANIFEST_TOO_LARGE -> HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
-            case UNAUTHORIZED -> HttpResponseStatus.UNAUTHORIZED;
-            case DENIED -> HttpResponseStatus.FORBIDDEN;
-            case UNSUPPORTED, METHOD_NOT_ALLOWED -> HttpResponseStatus.METHOD_NOT_ALLOWED;
-            case TOOMANYREQUESTS -> HttpResponseStatus.TOO_MANY_REQUESTS;
-            case INSUFFICIENT_STORAGE -> HttpResponseStatus.INSUFFICIENT_STORAGE;
+    /**
+     * The status of each kind of failure, as the distribution spec answers it: 400 for any bad input, 405 for
+     * an operation that is not offered (the spec lists {@code UNSUPPORTED} under 405 Method Not Allowed).
+     */
+    public static HttpResponseStatus status(Problem problem) {
+        return switch (problem) {
+            case MALFORMED, INVALID -> HttpResponseStatus.BAD_REQUEST;
+            case UNAUTHENTICATED -> HttpResponseStatus.UNAUTHORIZED;
+            case DENIED, QUOTA_EXCEEDED -> HttpResponseStatus.FORBIDDEN;
+            case NOT_FOUND -> HttpResponseStatus.NOT_FOUND;
+            case CONFLICT -> HttpResponseStatus.CONFLICT;
+            case TOO_LARGE -> HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
+            case OUT_OF_RANGE -> HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE;
+            case UNSUPPORTED -> HttpResponseStatus.METHOD_NOT_ALLOWED;
+            case THROTTLED -> HttpResponseStatus.TOO_MANY_REQUESTS;
+            case STORAGE_FULL -> HttpResponseStatus.INSUFFICIENT_STORAGE;
         };
     }
 

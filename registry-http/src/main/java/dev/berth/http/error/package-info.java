@@ -1,5 +1,6 @@
 /**
- * The one mapping from OCI error codes to HTTP statuses and error bodies.
+ * The {@code /v2} edge of the error vocabulary: the one table from {@link dev.berth.core.error.Problem} to
+ * HTTP status, and the writer of the spec's {@code {"errors":[...]}} body.
  *
  * <p>Starting points: {@link OciErrorResponses}.
  */

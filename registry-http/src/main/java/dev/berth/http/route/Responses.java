@@ -60,7 +60,7 @@ public final class Responses {
     }
 
     public static FullHttpResponse error(OciException error) {
-        FullHttpResponse response = bytes(OciErrorResponses.status(error.code()), HttpHeaderValues.APPLICATION_JSON,
+        FullHttpResponse response = bytes(OciErrorResponses.status(error.code().problem()), HttpHeaderValues.APPLICATION_JSON,
                 OciErrorResponses.body(error));
         if (error.code() == dev.berth.core.error.OciErrorCode.UNAUTHORIZED) {
             response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, CHALLENGE);

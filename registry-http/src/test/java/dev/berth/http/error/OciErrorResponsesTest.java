@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.core.error.OciErrorCode;
 import dev.berth.core.error.OciException;
+import dev.berth.core.error.Problem;
 import dev.berth.core.error.UnexpectedFailure;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import org.junit.jupiter.api.Test;
@@ -35,23 +36,33 @@ class OciErrorResponsesTest {
             "SIZE_INVALID,          400, SIZE_INVALID",
             "UNAUTHORIZED,          401, UNAUTHORIZED",
             "DENIED,                403, DENIED",
+            "QUOTA_EXCEEDED,        403, DENIED",
+            "INSUFFICIENT_STORAGE,  507, DENIED",
             "UNSUPPORTED,           405, UNSUPPORTED",
             "METHOD_NOT_ALLOWED,    405, UNSUPPORTED",
             "PARAMETER_INVALID,     400, UNSUPPORTED",
             "NOT_FOUND,             404, UNSUPPORTED",
             "TOOMANYREQUESTS,       429, TOOMANYREQUESTS",
     })
-    void mapsEachCodeToItsStatusAndWireCode(OciErrorCode code, int status, String wireCode) {
-        assertThat(OciErrorResponses.status(code).code()).isEqualTo(status);
+    void answersEachCodeWithTheSpecsStatusAndWireCode(OciErrorCode code, int status, String wireCode) {
+        assertThat(OciErrorResponses.status(code.problem()).code()).isEqualTo(status);
         assertThat(code.wireCode()).isEqualTo(wireCode);
     }
 
-    @ParameterizedTest
-    @EnumSource(OciErrorCode.class)
-    void givesEveryCodeAnErrorStatus(OciErrorCode code) {
-        HttpResponseStatus status = OciErrorResponses.status(code);
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({"MALFORMED, 400", "INVALID, 400", "UNAUTHENTICATED, 401", "DENIED, 403", "QUOTA_EXCEEDED, 403",
+            "NOT_FOUND, 404", "CONFLICT, 409", "TOO_LARGE, 413", "OUT_OF_RANGE, 416", "UNSUPPORTED, 405",
+            "THROTTLED, 429", "STORAGE_FULL, 507"})
+    void mapsEachProblemToItsStatus(Problem problem, int status) {
+        assertThat(OciErrorResponses.status(problem).code()).isEqualTo(status);
+    }
 
-        assertThat(status.code()).isBetween(400, 599);
+    @ParameterizedTest
+    @EnumSource(Problem.class)
+    void givesEveryProblemAClientErrorOrStorageStatus(Problem problem) {
+        HttpResponseStatus status = OciErrorResponses.status(problem);
+
+        assertThat(status.code()).isBetween(400, 599).isNotEqualTo(500);
     }
 
     @Test

@@ -3,5 +3,5 @@ package dev.berth.management.error;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 /** A failure as the client will see it: a status, an UPPER_SNAKE code and a sentence. */
-public record Problem(HttpResponseStatus status, String code, String message) {
+record ErrorReply(HttpResponseStatus status, String code, String message) {
 }
