@@ -2,7 +2,7 @@ package dev.berth.management;
 
 import dev.berth.core.auth.AdminLogin;
 import dev.berth.core.catalog.CatalogService;
-import dev.berth.core.error.ManagementException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.error.Problem;
 import dev.berth.core.tenant.TenantService;
 import dev.berth.core.user.UserService;
@@ -101,7 +101,7 @@ public final class ManagementApi {
 
     /** The 400 answer to a body whose chunked encoding broke off unreadably. */
     public static FullHttpResponse malformedBody() {
-        return ErrorResponses.response(ManagementException.malformed("MALFORMED_BODY",
+        return ErrorResponses.response(RegistryException.malformed("MALFORMED_BODY",
                 "the request body's chunked encoding is malformed"));
     }
 
@@ -137,8 +137,8 @@ public final class ManagementApi {
         return match;
     }
 
-    private static ManagementException tooLarge() {
-        return new ManagementException(Problem.TOO_LARGE, "PAYLOAD_TOO_LARGE", "the request body exceeds " + MAX_BODY_BYTES + " bytes");
+    private static RegistryException tooLarge() {
+        return new RegistryException(Problem.TOO_LARGE, "PAYLOAD_TOO_LARGE", "the request body exceeds " + MAX_BODY_BYTES + " bytes");
     }
 
     /** The decoded query parameters; a broken {@code %} escape in them is the client's error. */
@@ -146,7 +146,7 @@ public final class ManagementApi {
         try {
             return uri.parameters();
         } catch (IllegalArgumentException brokenEscape) {
-            throw ManagementException.malformed("INVALID_PARAMETER", "the query string has a broken '%' escape");
+            throw RegistryException.malformed("INVALID_PARAMETER", "the query string has a broken '%' escape");
         }
     }
 

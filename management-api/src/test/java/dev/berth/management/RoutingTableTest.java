@@ -1,6 +1,6 @@
 package dev.berth.management;
 
-import dev.berth.core.error.ManagementException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.error.Problem;
 import dev.berth.management.error.MethodNotAllowedException;
 import dev.berth.management.route.RouteMatch;
@@ -82,7 +82,7 @@ class RoutingTableTest {
             """)
     void answersNotFoundForUnknownPaths(String method, String path) {
         assertThatThrownBy(() -> router.resolve(HttpMethod.valueOf(method), path))
-                .isInstanceOfSatisfying(ManagementException.class, e -> assertThat(e.problem()).isEqualTo(Problem.NOT_FOUND));
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.problem()).isEqualTo(Problem.NOT_FOUND));
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -105,7 +105,7 @@ class RoutingTableTest {
             "/api/v1/registries/acme/repositories/%C3%28"})
     void refusesBrokenPercentEncoding(String path) {
         assertThatThrownBy(() -> router.resolve(HttpMethod.GET, path))
-                .isInstanceOfSatisfying(ManagementException.class, e -> assertThat(e.problem()).isEqualTo(Problem.MALFORMED));
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.problem()).isEqualTo(Problem.MALFORMED));
     }
 
     private static Map<String, String> parse(String params) {

@@ -1,8 +1,7 @@
 package dev.berth.management.error;
 
 import dev.berth.core.auth.LoginThrottledException;
-import dev.berth.core.error.ManagementException;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.error.Problem;
 import dev.berth.core.error.UnexpectedFailure;
 import dev.berth.management.json.Json;
@@ -49,7 +48,7 @@ public final class ErrorResponses {
 
     /** What the client is told about a failure. Logs (once) only the unexpected ones. */
     static ErrorReply reply(Throwable failure) {
-        if (failure instanceof ManagementException e) {
+        if (failure instanceof RegistryException e) {
             return new ErrorReply(status(e.problem()), e.code(), e.getMessage());
         }
         if (failure instanceof LoginThrottledException e) {
@@ -58,12 +57,7 @@ public final class ErrorResponses {
         if (failure instanceof MethodNotAllowedException e) {
             return new ErrorReply(status(Problem.UNSUPPORTED), "METHOD_NOT_ALLOWED", e.getMessage());
         }
-        if (failure instanceof OciException e) {
-            HttpResponseStatus status = status(e.code().problem());
-            if (status.code() < 500) {
-                return new ErrorReply(status, e.code().wireCode(), e.getMessage());
-            }
-        } else if (failure instanceof IllegalArgumentException e) {
+        if (failure instanceof IllegalArgumentException e) {
             // Core value types (PageRequest, RegistryName) refuse bad input this way before any work is done.
             return new ErrorReply(HttpResponseStatus.BAD_REQUEST, "INVALID_PARAMETER", e.getMessage());
         }

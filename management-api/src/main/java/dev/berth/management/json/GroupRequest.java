@@ -1,6 +1,6 @@
 package dev.berth.management.json;
 
-import dev.berth.core.error.ManagementException;
+import dev.berth.core.error.RegistryException;
 
 import java.util.List;
 import java.util.Set;
@@ -22,7 +22,7 @@ public record GroupRequest(List<String> items) {
             throw JsonBody.missing(field);
         }
         if (items.size() > MAX_ITEMS) {
-            throw ManagementException.invalid("TOO_MANY_ITEMS", field + " holds at most " + MAX_ITEMS + " items");
+            throw RegistryException.invalid("TOO_MANY_ITEMS", field + " holds at most " + MAX_ITEMS + " items");
         }
         return new GroupRequest(items);
     }

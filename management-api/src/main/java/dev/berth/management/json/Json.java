@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.berth.core.error.ManagementException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.json.JsonProblems;
 
 import java.io.IOException;
@@ -47,13 +47,13 @@ public final class Json {
         try {
             JsonNode node = MAPPER.readTree(body);
             if (node == null || node.isMissingNode()) {
-                throw ManagementException.malformed("MALFORMED_JSON", "the request body is empty; a JSON object is expected");
+                throw RegistryException.malformed("MALFORMED_JSON", "the request body is empty; a JSON object is expected");
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw ManagementException.malformed("MALFORMED_JSON", "the request body is not valid JSON: " + JsonProblems.describe(e));
+            throw RegistryException.malformed("MALFORMED_JSON", "the request body is not valid JSON: " + JsonProblems.describe(e));
         } catch (IOException e) {
-            throw ManagementException.malformed("MALFORMED_JSON", "the request body is not valid JSON");
+            throw RegistryException.malformed("MALFORMED_JSON", "the request body is not valid JSON");
         }
     }
 

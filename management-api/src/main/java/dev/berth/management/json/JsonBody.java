@@ -3,7 +3,7 @@ package dev.berth.management.json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.berth.core.error.ManagementException;
+import dev.berth.core.error.RegistryException;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -31,7 +31,7 @@ public final class JsonBody {
     /** Parses a body that must be a JSON object whose fields are all among {@code known}. */
     public static JsonBody parse(byte[] body, Set<String> known) {
         if (body == null || body.length == 0) {
-            throw ManagementException.malformed("MALFORMED_JSON", "a JSON object is expected as the request body");
+            throw RegistryException.malformed("MALFORMED_JSON", "a JSON object is expected as the request body");
         }
         return of(Json.read(body), "the request body", known);
     }
@@ -49,13 +49,13 @@ public final class JsonBody {
 
     private static JsonBody of(JsonNode node, String where, Set<String> known) {
         if (!(node instanceof ObjectNode object)) {
-            throw ManagementException.malformed("MALFORMED_JSON", where + " must be a JSON object");
+            throw RegistryException.malformed("MALFORMED_JSON", where + " must be a JSON object");
         }
         Iterator<String> names = object.fieldNames();
         while (names.hasNext()) {
             String name = names.next();
             if (!known.contains(name)) {
-                throw ManagementException.malformed("UNKNOWN_FIELD", "unknown field '" + name + "' in " + where);
+                throw RegistryException.malformed("UNKNOWN_FIELD", "unknown field '" + name + "' in " + where);
             }
         }
         return new JsonBody(object, where);
@@ -105,7 +105,7 @@ public final class JsonBody {
             throw wrongType(field, "an integer");
         }
         if (!node.canConvertToLong()) {
-            throw ManagementException.invalid("INVALID_VALUE", "field '" + field + "' is out of range");
+            throw RegistryException.invalid("INVALID_VALUE", "field '" + field + "' is out of range");
         }
         return node.longValue();
     }
@@ -151,20 +151,20 @@ public final class JsonBody {
     }
 
     /** A 422 for a required field that is absent. */
-    public static ManagementException missing(String field) {
-        return ManagementException.invalid("MISSING_FIELD", "field '" + field + "' is required");
+    public static RegistryException missing(String field) {
+        return RegistryException.invalid("MISSING_FIELD", "field '" + field + "' is required");
     }
 
     private JsonNode present(String field) {
         JsonNode node = object.get(field);
         if (node != null && node.isNull()) {
-            throw ManagementException.malformed("INVALID_FIELD", "field '" + field + "' in " + where + " must not be null");
+            throw RegistryException.malformed("INVALID_FIELD", "field '" + field + "' in " + where + " must not be null");
         }
         return node;
     }
 
-    private ManagementException wrongType(String field, String expected) {
-        return ManagementException.malformed("INVALID_FIELD", "field '" + field + "' in " + where + " must be " + expected);
+    private RegistryException wrongType(String field, String expected) {
+        return RegistryException.malformed("INVALID_FIELD", "field '" + field + "' in " + where + " must be " + expected);
     }
 
     private static boolean isBlank(byte[] body) {

@@ -1,6 +1,6 @@
 package dev.berth.management.registry;
 
-import dev.berth.core.error.ManagementException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.management.json.JsonBody;
 
 /**
@@ -46,7 +46,7 @@ record StorageLimitInput(boolean given, Long bytes) {
         if (hasBytes && hasGib) {
             boolean agree = bytes == null ? gib == null : gib != null && gib.equals(gibFor(bytes));
             if (!agree) {
-                throw ManagementException.invalid("CONFLICTING_LIMITS",
+                throw RegistryException.invalid("CONFLICTING_LIMITS",
                         "storage_limit_bytes and storage_limit_gib disagree; send one of them");
             }
             return new StorageLimitInput(true, bytes);
@@ -61,11 +61,11 @@ record StorageLimitInput(boolean given, Long bytes) {
         try {
             return Math.multiplyExact(gib, GIB);
         } catch (ArithmeticException e) {
-            throw ManagementException.invalid("INVALID_LIMIT", "storage_limit_gib is too large");
+            throw RegistryException.invalid("INVALID_LIMIT", "storage_limit_gib is too large");
         }
     }
 
-    private static ManagementException invalidLimit(String field) {
-        return ManagementException.invalid("INVALID_LIMIT", field + " must be positive");
+    private static RegistryException invalidLimit(String field) {
+        return RegistryException.invalid("INVALID_LIMIT", field + " must be positive");
     }
 }

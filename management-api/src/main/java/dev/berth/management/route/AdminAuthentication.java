@@ -1,7 +1,7 @@
 package dev.berth.management.route;
 
 import dev.berth.core.auth.AdminLogin;
-import dev.berth.core.error.ManagementException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.error.Problem;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -38,8 +38,8 @@ public final class AdminAuthentication {
         }
     }
 
-    private static ManagementException refused() {
-        return new ManagementException(Problem.UNAUTHENTICATED, "UNAUTHORIZED",
+    private static RegistryException refused() {
+        return new RegistryException(Problem.UNAUTHENTICATED, "UNAUTHORIZED",
                 "a valid admin token is required: send 'Authorization: Bearer <token>'");
     }
 }

@@ -1,6 +1,6 @@
 package dev.berth.management.route;
 
-import dev.berth.core.error.ManagementException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.listing.PageRequest;
 import dev.berth.management.json.JsonBody;
 
@@ -90,7 +90,7 @@ public record Call(Map<String, String> params, Map<String, List<String>> query, 
         }
     }
 
-    private static ManagementException invalidParameter(String message) {
-        return ManagementException.malformed("INVALID_PARAMETER", message);
+    private static RegistryException invalidParameter(String message) {
+        return RegistryException.malformed("INVALID_PARAMETER", message);
     }
 }

@@ -1,6 +1,6 @@
 package dev.berth.management.route;
 
-import dev.berth.core.error.ManagementException;
+import dev.berth.core.error.RegistryException;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.CharacterCodingException;
@@ -78,7 +78,7 @@ public final class RequestPath {
         }
     }
 
-    private static ManagementException malformed() {
-        return ManagementException.malformed("INVALID_PATH", "the request path has a malformed percent-encoding");
+    private static RegistryException malformed() {
+        return RegistryException.malformed("INVALID_PATH", "the request path has a malformed percent-encoding");
     }
 }

@@ -1,6 +1,6 @@
 package dev.berth.management.route;
 
-import dev.berth.core.error.ManagementException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.error.Problem;
 import dev.berth.management.error.MethodNotAllowedException;
 import io.netty.handler.codec.http.HttpMethod;
@@ -50,7 +50,7 @@ public final class Router {
                 .flatMap(Optional::stream)
                 .toList();
         if (candidates.isEmpty()) {
-            throw new ManagementException(Problem.NOT_FOUND, "NOT_FOUND", "no management API endpoint at " + rawPath);
+            throw new RegistryException(Problem.NOT_FOUND, "NOT_FOUND", "no management API endpoint at " + rawPath);
         }
         return candidates.stream()
                 .filter(c -> c.route().method().equals(method))

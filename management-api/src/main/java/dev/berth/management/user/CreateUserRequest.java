@@ -1,6 +1,6 @@
 package dev.berth.management.user;
 
-import dev.berth.core.error.ManagementException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.user.Permission;
 import dev.berth.management.json.JsonBody;
 
@@ -35,7 +35,7 @@ record CreateUserRequest(String name, String description, Integer durationDays, 
         }
         String description = json.string("description");
         if (description != null && description.length() > MAX_DESCRIPTION) {
-            throw ManagementException.invalid("INVALID_DESCRIPTION", "description is at most " + MAX_DESCRIPTION + " characters");
+            throw RegistryException.invalid("INVALID_DESCRIPTION", "description is at most " + MAX_DESCRIPTION + " characters");
         }
         return description;
     }
@@ -47,7 +47,7 @@ record CreateUserRequest(String name, String description, Integer durationDays, 
             return null;
         }
         if (days < Integer.MIN_VALUE || days > Integer.MAX_VALUE) {
-            throw ManagementException.invalid("INVALID_DURATION", "duration_days is -1 (never expires) or a number of days");
+            throw RegistryException.invalid("INVALID_DURATION", "duration_days is -1 (never expires) or a number of days");
         }
         return days.intValue();
     }

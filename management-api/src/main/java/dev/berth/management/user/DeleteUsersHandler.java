@@ -1,6 +1,6 @@
 package dev.berth.management.user;
 
-import dev.berth.core.error.ManagementException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.user.UserService;
 import dev.berth.management.json.GroupRequest;
 import dev.berth.management.json.GroupResultView;
@@ -28,7 +28,7 @@ final class DeleteUsersHandler implements Operation {
             try {
                 users.delete(id);
                 deleted.add(id);
-            } catch (ManagementException e) {
+            } catch (RegistryException e) {
                 failed.add(new GroupResultView.Failure(id, e.getMessage()));
             }
         }

@@ -1,6 +1,6 @@
 package dev.berth.management.user;
 
-import dev.berth.core.error.ManagementException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.user.Access;
 import dev.berth.core.user.Permission;
 import dev.berth.management.json.JsonBody;
@@ -42,7 +42,7 @@ final class PermissionInput {
         }
         Access access = Access.parse(value);
         if (access == null) {
-            throw ManagementException.invalid("INVALID_ACCESS", "access is 'pull' or 'push', not '" + value + "'");
+            throw RegistryException.invalid("INVALID_ACCESS", "access is 'pull' or 'push', not '" + value + "'");
         }
         return access;
     }

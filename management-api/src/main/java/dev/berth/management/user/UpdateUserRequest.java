@@ -1,6 +1,6 @@
 package dev.berth.management.user;
 
-import dev.berth.core.error.ManagementException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.management.json.JsonBody;
 import dev.berth.management.json.Timestamps;
 
@@ -30,7 +30,7 @@ record UpdateUserRequest(String description, Integer durationDays, Instant expir
         }
         Instant instant = Timestamps.parse(value);
         if (instant == null) {
-            throw ManagementException.invalid("INVALID_EXPIRY", "expires_at is an RFC 3339 date-time such as 2026-05-30T22:00:00Z");
+            throw RegistryException.invalid("INVALID_EXPIRY", "expires_at is an RFC 3339 date-time such as 2026-05-30T22:00:00Z");
         }
         return instant;
     }

@@ -2,8 +2,7 @@ package dev.berth.management.error;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.berth.core.error.ManagementException;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.error.Problem;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -34,7 +33,7 @@ class ErrorResponsesTest {
 
     @Test
     void writesTheContractEnvelope() throws Exception {
-        JsonNode body = body(ErrorResponses.response(ManagementException.notFound("registry", "acme")));
+        JsonNode body = body(ErrorResponses.response(RegistryException.notFound("registry", "acme")));
         assertThat(body.path("error").path("code").asText()).isEqualTo("REGISTRY_NOT_FOUND");
         assertThat(body.path("error").path("message").asText()).isEqualTo("registry 'acme' does not exist");
         assertThat(body.size()).isEqualTo(1);
@@ -43,7 +42,7 @@ class ErrorResponsesTest {
 
     @Test
     void challengesWithBearerOnUnauthenticated() {
-        FullHttpResponse response = ErrorResponses.response(new ManagementException(Problem.UNAUTHENTICATED, "UNAUTHORIZED", "no"));
+        FullHttpResponse response = ErrorResponses.response(new RegistryException(Problem.UNAUTHENTICATED, "UNAUTHORIZED", "no"));
         assertThat(response.status().code()).isEqualTo(401);
         assertThat(response.headers().get(HttpHeaderNames.WWW_AUTHENTICATE)).isEqualTo("Bearer realm=\"berth\"");
         assertThat(response.headers().get(HttpHeaderNames.CONTENT_TYPE)).isEqualTo("application/json");
@@ -67,7 +66,7 @@ class ErrorResponsesTest {
 
     @Test
     void answersOciNotFoundAsNotFound() {
-        ErrorReply reply = ErrorResponses.reply(OciException.nameUnknown("acme/x"));
+        ErrorReply reply = ErrorResponses.reply(RegistryException.nameUnknown("acme/x"));
         assertThat(reply.status().code()).isEqualTo(404);
         assertThat(reply.code()).isEqualTo("NAME_UNKNOWN");
     }

@@ -1,6 +1,6 @@
 package dev.berth.management.json;
 
-import dev.berth.core.error.ManagementException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.error.Problem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,7 +26,7 @@ class JsonBodyTest {
     @Test
     void refusesUnknownFieldsAsMalformed() {
         assertThatThrownBy(() -> parse("{'name':'a','colour':'red'}"))
-                .isInstanceOfSatisfying(ManagementException.class, e -> {
+                .isInstanceOfSatisfying(RegistryException.class, e -> {
                     assertThat(e.problem()).isEqualTo(Problem.MALFORMED);
                     assertThat(e.code()).isEqualTo("UNKNOWN_FIELD");
                     assertThat(e.getMessage()).contains("colour");
@@ -100,6 +100,6 @@ class JsonBodyTest {
     }
 
     private static void assertKind(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, Problem kind) {
-        assertThatThrownBy(call).isInstanceOfSatisfying(ManagementException.class, e -> assertThat(e.problem()).isEqualTo(kind));
+        assertThatThrownBy(call).isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.problem()).isEqualTo(kind));
     }
 }

@@ -1,6 +1,6 @@
 package dev.berth.management.registry;
 
-import dev.berth.core.error.ManagementException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.error.Problem;
 import dev.berth.management.json.JsonBody;
 import org.junit.jupiter.api.Test;
@@ -50,14 +50,14 @@ class StorageLimitInputTest {
             "{'storage_limit_bytes':1073741824;'storage_limit_gib':null}"})
     void refusesLimitsThatAreNotPositiveOrDisagreeAsInvalid(String json) {
         assertThatThrownBy(() -> StorageLimitInput.from(body(json)))
-                .isInstanceOfSatisfying(ManagementException.class, e -> assertThat(e.problem()).isEqualTo(Problem.INVALID));
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.problem()).isEqualTo(Problem.INVALID));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"{'storage_limit_bytes':'10'}", "{'storage_limit_gib':1.5}", "{'storage_limit_gib':true}"})
     void refusesLimitsOfTheWrongTypeAsMalformed(String json) {
         assertThatThrownBy(() -> StorageLimitInput.from(body(json)))
-                .isInstanceOfSatisfying(ManagementException.class, e -> assertThat(e.problem()).isEqualTo(Problem.MALFORMED));
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.problem()).isEqualTo(Problem.MALFORMED));
     }
 
     @Test

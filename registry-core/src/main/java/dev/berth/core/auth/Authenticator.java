@@ -3,7 +3,7 @@ package dev.berth.core.auth;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.berth.core.error.OciErrorCode;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.memory.MemoryOnly;
 import dev.berth.core.user.User;
 
@@ -82,7 +82,7 @@ public final class Authenticator {
         try {
             return Optional.of(verify(authorization, address));
         } catch (LoginThrottledException throttled) {
-            throw OciException.tooManyRequests(throttled.getMessage(), throttled.retryAfterSeconds());
+            throw RegistryException.tooManyRequests(throttled.getMessage(), throttled.retryAfterSeconds());
         }
     }
 
@@ -127,7 +127,7 @@ public final class Authenticator {
     }
 
     /** Counts a refused login (or refuses it as throttled) and returns the refusal to throw. */
-    private OciException failed(String reason, String address, String user) {
+    private RegistryException failed(String reason, String address, String user) {
         failures.checkAllowed(API, address, user);
         failures.failed(API, reason, address, user);
         return refused();
@@ -171,7 +171,7 @@ public final class Authenticator {
         return new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
     }
 
-    private static OciException refused() {
-        return new OciException(OciErrorCode.UNAUTHORIZED, "authentication required: invalid username or secret");
+    private static RegistryException refused() {
+        return new RegistryException(OciErrorCode.UNAUTHORIZED, "authentication required: invalid username or secret");
     }
 }

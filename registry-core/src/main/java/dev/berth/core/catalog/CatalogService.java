@@ -1,8 +1,7 @@
 package dev.berth.core.catalog;
 
 import dev.berth.core.digest.Digest;
-import dev.berth.core.error.ManagementException;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.listing.Listing;
 import dev.berth.core.listing.PageRequest;
 import dev.berth.core.metadata.MetadataStore;
@@ -51,13 +50,13 @@ public final class CatalogService {
 
     public RepositorySummary repository(String registryName, String repository) {
         return catalog.repository(existing(registryName, repository))
-                .orElseThrow(() -> ManagementException.notFound("repository", repository));
+                .orElseThrow(() -> RegistryException.notFound("repository", repository));
     }
 
     public void deleteRepository(String registryName, String repository, String actor) {
         RepositoryName name = existing(registryName, repository);
         if (!metadata.deleteRepository(name)) {
-            throw ManagementException.notFound("repository", repository);
+            throw RegistryException.notFound("repository", repository);
         }
         usage.deleted(name, null, null, 0, actor);
     }
@@ -77,8 +76,8 @@ public final class CatalogService {
         Digest parsed = parseDigest(digest);
         try {
             registry.deleteManifest(name, parsed, actor);
-        } catch (OciException e) {
-            throw ManagementException.notFound("artifact", digest);
+        } catch (RegistryException e) {
+            throw RegistryException.notFound("artifact", digest);
         }
     }
 
@@ -92,19 +91,19 @@ public final class CatalogService {
         RepositoryName name = existing(registryName, repository);
         Digest parsed = parseDigest(digest);
         if (!Tag.isValid(tag) || !metadata.resolveTag(name, Tag.parse(tag)).map(parsed::equals).orElse(false)) {
-            throw ManagementException.notFound("tag", tag);
+            throw RegistryException.notFound("tag", tag);
         }
         try {
             registry.deleteManifest(name, Tag.parse(tag), actor);
-        } catch (OciException e) {
-            throw ManagementException.notFound("tag", tag);
+        } catch (RegistryException e) {
+            throw RegistryException.notFound("tag", tag);
         }
     }
 
     public Listing<HistoryEvent> history(String registryName, String action, PageRequest page) {
         tenants.get(registryName);
         if (action != null && !ACTIONS.contains(action)) {
-            throw ManagementException.malformed("INVALID_ACTION", "action is one of push, pull, delete");
+            throw RegistryException.malformed("INVALID_ACTION", "action is one of push, pull, delete");
         }
         return usageStore.history(registryName, action, page);
     }
@@ -114,11 +113,11 @@ public final class CatalogService {
         RepositoryName name;
         try {
             name = RepositoryName.parse(registryName + "/" + repository);
-        } catch (OciException e) {
-            throw ManagementException.notFound("repository", repository);
+        } catch (RegistryException e) {
+            throw RegistryException.notFound("repository", repository);
         }
         if (!metadata.repositoryExists(name)) {
-            throw ManagementException.notFound("repository", repository);
+            throw RegistryException.notFound("repository", repository);
         }
         return name;
     }
@@ -126,8 +125,8 @@ public final class CatalogService {
     private static Digest parseDigest(String digest) {
         try {
             return Digest.parse(digest);
-        } catch (OciException e) {
-            throw ManagementException.notFound("artifact", digest);
+        } catch (RegistryException e) {
+            throw RegistryException.notFound("artifact", digest);
         }
     }
 
@@ -138,7 +137,7 @@ public final class CatalogService {
             try {
                 action.accept(name);
                 deleted.add(name);
-            } catch (ManagementException e) {
+            } catch (RegistryException e) {
                 failed.add(new GroupResult.Failure(name, e.getMessage()));
             }
         }

@@ -1,6 +1,6 @@
 package dev.berth.core.digest;
 
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.name.Reference;
 
 import java.security.MessageDigest;
@@ -34,14 +34,14 @@ public final class Digest implements Reference {
     private Digest(String algorithm, String hex, String value) {
         if (algorithm.equals(SHA256)) {
             if (!SHA256_HEX.matcher(hex).matches()) {
-                throw OciException.digestInvalid("invalid sha256 digest: " + hex);
+                throw RegistryException.digestInvalid("invalid sha256 digest: " + hex);
             }
         } else if (algorithm.equals("sha512")) {
             if (!SHA512_HEX.matcher(hex).matches()) {
-                throw OciException.digestInvalid("invalid sha512 digest: " + hex);
+                throw RegistryException.digestInvalid("invalid sha512 digest: " + hex);
             }
         } else {
-            throw OciException.digestInvalid("unsupported digest algorithm: " + algorithm);
+            throw RegistryException.digestInvalid("unsupported digest algorithm: " + algorithm);
         }
         this.algorithm = algorithm;
         this.hex = hex;
@@ -51,7 +51,7 @@ public final class Digest implements Reference {
     /** Parses {@code algorithm:hex}; a malformed value is a {@code DIGEST_INVALID}. */
     public static Digest parse(String value) {
         if (value == null || value.length() > 256 || !GRAMMAR.matcher(value).matches()) {
-            throw OciException.digestInvalid("invalid digest: " + value);
+            throw RegistryException.digestInvalid("invalid digest: " + value);
         }
         int colon = value.indexOf(':');
         return new Digest(value.substring(0, colon), value.substring(colon + 1), value);

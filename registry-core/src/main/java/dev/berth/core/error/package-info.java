@@ -1,8 +1,8 @@
 /**
- * Typed failures: each names its {@link Problem}, the kind of thing that went wrong; OCI error codes are
- * the vocabulary {@code /v2} answers in. No HTTP statuses here: each API's edge maps problems to statuses.
+ * Typed failures, one vocabulary for both APIs: a {@link RegistryException} names its {@link Problem}, the
+ * kind of thing that went wrong, and carries what each API needs to answer it (OCI error codes are the words
+ * {@code /v2} answers in). No HTTP statuses here: each API's edge maps problems to statuses.
  *
- * <p>Starting points: {@link Problem}, {@link OciErrorCode}, {@link OciException}, {@link ManagementException},
- * {@link UnexpectedFailure}.
+ * <p>Starting points: {@link RegistryException}, {@link Problem}, {@link OciErrorCode}, {@link UnexpectedFailure}.
  */
 package dev.berth.core.error;

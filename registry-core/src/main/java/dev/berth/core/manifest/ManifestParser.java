@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.core.digest.Digest;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.json.JsonProblems;
 
 import java.io.IOException;
@@ -31,11 +31,11 @@ public final class ManifestParser {
     public ParsedManifest parse(byte[] body, String contentType) {
         JsonNode root = readTree(body);
         if (!root.isObject()) {
-            throw OciException.manifestInvalid("manifest is not a JSON object");
+            throw RegistryException.manifestInvalid("manifest is not a JSON object");
         }
         JsonNode schemaVersion = root.get("schemaVersion");
         if (schemaVersion == null || !schemaVersion.isInt() || schemaVersion.intValue() != 2) {
-            throw OciException.manifestInvalid("unsupported schemaVersion: " + schemaVersion);
+            throw RegistryException.manifestInvalid("unsupported schemaVersion: " + schemaVersion);
         }
         String declared = MediaTypes.essence(contentType);
         String field = text(root, "mediaType");
@@ -55,7 +55,7 @@ public final class ManifestParser {
 
     private static String mediaType(String field, String declared, JsonNode root) {
         if (field != null && declared != null && MediaTypes.isManifest(declared) && !field.equals(declared)) {
-            throw OciException.manifestInvalid("mediaType " + field + " does not match Content-Type " + declared);
+            throw RegistryException.manifestInvalid("mediaType " + field + " does not match Content-Type " + declared);
         }
         String mediaType = field != null ? field : declared;
         if (mediaType == null || !MediaTypes.isManifest(mediaType)) {
@@ -64,7 +64,7 @@ public final class ManifestParser {
             } else if (field == null && root.has("config")) {
                 mediaType = MediaTypes.OCI_MANIFEST;
             } else {
-                throw OciException.manifestInvalid("unsupported manifest media type: " + mediaType);
+                throw RegistryException.manifestInvalid("unsupported manifest media type: " + mediaType);
             }
         }
         return mediaType;
@@ -74,13 +74,13 @@ public final class ManifestParser {
         try {
             JsonNode node = JSON.readTree(body);
             if (node == null) {
-                throw OciException.manifestInvalid("empty manifest");
+                throw RegistryException.manifestInvalid("empty manifest");
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw OciException.manifestInvalid("manifest is not valid JSON: " + JsonProblems.describe(e));
+            throw RegistryException.manifestInvalid("manifest is not valid JSON: " + JsonProblems.describe(e));
         } catch (IOException e) {
-            throw OciException.manifestInvalid("manifest is not readable: " + e.getMessage());
+            throw RegistryException.manifestInvalid("manifest is not readable: " + e.getMessage());
         }
     }
 
@@ -88,12 +88,12 @@ public final class ManifestParser {
         JsonNode array = root.get(field);
         if (array == null || array.isNull()) {
             if (required) {
-                throw OciException.manifestInvalid("missing " + field);
+                throw RegistryException.manifestInvalid("missing " + field);
             }
             return List.of();
         }
         if (!array.isArray()) {
-            throw OciException.manifestInvalid(field + " is not an array");
+            throw RegistryException.manifestInvalid(field + " is not an array");
         }
         List<Descriptor> result = new ArrayList<>(array.size());
         for (JsonNode node : array) {
@@ -109,25 +109,25 @@ public final class ManifestParser {
 
     private static Descriptor descriptor(JsonNode node, String where) {
         if (node == null || !node.isObject()) {
-            throw OciException.manifestInvalid(where + ": descriptor missing or not an object");
+            throw RegistryException.manifestInvalid(where + ": descriptor missing or not an object");
         }
         String mediaType = text(node, "mediaType");
         if (mediaType == null) {
-            throw OciException.manifestInvalid(where + ": descriptor without mediaType");
+            throw RegistryException.manifestInvalid(where + ": descriptor without mediaType");
         }
         JsonNode size = node.get("size");
         if (size == null || !size.canConvertToLong() || !size.isIntegralNumber() || size.longValue() < 0) {
-            throw OciException.manifestInvalid(where + ": descriptor without a valid size");
+            throw RegistryException.manifestInvalid(where + ": descriptor without a valid size");
         }
         String digest = text(node, "digest");
         if (digest == null) {
-            throw OciException.manifestInvalid(where + ": descriptor without digest");
+            throw RegistryException.manifestInvalid(where + ": descriptor without digest");
         }
         Digest parsed;
         try {
             parsed = Digest.parse(digest);
-        } catch (OciException e) {
-            throw OciException.manifestInvalid(where + ": " + e.getMessage());
+        } catch (RegistryException e) {
+            throw RegistryException.manifestInvalid(where + ": " + e.getMessage());
         }
         return new Descriptor(mediaType, parsed, size.longValue(), text(node, "artifactType"), annotations(node));
     }
@@ -138,13 +138,13 @@ public final class ManifestParser {
             return Map.of();
         }
         if (!annotations.isObject()) {
-            throw OciException.manifestInvalid("annotations is not an object");
+            throw RegistryException.manifestInvalid("annotations is not an object");
         }
         Map<String, String> result = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = annotations.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
             if (!entry.getValue().isTextual()) {
-                throw OciException.manifestInvalid("annotation " + entry.getKey() + " is not a string");
+                throw RegistryException.manifestInvalid("annotation " + entry.getKey() + " is not a string");
             }
             result.put(entry.getKey(), entry.getValue().textValue());
         }
@@ -157,7 +157,7 @@ public final class ManifestParser {
             return null;
         }
         if (!value.isTextual()) {
-            throw OciException.manifestInvalid(field + " is not a string");
+            throw RegistryException.manifestInvalid(field + " is not a string");
         }
         return value.textValue();
     }

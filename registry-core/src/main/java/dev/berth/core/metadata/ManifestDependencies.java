@@ -1,6 +1,6 @@
 package dev.berth.core.metadata;
 
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.manifest.Descriptor;
 import dev.berth.core.manifest.ParsedManifest;
 
@@ -47,16 +47,16 @@ public record ManifestDependencies(List<Descriptor> blobs, List<Descriptor> mani
         for (Descriptor blob : blobs) {
             OptionalLong size = repository.linkedBlobSize(blob.digest());
             if (size.isEmpty()) {
-                throw OciException.manifestBlobUnknown(blob.digest());
+                throw RegistryException.manifestBlobUnknown(blob.digest());
             }
             if (size.getAsLong() != blob.size()) {
-                throw OciException.manifestInvalid("descriptor size " + blob.size() + " of " + blob.digest()
+                throw RegistryException.manifestInvalid("descriptor size " + blob.size() + " of " + blob.digest()
                         + " does not match the blob's " + size.getAsLong() + " bytes");
             }
         }
         for (Descriptor child : manifests) {
             if (!repository.hasManifest(child.digest())) {
-                throw OciException.manifestBlobUnknown(child.digest());
+                throw RegistryException.manifestBlobUnknown(child.digest());
             }
         }
     }

@@ -1,7 +1,7 @@
 package dev.berth.core.name;
 
 import dev.berth.core.digest.Digest;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 
 /** What follows {@code /manifests/}: a {@link Tag} or a {@link Digest}. */
 public interface Reference {
@@ -19,7 +19,7 @@ public interface Reference {
      */
     static Reference lookup(String value) {
         if (!Digest.looksLikeDigest(value) && !Tag.isValid(value)) {
-            throw OciException.manifestUnknown(value);
+            throw RegistryException.manifestUnknown(value);
         }
         return parse(value);
     }

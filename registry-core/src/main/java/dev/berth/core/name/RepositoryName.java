@@ -1,7 +1,7 @@
 package dev.berth.core.name;
 
 import dev.berth.core.error.OciErrorCode;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 
 import java.util.regex.Pattern;
 
@@ -18,10 +18,10 @@ public record RepositoryName(String value) implements Comparable<RepositoryName>
 
     public RepositoryName {
         if (value == null || value.isEmpty() || value.length() > MAX_LENGTH || !GRAMMAR.matcher(value).matches()) {
-            throw new OciException(OciErrorCode.NAME_INVALID, "invalid repository name", java.util.Map.of("name", String.valueOf(value)));
+            throw new RegistryException(OciErrorCode.NAME_INVALID, "invalid repository name", java.util.Map.of("name", String.valueOf(value)));
         }
         if (value.indexOf('/') < 0) {
-            throw new OciException(OciErrorCode.NAME_INVALID,
+            throw new RegistryException(OciErrorCode.NAME_INVALID,
                     "a repository name is <registry>/<repository>: '" + value + "' names no repository in its registry",
                     java.util.Map.of("name", value));
         }

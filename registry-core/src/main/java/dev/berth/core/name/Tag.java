@@ -1,7 +1,7 @@
 package dev.berth.core.name;
 
 import dev.berth.core.error.OciErrorCode;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 
 /** A tag, {@code [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}} as the distribution-spec defines it. */
 public record Tag(String value) implements Reference, Comparable<Tag> {
@@ -9,7 +9,7 @@ public record Tag(String value) implements Reference, Comparable<Tag> {
 
     public Tag {
         if (!isValid(value)) {
-            throw new OciException(OciErrorCode.MANIFEST_INVALID, "invalid tag: " + value, java.util.Map.of("tag", String.valueOf(value)));
+            throw new RegistryException(OciErrorCode.MANIFEST_INVALID, "invalid tag: " + value, java.util.Map.of("tag", String.valueOf(value)));
         }
     }
 

@@ -2,7 +2,7 @@ package dev.berth.core.quota;
 
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.OciErrorCode;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.metadata.BlobLink;
 import dev.berth.core.metadata.MetadataStore;
 import dev.berth.core.name.RepositoryName;
@@ -254,7 +254,7 @@ public final class QuotaLedger {
     }
 
     private TenantRegistry currentTenant(String registry) {
-        return tenants.current(registry).orElseThrow(() -> OciException.nameUnknown(registry));
+        return tenants.current(registry).orElseThrow(() -> RegistryException.nameUnknown(registry));
     }
 
     /** False when the registry has no storage limit (its cached settings are current), so nothing needs checking. */
@@ -295,12 +295,12 @@ public final class QuotaLedger {
         return registries.computeIfAbsent(registry, r -> new RegistryReservations());
     }
 
-    private static OciException exceeded(TenantRegistry tenant, long chargedBefore, long needed, long reservedByOthers) {
+    private static RegistryException exceeded(TenantRegistry tenant, long chargedBefore, long needed, long reservedByOthers) {
         long used = tenant.storageUsedBytes() + chargedBefore;
         String message = "quota exceeded: registry " + tenant.name() + " has a storage limit of " + tenant.storageLimitBytes()
                 + " bytes and uses " + used + " bytes (" + reservedByOthers
                 + " more reserved by uploads in progress); this upload needs " + needed + " bytes";
-        return new OciException(OciErrorCode.QUOTA_EXCEEDED, message, Map.of(
+        return new RegistryException(OciErrorCode.QUOTA_EXCEEDED, message, Map.of(
                 "registry", tenant.name(),
                 "storage_limit_bytes", tenant.storageLimitBytes(),
                 "storage_used_bytes", used,

@@ -6,7 +6,7 @@ import dev.berth.core.blob.BlobContent;
 import dev.berth.core.blob.BlobStore;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.OciErrorCode;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.manifest.Descriptor;
 import dev.berth.core.manifest.ManifestParser;
 import dev.berth.core.manifest.MediaTypes;
@@ -78,7 +78,7 @@ public final class RegistryService {
     public BlobInfo statBlob(RepositoryName repository, Digest digest) {
         OptionalLong size = metadata.linkedBlobSize(repository, digest);
         if (size.isEmpty()) {
-            throw OciException.blobUnknown(digest);
+            throw RegistryException.blobUnknown(digest);
         }
         return new BlobInfo(digest, size.getAsLong());
     }
@@ -88,7 +88,7 @@ public final class RegistryService {
         try {
             return blobs.open(blob.digest(), offset, length);
         } catch (java.nio.file.NoSuchFileException e) {
-            throw OciException.blobUnknown(blob.digest());
+            throw RegistryException.blobUnknown(blob.digest());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -98,7 +98,7 @@ public final class RegistryService {
     public void deleteBlob(RepositoryName repository, Digest digest) {
         // The store gives the bytes back to the registry's usage when this was its last link there.
         if (!metadata.unlinkBlob(repository, digest)) {
-            throw OciException.blobUnknown(digest);
+            throw RegistryException.blobUnknown(digest);
         }
     }
 
@@ -145,7 +145,7 @@ public final class RegistryService {
     public void reserve(BlobUpload upload, long totalBytes) {
         try {
             quota.reserve(upload.repository(), upload.id(), totalBytes);
-        } catch (OciException refused) {
+        } catch (RegistryException refused) {
             cancelUpload(upload);
             throw refused;
         }
@@ -157,7 +157,7 @@ public final class RegistryService {
         try {
             return uploads.find(uploadId)
                     .filter(u -> u.repository().equals(repository))
-                    .orElseThrow(() -> OciException.uploadUnknown(id));
+                    .orElseThrow(() -> RegistryException.uploadUnknown(id));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -166,7 +166,7 @@ public final class RegistryService {
     /** Checks that a chunk declared to start at {@code start} continues the upload where it ends. */
     public void checkChunkStart(BlobUpload upload, long start) {
         if (start != upload.size()) {
-            throw new OciException(OciErrorCode.RANGE_NOT_SATISFIABLE,
+            throw new RegistryException(OciErrorCode.RANGE_NOT_SATISFIABLE,
                     "chunk starts at " + start + " but the upload holds " + upload.size() + " bytes");
         }
     }
@@ -177,7 +177,7 @@ public final class RegistryService {
      */
     public void checkBlobDigest(Digest digest) {
         if (!digest.isSha256()) {
-            throw new OciException(OciErrorCode.PARAMETER_INVALID, "only sha256 digests are supported for blobs");
+            throw new RegistryException(OciErrorCode.PARAMETER_INVALID, "only sha256 digests are supported for blobs");
         }
     }
 
@@ -186,7 +186,7 @@ public final class RegistryService {
         checkBlobDigest(digest);
         try {
             quota.admit(upload.repository(), digest, upload.size(), upload.id());
-        } catch (OciException refused) {
+        } catch (RegistryException refused) {
             cancelUpload(upload);
             throw refused;
         }
@@ -250,12 +250,12 @@ public final class RegistryService {
                                       String actor) {
         tenants.requireExists(repository.registry());
         if (body.length > limits.maxManifestBytes()) {
-            throw new OciException(OciErrorCode.MANIFEST_TOO_LARGE,
+            throw new RegistryException(OciErrorCode.MANIFEST_TOO_LARGE,
                     "manifest exceeds " + limits.maxManifestBytes() + " bytes", java.util.Map.of("size", body.length));
         }
         Digest digest = Digest.sha256Of(body);
         if (reference instanceof Digest expected && !expected.equals(digest)) {
-            throw OciException.digestInvalid("manifest digest " + digest + " does not match the reference " + expected);
+            throw RegistryException.digestInvalid("manifest digest " + digest + " does not match the reference " + expected);
         }
         ParsedManifest manifest = parser.parse(body, contentType);
         ManifestDependencies dependencies = ManifestDependencies.of(manifest);
@@ -293,9 +293,9 @@ public final class RegistryService {
 
     private ManifestRecord manifestRecord(RepositoryName repository, Reference reference) {
         Digest digest = reference instanceof Tag tag
-                ? metadata.resolveTag(repository, tag).orElseThrow(() -> OciException.manifestUnknown(tag.value()))
+                ? metadata.resolveTag(repository, tag).orElseThrow(() -> RegistryException.manifestUnknown(tag.value()))
                 : (Digest) reference;
-        return metadata.manifest(repository, digest).orElseThrow(() -> OciException.manifestUnknown(reference.value()));
+        return metadata.manifest(repository, digest).orElseThrow(() -> RegistryException.manifestUnknown(reference.value()));
     }
 
     private byte[] readBlob(Digest digest) {
@@ -314,7 +314,7 @@ public final class RegistryService {
         if (reference instanceof Tag tag) {
             Optional<Digest> digest = metadata.resolveTag(repository, tag);
             if (digest.isEmpty() || !metadata.deleteTag(repository, tag)) {
-                throw OciException.manifestUnknown(tag.value());
+                throw RegistryException.manifestUnknown(tag.value());
             }
             usage.deleted(repository, tag.value(), digest.get(), 0, actor);
             return;
@@ -322,7 +322,7 @@ public final class RegistryService {
         Digest digest = (Digest) reference;
         Optional<ManifestRecord> record = metadata.manifest(repository, digest);
         if (record.isEmpty() || !metadata.deleteManifest(repository, digest)) {
-            throw OciException.manifestUnknown(digest.value());
+            throw RegistryException.manifestUnknown(digest.value());
         }
         metadata.unlinkUnreferencedBlobs(repository, clock.instant().minus(limits.deleteGracePeriod()));
         usage.deleted(repository, digest.value(), digest, record.get().size(), actor);
@@ -333,7 +333,7 @@ public final class RegistryService {
     /** A page of the repository's tags; {@code NAME_UNKNOWN} for an unknown repository. */
     public Page<Tag> listTags(RepositoryName repository, Integer n, String last) {
         if (!metadata.repositoryExists(repository)) {
-            throw OciException.nameUnknown(repository.value());
+            throw RegistryException.nameUnknown(repository.value());
         }
         int limit = pageSize(n);
         return Page.of(metadata.listTags(repository, last, limit + 1), limit, Tag::value);
@@ -368,7 +368,7 @@ public final class RegistryService {
             return limits.maxListPage();
         }
         if (n < 0) {
-            throw new OciException(OciErrorCode.PARAMETER_INVALID, "n must not be negative");
+            throw new RegistryException(OciErrorCode.PARAMETER_INVALID, "n must not be negative");
         }
         return Math.min(n, limits.maxListPage());
     }

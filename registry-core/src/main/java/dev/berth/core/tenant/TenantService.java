@@ -2,8 +2,7 @@ package dev.berth.core.tenant;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
-import dev.berth.core.error.ManagementException;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.listing.Listing;
 import dev.berth.core.listing.PageRequest;
 import dev.berth.core.memory.MemoryOnly;
@@ -53,19 +52,19 @@ public final class TenantService {
 
     public TenantRegistry create(String name, boolean isPublic, Long storageLimitBytes) {
         if (!RegistryName.isValid(name)) {
-            throw ManagementException.invalid("INVALID_NAME",
+            throw RegistryException.invalid("INVALID_NAME",
                     "registry names are 2 to 63 characters of [a-z0-9] separated by '.', '_', '__' or '-'");
         }
         checkLimit(storageLimitBytes);
         if (!store.create(name, isPublic, storageLimitBytes, clock.instant())) {
-            throw ManagementException.conflict("REGISTRY_EXISTS", "registry '" + name + "' already exists");
+            throw RegistryException.conflict("REGISTRY_EXISTS", "registry '" + name + "' already exists");
         }
         cache.invalidate(name);
         return get(name);
     }
 
     public TenantRegistry get(String name) {
-        return store.find(name).orElseThrow(() -> ManagementException.notFound("registry", name));
+        return store.find(name).orElseThrow(() -> RegistryException.notFound("registry", name));
     }
 
     public Listing<TenantRegistry> list(PageRequest page, Boolean isPublic) {
@@ -78,7 +77,7 @@ public final class TenantService {
             checkLimit(storageLimitBytes);
         }
         if (!store.update(name, isPublic, changeLimit, storageLimitBytes, clock.instant())) {
-            throw ManagementException.notFound("registry", name);
+            throw RegistryException.notFound("registry", name);
         }
         cache.invalidate(name);
         return get(name);
@@ -87,7 +86,7 @@ public final class TenantService {
     /** Deletes the registry with everything in it. */
     public void delete(String name) {
         if (!store.delete(name)) {
-            throw ManagementException.notFound("registry", name);
+            throw RegistryException.notFound("registry", name);
         }
         cache.invalidate(name);
         onDelete.forEach(listener -> listener.accept(name));
@@ -95,7 +94,7 @@ public final class TenantService {
 
     private static void checkLimit(Long storageLimitBytes) {
         if (storageLimitBytes != null && storageLimitBytes <= 0) {
-            throw ManagementException.invalid("INVALID_LIMIT", "a storage limit must be positive");
+            throw RegistryException.invalid("INVALID_LIMIT", "a storage limit must be positive");
         }
     }
 
@@ -118,7 +117,7 @@ public final class TenantService {
     /** {@code NAME_UNKNOWN} unless the registry exists: pushes never create registries. */
     public void requireExists(String name) {
         if (cached(name).isEmpty()) {
-            throw OciException.nameUnknown(name);
+            throw RegistryException.nameUnknown(name);
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.berth.core.upload;
 
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -13,7 +13,7 @@ public record UploadId(String value) {
 
     public UploadId {
         if (value == null || !GRAMMAR.matcher(value).matches()) {
-            throw OciException.uploadUnknown(String.valueOf(value));
+            throw RegistryException.uploadUnknown(String.valueOf(value));
         }
     }
 

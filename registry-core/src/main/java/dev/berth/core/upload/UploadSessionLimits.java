@@ -1,7 +1,7 @@
 package dev.berth.core.upload;
 
 import dev.berth.core.error.OciErrorCode;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.name.RepositoryName;
 
 import java.io.IOException;
@@ -116,8 +116,8 @@ public final class UploadSessionLimits implements UploadStore {
         byRegistry.computeIfPresent(registry, (k, n) -> n > 1 ? n - 1 : null);
     }
 
-    private static OciException refused(String what, String limit, int max) {
-        return new OciException(OciErrorCode.TOOMANYREQUESTS,
+    private static RegistryException refused(String what, String limit, int max) {
+        return new RegistryException(OciErrorCode.TOOMANYREQUESTS,
                 "too many open upload sessions: " + what + "; finish or cancel some (DELETE their upload URL) "
                         + "or wait for them to expire", Map.of("limit", limit, "max", max));
     }

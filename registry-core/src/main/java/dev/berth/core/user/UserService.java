@@ -3,7 +3,7 @@ package dev.berth.core.user;
 import dev.berth.core.auth.Principal;
 import dev.berth.core.auth.SecretHasher;
 import dev.berth.core.auth.UserDirectory;
-import dev.berth.core.error.ManagementException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.listing.Listing;
 import dev.berth.core.listing.PageRequest;
 import dev.berth.core.tenant.TenantService;
@@ -49,25 +49,25 @@ public final class UserService {
 
     public CreatedUser create(String name, String description, Integer durationDays, List<Permission> permissions) {
         if (name == null || !NAME.matcher(name).matches() || name.equals(Principal.ADMIN)) {
-            throw ManagementException.invalid("INVALID_NAME",
+            throw RegistryException.invalid("INVALID_NAME",
                     "user names match [a-z0-9][a-z0-9._-]{1,62} and are never 'admin'");
         }
         if (durationDays == null) {
-            throw ManagementException.invalid("INVALID_DURATION", "duration_days is required (-1 for no expiry)");
+            throw RegistryException.invalid("INVALID_DURATION", "duration_days is required (-1 for no expiry)");
         }
         Instant now = clock.instant();
         String secret = hasher.newSecret();
         User user = new User(newId(), name, description, true, checkDuration(durationDays), expiry(now, durationDays), now, now,
                 checkPermissions(permissions == null ? List.of() : permissions), hasher.hash(secret));
         if (!store.insert(user)) {
-            throw ManagementException.conflict("USER_EXISTS", "user '" + name + "' already exists");
+            throw RegistryException.conflict("USER_EXISTS", "user '" + name + "' already exists");
         }
         directory.put(user);
         return new CreatedUser(user, secret);
     }
 
     public User get(String id) {
-        return store.find(id).orElseThrow(() -> ManagementException.notFound("user", id));
+        return store.find(id).orElseThrow(() -> RegistryException.notFound("user", id));
     }
 
     public Listing<User> list(PageRequest page, String registry) {
@@ -86,7 +86,7 @@ public final class UserService {
      */
     public User update(String id, String description, Integer durationDays, Instant expiresAt) {
         if (durationDays != null && expiresAt != null) {
-            throw ManagementException.invalid("CONFLICTING_FIELDS", "give duration_days or expires_at, not both");
+            throw RegistryException.invalid("CONFLICTING_FIELDS", "give duration_days or expires_at, not both");
         }
         User user = get(id);
         Instant now = clock.instant();
@@ -126,7 +126,7 @@ public final class UserService {
 
     public void delete(String id) {
         if (!store.delete(id)) {
-            throw ManagementException.notFound("user", id);
+            throw RegistryException.notFound("user", id);
         }
         directory.remove(id);
     }
@@ -151,7 +151,7 @@ public final class UserService {
         User user = get(id);
         List<Permission> permissions = user.permissions().stream().filter(p -> !p.registry().equals(registry)).toList();
         if (permissions.size() == user.permissions().size()) {
-            throw ManagementException.notFound("permission", id + " on " + registry);
+            throw RegistryException.notFound("permission", id + " on " + registry);
         }
         save(withPermissions(user, permissions));
     }
@@ -172,7 +172,7 @@ public final class UserService {
 
     private User save(User user) {
         if (!store.update(user)) {
-            throw ManagementException.notFound("user", user.id());
+            throw RegistryException.notFound("user", user.id());
         }
         directory.put(user);
         return user;
@@ -182,13 +182,13 @@ public final class UserService {
         Set<String> seen = new HashSet<>();
         for (Permission permission : permissions) {
             if (permission == null || permission.registry() == null || permission.access() == null) {
-                throw ManagementException.invalid("INVALID_PERMISSION", "a permission needs a registry and access 'pull' or 'push'");
+                throw RegistryException.invalid("INVALID_PERMISSION", "a permission needs a registry and access 'pull' or 'push'");
             }
             if (!seen.add(permission.registry())) {
-                throw ManagementException.invalid("INVALID_PERMISSION", "registry '" + permission.registry() + "' is listed twice");
+                throw RegistryException.invalid("INVALID_PERMISSION", "registry '" + permission.registry() + "' is listed twice");
             }
             if (tenants.current(permission.registry()).isEmpty()) {
-                throw ManagementException.invalid("UNKNOWN_REGISTRY", "registry '" + permission.registry() + "' does not exist");
+                throw RegistryException.invalid("UNKNOWN_REGISTRY", "registry '" + permission.registry() + "' does not exist");
             }
         }
         return List.copyOf(permissions);
@@ -196,7 +196,7 @@ public final class UserService {
 
     private static int checkDuration(int durationDays) {
         if (durationDays != -1 && (durationDays < 1 || durationDays > MAX_DURATION_DAYS)) {
-            throw ManagementException.invalid("INVALID_DURATION", "duration_days is -1 (never expires) or 1 to " + MAX_DURATION_DAYS);
+            throw RegistryException.invalid("INVALID_DURATION", "duration_days is -1 (never expires) or 1 to " + MAX_DURATION_DAYS);
         }
         return durationDays;
     }

@@ -1,7 +1,7 @@
 package dev.berth.core.auth;
 
 import dev.berth.core.error.OciErrorCode;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.memory.MemoryOnly;
 import dev.berth.core.testing.MutableClock;
 import dev.berth.core.user.Access;
@@ -62,8 +62,8 @@ class AuthenticatorTest {
     private String refusal(String authorization) {
         try {
             authenticator.authenticate(authorization, ADDRESS);
-        } catch (OciException e) {
-            assertThat(e.code()).isEqualTo(OciErrorCode.UNAUTHORIZED);
+        } catch (RegistryException e) {
+            assertThat(e.ociCode()).contains(OciErrorCode.UNAUTHORIZED);
             return e.getMessage();
         }
         throw new AssertionError("accepted " + authorization);
@@ -294,11 +294,11 @@ class AuthenticatorTest {
         assertThat(verifier.calls).hasValue(1);
     }
 
-    private OciException throttled(String authorization, String address) {
+    private RegistryException throttled(String authorization, String address) {
         try {
             authenticator.authenticate(authorization, address);
-        } catch (OciException e) {
-            assertThat(e.code()).isEqualTo(OciErrorCode.TOOMANYREQUESTS);
+        } catch (RegistryException e) {
+            assertThat(e.ociCode()).contains(OciErrorCode.TOOMANYREQUESTS);
             return e;
         }
         throw new AssertionError("not throttled: " + authorization);
@@ -310,7 +310,7 @@ class AuthenticatorTest {
             refusal(basic("admin", "wrong-" + i));
         }
 
-        OciException refused = throttled(basic("admin", ADMIN_TOKEN), ADDRESS);
+        RegistryException refused = throttled(basic("admin", ADMIN_TOKEN), ADDRESS);
 
         assertThat(refused.retryAfterSeconds()).isEqualTo(60);
         assertThat(verifier.calls).hasValue(3);
@@ -393,7 +393,7 @@ class AuthenticatorTest {
             refusal(basic("admin", "guess-" + i), "203.0.113." + i);
         }
 
-        OciException refused = throttled(basic("admin", "guess-5"), "203.0.113.0");
+        RegistryException refused = throttled(basic("admin", "guess-5"), "203.0.113.0");
 
         assertThat(refused.retryAfterSeconds()).isEqualTo(10);
         assertThat(events.events).last().isEqualTo("throttled v2 user");
@@ -405,8 +405,8 @@ class AuthenticatorTest {
     private String refusal(String authorization, String address) {
         try {
             authenticator.authenticate(authorization, address);
-        } catch (OciException e) {
-            assertThat(e.code()).isEqualTo(OciErrorCode.UNAUTHORIZED);
+        } catch (RegistryException e) {
+            assertThat(e.ociCode()).contains(OciErrorCode.UNAUTHORIZED);
             return e.getMessage();
         }
         throw new AssertionError("accepted " + authorization);

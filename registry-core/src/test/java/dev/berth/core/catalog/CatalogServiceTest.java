@@ -1,7 +1,7 @@
 package dev.berth.core.catalog;
 
 import dev.berth.core.digest.Digest;
-import dev.berth.core.error.ManagementException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.error.Problem;
 import dev.berth.core.listing.PageRequest;
 import dev.berth.core.manifest.MediaTypes;
@@ -34,7 +34,7 @@ class CatalogServiceTest {
     }
 
     private static void assertProblem(Runnable call, Problem kind, String code) {
-        assertThatThrownBy(call::run).isInstanceOfSatisfying(ManagementException.class, e -> {
+        assertThatThrownBy(call::run).isInstanceOfSatisfying(RegistryException.class, e -> {
             assertThat(e.problem()).isEqualTo(kind);
             assertThat(e.code()).isEqualTo(code);
         });

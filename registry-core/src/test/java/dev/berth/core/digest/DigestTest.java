@@ -1,7 +1,7 @@
 package dev.berth.core.digest;
 
 import dev.berth.core.error.OciErrorCode;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -52,14 +52,14 @@ class DigestTest {
     })
     void refusesAMalformedOrUnsupportedDigestAsDigestInvalid(String value) {
         assertThatThrownBy(() -> Digest.parse(value))
-                .isInstanceOfSatisfying(OciException.class, e -> assertThat(e.code()).isEqualTo(OciErrorCode.DIGEST_INVALID));
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.ociCode()).contains(OciErrorCode.DIGEST_INVALID));
     }
 
     @ParameterizedTest
     @NullSource
     void refusesNull(String value) {
         assertThatThrownBy(() -> Digest.parse(value))
-                .isInstanceOfSatisfying(OciException.class, e -> assertThat(e.code()).isEqualTo(OciErrorCode.DIGEST_INVALID));
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.ociCode()).contains(OciErrorCode.DIGEST_INVALID));
     }
 
     @Test
@@ -67,13 +67,13 @@ class DigestTest {
         String value = "sha256+" + "x".repeat(250) + ":" + HEX64;
 
         assertThatThrownBy(() -> Digest.parse(value))
-                .isInstanceOfSatisfying(OciException.class, e -> assertThat(e.code()).isEqualTo(OciErrorCode.DIGEST_INVALID));
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.ociCode()).contains(OciErrorCode.DIGEST_INVALID));
     }
 
     @Test
     void constructorValidatesLikeParse() {
         assertThat(new Digest("sha512", HEX128).isSha256()).isFalse();
-        assertThatThrownBy(() -> new Digest("sha256", "A".repeat(64))).isInstanceOf(OciException.class);
+        assertThatThrownBy(() -> new Digest("sha256", "A".repeat(64))).isInstanceOf(RegistryException.class);
     }
 
     @Test

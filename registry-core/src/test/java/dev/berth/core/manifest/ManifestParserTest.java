@@ -2,7 +2,7 @@ package dev.berth.core.manifest;
 
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.OciErrorCode;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -46,7 +46,7 @@ class ManifestParserTest {
 
     private static void assertInvalid(Runnable parse) {
         assertThatThrownBy(parse::run)
-                .isInstanceOfSatisfying(OciException.class, e -> assertThat(e.code()).isEqualTo(OciErrorCode.MANIFEST_INVALID));
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.ociCode()).contains(OciErrorCode.MANIFEST_INVALID));
     }
 
     @ParameterizedTest(name = "{0}")

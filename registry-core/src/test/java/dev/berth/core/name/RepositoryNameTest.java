@@ -1,7 +1,7 @@
 package dev.berth.core.name;
 
 import dev.berth.core.error.OciErrorCode;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -28,15 +28,15 @@ class RepositoryNameTest {
     })
     void refusesANameOutsideTheGrammarAsNameInvalid(String value) {
         assertThatThrownBy(() -> RepositoryName.parse(value))
-                .isInstanceOfSatisfying(OciException.class, e -> assertThat(e.code()).isEqualTo(OciErrorCode.NAME_INVALID));
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.ociCode()).contains(OciErrorCode.NAME_INVALID));
     }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"a", "acme", "library", "a.b_c__d-e"})
     void refusesANameWithNoRepositoryBelowItsRegistry(String value) {
         assertThatThrownBy(() -> RepositoryName.parse(value))
-                .isInstanceOfSatisfying(OciException.class, e -> {
-                    assertThat(e.code()).isEqualTo(OciErrorCode.NAME_INVALID);
+                .isInstanceOfSatisfying(RegistryException.class, e -> {
+                    assertThat(e.ociCode()).contains(OciErrorCode.NAME_INVALID);
                     assertThat(e.getMessage()).contains("<registry>/<repository>");
                 });
     }
@@ -45,7 +45,7 @@ class RepositoryNameTest {
     @NullAndEmptySource
     void refusesNullAndEmpty(String value) {
         assertThatThrownBy(() -> RepositoryName.parse(value))
-                .isInstanceOfSatisfying(OciException.class, e -> assertThat(e.code()).isEqualTo(OciErrorCode.NAME_INVALID));
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.ociCode()).contains(OciErrorCode.NAME_INVALID));
     }
 
     @Test
@@ -61,7 +61,7 @@ class RepositoryNameTest {
         String value = "acme/" + "a".repeat(251);
 
         assertThatThrownBy(() -> RepositoryName.parse(value))
-                .isInstanceOfSatisfying(OciException.class, e -> assertThat(e.code()).isEqualTo(OciErrorCode.NAME_INVALID));
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.ociCode()).contains(OciErrorCode.NAME_INVALID));
     }
 
     @ParameterizedTest

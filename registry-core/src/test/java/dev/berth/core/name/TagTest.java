@@ -1,7 +1,7 @@
 package dev.berth.core.name;
 
 import dev.berth.core.error.OciErrorCode;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
@@ -26,14 +26,14 @@ class TagTest {
     void refusesATagOutsideTheGrammar(String value) {
         assertThat(Tag.isValid(value)).isFalse();
         assertThatThrownBy(() -> Tag.parse(value))
-                .isInstanceOfSatisfying(OciException.class, e -> assertThat(e.code()).isEqualTo(OciErrorCode.MANIFEST_INVALID));
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.ociCode()).contains(OciErrorCode.MANIFEST_INVALID));
     }
 
     @ParameterizedTest
     @NullAndEmptySource
     void refusesNullAndEmpty(String value) {
         assertThat(Tag.isValid(value)).isFalse();
-        assertThatThrownBy(() -> Tag.parse(value)).isInstanceOf(OciException.class);
+        assertThatThrownBy(() -> Tag.parse(value)).isInstanceOf(RegistryException.class);
     }
 
     @Test

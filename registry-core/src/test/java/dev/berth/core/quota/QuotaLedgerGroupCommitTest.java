@@ -2,7 +2,7 @@ package dev.berth.core.quota;
 
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.OciErrorCode;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.testing.CoreFixture;
 import dev.berth.core.upload.UploadId;
@@ -134,7 +134,7 @@ class QuotaLedgerGroupCommitTest {
         fits.get(10, TimeUnit.SECONDS);
         sameAsFits.get(10, TimeUnit.SECONDS);
         assertThatThrownBy(() -> tooBig.get(10, TimeUnit.SECONDS)).cause()
-                .isInstanceOfSatisfying(OciException.class, e -> assertThat(e.code()).isEqualTo(OciErrorCode.QUOTA_EXCEEDED));
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.ociCode()).contains(OciErrorCode.QUOTA_EXCEEDED));
 
         assertThat(f.metadata.linkedBlobSize(APP, digestOf(2))).isEmpty();
         assertThat(f.tenantStore.usage("acme")).isEqualTo(80);

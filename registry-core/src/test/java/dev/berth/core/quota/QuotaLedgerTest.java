@@ -2,7 +2,8 @@ package dev.berth.core.quota;
 
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.OciErrorCode;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.Problem;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.testing.CoreFixture;
 import dev.berth.core.upload.BlobUpload;
@@ -35,8 +36,8 @@ class QuotaLedgerTest {
     }
 
     private static void assertDenied(Runnable call) {
-        assertThatThrownBy(call::run).isInstanceOfSatisfying(OciException.class, e -> {
-            assertThat(e.code()).isEqualTo(OciErrorCode.QUOTA_EXCEEDED);
+        assertThatThrownBy(call::run).isInstanceOfSatisfying(RegistryException.class, e -> {
+            assertThat(e.ociCode()).contains(OciErrorCode.QUOTA_EXCEEDED);
             assertThat(e.getMessage()).contains("quota");
         });
     }
@@ -55,7 +56,7 @@ class QuotaLedgerTest {
         f.linkBlob(APP, "0123456789");
 
         assertThatThrownBy(() -> quota.reserve(APP, UploadId.random(), 91))
-                .isInstanceOfSatisfying(OciException.class, e -> {
+                .isInstanceOfSatisfying(RegistryException.class, e -> {
                     assertThat(e.getMessage()).contains("100").contains("10");
                     assertThat((Map<Object, Object>) e.detail()).containsEntry("storage_limit_bytes", 100L).containsEntry("storage_used_bytes", 10L);
                 });
@@ -138,7 +139,7 @@ class QuotaLedgerTest {
     @Test
     void refusesAReservationInARegistryThatDoesNotExist() {
         assertThatThrownBy(() -> quota.reserve(RepositoryName.parse("nowhere/app"), UploadId.random(), 1))
-                .isInstanceOfSatisfying(OciException.class, e -> assertThat(e.code()).isEqualTo(OciErrorCode.NAME_UNKNOWN));
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.ociCode()).contains(OciErrorCode.NAME_UNKNOWN));
     }
 
     @Test
@@ -197,8 +198,8 @@ class QuotaLedgerTest {
                     quota.reserve(repo, upload, each);
                     quota.link(repo, digestOf(n), each, upload);
                     accepted.incrementAndGet();
-                } catch (OciException e) {
-                    if (e.code() != OciErrorCode.QUOTA_EXCEEDED) {
+                } catch (RegistryException e) {
+                    if (e.problem() != Problem.QUOTA_EXCEEDED) {
                         unexpected.incrementAndGet();
                     }
                 } catch (Throwable e) {
@@ -285,7 +286,7 @@ class QuotaLedgerTest {
         BlobUpload upload = f.registry.startUpload(APP, "ci-bot");
         upload.append(ByteBuffer.wrap(bytes("0123456789")));
 
-        assertThatThrownBy(() -> f.registry.completeUpload(upload, digestOf(1))).isInstanceOf(OciException.class);
+        assertThatThrownBy(() -> f.registry.completeUpload(upload, digestOf(1))).isInstanceOf(RegistryException.class);
 
         assertThatCode(() -> quota.reserve(WEB, UploadId.random(), 100)).doesNotThrowAnyException();
     }

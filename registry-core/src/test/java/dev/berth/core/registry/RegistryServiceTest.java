@@ -2,7 +2,7 @@ package dev.berth.core.registry;
 
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.OciErrorCode;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.manifest.Descriptor;
 import dev.berth.core.manifest.MediaTypes;
 import dev.berth.core.metadata.ManifestDependencies;
@@ -34,7 +34,7 @@ class RegistryServiceTest {
 
     private static void assertOci(Executable call, OciErrorCode code) {
         assertThatThrownBy(call::execute)
-                .isInstanceOfSatisfying(OciException.class, e -> assertThat(e.code()).isEqualTo(code));
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.ociCode()).contains(code));
     }
 
     /** Links a config and a layer into the repository and pushes an image manifest over them. */

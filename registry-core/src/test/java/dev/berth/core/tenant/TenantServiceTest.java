@@ -1,8 +1,7 @@
 package dev.berth.core.tenant;
 
-import dev.berth.core.error.ManagementException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.error.OciErrorCode;
-import dev.berth.core.error.OciException;
 import dev.berth.core.error.Problem;
 import dev.berth.core.listing.PageRequest;
 import dev.berth.core.testing.InMemoryTenantStore;
@@ -24,7 +23,7 @@ class TenantServiceTest {
     private final TenantService tenants = new TenantService(store, clock);
 
     private static void assertProblem(Runnable call, Problem kind, String code) {
-        assertThatThrownBy(call::run).isInstanceOfSatisfying(ManagementException.class, e -> {
+        assertThatThrownBy(call::run).isInstanceOfSatisfying(RegistryException.class, e -> {
             assertThat(e.problem()).isEqualTo(kind);
             assertThat(e.code()).isEqualTo(code);
         });
@@ -130,7 +129,7 @@ class TenantServiceTest {
 
         tenants.delete("acme");
         assertThatThrownBy(() -> tenants.requireExists("acme"))
-                .isInstanceOfSatisfying(OciException.class, e -> assertThat(e.code()).isEqualTo(OciErrorCode.NAME_UNKNOWN));
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.ociCode()).contains(OciErrorCode.NAME_UNKNOWN));
 
         tenants.create("acme", false, null);
         tenants.requireExists("acme");
@@ -152,7 +151,7 @@ class TenantServiceTest {
     @Test
     void refusesPushesIntoAnUnknownRegistry() {
         assertThatThrownBy(() -> tenants.requireExists("nope"))
-                .isInstanceOfSatisfying(OciException.class, e -> assertThat(e.code()).isEqualTo(OciErrorCode.NAME_UNKNOWN));
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.ociCode()).contains(OciErrorCode.NAME_UNKNOWN));
     }
 
     @Test

@@ -1,7 +1,7 @@
 package dev.berth.core.testing;
 
 import dev.berth.core.digest.Digest;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.upload.BlobUpload;
 import dev.berth.core.upload.UploadId;
@@ -146,7 +146,7 @@ public final class InMemoryUploadStore implements UploadStore {
             byte[] content = bytes.toByteArray();
             end(this);
             if (!Digest.sha256Of(content).equals(expected)) {
-                throw OciException.digestInvalid("content does not match " + expected);
+                throw RegistryException.digestInvalid("content does not match " + expected);
             }
             blobs.put(expected, content);
             return content.length;

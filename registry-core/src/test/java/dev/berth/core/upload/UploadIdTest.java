@@ -1,7 +1,7 @@
 package dev.berth.core.upload;
 
 import dev.berth.core.error.OciErrorCode;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
@@ -42,12 +42,12 @@ class UploadIdTest {
     })
     void refusesAnythingButThirtyTwoHexAsUploadUnknown(String value) {
         assertThatThrownBy(() -> UploadId.parse(value))
-                .isInstanceOfSatisfying(OciException.class, e -> assertThat(e.code()).isEqualTo(OciErrorCode.BLOB_UPLOAD_UNKNOWN));
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.ociCode()).contains(OciErrorCode.BLOB_UPLOAD_UNKNOWN));
     }
 
     @ParameterizedTest
     @NullAndEmptySource
     void refusesNullAndEmpty(String value) {
-        assertThatThrownBy(() -> UploadId.parse(value)).isInstanceOf(OciException.class);
+        assertThatThrownBy(() -> UploadId.parse(value)).isInstanceOf(RegistryException.class);
     }
 }

@@ -2,7 +2,7 @@ package dev.berth.core.upload;
 
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.OciErrorCode;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.testing.InMemoryBlobStore;
 import dev.berth.core.testing.InMemoryUploadStore;
@@ -42,8 +42,8 @@ class UploadSessionLimitsTest {
         limits.create(APP, "ci-bot");
         limits.create(WEB, "ci-bot");
 
-        assertThatThrownBy(() -> limits.create(APP, "ci-bot")).isInstanceOfSatisfying(OciException.class, e -> {
-            assertThat(e.code()).isEqualTo(OciErrorCode.TOOMANYREQUESTS);
+        assertThatThrownBy(() -> limits.create(APP, "ci-bot")).isInstanceOfSatisfying(RegistryException.class, e -> {
+            assertThat(e.ociCode()).contains(OciErrorCode.TOOMANYREQUESTS);
             assertThat(e.getMessage()).contains("user 'ci-bot' has 2 open upload sessions").contains("(2)");
         });
         assertThat(limits.create(APP, "other-bot")).isNotNull();
@@ -56,7 +56,7 @@ class UploadSessionLimitsTest {
         limits.create(APP, "a");
         limits.create(WEB, "b");
 
-        assertThatThrownBy(() -> limits.create(APP, "c")).isInstanceOfSatisfying(OciException.class,
+        assertThatThrownBy(() -> limits.create(APP, "c")).isInstanceOfSatisfying(RegistryException.class,
                 e -> assertThat(e.getMessage()).contains("registry 'acme' has 2 open upload sessions"));
         assertThat(limits.create(OTHER, "c")).isNotNull();
     }
@@ -90,7 +90,7 @@ class UploadSessionLimitsTest {
 
         assertThat(limits.openBy("ci-bot")).isEqualTo(2);
         limits.create(APP, "ci-bot");
-        assertThatThrownBy(() -> limits.create(APP, "ci-bot")).isInstanceOf(OciException.class);
+        assertThatThrownBy(() -> limits.create(APP, "ci-bot")).isInstanceOf(RegistryException.class);
     }
 
     @Test
@@ -105,7 +105,7 @@ class UploadSessionLimitsTest {
                 try {
                     limits.create(APP, owner);
                     return true;
-                } catch (OciException refused) {
+                } catch (RegistryException refused) {
                     return false;
                 }
             };

@@ -2,7 +2,7 @@ package dev.berth.core.user;
 
 import dev.berth.core.auth.SecretHasher;
 import dev.berth.core.auth.UserDirectory;
-import dev.berth.core.error.ManagementException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.error.Problem;
 import dev.berth.core.listing.PageRequest;
 import dev.berth.core.testing.InMemoryTenantStore;
@@ -35,7 +35,7 @@ class UserServiceTest {
     }
 
     private static void assertProblem(Runnable call, Problem kind, String code) {
-        assertThatThrownBy(call::run).isInstanceOfSatisfying(ManagementException.class, e -> {
+        assertThatThrownBy(call::run).isInstanceOfSatisfying(RegistryException.class, e -> {
             assertThat(e.problem()).isEqualTo(kind);
             assertThat(e.code()).isEqualTo(code);
         });

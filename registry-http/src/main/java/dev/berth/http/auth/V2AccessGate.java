@@ -4,7 +4,7 @@ import dev.berth.core.auth.AccessPolicy;
 import dev.berth.core.auth.Authenticator;
 import dev.berth.core.auth.Principal;
 import dev.berth.core.error.OciErrorCode;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.http.route.RequestContext;
 import io.netty.handler.codec.http.HttpHeaderNames;
 
@@ -47,8 +47,8 @@ public final class V2AccessGate {
         };
         if (!allowed) {
             throw principal == null
-                    ? new OciException(OciErrorCode.UNAUTHORIZED, "authentication required")
-                    : new OciException(OciErrorCode.DENIED, "requested access to the resource is denied");
+                    ? new RegistryException(OciErrorCode.UNAUTHORIZED, "authentication required")
+                    : new RegistryException(OciErrorCode.DENIED, "requested access to the resource is denied");
         }
     }
 

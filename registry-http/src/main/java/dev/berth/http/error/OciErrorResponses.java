@@ -2,7 +2,8 @@ package dev.berth.http.error;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
+import dev.berth.core.error.OciErrorCode;
 import dev.berth.core.error.Problem;
 import dev.berth.core.error.UnexpectedFailure;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -43,9 +44,14 @@ public final class OciErrorResponses {
         };
     }
 
-    /** The body {@code {"errors":[{"code","message","detail"}]}}. */
-    public static byte[] body(OciException error) {
-        return body(error.code().wireCode(), error.getMessage(), error.detail());
+    /**
+     * The body {@code {"errors":[{"code","message","detail"}]}}. A failure without an OCI code is the management
+     * plane's and reaching {@code /v2} with one is a bug: it is refused here, to be answered as unexpected.
+     */
+    public static byte[] body(RegistryException error) {
+        OciErrorCode code = error.ociCode()
+                .orElseThrow(() -> new IllegalStateException("a failure without an OCI code reached /v2: " + error.code(), error));
+        return body(code.wireCode(), error.getMessage(), error.detail());
     }
 
     /** The body of a 500: code {@code UNKNOWN} and the reference to quote, nothing of the cause. */

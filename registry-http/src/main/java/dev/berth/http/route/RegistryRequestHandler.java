@@ -1,7 +1,7 @@
 package dev.berth.http.route;
 
 import dev.berth.core.error.OciErrorCode;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -51,7 +51,7 @@ public final class RegistryRequestHandler extends ChannelInboundHandlerAdapter {
         if (msg instanceof HttpRequest request) {
             if (request.decoderResult().isFailure()) {
                 ReferenceCountUtil.release(msg);
-                FullHttpResponse response = Responses.error(new OciException(OciErrorCode.PARAMETER_INVALID,
+                FullHttpResponse response = Responses.error(new RegistryException(OciErrorCode.PARAMETER_INVALID,
                         "malformed HTTP request: " + request.decoderResult().cause().getMessage()));
                 response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
                 ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
@@ -96,8 +96,8 @@ public final class RegistryRequestHandler extends ChannelInboundHandlerAdapter {
         try {
             self[0] = exchanges.open(context);
         } catch (RuntimeException refused) {
-            // An OciException is the client's error; anything else a bug, answered (and logged) as a 500 rather
-            // than left to close the connection without an answer.
+            // A RegistryException with an OCI code is the client's error; anything else a bug, answered (and logged)
+            // as a 500 rather than left to close the connection without an answer.
             self[0] = new RejectedExchange(context, refused);
         }
         return self[0];

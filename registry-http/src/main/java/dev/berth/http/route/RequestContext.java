@@ -7,7 +7,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.error.UnexpectedFailure;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -207,7 +207,7 @@ public final class RequestContext {
      * client nothing else.
      */
     public void fail(Throwable failure) {
-        if (!(failure instanceof OciException error)) {
+        if (!(failure instanceof RegistryException error) || error.ociCode().isEmpty()) {
             failUnexpectedly(failure);
             return;
         }

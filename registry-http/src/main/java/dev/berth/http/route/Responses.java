@@ -3,7 +3,8 @@ package dev.berth.http.route;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.Problem;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.error.UnexpectedFailure;
 import dev.berth.http.error.OciErrorResponses;
 import io.netty.buffer.Unpooled;
@@ -59,10 +60,11 @@ public final class Responses {
         }
     }
 
-    public static FullHttpResponse error(OciException error) {
-        FullHttpResponse response = bytes(OciErrorResponses.status(error.code().problem()), HttpHeaderValues.APPLICATION_JSON,
+    /** The OCI error answer to a failure, with the challenge on a 401 and {@code Retry-After} when it says to wait. */
+    public static FullHttpResponse error(RegistryException error) {
+        FullHttpResponse response = bytes(OciErrorResponses.status(error.problem()), HttpHeaderValues.APPLICATION_JSON,
                 OciErrorResponses.body(error));
-        if (error.code() == dev.berth.core.error.OciErrorCode.UNAUTHORIZED) {
+        if (error.problem() == Problem.UNAUTHENTICATED) {
             response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, CHALLENGE);
         }
         if (error.retryAfterSeconds() > 0) {

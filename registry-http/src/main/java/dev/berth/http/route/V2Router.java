@@ -3,7 +3,7 @@ package dev.berth.http.route;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.berth.core.error.OciErrorCode;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.name.RepositoryName;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
@@ -56,7 +56,7 @@ public final class V2Router {
         }
         Matcher m = PATH.matcher(path);
         if (!m.matches()) {
-            throw new OciException(OciErrorCode.NOT_FOUND, "no endpoint at " + path);
+            throw new RegistryException(OciErrorCode.NOT_FOUND, "no endpoint at " + path);
         }
         RepositoryName name = RepositoryName.parse(m.group(1));
         String tail = m.group(2);
@@ -82,7 +82,7 @@ public final class V2Router {
         try {
             return decoder.parameters();
         } catch (IllegalArgumentException brokenEscape) {
-            throw new OciException(OciErrorCode.PARAMETER_INVALID, "the query string has a broken '%' escape");
+            throw new RegistryException(OciErrorCode.PARAMETER_INVALID, "the query string has a broken '%' escape");
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.berth.http.server;
 
 import dev.berth.core.error.OciErrorCode;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.http.error.OciErrorResponses;
 import dev.berth.http.route.Responses;
 import io.netty.channel.ChannelFuture;
@@ -29,7 +29,7 @@ final class ConnectionRefusal extends ChannelInboundHandlerAdapter {
     /** What the answer asks the client to wait before it tries again. */
     static final int RETRY_AFTER_SECONDS = 5;
     private static final long LINGER_MILLIS = 2_000;
-    private static final byte[] BODY = OciErrorResponses.body(new OciException(OciErrorCode.TOOMANYREQUESTS,
+    private static final byte[] BODY = OciErrorResponses.body(new RegistryException(OciErrorCode.TOOMANYREQUESTS,
             "too many open connections; try again later"));
 
     @Override

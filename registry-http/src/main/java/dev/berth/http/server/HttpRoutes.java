@@ -1,7 +1,7 @@
 package dev.berth.http.server;
 
 import dev.berth.core.error.OciErrorCode;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.http.metrics.RegistryMetrics;
 import dev.berth.http.route.AggregatingExchange;
 import dev.berth.http.route.BodyAdmission;
@@ -62,6 +62,6 @@ final class HttpRoutes implements ExchangeFactory {
         if (path.equals("/metrics")) {
             return new AggregatingExchange(request, OciAdmission.ANYONE, metrics, blocking, 0);
         }
-        throw new OciException(OciErrorCode.NOT_FOUND, "no endpoint at " + path);
+        throw new RegistryException(OciErrorCode.NOT_FOUND, "no endpoint at " + path);
     }
 }

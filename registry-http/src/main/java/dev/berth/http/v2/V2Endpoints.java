@@ -1,7 +1,7 @@
 package dev.berth.http.v2;
 
 import dev.berth.core.error.OciErrorCode;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.registry.RegistryService;
 import dev.berth.http.auth.V2AccessGate;
 import dev.berth.http.auth.V2AccessGate.Need;
@@ -125,6 +125,6 @@ public final class V2Endpoints implements ExchangeFactory {
     }
 
     private static Exchange refuse(HttpMethod method) {
-        throw new OciException(OciErrorCode.METHOD_NOT_ALLOWED, method + " is not allowed here");
+        throw new RegistryException(OciErrorCode.METHOD_NOT_ALLOWED, method + " is not allowed here");
     }
 }

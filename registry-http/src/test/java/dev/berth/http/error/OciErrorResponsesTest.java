@@ -3,7 +3,7 @@ package dev.berth.http.error;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.core.error.OciErrorCode;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.error.Problem;
 import dev.berth.core.error.UnexpectedFailure;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -67,7 +67,7 @@ class OciErrorResponsesTest {
 
     @Test
     void writesTheSpecsErrorBody() throws Exception {
-        OciException error = new OciException(OciErrorCode.BLOB_UNKNOWN, "blob unknown to registry", Map.of("digest", "sha256:x"));
+        RegistryException error = new RegistryException(OciErrorCode.BLOB_UNKNOWN, "blob unknown to registry", Map.of("digest", "sha256:x"));
 
         JsonNode body = JSON.readTree(OciErrorResponses.body(error));
 
@@ -81,7 +81,7 @@ class OciErrorResponsesTest {
 
     @Test
     void writesTheWireCodeOfACodeThatSharesOne() throws Exception {
-        JsonNode body = JSON.readTree(OciErrorResponses.body(new OciException(OciErrorCode.MANIFEST_TOO_LARGE, null)));
+        JsonNode body = JSON.readTree(OciErrorResponses.body(new RegistryException(OciErrorCode.MANIFEST_TOO_LARGE, null)));
 
         assertThat(body.at("/errors/0/code").asText()).isEqualTo("SIZE_INVALID");
         assertThat(body.at("/errors/0/message").asText()).isEqualTo("manifest too large");
@@ -89,7 +89,7 @@ class OciErrorResponsesTest {
 
     @Test
     void writesAnEmptyDetailObjectWhenThereIsNone() throws Exception {
-        JsonNode body = JSON.readTree(OciErrorResponses.body(new OciException(OciErrorCode.UNAUTHORIZED, "authentication required")));
+        JsonNode body = JSON.readTree(OciErrorResponses.body(new RegistryException(OciErrorCode.UNAUTHORIZED, "authentication required")));
 
         assertThat(body.at("/errors/0/detail").isObject()).isTrue();
         assertThat(body.at("/errors/0/detail")).isEmpty();

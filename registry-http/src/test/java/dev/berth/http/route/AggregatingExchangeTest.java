@@ -1,7 +1,7 @@
 package dev.berth.http.route;
 
 import dev.berth.core.error.OciErrorCode;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -40,7 +40,7 @@ class AggregatingExchangeTest {
         BodyAdmission admission = new OciAdmission(request -> {
             checks++;
             if (!"letmein".equals(request.request().headers().get("Authorization"))) {
-                throw new OciException(OciErrorCode.UNAUTHORIZED, "authentication required");
+                throw new RegistryException(OciErrorCode.UNAUTHORIZED, "authentication required");
             }
         });
         V2Handler handler = request -> {

@@ -1,7 +1,7 @@
 package dev.berth.http.server;
 
 import dev.berth.core.error.OciErrorCode;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -74,7 +74,7 @@ class ConnectionCapTest {
         ConnectionLimits limits = new ConnectionLimits(Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(60),
                 maxConnections, maxPerAddress);
         RegistryChannelInitializer initializer = new RegistryChannelInitializer(request -> {
-            throw new OciException(OciErrorCode.NOT_FOUND, "nothing here");
+            throw new RegistryException(OciErrorCode.NOT_FOUND, "nothing here");
         }, new InFlightRequests(), null, limits);
         listener = new ServerBootstrap().group(loops).channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.AUTO_READ, false)

@@ -4,7 +4,7 @@ import dev.berth.core.blob.BlobContent;
 import dev.berth.core.blob.BlobStore;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.OciErrorCode;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.storage.layout.DataLayout;
 import dev.berth.storage.layout.Durability;
 import dev.berth.storage.space.DiskReserve;
@@ -57,7 +57,7 @@ public final class FsBlobStore implements BlobStore {
         try {
             long size = channel.size();
             if (offset < 0 || length < 0 || offset > size || length > size - offset) {
-                throw new OciException(OciErrorCode.RANGE_NOT_SATISFIABLE, "range outside the blob",
+                throw new RegistryException(OciErrorCode.RANGE_NOT_SATISFIABLE, "range outside the blob",
                         Map.of("digest", digest.value(), "size", size, "offset", offset, "length", length));
             }
             channel.position(offset);
@@ -88,7 +88,7 @@ public final class FsBlobStore implements BlobStore {
     @Override
     public void put(Digest digest, byte[] content) throws IOException {
         if (!digest.isSha256()) {
-            throw OciException.unsupported("only sha256 content can be stored, not " + digest.algorithm());
+            throw RegistryException.unsupported("only sha256 content can be stored, not " + digest.algorithm());
         }
         // A wrong digest here would poison the content address for every repository: check it, it is cheap
         // for the small content that comes this way.
@@ -158,12 +158,12 @@ public final class FsBlobStore implements BlobStore {
 
     private FileChannel openChannel(Digest digest) throws IOException {
         if (!digest.isSha256()) {
-            throw OciException.blobUnknown(digest);
+            throw RegistryException.blobUnknown(digest);
         }
         try {
             return FileChannel.open(layout.blobFile(digest), StandardOpenOption.READ);
         } catch (NoSuchFileException e) {
-            throw OciException.blobUnknown(digest);
+            throw RegistryException.blobUnknown(digest);
         }
     }
 }

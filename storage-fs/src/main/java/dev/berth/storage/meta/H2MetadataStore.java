@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.metadata.ManifestRecord;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.metadata.BlobLink;
 import dev.berth.core.metadata.ManifestDependencies;
 import dev.berth.core.metadata.MetadataStore;
@@ -382,7 +382,7 @@ public final class H2MetadataStore implements MetadataStore, AutoCloseable {
                     String value = rs.getString(1);
                     try {
                         action.accept(Digest.parse(value));
-                    } catch (dev.berth.core.error.OciException e) {
+                    } catch (dev.berth.core.error.RegistryException e) {
                         LOG.log(System.Logger.Level.WARNING, "ignoring malformed digest in the metadata: " + value);
                     }
                 }
@@ -440,7 +440,7 @@ public final class H2MetadataStore implements MetadataStore, AutoCloseable {
     private long requireRegistry(Connection c, String registry) throws SQLException {
         Long id = database.lockRegistry(c, registry);
         if (id == null) {
-            throw OciException.nameUnknown(registry);
+            throw RegistryException.nameUnknown(registry);
         }
         return id;
     }

@@ -1,7 +1,7 @@
 package dev.berth.storage.space;
 
 import dev.berth.core.error.OciErrorCode;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 
 import java.io.IOException;
 import java.nio.file.FileStore;
@@ -60,8 +60,8 @@ public final class DiskReserve {
         return failure;
     }
 
-    private OciException full(String detail) {
-        return new OciException(OciErrorCode.INSUFFICIENT_STORAGE,
+    private RegistryException full(String detail) {
+        return new RegistryException(OciErrorCode.INSUFFICIENT_STORAGE,
                 "the registry's storage is full: " + detail + "; uploads are refused until space is freed",
                 Map.of("min_free_bytes", minFreeBytes));
     }

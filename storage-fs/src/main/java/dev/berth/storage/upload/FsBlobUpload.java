@@ -2,7 +2,7 @@ package dev.berth.storage.upload;
 
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.OciErrorCode;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.upload.BlobUpload;
 import dev.berth.core.upload.UploadId;
@@ -242,7 +242,7 @@ final class FsBlobUpload implements BlobUpload {
     public synchronized long commit(Digest expected) throws IOException {
         ensureLive();
         if (!expected.isSha256()) {
-            throw new OciException(OciErrorCode.DIGEST_INVALID, "only sha256 digests are supported",
+            throw new RegistryException(OciErrorCode.DIGEST_INVALID, "only sha256 digests are supported",
                     Map.of("digest", expected.value()));
         }
         try {
@@ -256,7 +256,7 @@ final class FsBlobUpload implements BlobUpload {
         digest = null;
         if (!actual.equals(expected)) {
             discardAfterMismatch();
-            throw OciException.digestInvalid("provided digest " + expected + " did not match uploaded content " + actual);
+            throw RegistryException.digestInvalid("provided digest " + expected + " did not match uploaded content " + actual);
         }
         long committed = size;
         FileChannel file = channel();
@@ -292,7 +292,7 @@ final class FsBlobUpload implements BlobUpload {
 
     private void ensureLive() {
         if (gone) {
-            throw OciException.uploadUnknown(id.value());
+            throw RegistryException.uploadUnknown(id.value());
         }
     }
 
@@ -303,7 +303,7 @@ final class FsBlobUpload implements BlobUpload {
                 channel = FileChannel.open(layout.uploadData(id), StandardOpenOption.READ, StandardOpenOption.WRITE);
             } catch (NoSuchFileException e) {
                 discard();
-                throw OciException.uploadUnknown(id.value());
+                throw RegistryException.uploadUnknown(id.value());
             }
             channel.position(channel.size());
         }

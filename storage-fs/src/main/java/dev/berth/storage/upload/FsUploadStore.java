@@ -1,6 +1,6 @@
 package dev.berth.storage.upload;
 
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.upload.BlobUpload;
 import dev.berth.core.upload.UploadId;
@@ -240,7 +240,7 @@ public final class FsUploadStore implements UploadStore {
     private static Optional<UploadId> parseId(String name) {
         try {
             return Optional.of(UploadId.parse(name));
-        } catch (OciException e) {
+        } catch (RegistryException e) {
             return Optional.empty();
         }
     }

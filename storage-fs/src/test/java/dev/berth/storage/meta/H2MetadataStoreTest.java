@@ -3,7 +3,7 @@ package dev.berth.storage.meta;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.metadata.BlobLink;
 import dev.berth.core.error.OciErrorCode;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.manifest.Descriptor;
 import dev.berth.core.metadata.ManifestDependencies;
 import dev.berth.core.metadata.ManifestRecord;
@@ -573,7 +573,7 @@ class H2MetadataStoreTest {
     }
 
     private static void assertOci(ThrowingCallable call, OciErrorCode code) {
-        assertThatThrownBy(call).isInstanceOfSatisfying(OciException.class, e -> assertThat(e.code()).isEqualTo(code));
+        assertThatThrownBy(call).isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.ociCode()).contains(code));
     }
 
     private H2TenantStore tenants() {

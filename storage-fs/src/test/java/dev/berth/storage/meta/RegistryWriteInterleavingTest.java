@@ -3,7 +3,7 @@ package dev.berth.storage.meta;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.metadata.BlobLink;
 import dev.berth.core.error.OciErrorCode;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.manifest.Descriptor;
 import dev.berth.core.metadata.ManifestDependencies;
 import dev.berth.core.metadata.ManifestRecord;
@@ -100,8 +100,8 @@ class RegistryWriteInterleavingTest {
 
         List<Digest> unlinked = run.firstResult();
         assertThat(unlinked).containsExactly(layer);
-        assertThatThrownBy(run::secondResult).cause().isInstanceOfSatisfying(OciException.class,
-                e -> assertThat(e.code()).isEqualTo(OciErrorCode.MANIFEST_BLOB_UNKNOWN));
+        assertThatThrownBy(run::secondResult).cause().isInstanceOfSatisfying(RegistryException.class,
+                e -> assertThat(e.ociCode()).contains(OciErrorCode.MANIFEST_BLOB_UNKNOWN));
         assertThat(store.manifest(APP, v2.digest())).isEmpty();
         assertThat(store.resolveTag(APP, V2)).isEmpty();
         assertThat(store.linkedBlobSize(APP, layer)).isEmpty();
@@ -118,8 +118,8 @@ class RegistryWriteInterleavingTest {
 
         boolean deleted = run.firstResult();
         assertThat(deleted).isTrue();
-        assertThatThrownBy(run::secondResult).cause().isInstanceOfSatisfying(OciException.class,
-                e -> assertThat(e.code()).isEqualTo(OciErrorCode.NAME_UNKNOWN));
+        assertThatThrownBy(run::secondResult).cause().isInstanceOfSatisfying(RegistryException.class,
+                e -> assertThat(e.ociCode()).contains(OciErrorCode.NAME_UNKNOWN));
         assertComesBackEmpty();
     }
 

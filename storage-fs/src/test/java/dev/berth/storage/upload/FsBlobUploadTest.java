@@ -2,7 +2,7 @@ package dev.berth.storage.upload;
 
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.OciErrorCode;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.upload.BlobUpload;
 import dev.berth.core.upload.UploadId;
@@ -146,14 +146,14 @@ class FsBlobUploadTest {
         upload.append(ByteBuffer.wrap(bytes("hello")));
 
         assertThatThrownBy(() -> upload.commit(sha256("goodbye")))
-                .isInstanceOfSatisfying(OciException.class, e -> assertThat(e.code()).isEqualTo(OciErrorCode.DIGEST_INVALID));
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.ociCode()).contains(OciErrorCode.DIGEST_INVALID));
 
         assertThat(layout.blobFile(sha256("goodbye"))).doesNotExist();
         assertThat(layout.blobFile(sha256("hello"))).doesNotExist();
         assertThat(layout.uploadDir(upload.id())).doesNotExist();
         assertThat(uploads.find(upload.id())).isEmpty();
         assertThatThrownBy(() -> upload.append(ByteBuffer.wrap(bytes("more"))))
-                .isInstanceOfSatisfying(OciException.class, e -> assertThat(e.code()).isEqualTo(OciErrorCode.BLOB_UPLOAD_UNKNOWN));
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.ociCode()).contains(OciErrorCode.BLOB_UPLOAD_UNKNOWN));
     }
 
     @Test
@@ -161,7 +161,7 @@ class FsBlobUploadTest {
         BlobUpload upload = uploads.create(REPOSITORY, "ci-bot");
 
         assertThatThrownBy(() -> upload.commit(Digest.parse("sha512:" + "a".repeat(128))))
-                .isInstanceOfSatisfying(OciException.class, e -> assertThat(e.code()).isEqualTo(OciErrorCode.DIGEST_INVALID));
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.ociCode()).contains(OciErrorCode.DIGEST_INVALID));
     }
 
     @Test

@@ -1,6 +1,6 @@
 package dev.berth.storage.upload;
 
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.upload.BlobUpload;
 import dev.berth.core.upload.UploadSessionLimits;
@@ -52,7 +52,7 @@ class UploadSessionCountTest {
         assertThat(restarted.openBy("other-bot")).isZero();
         assertThat(restarted.openIn("acme")).isEqualTo(2);
         restarted.create(APP, "ci-bot");
-        assertThatThrownBy(() -> restarted.create(APP, "ci-bot")).isInstanceOf(OciException.class);
+        assertThatThrownBy(() -> restarted.create(APP, "ci-bot")).isInstanceOf(RegistryException.class);
         after.find(partial.id()).orElseThrow().cancel();
         assertThat(restarted.openBy("ci-bot")).isEqualTo(2);
     }

@@ -2,7 +2,7 @@ package dev.berth.http.v2.blob;
 
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.OciErrorCode;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.registry.BlobInfo;
 import dev.berth.core.registry.RegistryService;
 import dev.berth.http.route.RequestContext;
@@ -58,7 +58,7 @@ public final class GetBlobHandler implements V2Handler {
 
     /** A 416 that names the blob's size, as RFC 9110 asks, so that the client can ask for a range that fits. */
     private static FullHttpResponse unsatisfiable(String asked, long size) {
-        FullHttpResponse response = Responses.error(new OciException(OciErrorCode.BLOB_RANGE_NOT_SATISFIABLE,
+        FullHttpResponse response = Responses.error(new RegistryException(OciErrorCode.BLOB_RANGE_NOT_SATISFIABLE,
                 "range " + asked + " not satisfiable for " + size + " bytes", Map.of("size", size)));
         response.headers().set(HttpHeaderNames.CONTENT_RANGE, ByteRange.unsatisfied(size));
         return response;

@@ -2,7 +2,7 @@ package dev.berth.http.v2.manifest;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.name.Reference;
 import dev.berth.core.registry.RegistryService;
 import dev.berth.core.registry.StoredManifest;
@@ -35,7 +35,7 @@ public final class GetManifestHandler implements V2Handler {
         Reference reference = Reference.lookup(request.route().segment());
         StoredManifest manifest = registry.getManifest(request.route().repository(), reference);
         if (RegistryService.refusedByAccept(manifest.mediaType(), accepted(request))) {
-            throw OciException.manifestUnknown(reference.value());
+            throw RegistryException.manifestUnknown(reference.value());
         }
         FullHttpResponse response;
         if (request.request().method().equals(HttpMethod.HEAD)) {

@@ -1,7 +1,7 @@
 package dev.berth.http.v2.tag;
 
 import dev.berth.core.error.OciErrorCode;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.registry.Page;
 import dev.berth.http.route.V2Route;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -14,7 +14,7 @@ record PageParameters(Integer n, String last) {
         try {
             return new PageParameters(n == null ? null : Integer.valueOf(n), route.param("last"));
         } catch (NumberFormatException e) {
-            throw new OciException(OciErrorCode.PARAMETER_INVALID, "n is not a number: " + n);
+            throw new RegistryException(OciErrorCode.PARAMETER_INVALID, "n is not a number: " + n);
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.berth.http.v2.upload;
 
 import dev.berth.core.error.OciErrorCode;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,7 +20,7 @@ record ChunkRange(long start, long end) {
     static ChunkRange parse(String header) {
         Matcher m = HEADER.matcher(header.trim());
         if (!m.matches()) {
-            throw new OciException(OciErrorCode.RANGE_NOT_SATISFIABLE, "malformed Content-Range: " + header);
+            throw new RegistryException(OciErrorCode.RANGE_NOT_SATISFIABLE, "malformed Content-Range: " + header);
         }
         return new ChunkRange(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)));
     }

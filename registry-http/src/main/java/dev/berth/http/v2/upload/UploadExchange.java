@@ -2,7 +2,8 @@ package dev.berth.http.v2.upload;
 
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.OciErrorCode;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.Problem;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.registry.BlobInfo;
 import dev.berth.core.registry.RegistryService;
@@ -116,7 +117,7 @@ public final class UploadExchange implements Exchange {
             } else {
                 upload = registry.upload(repository, route.segment());
                 if (!upload.tryAcquire()) {
-                    throw OciException.uploadInvalid("another request is writing to this upload");
+                    throw RegistryException.uploadInvalid("another request is writing to this upload");
                 }
                 acquired = true;
                 sizeBefore = upload.size();
@@ -124,7 +125,7 @@ public final class UploadExchange implements Exchange {
                 if (kind == Kind.COMPLETE) {
                     String expected = route.param("digest");
                     if (expected == null) {
-                        throw OciException.digestInvalid("the closing PUT needs ?digest=");
+                        throw RegistryException.digestInvalid("the closing PUT needs ?digest=");
                     }
                     digest = blobDigest(expected);
                 }
@@ -195,7 +196,7 @@ public final class UploadExchange implements Exchange {
         registry.checkChunkStart(upload, range.start());
         long declaredLength = HttpUtil.getContentLength(request.request(), -1L);
         if (range.end() < range.start() || (declaredLength >= 0 && declaredLength != range.end() - range.start() + 1)) {
-            throw new OciException(OciErrorCode.RANGE_NOT_SATISFIABLE,
+            throw new RegistryException(OciErrorCode.RANGE_NOT_SATISFIABLE,
                     "Content-Range " + header + " does not match Content-Length " + declaredLength);
         }
     }
@@ -271,7 +272,7 @@ public final class UploadExchange implements Exchange {
         if (done) {
             return;
         }
-        failure = OciException.uploadInvalid("the chunked request body is malformed; nothing of it was kept");
+        failure = RegistryException.uploadInvalid("the chunked request body is malformed; nothing of it was kept");
         if (upload != null && mounted == null) {
             try {
                 upload.truncate(sizeBefore);
@@ -320,7 +321,7 @@ public final class UploadExchange implements Exchange {
      */
     private void abandonSession(Throwable failure) {
         boolean opened = kind == Kind.START;
-        boolean diskFull = failure instanceof OciException e && e.code() == OciErrorCode.INSUFFICIENT_STORAGE;
+        boolean diskFull = failure instanceof RegistryException e && e.problem() == Problem.STORAGE_FULL;
         if (upload != null && (opened || diskFull)) {
             try {
                 registry.cancelUpload(upload);

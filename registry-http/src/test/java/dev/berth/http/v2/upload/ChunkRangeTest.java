@@ -1,7 +1,7 @@
 package dev.berth.http.v2.upload;
 
 import dev.berth.core.error.OciErrorCode;
-import dev.berth.core.error.OciException;
+import dev.berth.core.error.RegistryException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -27,6 +27,6 @@ class ChunkRangeTest {
             "", "0-1,2-3"})
     void refusesAMalformedOrOverlongHeaderWith416(String header) {
         assertThatThrownBy(() -> ChunkRange.parse(header))
-                .isInstanceOfSatisfying(OciException.class, e -> assertThat(e.code()).isEqualTo(OciErrorCode.RANGE_NOT_SATISFIABLE));
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.ociCode()).contains(OciErrorCode.RANGE_NOT_SATISFIABLE));
     }
 }
