@@ -1,6 +1,5 @@
 package dev.berth.management.error;
 
-import dev.berth.core.auth.LoginThrottledException;
 import dev.berth.core.error.RegistryException;
 import dev.berth.core.error.Problem;
 import dev.berth.core.error.UnexpectedFailure;
@@ -51,9 +50,6 @@ public final class ErrorResponses {
         if (failure instanceof RegistryException e) {
             return new ErrorReply(status(e.problem()), e.code(), e.getMessage());
         }
-        if (failure instanceof LoginThrottledException e) {
-            return new ErrorReply(status(Problem.THROTTLED), "TOO_MANY_REQUESTS", e.getMessage());
-        }
         if (failure instanceof MethodNotAllowedException e) {
             return new ErrorReply(status(Problem.UNSUPPORTED), "METHOD_NOT_ALLOWED", e.getMessage());
         }
@@ -67,7 +63,7 @@ public final class ErrorResponses {
 
     /**
      * The JSON error response for any failure, with {@code WWW-Authenticate} on a 401, {@code Allow} on a 405
-     * and {@code Retry-After} on a throttled login.
+     * and {@code Retry-After} when the failure says to wait.
      */
     public static FullHttpResponse response(Throwable failure) {
         ErrorReply reply = reply(failure);
@@ -79,7 +75,7 @@ public final class ErrorResponses {
         if (failure instanceof MethodNotAllowedException e) {
             response.headers().set(HttpHeaderNames.ALLOW, String.join(", ", e.allowed()));
         }
-        if (failure instanceof LoginThrottledException e) {
+        if (failure instanceof RegistryException e && e.retryAfterSeconds() > 0) {
             response.headers().set(HttpHeaderNames.RETRY_AFTER, e.retryAfterSeconds());
         }
         return response;

@@ -2,6 +2,7 @@ package dev.berth.core.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.memory.MemoryOnly;
 
 import java.time.Duration;
@@ -33,7 +34,7 @@ public final class AdminLogin {
     }
 
     /**
-     * True when {@code token} is the admin token. Throws {@link LoginThrottledException} when the client may
+     * True when {@code token} is the admin token. Throws {@link RegistryException#loginThrottled} when the client may
      * not try now, or the hash pool has no room for the check.
      *
      * @param token the token presented, null or empty when the credentials were malformed
@@ -56,7 +57,7 @@ public final class AdminLogin {
             matches = hashes.run(() -> slowCheck.matches(token));
         } catch (SlowHashExecutor.Saturated e) {
             failures.saturated(api);
-            throw new LoginThrottledException("too many logins are being checked", SATURATED_WAIT);
+            throw RegistryException.loginThrottled("too many logins are being checked", SATURATED_WAIT);
         }
         if (matches) {
             verified.put(token, Boolean.TRUE);

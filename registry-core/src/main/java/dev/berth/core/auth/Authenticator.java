@@ -79,11 +79,7 @@ public final class Authenticator {
             }
             verified.invalidate(authorization);
         }
-        try {
-            return Optional.of(verify(authorization, address));
-        } catch (LoginThrottledException throttled) {
-            throw RegistryException.tooManyRequests(throttled.getMessage(), throttled.retryAfterSeconds());
-        }
+        return Optional.of(verify(authorization, address));
     }
 
     private Optional<Principal> stillValid(Verified hit) {

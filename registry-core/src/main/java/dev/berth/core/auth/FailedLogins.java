@@ -1,5 +1,7 @@
 package dev.berth.core.auth;
 
+import dev.berth.core.error.RegistryException;
+
 import java.time.Duration;
 import java.util.Optional;
 
@@ -24,7 +26,7 @@ public final class FailedLogins {
     }
 
     /**
-     * Returns normally when the client may try to log in; a {@link LoginThrottledException} otherwise.
+     * Returns normally when the client may try to log in; a {@link RegistryException#loginThrottled} otherwise.
      *
      * @param user the user name tried, or null when the credentials name none (the management bearer token)
      */
@@ -37,7 +39,7 @@ public final class FailedLogins {
         }
         if (wait.isPresent()) {
             events.throttled(api, reason);
-            throw new LoginThrottledException("too many failed logins from this client", wait.get());
+            throw RegistryException.loginThrottled("too many failed logins from this client", wait.get());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.berth.core.error;
 
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -90,10 +91,17 @@ public final class RegistryException extends RuntimeException {
 
     // ---- failures in the distribution spec's words --------------------------------------------
 
-    /** {@code TOOMANYREQUESTS}, to be tried again after {@code retryAfterSeconds}. */
-    public static RegistryException tooManyRequests(String message, long retryAfterSeconds) {
-        OciErrorCode code = OciErrorCode.TOOMANYREQUESTS;
-        return new RegistryException(code.problem(), code.wireCode(), code, message, null, retryAfterSeconds);
+    /**
+     * A login refused without being checked, because its client or user failed too often lately or because the
+     * slow hash is saturated: {@code TOOMANYREQUESTS} on {@code /v2}, {@code TOO_MANY_REQUESTS} on the management
+     * API, both with the wait in whole seconds (rounded up, at least one, as {@code Retry-After} takes them).
+     *
+     * @param why what the client is told, without the wait, which is appended
+     */
+    public static RegistryException loginThrottled(String why, Duration retryAfter) {
+        long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+        return new RegistryException(Problem.THROTTLED, "TOO_MANY_REQUESTS", OciErrorCode.TOOMANYREQUESTS,
+                why + "; retry after " + seconds + " s", null, seconds);
     }
 
     public static RegistryException blobUnknown(Object digest) {

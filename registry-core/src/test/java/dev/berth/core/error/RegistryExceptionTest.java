@@ -2,6 +2,7 @@ package dev.berth.core.error;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,9 +19,19 @@ class RegistryExceptionTest {
     }
 
     @Test
-    void carriesTheDetailAndWaitOfAnOciFailure() {
+    void carriesTheDetailOfAnOciFailure() {
         assertThat(RegistryException.blobUnknown("sha256:x").detail()).isEqualTo(Map.of("digest", "sha256:x"));
-        assertThat(RegistryException.tooManyRequests("slow down", 7).retryAfterSeconds()).isEqualTo(7);
+    }
+
+    @Test
+    void namesAThrottledLoginInEachApisWordsWithItsWaitInWholeSeconds() {
+        RegistryException error = RegistryException.loginThrottled("too many failed logins", Duration.ofMillis(1500));
+
+        assertThat(error.problem()).isEqualTo(Problem.THROTTLED);
+        assertThat(error.code()).isEqualTo("TOO_MANY_REQUESTS");
+        assertThat(error.ociCode()).contains(OciErrorCode.TOOMANYREQUESTS);
+        assertThat(error.retryAfterSeconds()).isEqualTo(2);
+        assertThat(error.getMessage()).isEqualTo("too many failed logins; retry after 2 s");
     }
 
     @Test
