@@ -73,10 +73,7 @@ public final class CatalogService {
     /** Deletes an artifact and its tags, and unlinks the blobs only it used (outside the grace period). */
     public void deleteArtifact(String registryName, String repository, String digest, String actor) {
         RepositoryName name = existing(registryName, repository);
-        Digest parsed = parseDigest(digest);
-        try {
-            registry.deleteManifest(name, parsed, actor);
-        } catch (RegistryException e) {
+        if (!registry.deleteManifest(name, artifact(digest), actor)) {
             throw RegistryException.notFound("artifact", digest);
         }
     }
@@ -89,13 +86,9 @@ public final class CatalogService {
     /** Removes one tag of an artifact; the artifact stays. 404 unless the tag points at that artifact. */
     public void deleteTag(String registryName, String repository, String digest, String tag, String actor) {
         RepositoryName name = existing(registryName, repository);
-        Digest parsed = parseDigest(digest);
-        if (!Tag.isValid(tag) || !metadata.resolveTag(name, Tag.parse(tag)).map(parsed::equals).orElse(false)) {
-            throw RegistryException.notFound("tag", tag);
-        }
-        try {
-            registry.deleteManifest(name, Tag.parse(tag), actor);
-        } catch (RegistryException e) {
+        Digest artifact = artifact(digest);
+        boolean tagsArtifact = Tag.isValid(tag) && metadata.resolveTag(name, Tag.parse(tag)).map(artifact::equals).orElse(false);
+        if (!tagsArtifact || !registry.deleteManifest(name, Tag.parse(tag), actor)) {
             throw RegistryException.notFound("tag", tag);
         }
     }
@@ -108,26 +101,17 @@ public final class CatalogService {
         return usageStore.history(registryName, action, page);
     }
 
+    /** The repository, which must exist; a name that breaks the grammar names none. */
     private RepositoryName existing(String registryName, String repository) {
         tenants.get(registryName);
-        RepositoryName name;
-        try {
-            name = RepositoryName.parse(registryName + "/" + repository);
-        } catch (RegistryException e) {
-            throw RegistryException.notFound("repository", repository);
-        }
-        if (!metadata.repositoryExists(name)) {
-            throw RegistryException.notFound("repository", repository);
-        }
-        return name;
+        return RepositoryName.tryParse(registryName + "/" + repository)
+                .filter(metadata::repositoryExists)
+                .orElseThrow(() -> RegistryException.notFound("repository", repository));
     }
 
-    private static Digest parseDigest(String digest) {
-        try {
-            return Digest.parse(digest);
-        } catch (RegistryException e) {
-            throw RegistryException.notFound("artifact", digest);
-        }
+    /** The artifact's digest; a malformed one names no artifact. */
+    private static Digest artifact(String digest) {
+        return Digest.tryParse(digest).orElseThrow(() -> RegistryException.notFound("artifact", digest));
     }
 
     private static GroupResult group(List<String> names, Consumer<String> action) {

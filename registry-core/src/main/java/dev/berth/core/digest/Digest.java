@@ -6,6 +6,7 @@ import dev.berth.core.name.Reference;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -32,16 +33,9 @@ public final class Digest implements Reference {
     }
 
     private Digest(String algorithm, String hex, String value) {
-        if (algorithm.equals(SHA256)) {
-            if (!SHA256_HEX.matcher(hex).matches()) {
-                throw RegistryException.digestInvalid("invalid sha256 digest: " + hex);
-            }
-        } else if (algorithm.equals("sha512")) {
-            if (!SHA512_HEX.matcher(hex).matches()) {
-                throw RegistryException.digestInvalid("invalid sha512 digest: " + hex);
-            }
-        } else {
-            throw RegistryException.digestInvalid("unsupported digest algorithm: " + algorithm);
+        String defect = defect(algorithm, hex);
+        if (defect != null) {
+            throw RegistryException.digestInvalid(defect);
         }
         this.algorithm = algorithm;
         this.hex = hex;
@@ -50,11 +44,38 @@ public final class Digest implements Reference {
 
     /** Parses {@code algorithm:hex}; a malformed value is a {@code DIGEST_INVALID}. */
     public static Digest parse(String value) {
-        if (value == null || value.length() > 256 || !GRAMMAR.matcher(value).matches()) {
+        if (!hasGrammar(value)) {
             throw RegistryException.digestInvalid("invalid digest: " + value);
         }
         int colon = value.indexOf(':');
         return new Digest(value.substring(0, colon), value.substring(colon + 1), value);
+    }
+
+    /**
+     * The digest the value names, or empty when it is not one: for a look-up, where a malformed digest is no
+     * error of the request but simply names nothing stored.
+     */
+    public static Optional<Digest> tryParse(String value) {
+        if (!hasGrammar(value)) {
+            return Optional.empty();
+        }
+        int colon = value.indexOf(':');
+        String algorithm = value.substring(0, colon);
+        String hex = value.substring(colon + 1);
+        return defect(algorithm, hex) == null ? Optional.of(new Digest(algorithm, hex, value)) : Optional.empty();
+    }
+
+    private static boolean hasGrammar(String value) {
+        return value != null && value.length() <= 256 && GRAMMAR.matcher(value).matches();
+    }
+
+    /** What keeps the pair from being a digest Berth can name, or null when nothing does. */
+    private static String defect(String algorithm, String hex) {
+        return switch (algorithm) {
+            case SHA256 -> SHA256_HEX.matcher(hex).matches() ? null : "invalid sha256 digest: " + hex;
+            case "sha512" -> SHA512_HEX.matcher(hex).matches() ? null : "invalid sha512 digest: " + hex;
+            default -> "unsupported digest algorithm: " + algorithm;
+        };
     }
 
     /** True when the string has the shape of a digest (as opposed to a tag). */

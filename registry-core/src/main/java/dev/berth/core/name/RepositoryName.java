@@ -3,6 +3,7 @@ package dev.berth.core.name;
 import dev.berth.core.error.OciErrorCode;
 import dev.berth.core.error.RegistryException;
 
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -17,10 +18,10 @@ public record RepositoryName(String value) implements Comparable<RepositoryName>
     private static final Pattern GRAMMAR = Pattern.compile(COMPONENT + "(?:/" + COMPONENT + ")*");
 
     public RepositoryName {
-        if (value == null || value.isEmpty() || value.length() > MAX_LENGTH || !GRAMMAR.matcher(value).matches()) {
+        if (!isWellFormed(value)) {
             throw new RegistryException(OciErrorCode.NAME_INVALID, "invalid repository name", java.util.Map.of("name", String.valueOf(value)));
         }
-        if (value.indexOf('/') < 0) {
+        if (!namesRepository(value)) {
             throw new RegistryException(OciErrorCode.NAME_INVALID,
                     "a repository name is <registry>/<repository>: '" + value + "' names no repository in its registry",
                     java.util.Map.of("name", value));
@@ -29,6 +30,22 @@ public record RepositoryName(String value) implements Comparable<RepositoryName>
 
     public static RepositoryName parse(String value) {
         return new RepositoryName(value);
+    }
+
+    /**
+     * The repository name the value is, or empty when it is not one: for a look-up, where a malformed name is
+     * no error of the request but simply names nothing stored.
+     */
+    public static Optional<RepositoryName> tryParse(String value) {
+        return isWellFormed(value) && namesRepository(value) ? Optional.of(new RepositoryName(value)) : Optional.empty();
+    }
+
+    private static boolean isWellFormed(String value) {
+        return value != null && !value.isEmpty() && value.length() <= MAX_LENGTH && GRAMMAR.matcher(value).matches();
+    }
+
+    private static boolean namesRepository(String value) {
+        return value.indexOf('/') >= 0;
     }
 
     /** The first path component: the tenant registry. */

@@ -308,24 +308,26 @@ public final class RegistryService {
     }
 
     /**
-     * Deletes by reference: a tag removes only the tag; a digest removes the manifest and its tags.
+     * Deletes by reference: a tag removes only the tag; a digest removes the manifest and its tags. False when
+     * the reference names nothing in the repository: each API says so in its own words.
      */
-    public void deleteManifest(RepositoryName repository, Reference reference, String actor) {
+    public boolean deleteManifest(RepositoryName repository, Reference reference, String actor) {
         if (reference instanceof Tag tag) {
             Optional<Digest> digest = metadata.resolveTag(repository, tag);
             if (digest.isEmpty() || !metadata.deleteTag(repository, tag)) {
-                throw RegistryException.manifestUnknown(tag.value());
+                return false;
             }
             usage.deleted(repository, tag.value(), digest.get(), 0, actor);
-            return;
+            return true;
         }
         Digest digest = (Digest) reference;
         Optional<ManifestRecord> record = metadata.manifest(repository, digest);
         if (record.isEmpty() || !metadata.deleteManifest(repository, digest)) {
-            throw RegistryException.manifestUnknown(digest.value());
+            return false;
         }
         metadata.unlinkUnreferencedBlobs(repository, clock.instant().minus(limits.deleteGracePeriod()));
         usage.deleted(repository, digest.value(), digest, record.get().size(), actor);
+        return true;
     }
 
     // ---- listings ---------------------------------------------------------------------------------

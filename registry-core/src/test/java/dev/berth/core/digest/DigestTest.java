@@ -53,6 +53,7 @@ class DigestTest {
     void refusesAMalformedOrUnsupportedDigestAsDigestInvalid(String value) {
         assertThatThrownBy(() -> Digest.parse(value))
                 .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.ociCode()).contains(OciErrorCode.DIGEST_INVALID));
+        assertThat(Digest.tryParse(value)).isEmpty();
     }
 
     @ParameterizedTest
@@ -60,6 +61,12 @@ class DigestTest {
     void refusesNull(String value) {
         assertThatThrownBy(() -> Digest.parse(value))
                 .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.ociCode()).contains(OciErrorCode.DIGEST_INVALID));
+        assertThat(Digest.tryParse(value)).isEmpty();
+    }
+
+    @Test
+    void tryParseFindsWhatParseParses() {
+        assertThat(Digest.tryParse("sha256:" + HEX64)).contains(Digest.parse("sha256:" + HEX64));
     }
 
     @Test

@@ -19,6 +19,7 @@ class RepositoryNameTest {
     })
     void acceptsANameOfTheGrammar(String value) {
         assertThat(RepositoryName.parse(value).value()).isEqualTo(value);
+        assertThat(RepositoryName.tryParse(value)).contains(RepositoryName.parse(value));
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
@@ -29,6 +30,7 @@ class RepositoryNameTest {
     void refusesANameOutsideTheGrammarAsNameInvalid(String value) {
         assertThatThrownBy(() -> RepositoryName.parse(value))
                 .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.ociCode()).contains(OciErrorCode.NAME_INVALID));
+        assertThat(RepositoryName.tryParse(value)).isEmpty();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -39,6 +41,7 @@ class RepositoryNameTest {
                     assertThat(e.ociCode()).contains(OciErrorCode.NAME_INVALID);
                     assertThat(e.getMessage()).contains("<registry>/<repository>");
                 });
+        assertThat(RepositoryName.tryParse(value)).isEmpty();
     }
 
     @ParameterizedTest
@@ -46,6 +49,7 @@ class RepositoryNameTest {
     void refusesNullAndEmpty(String value) {
         assertThatThrownBy(() -> RepositoryName.parse(value))
                 .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.ociCode()).contains(OciErrorCode.NAME_INVALID));
+        assertThat(RepositoryName.tryParse(value)).isEmpty();
     }
 
     @Test

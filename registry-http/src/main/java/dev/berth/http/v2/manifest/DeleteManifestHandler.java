@@ -1,5 +1,6 @@
 package dev.berth.http.v2.manifest;
 
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.name.Reference;
 import dev.berth.core.registry.RegistryService;
 import dev.berth.http.route.RequestContext;
@@ -9,7 +10,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 
 /**
  * Deletes by reference (end-9: {@code DELETE /v2/<name>/manifests/<reference>}): a digest removes the
- * manifest and its tags, a tag only the tag. 202.
+ * manifest and its tags, a tag only the tag. 202; {@code MANIFEST_UNKNOWN} when the reference names nothing.
  */
 public final class DeleteManifestHandler implements V2Handler {
     private final RegistryService registry;
@@ -20,7 +21,10 @@ public final class DeleteManifestHandler implements V2Handler {
 
     @Override
     public void handle(RequestContext request) {
-        registry.deleteManifest(request.route().repository(), Reference.lookup(request.route().segment()), request.actor());
+        Reference reference = Reference.lookup(request.route().segment());
+        if (!registry.deleteManifest(request.route().repository(), reference, request.actor())) {
+            throw RegistryException.manifestUnknown(reference.value());
+        }
         request.respond(Responses.empty(HttpResponseStatus.ACCEPTED));
     }
 }
