@@ -53,10 +53,6 @@ public final class ErrorResponses {
         if (failure instanceof MethodNotAllowedException e) {
             return new ErrorReply(status(Problem.UNSUPPORTED), "METHOD_NOT_ALLOWED", e.getMessage());
         }
-        if (failure instanceof IllegalArgumentException e) {
-            // Core value types (PageRequest, RegistryName) refuse bad input this way before any work is done.
-            return new ErrorReply(HttpResponseStatus.BAD_REQUEST, "INVALID_PARAMETER", e.getMessage());
-        }
         return new ErrorReply(HttpResponseStatus.INTERNAL_SERVER_ERROR, "INTERNAL_ERROR",
                 UnexpectedFailure.log("management call", failure).message());
     }

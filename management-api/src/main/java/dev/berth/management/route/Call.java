@@ -57,15 +57,7 @@ public record Call(Map<String, String> params, Map<String, List<String>> query, 
 
     /** The listing page from {@code page} (default 1), {@code size} (default 50, at most 1000) and {@code name}. */
     public PageRequest page() {
-        int page = intQuery(PAGE, 1);
-        int size = intQuery(SIZE, PageRequest.DEFAULT_SIZE);
-        if (page < 1) {
-            throw invalidParameter("page is 1 or more");
-        }
-        if (size < 1 || size > PageRequest.MAX_SIZE) {
-            throw invalidParameter("size is 1 to " + PageRequest.MAX_SIZE);
-        }
-        return new PageRequest(page, size, query(NAME));
+        return new PageRequest(intQuery(PAGE, 1), intQuery(SIZE, PageRequest.DEFAULT_SIZE), query(NAME));
     }
 
     /** The body as a JSON object with none but the known fields. */

@@ -58,10 +58,11 @@ class ErrorResponsesTest {
     }
 
     @Test
-    void answersBadRequestForIllegalArguments() {
-        assertThat(ErrorResponses.reply(new IllegalArgumentException("size must be between 1 and 1000")))
-                .isEqualTo(new ErrorReply(io.netty.handler.codec.http.HttpResponseStatus.BAD_REQUEST, "INVALID_PARAMETER",
-                        "size must be between 1 and 1000"));
+    void answersAnIllegalArgumentAsTheBugItIs() {
+        ErrorReply reply = ErrorResponses.reply(new IllegalArgumentException("two routes share a method and path"));
+        assertThat(reply.status().code()).isEqualTo(500);
+        assertThat(reply.code()).isEqualTo("INTERNAL_ERROR");
+        assertThat(reply.message()).doesNotContain("routes");
     }
 
     @Test
