@@ -6,8 +6,8 @@ package dev.berth.core.error;
  *
  * <p>A few constants share a wire code but stand for a distinct situation that the spec answers with
  * its own status (a chunk out of order is 416, an oversized manifest 413); {@link #wireCode()} is what
- * the client sees, and the problem is what sets the status. Statuses are chosen at each API's edge,
- * from the problem alone.
+ * the client sees. The status of each constant is chosen in exactly one place, in registry-http; the
+ * management API, should a code reach it, answers by its problem.
  */
 public enum OciErrorCode {
     /** The blob is not known to the repository. */

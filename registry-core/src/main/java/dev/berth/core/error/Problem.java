@@ -1,9 +1,9 @@
 package dev.berth.core.error;
 
 /**
- * What kind of thing went wrong, in the domain's words. Each API's edge turns a problem into an HTTP status
- * with one table of its own, so that core never names a status and the two APIs may answer a kind
- * differently where their contracts differ.
+ * What kind of thing went wrong, in the domain's words. Core never names a status: the management API's edge
+ * turns a problem into one, and {@code /v2}'s turns the {@link OciErrorCode} that names the problem into the
+ * status the distribution spec gives that code.
  */
 public enum Problem {
     /** The input cannot be read as sent: broken syntax, an unknown or mistyped field, a bad parameter. */

@@ -8,7 +8,7 @@ import java.util.Optional;
 /**
  * A failure the registry answers its client with, rather than a bug: the {@link Problem} it names, an
  * UPPER_SNAKE code and a sentence for a person, and what the answer needs beyond that (an OCI code, a
- * detail, a wait). Core throws only this; each API's edge turns the problem into a status.
+ * detail, a wait). Core throws only this; each API's edge chooses the status.
  *
  * <p>A failure built from an {@link OciErrorCode} can be answered on {@code /v2}; its code is the OCI wire
  * code. One built from a problem and a code of its own (the management plane's: {@code REGISTRY_EXISTS},

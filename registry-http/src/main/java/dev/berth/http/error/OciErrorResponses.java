@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.core.error.RegistryException;
 import dev.berth.core.error.OciErrorCode;
-import dev.berth.core.error.Problem;
 import dev.berth.core.error.UnexpectedFailure;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
@@ -13,9 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code /v2} edge of the error vocabulary: its one table from {@link Problem} to HTTP status, and the
- * writer of the spec's error body. An {@link dev.berth.core.error.OciErrorCode} gets its status through the
- * problem it names.
+ * The {@code /v2} edge of the error vocabulary: the one table from OCI error code to HTTP status, and the
+ * writer of the spec's error body. Its {@code switch} has no {@code default}, so a new code without a status
+ * does not compile.
  */
 public final class OciErrorResponses {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -26,37 +25,47 @@ public final class OciErrorResponses {
     }
 
     /**
-     * The status of each kind of failure, as the distribution spec answers it: 400 for any bad input, 405 for
-     * an operation that is not offered (the spec lists {@code UNSUPPORTED} under 405 Method Not Allowed).
+     * The status the distribution spec gives each code. {@code UNSUPPORTED} is 405: the spec lists it under
+     * 405 Method Not Allowed (an upload or push the registry does not offer); a bad parameter, the other case
+     * its description names, has a code of its own here ({@code PARAMETER_INVALID}, 400).
      */
-    public static HttpResponseStatus status(Problem problem) {
-        return switch (problem) {
-            case MALFORMED, INVALID -> HttpResponseStatus.BAD_REQUEST;
-            case UNAUTHENTICATED -> HttpResponseStatus.UNAUTHORIZED;
+    public static HttpResponseStatus status(OciErrorCode code) {
+        return switch (code) {
+            case BLOB_UNKNOWN, BLOB_UPLOAD_UNKNOWN, MANIFEST_UNKNOWN, NAME_UNKNOWN, NOT_FOUND -> HttpResponseStatus.NOT_FOUND;
+            case BLOB_UPLOAD_INVALID, DIGEST_INVALID, MANIFEST_BLOB_UNKNOWN, MANIFEST_INVALID, NAME_INVALID,
+                 SIZE_INVALID, PARAMETER_INVALID -> HttpResponseStatus.BAD_REQUEST;
+            case RANGE_NOT_SATISFIABLE, BLOB_RANGE_NOT_SATISFIABLE -> HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE;
+            case MANIFEST_TOO_LARGE -> HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
+            case UNAUTHORIZED -> HttpResponseStatus.UNAUTHORIZED;
             case DENIED, QUOTA_EXCEEDED -> HttpResponseStatus.FORBIDDEN;
-            case NOT_FOUND -> HttpResponseStatus.NOT_FOUND;
-            case CONFLICT -> HttpResponseStatus.CONFLICT;
-            case TOO_LARGE -> HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
-            case OUT_OF_RANGE -> HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE;
-            case UNSUPPORTED -> HttpResponseStatus.METHOD_NOT_ALLOWED;
-            case THROTTLED -> HttpResponseStatus.TOO_MANY_REQUESTS;
-            case STORAGE_FULL -> HttpResponseStatus.INSUFFICIENT_STORAGE;
+            case UNSUPPORTED, METHOD_NOT_ALLOWED -> HttpResponseStatus.METHOD_NOT_ALLOWED;
+            case TOOMANYREQUESTS -> HttpResponseStatus.TOO_MANY_REQUESTS;
+            case INSUFFICIENT_STORAGE -> HttpResponseStatus.INSUFFICIENT_STORAGE;
         };
     }
 
-    /**
-     * The body {@code {"errors":[{"code","message","detail"}]}}. A failure without an OCI code is the management
-     * plane's and reaching {@code /v2} with one is a bug: it is refused here, to be answered as unexpected.
-     */
+    /** The status of a failure: its OCI code's. */
+    public static HttpResponseStatus status(RegistryException error) {
+        return status(ociCode(error));
+    }
+
+    /** The body {@code {"errors":[{"code","message","detail"}]}}. */
     public static byte[] body(RegistryException error) {
-        OciErrorCode code = error.ociCode()
-                .orElseThrow(() -> new IllegalStateException("a failure without an OCI code reached /v2: " + error.code(), error));
-        return body(code.wireCode(), error.getMessage(), error.detail());
+        return body(ociCode(error).wireCode(), error.getMessage(), error.detail());
     }
 
     /** The body of a 500: code {@code UNKNOWN} and the reference to quote, nothing of the cause. */
     public static byte[] body(UnexpectedFailure failure) {
         return body(UNKNOWN, failure.message(), null);
+    }
+
+    /**
+     * A failure without an OCI code is the management plane's, and one reaching {@code /v2} is a bug: it is
+     * refused here, to be answered as unexpected.
+     */
+    private static OciErrorCode ociCode(RegistryException error) {
+        return error.ociCode()
+                .orElseThrow(() -> new IllegalStateException("a failure without an OCI code reached /v2: " + error.code(), error));
     }
 
     private static byte[] body(String code, String message, Object detail) {

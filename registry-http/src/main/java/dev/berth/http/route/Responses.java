@@ -62,7 +62,7 @@ public final class Responses {
 
     /** The OCI error answer to a failure, with the challenge on a 401 and {@code Retry-After} when it says to wait. */
     public static FullHttpResponse error(RegistryException error) {
-        FullHttpResponse response = bytes(OciErrorResponses.status(error.problem()), HttpHeaderValues.APPLICATION_JSON,
+        FullHttpResponse response = bytes(OciErrorResponses.status(error), HttpHeaderValues.APPLICATION_JSON,
                 OciErrorResponses.body(error));
         if (error.problem() == Problem.UNAUTHENTICATED) {
             response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, CHALLENGE);
