@@ -2,7 +2,6 @@ package dev.berth.http.route;
 
 import dev.berth.core.error.OciErrorCode;
 import dev.berth.core.error.RegistryException;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -148,14 +147,7 @@ class AggregatingExchangeTest {
         }
     }
 
-    /** Everything written since the last call. */
     private String written() {
-        StringBuilder text = new StringBuilder();
-        ByteBuf bytes;
-        while ((bytes = channel.readOutbound()) != null) {
-            text.append(bytes.toString(StandardCharsets.UTF_8));
-            bytes.release();
-        }
-        return text.toString();
+        return OutboundText.drain(channel);
     }
 }

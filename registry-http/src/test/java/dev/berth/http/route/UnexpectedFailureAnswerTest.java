@@ -3,7 +3,6 @@ package dev.berth.http.route;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.core.error.RegistryException;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -52,21 +51,11 @@ class UnexpectedFailureAnswerTest {
         channel.writeInbound(Unpooled.copiedBuffer("GET /v2/acme/app/manifests/latest HTTP/1.1\r\nHost: r\r\n\r\n", StandardCharsets.US_ASCII));
         channel.runPendingTasks();
 
-        String answer = written();
+        String answer = OutboundText.drain(channel);
         assertThat(answer).startsWith("HTTP/1.1 500 ").contains("connection: close").doesNotContain("secret", "IllegalState", "REGISTRY_EXISTS");
         JsonNode error = new ObjectMapper().readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4)).at("/errors/0");
         assertThat(error.path("code").asText()).isEqualTo("UNKNOWN");
         assertThat(error.path("message").asText()).matches("internal server error \\(ref [0-9a-f]{12}\\)");
         assertThat(channel.isOpen()).isFalse();
-    }
-
-    private String written() {
-        StringBuilder text = new StringBuilder();
-        ByteBuf bytes;
-        while ((bytes = channel.readOutbound()) != null) {
-            text.append(bytes.toString(StandardCharsets.UTF_8));
-            bytes.release();
-        }
-        return text.toString();
     }
 }
