@@ -5,7 +5,7 @@ import dev.berth.core.error.ManagementException;
 import dev.berth.core.error.OciException;
 import dev.berth.core.listing.Listing;
 import dev.berth.core.listing.PageRequest;
-import dev.berth.core.metadata.MetadataStore;
+import dev.berth.core.metadata.MetadataStores;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.name.Tag;
 import dev.berth.core.registry.RegistryService;
@@ -28,13 +28,13 @@ public final class CatalogService {
     private static final Set<String> ACTIONS = Set.of("push", "pull", "delete");
 
     private final CatalogStore catalog;
-    private final MetadataStore metadata;
+    private final MetadataStores metadata;
     private final UsageStore usageStore;
     private final TenantService tenants;
     private final RegistryService registry;
     private final UsageRecorder usage;
 
-    public CatalogService(CatalogStore catalog, MetadataStore metadata, UsageStore usageStore, TenantService tenants,
+    public CatalogService(CatalogStore catalog, MetadataStores metadata, UsageStore usageStore, TenantService tenants,
                           RegistryService registry, UsageRecorder usage) {
         this.catalog = catalog;
         this.metadata = metadata;
@@ -56,7 +56,7 @@ public final class CatalogService {
 
     public void deleteRepository(String registryName, String repository, String actor) {
         RepositoryName name = existing(registryName, repository);
-        if (!metadata.deleteRepository(name)) {
+        if (!metadata.repositories().deleteRepository(name)) {
             throw ManagementException.notFound("repository", repository);
         }
         usage.deleted(name, null, null, 0, actor);
@@ -91,7 +91,7 @@ public final class CatalogService {
     public void deleteTag(String registryName, String repository, String digest, String tag, String actor) {
         RepositoryName name = existing(registryName, repository);
         Digest parsed = parseDigest(digest);
-        if (!Tag.isValid(tag) || !metadata.resolveTag(name, Tag.parse(tag)).map(parsed::equals).orElse(false)) {
+        if (!Tag.isValid(tag) || !metadata.tags().resolveTag(name, Tag.parse(tag)).map(parsed::equals).orElse(false)) {
             throw ManagementException.notFound("tag", tag);
         }
         try {
@@ -117,7 +117,7 @@ public final class CatalogService {
         } catch (OciException e) {
             throw ManagementException.notFound("repository", repository);
         }
-        if (!metadata.repositoryExists(name)) {
+        if (!metadata.repositories().repositoryExists(name)) {
             throw ManagementException.notFound("repository", repository);
         }
         return name;

@@ -11,7 +11,9 @@ import dev.berth.core.auth.SlowHashExecutor;
 import dev.berth.core.auth.SecretHasher;
 import dev.berth.core.auth.UserDirectory;
 import dev.berth.core.catalog.CatalogService;
-import dev.berth.core.metadata.CachingMetadataStore;
+import dev.berth.core.link.BlobLinker;
+import dev.berth.core.metadata.MetadataStores;
+import dev.berth.core.metadata.cache.MetadataCache;
 import dev.berth.core.quota.QuotaLedger;
 import dev.berth.core.tenant.TenantService;
 import dev.berth.core.upload.UploadSessionLimits;
@@ -101,17 +103,20 @@ public final class RegistryServer implements AutoCloseable {
                 RegistryLimits.DEFAULTS.maxListPage(), config.deleteGrace());
         TenantService tenants = new TenantService(storage.tenantStore(), clock);
         tenants.ensureDefaultRegistry();
-        CachingMetadataStore metadata = new CachingMetadataStore(storage.metadataStore());
-        tenants.onDelete(metadata::invalidateRegistry);
+        MetadataCache metadataCache = new MetadataCache();
+        tenants.onDelete(metadataCache::invalidateRegistry);
+        MetadataStores metadata = metadataCache.over(storage.metadataStores());
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(named("berth-housekeeping"));
         this.uploadSweeps = Executors.newSingleThreadScheduledExecutor(named("berth-upload-sweeps"));
         this.usage = new UsageRecorder(storage.usageStore(), clock, housekeeping);
         tenants.onDelete(usage::forgetRegistry);
         metrics.watch(usage);
-        QuotaLedger quota = new QuotaLedger(tenants, metadata, clock);
+        QuotaLedger quota = new QuotaLedger(tenants, metadata.blobLinks(), clock);
+        BlobLinker linker = new BlobLinker(metadata.blobLinks(), quota);
         UploadSessionLimits uploads = new UploadSessionLimits(storage.uploadStore(), config.uploads().sessionsPerUser(),
                 config.uploads().sessionsPerRegistry());
-        this.registry = new RegistryService(metadata, storage.blobStore(), uploads, tenants, quota, usage, limits, clock);
+        this.registry = new RegistryService(metadata, storage.blobStore(), uploads, tenants, quota, linker, usage,
+                limits, clock);
         SecretHasher hasher = new SecretHasher();
         UserDirectory directory = new UserDirectory();
         UserService users = new UserService(storage.userStore(), directory, tenants, hasher, clock);

@@ -176,7 +176,7 @@ public final class Database implements AutoCloseable {
     /**
      * Locks the registry's row until the transaction ends, which every transaction that writes into a
      * registry (or deletes it) does before anything else, so that writes to one registry commit one after
-     * the other (see {@link H2MetadataStore}); the registry's id, or null when there is no such registry.
+     * the other (see {@link RepositoryRows}); the registry's id, or null when there is no such registry.
      */
     Long lockRegistry(Connection c, String registry) throws SQLException {
         Long id = queryLong(c, "SELECT id FROM registries WHERE name = ? FOR UPDATE", registry);

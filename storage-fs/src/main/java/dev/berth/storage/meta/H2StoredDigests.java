@@ -1,0 +1,82 @@
+package dev.berth.storage.meta;
+
+import dev.berth.core.digest.Digest;
+import dev.berth.core.error.OciException;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Every digest the metadata names (blob links and manifests, in any repository), for startup recovery: it
+ * checks that each has its blob, and forgets those whose blob a crash took. Recovery runs before the server
+ * takes requests, so this takes no registry lock.
+ */
+public final class H2StoredDigests {
+    private static final System.Logger LOG = System.getLogger(H2StoredDigests.class.getName());
+
+    private final Database database;
+
+    public H2StoredDigests(Database database) {
+        this.database = database;
+    }
+
+    /** Calls {@code action} once with each digest that a blob link or a manifest names, in one streaming pass. */
+    public void forEach(Consumer<Digest> action) {
+        database.transaction(c -> {
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT digest FROM blob_links UNION SELECT digest FROM manifests")) {
+                while (rs.next()) {
+                    String value = rs.getString(1);
+                    try {
+                        action.accept(Digest.parse(value));
+                    } catch (OciException e) {
+                        LOG.log(System.Logger.Level.WARNING, "ignoring malformed digest in the metadata: " + value);
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Removes, in every repository, the links to {@code digest} (giving back their usage) and the manifests
+     * stored under it with their tags and references.
+     *
+     * @return how many links and manifests were removed
+     */
+    public int forget(Digest digest) {
+        return database.transaction(c -> {
+            int removed = 0;
+            List<RepositoryRows.Row> linking = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT r.id, r.registry_id FROM blob_links b "
+                    + "JOIN repositories r ON r.id = b.repository_id WHERE b.digest = ?")) {
+                s.setString(1, digest.value());
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        linking.add(RepositoryRows.read(rs));
+                    }
+                }
+            }
+            for (RepositoryRows.Row row : linking) {
+                removed += H2BlobLinkStore.unlink(c, row, digest.value()) ? 1 : 0;
+            }
+            List<Long> repositories = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT repository_id FROM manifests WHERE digest = ?")) {
+                s.setString(1, digest.value());
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        repositories.add(rs.getLong(1));
+                    }
+                }
+            }
+            for (long id : repositories) {
+                removed += H2ManifestStore.deleteRows(c, id, digest.value());
+            }
+            return removed;
+        });
+    }
+}
