@@ -93,14 +93,9 @@ public final class H2BlobLinkStore implements BlobLinkStore {
     public Optional<RepositoryName> anyRepositoryLinking(Digest digest) {
         return database.transaction(c -> {
             // The first by name, so that the answer does not change from call to call.
-            try (PreparedStatement s = c.prepareStatement(
-                    "SELECT r.name FROM blob_links b JOIN repositories r ON r.id = b.repository_id "
-                            + "WHERE b.digest = ? ORDER BY r.name FETCH FIRST 1 ROWS ONLY")) {
-                s.setString(1, digest.value());
-                try (ResultSet rs = s.executeQuery()) {
-                    return rs.next() ? Optional.of(RepositoryName.parse(rs.getString(1))) : Optional.empty();
-                }
-            }
+            return Database.queryList(c, "SELECT r.name FROM blob_links b JOIN repositories r "
+                    + "ON r.id = b.repository_id WHERE b.digest = ? ORDER BY r.name FETCH FIRST 1 ROWS ONLY",
+                    rs -> RepositoryName.parse(rs.getString(1)), digest.value()).stream().findFirst();
         });
     }
 
@@ -119,20 +114,13 @@ public final class H2BlobLinkStore implements BlobLinkStore {
             if (row == null) {
                 return List.<Digest>of();
             }
-            List<String> candidates = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT b.digest FROM blob_links b "
+            List<String> candidates = Database.queryList(c, "SELECT b.digest FROM blob_links b "
                     + "WHERE b.repository_id = ? AND b.linked_at < ? "
                     + "AND NOT EXISTS (SELECT 1 FROM manifest_references r "
                     + "WHERE r.repository_id = b.repository_id AND r.referenced_digest = b.digest) "
                     + "AND NOT EXISTS (SELECT 1 FROM manifests m "
-                    + "WHERE m.repository_id = b.repository_id AND m.digest = b.digest) ORDER BY b.digest")) {
-                Database.bind(s, row.id(), linkedBefore);
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        candidates.add(rs.getString(1));
-                    }
-                }
-            }
+                    + "WHERE m.repository_id = b.repository_id AND m.digest = b.digest) ORDER BY b.digest",
+                    rs -> rs.getString(1), row.id(), linkedBefore);
             List<Digest> unlinked = new ArrayList<>(candidates.size());
             for (String digest : candidates) {
                 if (unlink(c, row, digest)) {
@@ -154,16 +142,8 @@ public final class H2BlobLinkStore implements BlobLinkStore {
 
     /** Removes every link of the repository, giving back the usage of the blobs that were the registry's last. */
     static void unlinkAll(Connection c, RepositoryRows.Row row) throws SQLException {
-        List<String> digests = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT digest FROM blob_links WHERE repository_id = ?")) {
-            s.setLong(1, row.id());
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    digests.add(rs.getString(1));
-                }
-            }
-        }
-        for (String digest : digests) {
+        for (String digest : Database.queryList(c, "SELECT digest FROM blob_links WHERE repository_id = ?",
+                rs -> rs.getString(1), row.id())) {
             accountUnlink(c, row.registryId(), digest);
         }
         Database.update(c, "DELETE FROM blob_links WHERE repository_id = ?", row.id());

@@ -13,7 +13,6 @@ import dev.berth.core.name.Tag;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -169,20 +168,14 @@ public final class H2ManifestStore implements ManifestStore {
 
     /** The repository's manifests matching {@code condition} on one value, ordered by digest, with their references. */
     private static List<ManifestRecord> select(Connection c, long id, String condition, String value) throws SQLException {
-        List<ManifestRecord> found = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT digest, media_type, size, subject, artifact_type, "
-                + "annotations, pushed_at FROM manifests WHERE repository_id = ? AND " + condition + " ORDER BY digest")) {
-            s.setLong(1, id);
-            s.setString(2, value);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
+        List<ManifestRecord> found = Database.queryList(c, "SELECT digest, media_type, size, subject, artifact_type, "
+                + "annotations, pushed_at FROM manifests WHERE repository_id = ? AND " + condition + " ORDER BY digest",
+                rs -> {
                     String subject = rs.getString(4);
-                    found.add(new ManifestRecord(Digest.parse(rs.getString(1)), rs.getString(2), rs.getLong(3), List.of(),
+                    return new ManifestRecord(Digest.parse(rs.getString(1)), rs.getString(2), rs.getLong(3), List.of(),
                             subject == null ? null : Digest.parse(subject), rs.getString(5), fromJson(rs.getString(6)),
-                            rs.getObject(7, OffsetDateTime.class).toInstant()));
-                }
-            }
-        }
+                            rs.getObject(7, OffsetDateTime.class).toInstant());
+                }, id, value);
         List<ManifestRecord> withReferences = new ArrayList<>(found.size());
         for (ManifestRecord m : found) {
             withReferences.add(new ManifestRecord(m.digest(), m.mediaType(), m.size(), references(c, id, m.digest()),
@@ -192,18 +185,9 @@ public final class H2ManifestStore implements ManifestStore {
     }
 
     private static List<Digest> references(Connection c, long id, Digest manifest) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT referenced_digest FROM manifest_references "
-                + "WHERE repository_id = ? AND manifest_digest = ? ORDER BY ordinal")) {
-            s.setLong(1, id);
-            s.setString(2, manifest.value());
-            List<Digest> references = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    references.add(Digest.parse(rs.getString(1)));
-                }
-            }
-            return references;
-        }
+        return Database.queryList(c, "SELECT referenced_digest FROM manifest_references "
+                + "WHERE repository_id = ? AND manifest_digest = ? ORDER BY ordinal", rs -> Digest.parse(rs.getString(1)),
+                id, manifest.value());
     }
 
     private static String toJson(Map<String, String> annotations) {

@@ -3,10 +3,7 @@ package dev.berth.storage.meta;
 import dev.berth.core.metadata.RepositoryStore;
 import dev.berth.core.name.RepositoryName;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -37,20 +34,8 @@ public final class H2RepositoryStore implements RepositoryStore {
         return database.transaction(c -> {
             String sql = "SELECT name FROM repositories" + (last == null ? "" : " WHERE name > ?")
                     + " ORDER BY name FETCH FIRST ? ROWS ONLY";
-            try (PreparedStatement s = c.prepareStatement(sql)) {
-                if (last == null) {
-                    Database.bind(s, limit);
-                } else {
-                    Database.bind(s, last, limit);
-                }
-                List<RepositoryName> names = new ArrayList<>();
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        names.add(RepositoryName.parse(rs.getString(1)));
-                    }
-                }
-                return names;
-            }
+            Object[] parameters = last == null ? new Object[] {limit} : new Object[] {last, limit};
+            return Database.queryList(c, sql, rs -> RepositoryName.parse(rs.getString(1)), parameters);
         });
     }
 

@@ -3,11 +3,8 @@ package dev.berth.storage.meta;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.OciException;
 
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -51,29 +48,12 @@ public final class H2StoredDigests {
     public int forget(Digest digest) {
         return database.transaction(c -> {
             int removed = 0;
-            List<RepositoryRows.Row> linking = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT r.id, r.registry_id FROM blob_links b "
-                    + "JOIN repositories r ON r.id = b.repository_id WHERE b.digest = ?")) {
-                s.setString(1, digest.value());
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        linking.add(RepositoryRows.read(rs));
-                    }
-                }
-            }
-            for (RepositoryRows.Row row : linking) {
+            for (RepositoryRows.Row row : Database.queryList(c, "SELECT r.id, r.registry_id FROM blob_links b "
+                    + "JOIN repositories r ON r.id = b.repository_id WHERE b.digest = ?", RepositoryRows::read, digest.value())) {
                 removed += H2BlobLinkStore.unlink(c, row, digest.value()) ? 1 : 0;
             }
-            List<Long> repositories = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT repository_id FROM manifests WHERE digest = ?")) {
-                s.setString(1, digest.value());
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        repositories.add(rs.getLong(1));
-                    }
-                }
-            }
-            for (long id : repositories) {
+            for (long id : Database.queryList(c, "SELECT repository_id FROM manifests WHERE digest = ?",
+                    rs -> rs.getLong(1), digest.value())) {
                 removed += H2ManifestStore.deleteRows(c, id, digest.value());
             }
             return removed;

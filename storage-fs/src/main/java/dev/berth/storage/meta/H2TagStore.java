@@ -6,12 +6,9 @@ import dev.berth.core.name.RepositoryName;
 import dev.berth.core.name.Tag;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -29,15 +26,9 @@ public final class H2TagStore implements TagStore {
     @Override
     public Optional<Digest> resolveTag(RepositoryName repository, Tag tag) {
         return database.transaction(c -> {
-            try (PreparedStatement s = c.prepareStatement(
-                    "SELECT t.digest FROM tags t JOIN repositories r ON r.id = t.repository_id "
-                            + "WHERE r.name = ? AND t.name = ?")) {
-                s.setString(1, repository.value());
-                s.setString(2, tag.value());
-                try (ResultSet rs = s.executeQuery()) {
-                    return rs.next() ? Optional.of(Digest.parse(rs.getString(1))) : Optional.<Digest>empty();
-                }
-            }
+            return Database.queryList(c, "SELECT t.digest FROM tags t JOIN repositories r ON r.id = t.repository_id "
+                    + "WHERE r.name = ? AND t.name = ?", rs -> Digest.parse(rs.getString(1)), repository.value(),
+                    tag.value()).stream().findFirst();
         });
     }
 
@@ -50,20 +41,9 @@ public final class H2TagStore implements TagStore {
             String sql = "SELECT t.name FROM tags t JOIN repositories r ON r.id = t.repository_id WHERE r.name = ?"
                     + (last == null ? "" : " AND t.name > ?")
                     + " ORDER BY t.name FETCH FIRST ? ROWS ONLY";
-            try (PreparedStatement s = c.prepareStatement(sql)) {
-                if (last == null) {
-                    Database.bind(s, repository.value(), limit);
-                } else {
-                    Database.bind(s, repository.value(), last, limit);
-                }
-                List<Tag> tags = new ArrayList<>();
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        tags.add(Tag.parse(rs.getString(1)));
-                    }
-                }
-                return tags;
-            }
+            Object[] parameters = last == null ? new Object[] {repository.value(), limit}
+                    : new Object[] {repository.value(), last, limit};
+            return Database.queryList(c, sql, rs -> Tag.parse(rs.getString(1)), parameters);
         });
     }
 

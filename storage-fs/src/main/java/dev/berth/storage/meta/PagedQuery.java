@@ -4,8 +4,6 @@ import dev.berth.core.listing.Listing;
 import dev.berth.core.listing.PageRequest;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,12 +15,6 @@ import java.util.List;
  * history) is one, so that filtering and paging behave alike everywhere.
  */
 final class PagedQuery {
-    /** Reads the current row of a page. */
-    @FunctionalInterface
-    interface RowReader<T> {
-        T read(ResultSet rs) throws SQLException;
-    }
-
     private final String from;
     private final List<String> conditions = new ArrayList<>();
     private final List<Object> parameters = new ArrayList<>();
@@ -51,23 +43,14 @@ final class PagedQuery {
      * The number of matching rows and the requested page of them, ordered by {@code orderBy} (which must be
      * total, or pages could overlap), each row read by {@code reader} from the selected {@code columns}.
      */
-    <T> Listing<T> list(Connection c, String columns, String orderBy, PageRequest page, RowReader<T> reader)
+    <T> Listing<T> list(Connection c, String columns, String orderBy, PageRequest page, Database.RowReader<T> reader)
             throws SQLException {
         String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
         long count = Database.queryLong(c, "SELECT COUNT(*) FROM " + from + where, parameters.toArray());
         List<Object> paged = new ArrayList<>(parameters);
         paged.add(page.offset());
         paged.add(page.size());
-        List<T> rows = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT " + columns + " FROM " + from + where
-                + " ORDER BY " + orderBy + " OFFSET ? ROWS FETCH NEXT ? ROWS ONLY")) {
-            Database.bind(s, paged.toArray());
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(reader.read(rs));
-                }
-            }
-        }
-        return new Listing<>(count, rows);
+        return new Listing<>(count, Database.queryList(c, "SELECT " + columns + " FROM " + from + where
+                + " ORDER BY " + orderBy + " OFFSET ? ROWS FETCH NEXT ? ROWS ONLY", reader, paged.toArray()));
     }
 }
