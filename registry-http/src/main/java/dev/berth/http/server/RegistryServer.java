@@ -49,13 +49,9 @@ import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Owns the server's life: the storage and the services over it, the event loops (epoll where the platform
@@ -82,13 +78,7 @@ public final class RegistryServer implements AutoCloseable {
     private final EventLoopGroup workerGroup;
     private final ExecutorService blocking;
     private final SlowHashExecutor slowHashes;
-    private final ScheduledExecutorService housekeeping;
-    /**
-     * The sweeps that take the quota ledger's per-registry locks (upload expiry, idle reservations): a link
-     * holds such a lock while its transaction waits for the registry's row, so they get a thread of their own
-     * rather than hold up the usage flush behind it.
-     */
-    private final ScheduledExecutorService uploadSweeps;
+    private final Housekeeping housekeeping = new Housekeeping();
     private final InFlightRequests inFlight = new InFlightRequests();
     private Channel listener;
 
@@ -103,9 +93,7 @@ public final class RegistryServer implements AutoCloseable {
         tenants.ensureDefaultRegistry();
         CachingMetadataStore metadata = new CachingMetadataStore(storage.metadataStore());
         tenants.onDelete(metadata::invalidateRegistry);
-        this.housekeeping = Executors.newSingleThreadScheduledExecutor(named("berth-housekeeping"));
-        this.uploadSweeps = Executors.newSingleThreadScheduledExecutor(named("berth-upload-sweeps"));
-        this.usage = new UsageRecorder(storage.usageStore(), clock, housekeeping);
+        this.usage = new UsageRecorder(storage.usageStore(), clock, housekeeping.usageFlushes());
         tenants.onDelete(usage::forgetRegistry);
         metrics.watch(usage);
         QuotaLedger quota = new QuotaLedger(tenants, metadata, clock);
@@ -133,7 +121,7 @@ public final class RegistryServer implements AutoCloseable {
         this.workerGroup = new MultiThreadIoEventLoopGroup(0, io);
         int threads = Math.max(16, Runtime.getRuntime().availableProcessors() * 8);
         this.blocking = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                named("berth-blocking"));
+                new NamedDaemonThreads("berth-blocking"));
         ((ThreadPoolExecutor) blocking).allowCoreThreadTimeOut(true);
         this.routes = MeteredExchanges.wrap(new HttpRoutes(new V2Endpoints(registry, gate, blocking, metrics),
                 new ManagementApi(tenants, users, catalog, adminLogin), metrics, blocking), metrics);
@@ -171,23 +159,7 @@ public final class RegistryServer implements AutoCloseable {
             }
             throw new IOException("cannot listen on " + config.bind() + ":" + config.port() + ": " + e.getMessage(), e);
         }
-        long sweepMinutes = Math.max(1, Math.min(15, config.uploadExpiry().toMinutes() / 4));
-        uploadSweeps.scheduleWithFixedDelay(this::expireUploads, 0, sweepMinutes, TimeUnit.MINUTES);
-        housekeeping.scheduleWithFixedDelay(usage::flush, 1, 1, TimeUnit.SECONDS);
-        // Often enough that a reservation outlives its idle time by a quarter at most (one minute at most).
-        long releaseSeconds = Math.max(1, Math.min(60, config.uploads().idleRelease().toSeconds() / 4));
-        uploadSweeps.scheduleWithFixedDelay(this::releaseIdleReservations, releaseSeconds, releaseSeconds, TimeUnit.SECONDS);
-    }
-
-    private void releaseIdleReservations() {
-        try {
-            int released = registry.releaseIdleReservations(config.uploads().idleRelease());
-            if (released > 0) {
-                LOG.log(System.Logger.Level.INFO, "released the quota reservations of " + released + " idle upload(s)");
-            }
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "releasing idle upload reservations failed", e);
-        }
+        housekeeping.start(registry, usage, config.uploadExpiry(), config.uploads().idleRelease());
     }
 
     /** Every connection holds a file descriptor: past the process's limit, accept fails for everyone. */
@@ -200,17 +172,6 @@ public final class RegistryServer implements AutoCloseable {
                         + " of the process's " + limit + " file descriptors for everything else: raise the limit (ulimit -n) "
                         + "or lower --max-connections");
             }
-        }
-    }
-
-    private void expireUploads() {
-        try {
-            int expired = registry.expireUploads();
-            if (expired > 0) {
-                LOG.log(System.Logger.Level.INFO, "removed " + expired + " expired upload session(s)");
-            }
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "upload expiry sweep failed", e);
         }
     }
 
@@ -238,8 +199,7 @@ public final class RegistryServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            housekeeping.shutdownNow();
-            uploadSweeps.shutdownNow();
+            housekeeping.close();
             usage.flush();
             metrics.close();
             bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
@@ -257,14 +217,5 @@ public final class RegistryServer implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "closing the storage failed", e);
             }
         }
-    }
-
-    private static ThreadFactory named(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + "-" + n.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }
