@@ -9,6 +9,8 @@ import dev.berth.core.digest.Digest;
 import dev.berth.core.manifest.MediaTypes;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.name.Tag;
+import dev.berth.core.link.BlobLinker;
+import dev.berth.core.metadata.MetadataStores;
 import dev.berth.core.quota.QuotaLedger;
 import dev.berth.core.registry.RegistryLimits;
 import dev.berth.core.registry.RegistryService;
@@ -56,9 +58,11 @@ final class ApiFixture implements AutoCloseable {
         tenants = new TenantService(storage.tenantStore(), clock);
         users = new UserService(storage.userStore(), new UserDirectory(), tenants, new SecretHasher(), clock);
         usage = new UsageRecorder(storage.usageStore(), clock, Runnable::run);
-        registry = new RegistryService(storage.metadataStore(), storage.blobStore(), storage.uploadStore(), tenants,
-                new QuotaLedger(tenants, storage.metadataStore(), clock), usage, RegistryLimits.DEFAULTS, clock);
-        catalog = new CatalogService(storage.catalogStore(), storage.metadataStore(), storage.usageStore(), tenants, registry, usage);
+        MetadataStores metadata = storage.metadataStores();
+        QuotaLedger quota = new QuotaLedger(tenants, metadata.blobLinks(), clock);
+        registry = new RegistryService(metadata, storage.blobStore(), storage.uploadStore(), tenants, quota,
+                new BlobLinker(metadata.blobLinks(), quota), usage, RegistryLimits.DEFAULTS, clock);
+        catalog = new CatalogService(storage.catalogStore(), metadata, storage.usageStore(), tenants, registry, usage);
         api = new ManagementApi(tenants, users, catalog, TestAdminLogin.of(TOKEN::equals), clock);
     }
 

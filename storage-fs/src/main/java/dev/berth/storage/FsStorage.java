@@ -2,7 +2,7 @@ package dev.berth.storage;
 
 import dev.berth.core.blob.BlobStore;
 import dev.berth.core.catalog.CatalogStore;
-import dev.berth.core.metadata.MetadataStore;
+import dev.berth.core.metadata.MetadataStores;
 import dev.berth.core.tenant.TenantStore;
 import dev.berth.core.upload.UploadStore;
 import dev.berth.core.usage.UsageStore;
@@ -12,7 +12,8 @@ import dev.berth.storage.layout.DataLayout;
 import dev.berth.storage.space.DiskReserve;
 import dev.berth.storage.meta.Database;
 import dev.berth.storage.meta.H2CatalogStore;
-import dev.berth.storage.meta.H2MetadataStore;
+import dev.berth.storage.meta.H2MetadataStores;
+import dev.berth.storage.meta.H2StoredDigests;
 import dev.berth.storage.meta.H2TenantStore;
 import dev.berth.storage.meta.H2UsageStore;
 import dev.berth.storage.meta.H2UserStore;
@@ -32,7 +33,7 @@ public final class FsStorage implements AutoCloseable {
     private final FsBlobStore blobs;
     private final FsUploadStore uploads;
     private final Database database;
-    private final H2MetadataStore metadata;
+    private final MetadataStores metadata;
     private final H2TenantStore tenants;
     private final H2UserStore users;
     private final H2CatalogStore catalog;
@@ -40,7 +41,7 @@ public final class FsStorage implements AutoCloseable {
     private final StartupRecovery.Report recovery;
 
     private FsStorage(DataLayout layout, FsBlobStore blobs, FsUploadStore uploads, Database database,
-                      H2MetadataStore metadata, StartupRecovery.Report recovery) {
+                      MetadataStores metadata, StartupRecovery.Report recovery) {
         this.layout = layout;
         this.blobs = blobs;
         this.uploads = uploads;
@@ -69,9 +70,9 @@ public final class FsStorage implements AutoCloseable {
         FsUploadStore uploads = new FsUploadStore(layout, blobs, clock);
         Database database = Database.open(layout);
         try {
-            H2MetadataStore metadata = new H2MetadataStore(database, clock);
-            StartupRecovery.Report report = new StartupRecovery(layout, blobs, uploads, metadata).run();
-            return new FsStorage(layout, blobs, uploads, database, metadata, report);
+            StartupRecovery.Report report = new StartupRecovery(layout, blobs, uploads,
+                    new H2StoredDigests(database)).run();
+            return new FsStorage(layout, blobs, uploads, database, H2MetadataStores.over(database, clock), report);
         } catch (IOException | RuntimeException e) {
             database.close();
             throw e;
@@ -90,7 +91,8 @@ public final class FsStorage implements AutoCloseable {
         return uploads;
     }
 
-    public MetadataStore metadataStore() {
+    /** Repositories, blob links, manifests and tags. */
+    public MetadataStores metadataStores() {
         return metadata;
     }
 

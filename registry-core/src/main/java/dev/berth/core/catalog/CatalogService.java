@@ -4,7 +4,7 @@ import dev.berth.core.digest.Digest;
 import dev.berth.core.error.RegistryException;
 import dev.berth.core.listing.Listing;
 import dev.berth.core.listing.PageRequest;
-import dev.berth.core.metadata.MetadataStore;
+import dev.berth.core.metadata.MetadataStores;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.name.Tag;
 import dev.berth.core.registry.RegistryService;
@@ -27,13 +27,13 @@ public final class CatalogService {
     private static final Set<String> ACTIONS = Set.of("push", "pull", "delete");
 
     private final CatalogStore catalog;
-    private final MetadataStore metadata;
+    private final MetadataStores metadata;
     private final UsageStore usageStore;
     private final TenantService tenants;
     private final RegistryService registry;
     private final UsageRecorder usage;
 
-    public CatalogService(CatalogStore catalog, MetadataStore metadata, UsageStore usageStore, TenantService tenants,
+    public CatalogService(CatalogStore catalog, MetadataStores metadata, UsageStore usageStore, TenantService tenants,
                           RegistryService registry, UsageRecorder usage) {
         this.catalog = catalog;
         this.metadata = metadata;
@@ -55,7 +55,7 @@ public final class CatalogService {
 
     public void deleteRepository(String registryName, String repository, String actor) {
         RepositoryName name = existing(registryName, repository);
-        if (!metadata.deleteRepository(name)) {
+        if (!metadata.repositories().deleteRepository(name)) {
             throw RegistryException.notFound("repository", repository);
         }
         usage.deleted(name, null, null, 0, actor);
@@ -87,7 +87,7 @@ public final class CatalogService {
     public void deleteTag(String registryName, String repository, String digest, String tag, String actor) {
         RepositoryName name = existing(registryName, repository);
         Digest artifact = artifact(digest);
-        boolean tagsArtifact = Tag.isValid(tag) && metadata.resolveTag(name, Tag.parse(tag)).map(artifact::equals).orElse(false);
+        boolean tagsArtifact = Tag.isValid(tag) && metadata.tags().resolveTag(name, Tag.parse(tag)).map(artifact::equals).orElse(false);
         if (!tagsArtifact || !registry.deleteManifest(name, Tag.parse(tag), actor)) {
             throw RegistryException.notFound("tag", tag);
         }
@@ -105,7 +105,7 @@ public final class CatalogService {
     private RepositoryName existing(String registryName, String repository) {
         tenants.get(registryName);
         return RepositoryName.tryParse(registryName + "/" + repository)
-                .filter(metadata::repositoryExists)
+                .filter(metadata.repositories()::repositoryExists)
                 .orElseThrow(() -> RegistryException.notFound("repository", repository));
     }
 

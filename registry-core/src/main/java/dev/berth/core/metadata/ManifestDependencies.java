@@ -12,7 +12,7 @@ import java.util.OptionalLong;
  * What a manifest needs in its repository to be stored: its blobs (config and layers, and the manifest's
  * own bytes) linked with the sizes it declares, and the manifests an index lists stored.
  *
- * <p>{@link MetadataStore#putManifest} verifies them in the transaction that records the manifest, so that
+ * <p>{@link ManifestStore#putManifest} verifies them in the transaction that records the manifest, so that
  * no concurrent unlink can slip between the check and the write (see {@code docs/consistency.md}).
  *
  * @param blobs the blobs that must be linked, each with the size it must have

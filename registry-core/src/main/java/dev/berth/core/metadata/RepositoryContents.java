@@ -17,16 +17,16 @@ public interface RepositoryContents {
     boolean hasManifest(Digest digest);
 
     /** The repository as the store's ordinary reads see it, each in a transaction of its own. */
-    static RepositoryContents of(MetadataStore store, RepositoryName repository) {
+    static RepositoryContents of(MetadataStores stores, RepositoryName repository) {
         return new RepositoryContents() {
             @Override
             public OptionalLong linkedBlobSize(Digest digest) {
-                return store.linkedBlobSize(repository, digest);
+                return stores.blobLinks().linkedBlobSize(repository, digest);
             }
 
             @Override
             public boolean hasManifest(Digest digest) {
-                return store.manifest(repository, digest).isPresent();
+                return stores.manifests().manifest(repository, digest).isPresent();
             }
         };
     }

@@ -4,7 +4,7 @@ import dev.berth.core.digest.Digest;
 import dev.berth.core.error.OciErrorCode;
 import dev.berth.core.error.RegistryException;
 import dev.berth.core.metadata.BlobLink;
-import dev.berth.core.metadata.MetadataStore;
+import dev.berth.core.metadata.BlobLinkStore;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.tenant.TenantRegistry;
 import dev.berth.core.tenant.TenantService;
@@ -13,14 +13,16 @@ import dev.berth.core.upload.UploadId;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.BiPredicate;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Enforces tenant registries' storage limits.
@@ -44,11 +46,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * expires. The session stays valid: its next write reserves again, in full, and is refused if the room has
  * been taken meanwhile.
  *
- * <p>Links are group-committed. Uploads that finish while another link of the same registry is being
- * committed queue up; the next thread to take the registry's lock checks every queued link in order (each
- * against the usage the store reports plus what the links before it in the batch charge) and writes all
- * the accepted ones in one transaction. Many small uploads finishing together therefore pay for one commit,
- * not one each, and a refused link does not hold up the others.
+ * <p>Links are charged in batches ({@link #chargeAndWrite}): {@link dev.berth.core.link.BlobLinker} group-commits
+ * the links of uploads that finish together, and this checks each of them in order (against the usage the
+ * store reports plus what the links before it in the batch charge) and has the accepted ones written while it
+ * still holds the registry's reservations, so that no reservation or other charge slips between the check and
+ * the write. A refused link does not hold up the others.
  *
  * <p>A registry without a limit needs no usage figures: its checks read only the cached settings.
  */
@@ -57,7 +59,7 @@ public final class QuotaLedger {
     private static final long RESERVATION_STEP = RESERVATION_STEP_MIB * 1024 * 1024;
 
     private final TenantService tenants;
-    private final MetadataStore metadata;
+    private final BlobLinkStore blobLinks;
     private final Clock clock;
     private final Map<String, RegistryReservations> registries = new ConcurrentHashMap<>();
 
@@ -66,24 +68,9 @@ public final class QuotaLedger {
         static final Reservation NONE = new Reservation(0, 0, Instant.MIN);
     }
 
-    /** A link waiting for the registry's next group commit. */
-    private static final class PendingLink {
-        final BlobLink link;
-        final UploadId upload;
-        /** Set by the thread that committed it; read by its own thread after taking the same monitor. */
-        boolean done;
-        RuntimeException failure;
-
-        PendingLink(BlobLink link, UploadId upload) {
-            this.link = link;
-            this.upload = upload;
-        }
-    }
-
-    /** The reservations of one registry, and its links waiting to be committed; guarded by its own monitor. */
+    /** The reservations of one registry; guarded by its own monitor. */
     private static final class RegistryReservations {
         final Map<UploadId, Reservation> byUpload = new HashMap<>();
-        final Queue<PendingLink> pending = new ConcurrentLinkedQueue<>();
         long totalNeeded;
 
         Reservation of(UploadId id) {
@@ -104,10 +91,20 @@ public final class QuotaLedger {
         }
     }
 
-    /** @param clock tells when an upload last reserved, for {@link #releaseIdle} */
-    public QuotaLedger(TenantService tenants, MetadataStore metadata, Clock clock) {
+    /**
+     * A blob link to charge to its registry, and the upload whose reservation it converts (null for mounts
+     * and manifests, which reserve nothing).
+     */
+    public record LinkCharge(BlobLink link, UploadId upload) {
+    }
+
+    /**
+     * @param blobLinks tells whether a registry already holds a blob (then linking it again costs nothing)
+     * @param clock tells when an upload last reserved, for {@link #releaseIdle}
+     */
+    public QuotaLedger(TenantService tenants, BlobLinkStore blobLinks, Clock clock) {
         this.tenants = tenants;
-        this.metadata = metadata;
+        this.blobLinks = blobLinks;
         this.clock = clock;
     }
 
@@ -143,7 +140,7 @@ public final class QuotaLedger {
 
     /**
      * Checks, before an upload is committed, that linking its blob would be accepted: {@code DENIED} when the
-     * blob is new to the registry and its size would pass the limit. {@link #link} checks again.
+     * blob is new to the registry and its size would pass the limit. {@link #chargeAndWrite} checks again.
      */
     public void admit(RepositoryName repository, Digest digest, long size, UploadId upload) {
         String registry = repository.registry();
@@ -165,75 +162,59 @@ public final class QuotaLedger {
     }
 
     /**
-     * Links a blob into a repository, charging its size when it is new to the registry, and ends the
-     * upload's reservation. {@code DENIED} when the charge would pass the limit; nothing is linked then.
-     * Returns once the link is committed (see the class comment on group commit).
+     * Charges each link of a batch of one registry's links in order and hands the accepted ones to
+     * {@code write} (which records them in one transaction), all under the registry's lock. A link is refused
+     * with {@code DENIED} when it is new to the registry and would pass the limit, counting what the links
+     * before it charge and what the other uploads need. Every link's reservation ends here, whatever the outcome.
      *
-     * @param upload the upload that brought the blob, whose reservation is converted; null for mounts and manifests
+     * @return for each link of the batch, in order: null when it was written, else why it was not (its
+     *         refusal, or the write's failure)
      */
-    public void link(RepositoryName repository, Digest digest, long size, UploadId upload) {
-        String registry = repository.registry();
+    public List<RuntimeException> chargeAndWrite(String registry, List<LinkCharge> batch, Consumer<List<BlobLink>> write) {
         RegistryReservations reservations = reservations(registry);
-        PendingLink mine = new PendingLink(new BlobLink(repository, digest, size), upload);
-        reservations.pending.add(mine);
+        List<RuntimeException> outcomes = new ArrayList<>(Collections.nCopies(batch.size(), null));
         synchronized (reservations) {
-            // Whoever held the lock before may have committed this link with theirs; otherwise this thread
-            // commits every link queued so far, its own included.
-            if (!mine.done) {
-                List<PendingLink> batch = new ArrayList<>();
-                for (PendingLink next; (next = reservations.pending.poll()) != null; ) {
-                    batch.add(next);
-                }
-                commit(registry, reservations, batch);
-            }
-            if (mine.failure != null) {
-                throw mine.failure;
-            }
-        }
-    }
-
-    /**
-     * Checks each link of the batch in order, writes the accepted ones in one transaction, and marks all done.
-     * Every link's reservation ends here, whatever the outcome.
-     */
-    private void commit(String registry, RegistryReservations reservations, List<PendingLink> batch) {
-        List<PendingLink> accepted = new ArrayList<>(batch.size());
-        try {
-            TenantRegistry tenant = isLimited(registry) ? currentTenant(registry) : null;
-            Set<Digest> chargedHere = new HashSet<>();
-            long charged = 0;
-            for (PendingLink pending : batch) {
-                try {
-                    Digest digest = pending.link.digest();
-                    long size = pending.link.size();
-                    if (tenant != null && !chargedHere.contains(digest)
-                            && charges(registry, tenant, digest, size, charged, reservations.neededByOthers(pending.upload))) {
-                        chargedHere.add(digest);
-                        charged += size;
+            try {
+                TenantRegistry tenant = isLimited(registry) ? currentTenant(registry) : null;
+                Set<Digest> chargedHere = new HashSet<>();
+                long charged = 0;
+                List<BlobLink> accepted = new ArrayList<>(batch.size());
+                for (int i = 0; i < batch.size(); i++) {
+                    LinkCharge link = batch.get(i);
+                    try {
+                        Digest digest = link.link().digest();
+                        long size = link.link().size();
+                        if (tenant != null && !chargedHere.contains(digest)
+                                && charges(registry, tenant, digest, size, charged, reservations.neededByOthers(link.upload()))) {
+                            chargedHere.add(digest);
+                            charged += size;
+                        }
+                        accepted.add(link.link());
+                    } catch (RuntimeException refused) {
+                        outcomes.set(i, refused);
                     }
-                    accepted.add(pending);
-                } catch (RuntimeException refused) {
-                    pending.failure = refused;
+                    // Its need is now charged above or refused: the links after it must not count it again.
+                    endReservation(reservations, link);
                 }
-                // Its need is now charged above or refused: the links after it must not count it again.
-                endReservation(reservations, pending);
-            }
-            if (!accepted.isEmpty()) {
-                metadata.linkBlobs(accepted.stream().map(p -> p.link).toList());
-            }
-        } catch (RuntimeException failed) {
-            batch.stream().filter(p -> p.failure == null).forEach(p -> p.failure = failed);
-        } finally {
-            for (PendingLink pending : batch) {
-                endReservation(reservations, pending);
-                pending.done = true;
+                if (!accepted.isEmpty()) {
+                    write.accept(accepted);
+                }
+            } catch (RuntimeException failed) {
+                for (int i = 0; i < outcomes.size(); i++) {
+                    if (outcomes.get(i) == null) {
+                        outcomes.set(i, failed);
+                    }
+                }
+            } finally {
+                batch.forEach(link -> endReservation(reservations, link));
             }
         }
+        return outcomes;
     }
 
-    private static void endReservation(RegistryReservations reservations, PendingLink pending) {
-        if (pending.upload != null) {
-            reservations.set(pending.upload, Reservation.NONE);
+    private static void endReservation(RegistryReservations reservations, LinkCharge link) {
+        if (link.upload() != null) {
+            reservations.set(link.upload(), Reservation.NONE);
         }
     }
 
@@ -243,7 +224,7 @@ public final class QuotaLedger {
      */
     private boolean charges(String registry, TenantRegistry tenant, Digest digest, long size, long chargedBefore,
                             long neededByOthers) {
-        if (metadata.registryLinksBlob(registry, digest)) {
+        if (blobLinks.registryLinksBlob(registry, digest)) {
             return false;
         }
         Long limit = tenant.storageLimitBytes();
@@ -271,12 +252,12 @@ public final class QuotaLedger {
     }
 
     /** Drops the reservations of uploads that no longer exist (expired sessions). */
-    public void retainOnly(java.util.function.Predicate<UploadId> alive) {
+    public void retainOnly(Predicate<UploadId> alive) {
         endWhere((id, reservation) -> !alive.test(id));
     }
 
     /** Ends every reservation that {@code ended} selects, each registry under its lock; returns how many. */
-    private int endWhere(java.util.function.BiPredicate<UploadId, Reservation> ended) {
+    private int endWhere(BiPredicate<UploadId, Reservation> ended) {
         int count = 0;
         for (RegistryReservations reservations : registries.values()) {
             synchronized (reservations) {

@@ -14,11 +14,12 @@ import dev.berth.core.manifest.ParsedManifest;
 import dev.berth.core.memory.MemoryOnly;
 import dev.berth.core.metadata.ManifestDependencies;
 import dev.berth.core.metadata.ManifestRecord;
-import dev.berth.core.metadata.MetadataStore;
+import dev.berth.core.metadata.MetadataStores;
 import dev.berth.core.metadata.RepositoryContents;
 import dev.berth.core.name.Reference;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.name.Tag;
+import dev.berth.core.link.BlobLinker;
 import dev.berth.core.quota.QuotaLedger;
 import dev.berth.core.tenant.TenantService;
 import dev.berth.core.upload.BlobUpload;
@@ -41,11 +42,12 @@ import java.util.function.Predicate;
  * block on the disk or the metadata store: call it off the event loop.
  */
 public final class RegistryService {
-    private final MetadataStore metadata;
+    private final MetadataStores metadata;
     private final BlobStore blobs;
     private final UploadStore uploads;
     private final TenantService tenants;
     private final QuotaLedger quota;
+    private final BlobLinker linker;
     private final UsageRecorder usage;
     private final RegistryLimits limits;
     private final Clock clock;
@@ -56,13 +58,15 @@ public final class RegistryService {
             .weigher((Digest d, byte[] b) -> b.length)
             .build();
 
-    public RegistryService(MetadataStore metadata, BlobStore blobs, UploadStore uploads, TenantService tenants,
-                           QuotaLedger quota, UsageRecorder usage, RegistryLimits limits, Clock clock) {
+    public RegistryService(MetadataStores metadata, BlobStore blobs, UploadStore uploads, TenantService tenants,
+                           QuotaLedger quota, BlobLinker linker, UsageRecorder usage, RegistryLimits limits,
+                           Clock clock) {
         this.metadata = metadata;
         this.blobs = blobs;
         this.uploads = uploads;
         this.tenants = tenants;
         this.quota = quota;
+        this.linker = linker;
         this.usage = usage;
         this.limits = limits;
         this.clock = clock;
@@ -76,7 +80,7 @@ public final class RegistryService {
 
     /** The blob as linked into the repository, or {@code BLOB_UNKNOWN}. */
     public BlobInfo statBlob(RepositoryName repository, Digest digest) {
-        OptionalLong size = metadata.linkedBlobSize(repository, digest);
+        OptionalLong size = metadata.blobLinks().linkedBlobSize(repository, digest);
         if (size.isEmpty()) {
             throw RegistryException.blobUnknown(digest);
         }
@@ -97,7 +101,7 @@ public final class RegistryService {
     /** Unlinks a blob from the repository. The file stays until nothing refers to it (garbage collection). */
     public void deleteBlob(RepositoryName repository, Digest digest) {
         // The store gives the bytes back to the registry's usage when this was its last link there.
-        if (!metadata.unlinkBlob(repository, digest)) {
+        if (!metadata.blobLinks().unlinkBlob(repository, digest)) {
             throw RegistryException.blobUnknown(digest);
         }
     }
@@ -126,15 +130,15 @@ public final class RegistryService {
                                     Predicate<RepositoryName> readable) {
         tenants.requireExists(repository.registry());
         Optional<RepositoryName> source = from != null ? Optional.of(from)
-                : metadata.anyRepositoryLinking(digest).filter(readable);
+                : metadata.blobLinks().anyRepositoryLinking(digest).filter(readable);
         if (source.isEmpty()) {
             return Optional.empty();
         }
-        OptionalLong size = metadata.linkedBlobSize(source.get(), digest);
+        OptionalLong size = metadata.blobLinks().linkedBlobSize(source.get(), digest);
         if (size.isEmpty()) {
             return Optional.empty();
         }
-        quota.link(repository, digest, size.getAsLong(), null);
+        linker.link(repository, digest, size.getAsLong(), null);
         return Optional.of(new BlobInfo(digest, size.getAsLong()));
     }
 
@@ -181,23 +185,45 @@ public final class RegistryService {
         }
     }
 
-    /** Commits the upload under {@code digest} and links the blob into the repository. */
+    /**
+     * Finishes a blob push: the upload becomes the blob {@code digest}, linked into the repository. The steps
+     * run in this order so that nothing is linked that is not durable and verified, and nothing is left held
+     * when a step refuses: verify the digest, admit the quota charge, commit the file, link, release.
+     */
     public BlobInfo completeUpload(BlobUpload upload, Digest digest) {
         checkBlobDigest(digest);
+        admitQuota(upload, digest);
+        try {
+            long size = commitFile(upload, digest);
+            linker.link(upload.repository(), digest, size, upload.id());
+            return new BlobInfo(digest, size);
+        } finally {
+            quota.release(upload.repository(), upload.id());
+        }
+    }
+
+    /**
+     * Refuses, before the file is moved, an upload whose blob its registry has no room for; the session is
+     * dropped then. The link checks again: this only saves committing a file that cannot be linked.
+     */
+    private void admitQuota(BlobUpload upload, Digest digest) {
         try {
             quota.admit(upload.repository(), digest, upload.size(), upload.id());
         } catch (RegistryException refused) {
             cancelUpload(upload);
             throw refused;
         }
+    }
+
+    /**
+     * Checks the streamed digest of what was written against {@code digest} ({@code DIGEST_INVALID} when they
+     * differ) and moves the data into the blob store, durably; returns the blob's size.
+     */
+    private static long commitFile(BlobUpload upload, Digest digest) {
         try {
-            long size = upload.commit(digest);
-            quota.link(upload.repository(), digest, size, upload.id());
-            return new BlobInfo(digest, size);
+            return upload.commit(digest);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } finally {
-            quota.release(upload.repository(), upload.id());
         }
     }
 
@@ -268,11 +294,11 @@ public final class RegistryService {
             throw new UncheckedIOException(e);
         }
         manifestBytes.put(digest, body);
-        quota.link(repository, digest, body.length, null);
+        linker.link(repository, digest, body.length, null);
         ManifestRecord record = new ManifestRecord(digest, manifest.mediaType(), body.length, manifest.references(),
                 manifest.subject() == null ? null : manifest.subject().digest(), manifest.artifactType(),
                 manifest.annotations(), clock.instant());
-        metadata.putManifest(repository, record, reference instanceof Tag tag ? tag : null,
+        metadata.manifests().putManifest(repository, record, reference instanceof Tag tag ? tag : null,
                 dependencies.andBlob(new Descriptor(manifest.mediaType(), digest, body.length, null, null)));
         usage.pushed(repository, reference.value(), digest, body.length, actor);
         return new PushedManifest(digest, record.subject());
@@ -293,9 +319,9 @@ public final class RegistryService {
 
     private ManifestRecord manifestRecord(RepositoryName repository, Reference reference) {
         Digest digest = reference instanceof Tag tag
-                ? metadata.resolveTag(repository, tag).orElseThrow(() -> RegistryException.manifestUnknown(tag.value()))
+                ? metadata.tags().resolveTag(repository, tag).orElseThrow(() -> RegistryException.manifestUnknown(tag.value()))
                 : (Digest) reference;
-        return metadata.manifest(repository, digest).orElseThrow(() -> RegistryException.manifestUnknown(reference.value()));
+        return metadata.manifests().manifest(repository, digest).orElseThrow(() -> RegistryException.manifestUnknown(reference.value()));
     }
 
     private byte[] readBlob(Digest digest) {
@@ -313,19 +339,19 @@ public final class RegistryService {
      */
     public boolean deleteManifest(RepositoryName repository, Reference reference, String actor) {
         if (reference instanceof Tag tag) {
-            Optional<Digest> digest = metadata.resolveTag(repository, tag);
-            if (digest.isEmpty() || !metadata.deleteTag(repository, tag)) {
+            Optional<Digest> digest = metadata.tags().resolveTag(repository, tag);
+            if (digest.isEmpty() || !metadata.tags().deleteTag(repository, tag)) {
                 return false;
             }
             usage.deleted(repository, tag.value(), digest.get(), 0, actor);
             return true;
         }
         Digest digest = (Digest) reference;
-        Optional<ManifestRecord> record = metadata.manifest(repository, digest);
-        if (record.isEmpty() || !metadata.deleteManifest(repository, digest)) {
+        Optional<ManifestRecord> record = metadata.manifests().manifest(repository, digest);
+        if (record.isEmpty() || !metadata.manifests().deleteManifest(repository, digest)) {
             return false;
         }
-        metadata.unlinkUnreferencedBlobs(repository, clock.instant().minus(limits.deleteGracePeriod()));
+        metadata.blobLinks().unlinkUnreferencedBlobs(repository, clock.instant().minus(limits.deleteGracePeriod()));
         usage.deleted(repository, digest.value(), digest, record.get().size(), actor);
         return true;
     }
@@ -334,11 +360,11 @@ public final class RegistryService {
 
     /** A page of the repository's tags; {@code NAME_UNKNOWN} for an unknown repository. */
     public Page<Tag> listTags(RepositoryName repository, Integer n, String last) {
-        if (!metadata.repositoryExists(repository)) {
+        if (!metadata.repositories().repositoryExists(repository)) {
             throw RegistryException.nameUnknown(repository.value());
         }
         int limit = pageSize(n);
-        return Page.of(metadata.listTags(repository, last, limit + 1), limit, Tag::value);
+        return Page.of(metadata.tags().listTags(repository, last, limit + 1), limit, Tag::value);
     }
 
     /** A page of the repository names the caller may see, in lexical order. */
@@ -348,7 +374,7 @@ public final class RegistryService {
         String cursor = last;
         int batch = Math.max(100, limit + 1);
         while (page.size() <= limit) {
-            List<RepositoryName> fetched = metadata.listRepositories(cursor, batch);
+            List<RepositoryName> fetched = metadata.repositories().listRepositories(cursor, batch);
             for (RepositoryName name : fetched) {
                 if (visible.test(name)) {
                     page.add(name);
@@ -377,7 +403,7 @@ public final class RegistryService {
 
     /** The descriptors of the manifests whose subject is {@code subject}, optionally of one artifact type. */
     public List<Descriptor> referrers(RepositoryName repository, Digest subject, String artifactType) {
-        return metadata.referrers(repository, subject).stream()
+        return metadata.manifests().referrers(repository, subject).stream()
                 .filter(r -> artifactType == null || artifactType.equals(r.artifactType()))
                 .map(r -> new Descriptor(r.mediaType(), r.digest(), r.size(), r.artifactType(), r.annotations()))
                 .toList();

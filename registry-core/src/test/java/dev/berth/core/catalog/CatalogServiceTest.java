@@ -23,7 +23,7 @@ class CatalogServiceTest {
     private static final RepositoryName APP = RepositoryName.parse("acme/team/app");
 
     private final CoreFixture f = new CoreFixture().withRegistry("acme", null);
-    private final CatalogService catalog = new CatalogService(new InMemoryCatalogStore(f.metadata), f.metadata, f.usageStore,
+    private final CatalogService catalog = new CatalogService(new InMemoryCatalogStore(f.metadata), f.metadataStores, f.usageStore,
             f.tenants, f.registry, f.usage);
 
     private Digest push(RepositoryName repository, String tag, String layer) {

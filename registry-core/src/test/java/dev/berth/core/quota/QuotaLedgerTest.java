@@ -4,6 +4,7 @@ import dev.berth.core.digest.Digest;
 import dev.berth.core.error.OciErrorCode;
 import dev.berth.core.error.Problem;
 import dev.berth.core.error.RegistryException;
+import dev.berth.core.link.BlobLinker;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.testing.CoreFixture;
 import dev.berth.core.upload.BlobUpload;
@@ -30,6 +31,7 @@ class QuotaLedgerTest {
 
     private final CoreFixture f = new CoreFixture();
     private final QuotaLedger quota = f.quota;
+    private final BlobLinker linker = f.linker;
 
     private static Digest digestOf(int i) {
         return Digest.sha256Of(bytes("blob " + i));
@@ -68,7 +70,7 @@ class QuotaLedgerTest {
         UploadId upload = UploadId.random();
 
         quota.reserve(APP, upload, 100);
-        quota.link(APP, digestOf(1), 100, upload);
+        linker.link(APP, digestOf(1), 100, upload);
 
         assertThat(f.tenantStore.usage("acme")).isEqualTo(100);
     }
@@ -77,7 +79,7 @@ class QuotaLedgerTest {
     void refusesALinkPastTheLimitAndLinksNothing() {
         f.withRegistry("acme", 100L);
 
-        assertDenied(() -> quota.link(APP, digestOf(1), 101, null));
+        assertDenied(() -> linker.link(APP, digestOf(1), 101, null));
 
         assertThat(f.metadata.linkedBlobSize(APP, digestOf(1))).isEmpty();
         assertThat(f.tenantStore.usage("acme")).isZero();
@@ -86,9 +88,9 @@ class QuotaLedgerTest {
     @Test
     void chargesNothingForABlobTheRegistryAlreadyLinks() {
         f.withRegistry("acme", 100L);
-        quota.link(APP, digestOf(1), 100, null);
+        linker.link(APP, digestOf(1), 100, null);
 
-        quota.link(WEB, digestOf(1), 100, null);
+        linker.link(WEB, digestOf(1), 100, null);
 
         assertThat(f.metadata.linkedBlobSize(WEB, digestOf(1))).hasValue(100);
         assertThat(f.tenantStore.usage("acme")).isEqualTo(100);
@@ -97,9 +99,9 @@ class QuotaLedgerTest {
     @Test
     void chargesABlobAgainInAnotherRegistry() {
         f.withRegistry("acme", null).withRegistry("other", 50L);
-        quota.link(APP, digestOf(1), 60, null);
+        linker.link(APP, digestOf(1), 60, null);
 
-        assertDenied(() -> quota.link(RepositoryName.parse("other/app"), digestOf(1), 60, null));
+        assertDenied(() -> linker.link(RepositoryName.parse("other/app"), digestOf(1), 60, null));
     }
 
     @Test
@@ -121,7 +123,7 @@ class QuotaLedgerTest {
         UploadId upload = UploadId.random();
         quota.reserve(APP, upload, 60);
 
-        quota.link(APP, digestOf(1), 60, upload);
+        linker.link(APP, digestOf(1), 60, upload);
 
         assertThatCode(() -> quota.reserve(APP, UploadId.random(), 40)).doesNotThrowAnyException();
     }
@@ -131,7 +133,7 @@ class QuotaLedgerTest {
         f.withRegistry("acme", null);
 
         quota.reserve(APP, UploadId.random(), Long.MAX_VALUE / 2);
-        quota.link(APP, digestOf(1), Long.MAX_VALUE / 4, null);
+        linker.link(APP, digestOf(1), Long.MAX_VALUE / 4, null);
 
         assertThat(f.tenantStore.usage("acme")).isEqualTo(Long.MAX_VALUE / 4);
     }
@@ -145,7 +147,7 @@ class QuotaLedgerTest {
     @Test
     void refusesNewUploadsWhenTheLimitWasLoweredBelowTheUsage() {
         f.withRegistry("acme", 100L);
-        quota.link(APP, digestOf(1), 80, null);
+        linker.link(APP, digestOf(1), 80, null);
         f.tenants.update("acme", null, true, 50L);
 
         assertDenied(() -> quota.reserve(APP, UploadId.random(), 1));
@@ -196,7 +198,7 @@ class QuotaLedgerTest {
                     UploadId upload = UploadId.random();
                     RepositoryName repo = RepositoryName.parse("acme/r" + n);
                     quota.reserve(repo, upload, each);
-                    quota.link(repo, digestOf(n), each, upload);
+                    linker.link(repo, digestOf(n), each, upload);
                     accepted.incrementAndGet();
                 } catch (RegistryException e) {
                     if (e.problem() != Problem.QUOTA_EXCEEDED) {
@@ -230,7 +232,7 @@ class QuotaLedgerTest {
             new Thread(() -> {
                 try {
                     start.await();
-                    quota.link(RepositoryName.parse("acme/r" + (n % 4)), digestOf(n), 100, null);
+                    linker.link(RepositoryName.parse("acme/r" + (n % 4)), digestOf(n), 100, null);
                 } catch (Exception ignored) {
                     // refused: over the limit
                 } finally {

@@ -133,7 +133,7 @@ class RegistryServiceTest {
 
         registry.putManifest(APP, Digest.sha256Of(body), MediaTypes.OCI_MANIFEST, body, ACTOR);
 
-        assertThat(f.metadata.tagsOf(APP, Digest.sha256Of(body))).isEmpty();
+        assertThat(f.metadata.listTags(APP, null, 10)).isEmpty();
         assertThat(registry.getManifest(APP, Digest.sha256Of(body)).content()).isEqualTo(body);
     }
 

@@ -3,6 +3,8 @@ package dev.berth.core.testing;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.manifest.MediaTypes;
 import dev.berth.core.name.RepositoryName;
+import dev.berth.core.link.BlobLinker;
+import dev.berth.core.metadata.MetadataStores;
 import dev.berth.core.quota.QuotaLedger;
 import dev.berth.core.registry.RegistryLimits;
 import dev.berth.core.registry.RegistryService;
@@ -17,11 +19,13 @@ public final class CoreFixture {
     public final MutableClock clock = MutableClock.atSomeDay();
     public final InMemoryTenantStore tenantStore = new InMemoryTenantStore();
     public final InMemoryMetadataStore metadata = new InMemoryMetadataStore(tenantStore, clock);
+    public final MetadataStores metadataStores = metadata.asStores();
     public final InMemoryBlobStore blobs = new InMemoryBlobStore();
     public final InMemoryUploadStore uploads = new InMemoryUploadStore(blobs, clock);
     public final InMemoryUsageStore usageStore = new InMemoryUsageStore();
     public final TenantService tenants = new TenantService(tenantStore, clock);
     public final QuotaLedger quota = new QuotaLedger(tenants, metadata, clock);
+    public final BlobLinker linker = new BlobLinker(metadata, quota);
     public final UsageRecorder usage = new UsageRecorder(usageStore, clock, Runnable::run);
     public final RegistryService registry;
 
@@ -30,7 +34,7 @@ public final class CoreFixture {
     }
 
     public CoreFixture(RegistryLimits limits) {
-        registry = new RegistryService(metadata, blobs, uploads, tenants, quota, usage, limits, clock);
+        registry = new RegistryService(metadataStores, blobs, uploads, tenants, quota, linker, usage, limits, clock);
     }
 
     public static RegistryLimits limits(int maxManifestBytes, int maxListPage) {
@@ -47,7 +51,7 @@ public final class CoreFixture {
     public Digest linkBlob(RepositoryName repository, byte[] content) {
         Digest digest = Digest.sha256Of(content);
         blobs.put(digest, content);
-        quota.link(repository, digest, content.length, null);
+        linker.link(repository, digest, content.length, null);
         return digest;
     }
 

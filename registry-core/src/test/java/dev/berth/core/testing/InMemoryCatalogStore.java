@@ -5,7 +5,7 @@ import dev.berth.core.catalog.CatalogStore;
 import dev.berth.core.catalog.RepositorySummary;
 import dev.berth.core.listing.Listing;
 import dev.berth.core.listing.PageRequest;
-import dev.berth.core.metadata.MetadataStore;
+import dev.berth.core.metadata.RepositoryStore;
 import dev.berth.core.name.RepositoryName;
 
 import java.util.List;
@@ -13,9 +13,9 @@ import java.util.Optional;
 
 /** A read view over an {@link InMemoryMetadataStore}: names only, counters at zero. */
 public final class InMemoryCatalogStore implements CatalogStore {
-    private final MetadataStore metadata;
+    private final RepositoryStore metadata;
 
-    public InMemoryCatalogStore(MetadataStore metadata) {
+    public InMemoryCatalogStore(RepositoryStore metadata) {
         this.metadata = metadata;
     }
 

@@ -5,7 +5,12 @@ import dev.berth.core.metadata.BlobLink;
 import dev.berth.core.metadata.ManifestDependencies;
 import dev.berth.core.metadata.ManifestRecord;
 import dev.berth.core.metadata.RepositoryContents;
-import dev.berth.core.metadata.MetadataStore;
+import dev.berth.core.error.RegistryException;
+import dev.berth.core.metadata.BlobLinkStore;
+import dev.berth.core.metadata.ManifestStore;
+import dev.berth.core.metadata.MetadataStores;
+import dev.berth.core.metadata.RepositoryStore;
+import dev.berth.core.metadata.TagStore;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.name.Tag;
 
@@ -15,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,11 +29,12 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Repositories, blob links, manifests and tags in maps, one monitor standing for the transaction. Like the
- * real store it charges a registry's usage (in {@link InMemoryTenantStore}) when a blob is new to the registry
- * and gives it back when the last link in the registry goes.
+ * Repositories, blob links, manifests and tags in maps, one monitor standing for the transaction: the four
+ * metadata ports in one object ({@link #asStores}). Like the real stores it charges a registry's usage (in
+ * {@link InMemoryTenantStore}) when a blob is new to the registry and gives it back when the last link in the
+ * registry goes, and writes nothing into a registry that does not exist.
  */
-public final class InMemoryMetadataStore implements MetadataStore {
+public final class InMemoryMetadataStore implements RepositoryStore, BlobLinkStore, ManifestStore, TagStore {
     private record Link(long size, Instant linkedAt) {
     }
 
@@ -46,6 +53,18 @@ public final class InMemoryMetadataStore implements MetadataStore {
     public InMemoryMetadataStore(InMemoryTenantStore tenants, Clock clock) {
         this.tenants = tenants;
         this.clock = clock;
+    }
+
+    /** This store as the four ports. */
+    public MetadataStores asStores() {
+        return new MetadataStores(this, this, this, this);
+    }
+
+    /** Refuses a write into a registry that does not exist, as the real stores do. */
+    private void requireRegistry(RepositoryName repository) {
+        if (!tenants.exists(repository.registry())) {
+            throw RegistryException.nameUnknown(repository.registry());
+        }
     }
 
     @Override
@@ -67,6 +86,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
 
     private synchronized void commitLinks(List<BlobLink> links) {
         linkCommits++;
+        links.forEach(link -> requireRegistry(link.repository()));
         for (BlobLink link : links) {
             RepositoryName repository = link.repository();
             if (!registryLinksBlob(repository.registry(), link.digest())) {
@@ -150,13 +170,9 @@ public final class InMemoryMetadataStore implements MetadataStore {
     }
 
     @Override
-    public synchronized boolean isUnreferenced(Digest digest) {
-        return repos.values().stream().noneMatch(r -> r.blobs.containsKey(digest) || r.manifests.containsKey(digest));
-    }
-
-    @Override
     public synchronized void putManifest(RepositoryName repository, ManifestRecord manifest, Tag tag,
                                          ManifestDependencies dependencies) {
+        requireRegistry(repository);
         Repo existing = repos.get(repository.value());
         dependencies.verify(new RepositoryContents() {
             @Override
@@ -171,7 +187,10 @@ public final class InMemoryMetadataStore implements MetadataStore {
             }
         });
         Repo repo = repos.computeIfAbsent(repository.value(), r -> new Repo());
-        repo.manifests.put(manifest.digest(), manifest);
+        // Each reference once, in order, as the real stores keep them.
+        repo.manifests.put(manifest.digest(), new ManifestRecord(manifest.digest(), manifest.mediaType(), manifest.size(),
+                List.copyOf(new LinkedHashSet<>(manifest.references())), manifest.subject(), manifest.artifactType(),
+                manifest.annotations(), manifest.pushedAt()));
         if (tag != null) {
             repo.tags.put(tag.value(), manifest.digest());
         }
@@ -197,15 +216,6 @@ public final class InMemoryMetadataStore implements MetadataStore {
         }
         var tail = last == null ? repo.tags : repo.tags.tailMap(last, false);
         return tail.keySet().stream().limit(limit).map(Tag::new).toList();
-    }
-
-    @Override
-    public synchronized List<Tag> tagsOf(RepositoryName repository, Digest digest) {
-        Repo repo = repos.get(repository.value());
-        if (repo == null) {
-            return List.of();
-        }
-        return repo.tags.entrySet().stream().filter(e -> e.getValue().equals(digest)).map(e -> new Tag(e.getKey())).toList();
     }
 
     @Override

@@ -24,6 +24,11 @@ public final class InMemoryTenantStore implements TenantStore {
         return Optional.ofNullable(registries.get(name));
     }
 
+    /** True when the registry exists; not counted in {@link #finds}, as the real metadata stores' check is a join. */
+    public synchronized boolean exists(String name) {
+        return registries.containsKey(name);
+    }
+
     @Override
     public synchronized boolean create(String name, boolean isPublic, Long storageLimitBytes, Instant now) {
         if (registries.containsKey(name)) {

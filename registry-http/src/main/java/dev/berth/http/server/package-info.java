@@ -1,6 +1,8 @@
 /**
- * The server: configuration, bootstrap, pipeline, top-level routing, main.
+ * The server: configuration, the wiring of the services, bootstrap, pipeline, top-level routing, main.
  *
- * <p>Starting points: {@link Main}, {@link ServerConfig}, {@link RegistryServer}, {@link RegistryChannelInitializer}, {@link HttpRoutes}.
+ * <p>Starting points: {@link Main}, {@link ServerConfig}, {@link RegistryServices} (what the server answers with,
+ * built from the configuration), {@link RegistryServer} (serving them with Netty), {@link RegistryChannelInitializer},
+ * {@link HttpRoutes}.
  */
 package dev.berth.http.server;

@@ -13,6 +13,7 @@ import dev.berth.http.route.V2Router;
 import dev.berth.http.route.Exchange;
 import dev.berth.http.route.ExchangeFactory;
 import dev.berth.http.route.RequestContext;
+import dev.berth.http.route.V2Route.Endpoint;
 import dev.berth.http.route.Responses;
 import dev.berth.http.route.V2Handler;
 import dev.berth.http.v2.blob.DeleteBlobHandler;
@@ -33,9 +34,18 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
 
+import static io.netty.handler.codec.http.HttpMethod.DELETE;
+import static io.netty.handler.codec.http.HttpMethod.GET;
+import static io.netty.handler.codec.http.HttpMethod.HEAD;
+import static io.netty.handler.codec.http.HttpMethod.PATCH;
+import static io.netty.handler.codec.http.HttpMethod.POST;
+import static io.netty.handler.codec.http.HttpMethod.PUT;
+
 /**
- * The table of {@code /v2} endpoints: for each endpoint and method, the handler, and whether the body is
- * streamed to an upload session (blob uploads) or aggregated (everything else, capped at the manifest limit).
+ * The table of {@code /v2} endpoints: for each endpoint, the methods it serves and how each opens its exchange
+ * (the handler, who may call it, and whether the body is streamed to an upload session, for blob uploads, or
+ * aggregated, for everything else, capped small or at the manifest limit). A method not in an endpoint's row
+ * is refused with {@code METHOD_NOT_ALLOWED}.
  */
 public final class V2Endpoints implements ExchangeFactory {
     /** Bodies of requests that carry none worth keeping (GET, DELETE) are capped small. */
@@ -44,87 +54,87 @@ public final class V2Endpoints implements ExchangeFactory {
     private final RegistryService registry;
     private final V2AccessGate gate;
     private final Executor blocking;
-    private final RegistryMetrics metrics;
+    private final Runnable uploadPaused;
     private final V2Router router = new V2Router();
     /**
      * The access check of each need: authentication and authorization happen here, once, for every aggregated
      * endpoint, from the request's head before any body is read (uploads check in {@link UploadExchange}).
      */
     private final Map<Need, BodyAdmission> admissions = new EnumMap<>(Need.class);
-    private final V2Handler base = request -> request.respond(Responses.json(HttpResponseStatus.OK, Map.of()));
-    private final V2Handler catalog;
-    private final V2Handler listTags;
-    private final V2Handler getManifest;
-    private final V2Handler putManifest;
-    private final V2Handler deleteManifest;
-    private final V2Handler getBlob;
-    private final V2Handler deleteBlob;
-    private final V2Handler uploadStatus;
-    private final V2Handler cancelUpload;
-    private final V2Handler listReferrers;
+    /** The rows of the table, one per endpoint, looked up by method. */
+    private final Map<Endpoint, Map<HttpMethod, ExchangeFactory>> table = new EnumMap<>(Endpoint.class);
 
     public V2Endpoints(RegistryService registry, V2AccessGate gate, Executor blocking, RegistryMetrics metrics) {
         this.registry = registry;
         this.gate = gate;
         this.blocking = blocking;
-        this.metrics = metrics;
-        this.catalog = new CatalogHandler(registry, gate);
-        this.listTags = new ListTagsHandler(registry);
-        this.getManifest = new GetManifestHandler(registry);
-        this.putManifest = new PutManifestHandler(registry);
-        this.deleteManifest = new DeleteManifestHandler(registry);
-        this.getBlob = new GetBlobHandler(registry);
-        this.deleteBlob = new DeleteBlobHandler(registry);
-        this.uploadStatus = new UploadStatusHandler(registry);
-        this.cancelUpload = new CancelUploadHandler(registry);
-        this.listReferrers = new ListReferrersHandler(registry);
+        this.uploadPaused = metrics::uploadPaused;
         for (Need need : Need.values()) {
             admissions.put(need, new OciAdmission(request -> gate.authorize(request, need)));
         }
+        for (Endpoint endpoint : Endpoint.values()) {
+            table.put(endpoint, row(endpoint));
+        }
+    }
+
+    /** The methods an endpoint serves; a switch, so that an endpoint added to the router cannot lack a row. */
+    private Map<HttpMethod, ExchangeFactory> row(Endpoint endpoint) {
+        return switch (endpoint) {
+            case BASE -> {
+                ExchangeFactory ping = aggregate(Need.LOGIN, request -> request.respond(Responses.json(HttpResponseStatus.OK, Map.of())));
+                yield Map.of(GET, ping, HEAD, ping);
+            }
+            case CATALOG -> Map.of(GET, aggregate(Need.NOTHING, new CatalogHandler(registry, gate)));
+            case TAGS -> Map.of(GET, fromMemoryFirst(new ListTagsHandler(registry)));
+            case REFERRERS -> Map.of(GET, aggregate(Need.PULL, new ListReferrersHandler(registry)));
+            case MANIFEST -> {
+                ExchangeFactory pull = fromMemoryFirst(new GetManifestHandler(registry));
+                yield Map.of(GET, pull, HEAD, pull,
+                        PUT, aggregate(Need.PUSH, new PutManifestHandler(registry), registry.limits().maxManifestBytes()),
+                        DELETE, aggregate(Need.PUSH, new DeleteManifestHandler(registry)));
+            }
+            case BLOB -> {
+                V2Handler pull = new GetBlobHandler(registry);
+                yield Map.of(HEAD, fromMemoryFirst(pull), GET, aggregate(Need.PULL, pull),
+                        DELETE, aggregate(Need.PUSH, new DeleteBlobHandler(registry)));
+            }
+            case UPLOADS -> Map.of(POST, upload(UploadExchange.Kind.START));
+            case UPLOAD -> Map.of(PATCH, upload(UploadExchange.Kind.APPEND), PUT, upload(UploadExchange.Kind.COMPLETE),
+                    GET, aggregate(Need.PUSH, new UploadStatusHandler(registry)),
+                    DELETE, aggregate(Need.PUSH, new CancelUploadHandler(registry)));
+        };
     }
 
     @Override
     public Exchange open(RequestContext request) {
         request.route(router.route(request.request().uri()));
         HttpMethod method = request.request().method();
-        boolean read = method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD);
-        return switch (request.route().endpoint()) {
-            case BASE -> read ? aggregate(request, Need.LOGIN, base) : refuse(method);
-            case CATALOG -> method.equals(HttpMethod.GET) ? aggregate(request, Need.NOTHING, catalog) : refuse(method);
-            case TAGS -> method.equals(HttpMethod.GET) ? fromMemoryFirst(request, listTags) : refuse(method);
-            case REFERRERS -> method.equals(HttpMethod.GET) ? aggregate(request, Need.PULL, listReferrers) : refuse(method);
-            case MANIFEST -> read ? fromMemoryFirst(request, getManifest)
-                    : method.equals(HttpMethod.PUT)
-                    ? new AggregatingExchange(request, admissions.get(Need.PUSH), putManifest, blocking, registry.limits().maxManifestBytes())
-                    : method.equals(HttpMethod.DELETE) ? aggregate(request, Need.PUSH, deleteManifest) : refuse(method);
-            case BLOB -> method.equals(HttpMethod.HEAD) ? fromMemoryFirst(request, getBlob)
-                    : method.equals(HttpMethod.GET) ? aggregate(request, Need.PULL, getBlob)
-                    : method.equals(HttpMethod.DELETE) ? aggregate(request, Need.PUSH, deleteBlob) : refuse(method);
-            case UPLOADS -> method.equals(HttpMethod.POST) ? upload(request, UploadExchange.Kind.START) : refuse(method);
-            case UPLOAD -> method.equals(HttpMethod.PATCH) ? upload(request, UploadExchange.Kind.APPEND)
-                    : method.equals(HttpMethod.PUT) ? upload(request, UploadExchange.Kind.COMPLETE)
-                    : method.equals(HttpMethod.GET) ? aggregate(request, Need.PUSH, uploadStatus)
-                    : method.equals(HttpMethod.DELETE) ? aggregate(request, Need.PUSH, cancelUpload) : refuse(method);
-        };
+        ExchangeFactory exchange = table.get(request.route().endpoint()).get(method);
+        if (exchange == null) {
+            throw new RegistryException(OciErrorCode.METHOD_NOT_ALLOWED, method + " is not allowed here");
+        }
+        return exchange.open(request);
     }
 
-    private Exchange upload(RequestContext request, UploadExchange.Kind kind) {
-        return new UploadExchange(request, registry, gate, kind, blocking, metrics::uploadPaused);
+    private ExchangeFactory upload(UploadExchange.Kind kind) {
+        return request -> new UploadExchange(request, registry, gate, kind, blocking, uploadPaused);
     }
 
-    private Exchange aggregate(RequestContext request, Need need, V2Handler handler) {
-        return new AggregatingExchange(request, admissions.get(need), handler, blocking, SMALL_BODY_BYTES);
+    private ExchangeFactory aggregate(Need need, V2Handler handler) {
+        return aggregate(need, handler, SMALL_BODY_BYTES);
+    }
+
+    private ExchangeFactory aggregate(Need need, V2Handler handler, int maxBodyBytes) {
+        BodyAdmission admission = admissions.get(need);
+        return request -> new AggregatingExchange(request, admission, handler, blocking, maxBodyBytes);
     }
 
     /**
      * A pull that the caches usually answer, tried on the event loop first (see {@link AggregatingExchange}).
      * Not a blob {@code GET}: it opens the blob's file.
      */
-    private Exchange fromMemoryFirst(RequestContext request, V2Handler handler) {
-        return new AggregatingExchange(request, admissions.get(Need.PULL), handler, blocking, SMALL_BODY_BYTES, true);
-    }
-
-    private static Exchange refuse(HttpMethod method) {
-        throw new RegistryException(OciErrorCode.METHOD_NOT_ALLOWED, method + " is not allowed here");
+    private ExchangeFactory fromMemoryFirst(V2Handler handler) {
+        BodyAdmission pull = admissions.get(Need.PULL);
+        return request -> new AggregatingExchange(request, pull, handler, blocking, SMALL_BODY_BYTES, true);
     }
 }

@@ -16,6 +16,8 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -136,6 +138,26 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** Reads the current row of a result. */
+    @FunctionalInterface
+    interface RowReader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /** Every row {@code sql} selects, each read by {@code reader}, in the order the query gives. */
+    static <T> List<T> queryList(Connection c, String sql, RowReader<T> reader, Object... parameters) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            bind(s, parameters);
+            List<T> rows = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(reader.read(rs));
+                }
+            }
+            return rows;
+        }
+    }
+
     /** The first column of the first row as a long, or null when there is no row (or it is NULL). */
     static Long queryLong(Connection c, String sql, Object... parameters) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(sql)) {
@@ -176,7 +198,7 @@ public final class Database implements AutoCloseable {
     /**
      * Locks the registry's row until the transaction ends, which every transaction that writes into a
      * registry (or deletes it) does before anything else, so that writes to one registry commit one after
-     * the other (see {@link H2MetadataStore}); the registry's id, or null when there is no such registry.
+     * the other (see {@link RepositoryRows}); the registry's id, or null when there is no such registry.
      */
     Long lockRegistry(Connection c, String registry) throws SQLException {
         Long id = queryLong(c, "SELECT id FROM registries WHERE name = ? FOR UPDATE", registry);

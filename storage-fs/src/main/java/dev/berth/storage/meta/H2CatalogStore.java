@@ -35,10 +35,9 @@ import static dev.berth.storage.meta.Database.instant;
  * manifest nor a linked blob of the repository counts nothing.
  */
 public final class H2CatalogStore implements CatalogStore {
-    private static final String REPOSITORY = "SELECT r.id, r.name, r.pull_count, r.created_at, r.updated_at, "
+    private static final String REPOSITORY_COLUMNS = "r.id, r.name, r.pull_count, r.created_at, r.updated_at, "
             + "(SELECT COUNT(*) FROM manifests m WHERE m.repository_id = r.id) AS artifact_count, "
-            + "(SELECT COALESCE(SUM(b.size), 0) FROM blob_links b WHERE b.repository_id = r.id) AS size_bytes "
-            + "FROM repositories r";
+            + "(SELECT COALESCE(SUM(b.size), 0) FROM blob_links b WHERE b.repository_id = r.id) AS size_bytes";
 
     private final Database database;
 
@@ -53,36 +52,17 @@ public final class H2CatalogStore implements CatalogStore {
             if (registryId == null) {
                 return new Listing<RepositorySummary>(0, List.of());
             }
-            StringBuilder where = new StringBuilder(" WHERE r.registry_id = ?");
-            List<Object> parameters = new ArrayList<>();
-            parameters.add(registryId);
-            if (page.nameContains() != null) {
-                // The name within the registry: what follows "registry/".
-                where.append(" AND POSITION(? IN LOWER(SUBSTRING(r.name FROM ?))) > 0");
-                parameters.add(page.nameContains());
-                parameters.add(registry.length() + 2);
-            }
-            long count = Database.queryLong(c, "SELECT COUNT(*) FROM repositories r" + where, parameters.toArray());
-            parameters.add(page.offset());
-            parameters.add(page.size());
-            List<RepositorySummary> results = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement(REPOSITORY + where
-                    + " ORDER BY r.name OFFSET ? ROWS FETCH NEXT ? ROWS ONLY")) {
-                bind(s, parameters.toArray());
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        results.add(readRepository(rs));
-                    }
-                }
-            }
-            return new Listing<>(count, results);
+            // The name filter applies to the name within the registry: what follows "registry/".
+            return new PagedQuery("repositories r").where("r.registry_id = ?", registryId)
+                    .whereContains("SUBSTRING(r.name FROM " + (registry.length() + 2) + ")", page.nameContains())
+                    .list(c, REPOSITORY_COLUMNS, "r.name", page, H2CatalogStore::readRepository);
         });
     }
 
     @Override
     public Optional<RepositorySummary> repository(RepositoryName name) {
         return database.transaction(c -> {
-            try (PreparedStatement s = c.prepareStatement(REPOSITORY + " WHERE r.name = ?")) {
+            try (PreparedStatement s = c.prepareStatement("SELECT " + REPOSITORY_COLUMNS + " FROM repositories r WHERE r.name = ?")) {
                 s.setString(1, name.value());
                 try (ResultSet rs = s.executeQuery()) {
                     return rs.next() ? Optional.of(readRepository(rs)) : Optional.<RepositorySummary>empty();
@@ -92,39 +72,26 @@ public final class H2CatalogStore implements CatalogStore {
     }
 
     @Override
-    public Listing<ArtifactSummary> artifacts(RepositoryName repository, String tag, PageRequest page) {
+    public Listing<ArtifactSummary> artifacts(RepositoryName repository, String tag, PageRequest request) {
         return database.transaction(c -> {
             Long id = Database.queryLong(c, "SELECT id FROM repositories WHERE name = ?", repository.value());
             if (id == null) {
                 return new Listing<ArtifactSummary>(0, List.of());
             }
-            String where = tag == null ? " WHERE m.repository_id = ?"
-                    : " WHERE m.repository_id = ? AND m.digest IN "
-                    + "(SELECT t.digest FROM tags t WHERE t.repository_id = ? AND t.name = ?)";
-            Object[] filter = tag == null ? new Object[]{id} : new Object[]{id, id, tag};
-            long count = Database.queryLong(c, "SELECT COUNT(*) FROM manifests m" + where, filter);
-            List<Object> parameters = new ArrayList<>(List.of(filter));
-            parameters.add(page.offset());
-            parameters.add(page.size());
-            List<ArtifactSummary> results = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT m.digest, m.media_type, m.size, m.pull_count, "
-                    + "m.pushed_at, m.pulled_at FROM manifests m" + where
-                    + " ORDER BY m.pushed_at DESC, m.digest OFFSET ? ROWS FETCH NEXT ? ROWS ONLY")) {
-                bind(s, parameters.toArray());
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        results.add(new ArtifactSummary(Digest.parse(rs.getString("digest")), rs.getString("media_type"),
-                                rs.getLong("size"), rs.getLong("pull_count"), instant(rs, "pushed_at"),
-                                instant(rs, "pulled_at"), List.of()));
-                    }
-                }
+            PagedQuery query = new PagedQuery("manifests m").where("m.repository_id = ?", id);
+            if (tag != null) {
+                query.where("m.digest IN (SELECT t.digest FROM tags t WHERE t.repository_id = ? AND t.name = ?)", id, tag);
             }
-            List<ArtifactSummary> complete = new ArrayList<>(results.size());
-            for (ArtifactSummary a : results) {
+            Listing<ArtifactSummary> rows = query.list(c, "m.digest, m.media_type, m.size, m.pull_count, m.pushed_at, "
+                    + "m.pulled_at", "m.pushed_at DESC, m.digest", request, rs -> new ArtifactSummary(
+                    Digest.parse(rs.getString("digest")), rs.getString("media_type"), rs.getLong("size"),
+                    rs.getLong("pull_count"), instant(rs, "pushed_at"), instant(rs, "pulled_at"), List.of()));
+            List<ArtifactSummary> complete = new ArrayList<>(rows.results().size());
+            for (ArtifactSummary a : rows.results()) {
                 complete.add(new ArtifactSummary(a.digest(), a.mediaType(), treeSize(c, id, a.digest(), a.size()),
                         a.pullCount(), a.pushedAt(), a.pulledAt(), tags(c, id, a.digest())));
             }
-            return new Listing<>(count, complete);
+            return new Listing<>(rows.count(), complete);
         });
     }
 

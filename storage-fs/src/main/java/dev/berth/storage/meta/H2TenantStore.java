@@ -5,7 +5,6 @@ import dev.berth.core.listing.PageRequest;
 import dev.berth.core.tenant.TenantRegistry;
 import dev.berth.core.tenant.TenantStore;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -14,19 +13,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import static dev.berth.storage.meta.Database.bind;
 import static dev.berth.storage.meta.Database.instant;
 
 /**
  * The tenant registries in the H2 {@link Database}. Their usage ({@code storage_used_bytes}) is maintained by
- * {@link H2MetadataStore} as blobs are linked and unlinked; this store only reads it. A registry's deletion
+ * {@link H2BlobLinkStore} as blobs are linked and unlinked; this store only reads it. A registry's deletion
  * locks its row first, as every write into the registry does, so that nothing written into it survives the
  * deletion and a registry created again under the same name starts empty.
  */
 public final class H2TenantStore implements TenantStore {
-    private static final String SELECT = "SELECT g.name, g.is_public, g.storage_limit_bytes, g.storage_used_bytes, "
+    private static final String COLUMNS = "g.name, g.is_public, g.storage_limit_bytes, g.storage_used_bytes, "
             + "(SELECT COUNT(*) FROM repositories r WHERE r.registry_id = g.id) AS repo_count, "
-            + "g.created_at, g.updated_at FROM registries g";
+            + "g.created_at, g.updated_at";
 
     private final Database database;
 
@@ -37,7 +35,7 @@ public final class H2TenantStore implements TenantStore {
     @Override
     public Optional<TenantRegistry> find(String name) {
         return database.transaction(c -> {
-            try (PreparedStatement s = c.prepareStatement(SELECT + " WHERE g.name = ?")) {
+            try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM registries g WHERE g.name = ?")) {
                 s.setString(1, name);
                 try (ResultSet rs = s.executeQuery()) {
                     return rs.next() ? Optional.of(read(rs)) : Optional.<TenantRegistry>empty();
@@ -62,37 +60,11 @@ public final class H2TenantStore implements TenantStore {
     @Override
     public Listing<TenantRegistry> list(PageRequest page, Boolean isPublic) {
         return database.transaction(c -> {
-            StringBuilder where = new StringBuilder(" WHERE 1 = 1");
-            List<Object> parameters = new ArrayList<>();
-            if (page.nameContains() != null) {
-                where.append(" AND POSITION(? IN LOWER(g.name)) > 0");
-                parameters.add(page.nameContains());
-            }
+            PagedQuery query = new PagedQuery("registries g").whereContains("g.name", page.nameContains());
             if (isPublic != null) {
-                where.append(" AND g.is_public = ?");
-                parameters.add(isPublic);
+                query.where("g.is_public = ?", isPublic);
             }
-            long count;
-            try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM registries g" + where)) {
-                bind(s, parameters.toArray());
-                try (ResultSet rs = s.executeQuery()) {
-                    rs.next();
-                    count = rs.getLong(1);
-                }
-            }
-            List<TenantRegistry> results = new ArrayList<>();
-            parameters.add(page.offset());
-            parameters.add(page.size());
-            try (PreparedStatement s = c.prepareStatement(SELECT + where
-                    + " ORDER BY g.name OFFSET ? ROWS FETCH NEXT ? ROWS ONLY")) {
-                bind(s, parameters.toArray());
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        results.add(read(rs));
-                    }
-                }
-            }
-            return new Listing<>(count, results);
+            return query.list(c, COLUMNS, "g.name", page, H2TenantStore::read);
         });
     }
 

@@ -9,10 +9,8 @@ import dev.berth.core.usage.UsageStore;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -142,33 +140,14 @@ public final class H2UsageStore implements UsageStore {
             if (registryId == null) {
                 return new Listing<HistoryEvent>(0, List.of());
             }
-            String where = " WHERE registry_id = ?" + (action == null ? "" : " AND action = ?")
-                    + (page.nameContains() == null ? "" : " AND POSITION(? IN LOWER(repository)) > 0");
-            List<Object> parameters = new ArrayList<>();
-            parameters.add(registryId);
+            PagedQuery query = new PagedQuery("history").where("registry_id = ?", registryId);
             if (action != null) {
-                parameters.add(action);
+                query.where("action = ?", action);
             }
-            if (page.nameContains() != null) {
-                parameters.add(page.nameContains());
-            }
-            long count = Database.queryLong(c, "SELECT COUNT(*) FROM history" + where, parameters.toArray());
-            parameters.add(page.offset());
-            parameters.add(page.size());
-            List<HistoryEvent> events = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT event_time, action, repository, reference, digest, "
-                    + "bytes, actor FROM history" + where
-                    + " ORDER BY event_time DESC, id DESC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY")) {
-                bind(s, parameters.toArray());
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        events.add(new HistoryEvent(instant(rs, "event_time"), registry, rs.getString("action"),
-                                rs.getString("repository"), rs.getString("reference"), rs.getString("digest"),
-                                rs.getLong("bytes"), rs.getString("actor")));
-                    }
-                }
-            }
-            return new Listing<>(count, events);
+            return query.whereContains("repository", page.nameContains()).list(c, "event_time, action, repository, "
+                    + "reference, digest, bytes, actor", "event_time DESC, id DESC", page, rs -> new HistoryEvent(
+                    instant(rs, "event_time"), registry, rs.getString("action"), rs.getString("repository"),
+                    rs.getString("reference"), rs.getString("digest"), rs.getLong("bytes"), rs.getString("actor")));
         });
     }
 }

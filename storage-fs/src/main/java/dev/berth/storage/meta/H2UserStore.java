@@ -89,22 +89,13 @@ public final class H2UserStore implements UserStore {
     @Override
     public Listing<User> list(PageRequest page, String registry) {
         return database.transaction(c -> {
-            StringBuilder where = new StringBuilder(" WHERE 1 = 1");
-            List<Object> parameters = new ArrayList<>();
-            if (page.nameContains() != null) {
-                where.append(" AND POSITION(? IN LOWER(u.name)) > 0");
-                parameters.add(page.nameContains());
-            }
+            PagedQuery query = new PagedQuery("users u").whereContains("u.name", page.nameContains());
             if (registry != null) {
-                where.append(" AND EXISTS (SELECT 1 FROM user_permissions p JOIN registries g ON g.id = p.registry_id "
-                        + "WHERE p.user_id = u.id AND g.name = ?)");
-                parameters.add(registry);
+                query.where("EXISTS (SELECT 1 FROM user_permissions p JOIN registries g ON g.id = p.registry_id "
+                        + "WHERE p.user_id = u.id AND g.name = ?)", registry);
             }
-            long count = Database.queryLong(c, "SELECT COUNT(*) FROM users u" + where, parameters.toArray());
-            parameters.add(page.offset());
-            parameters.add(page.size());
-            List<User> results = select(c, where + " ORDER BY u.name OFFSET ? ROWS FETCH NEXT ? ROWS ONLY", parameters);
-            return new Listing<>(count, results);
+            Listing<User> rows = query.list(c, COLUMNS, "u.name", page, H2UserStore::readUser);
+            return new Listing<>(rows.count(), withPermissions(c, rows.results()));
         });
     }
 
@@ -166,12 +157,22 @@ public final class H2UserStore implements UserStore {
             bind(s, parameters.toArray());
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    users.add(new User(rs.getString("id"), rs.getString("name"), rs.getString("description"),
-                            rs.getBoolean("enabled"), rs.getInt("duration_days"), instant(rs, "expires_at"),
-                            instant(rs, "created_at"), instant(rs, "updated_at"), List.of(), rs.getString("secret_hash")));
+                    users.add(readUser(rs));
                 }
             }
         }
+        return withPermissions(c, users);
+    }
+
+    /** A user's row, without its permissions. */
+    private static User readUser(ResultSet rs) throws SQLException {
+        return new User(rs.getString("id"), rs.getString("name"), rs.getString("description"),
+                rs.getBoolean("enabled"), rs.getInt("duration_days"), instant(rs, "expires_at"),
+                instant(rs, "created_at"), instant(rs, "updated_at"), List.of(), rs.getString("secret_hash"));
+    }
+
+    /** The users with their permissions, read in one query per chunk of users. */
+    private static List<User> withPermissions(Connection c, List<User> users) throws SQLException {
         if (users.isEmpty()) {
             return users;
         }

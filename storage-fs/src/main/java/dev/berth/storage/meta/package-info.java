@@ -2,9 +2,15 @@
  * The metadata in embedded H2, through plain JDBC and Flyway migrations ({@code db/migration/berth}).
  *
  * <p>Starting points: {@link dev.berth.storage.meta.Database} (the pool, the schema, the one transaction-and-retry
- * helper every store uses), {@link dev.berth.storage.meta.H2MetadataStore} (repositories, blob links, manifests,
- * tags, and the registries' usage accounting), {@link dev.berth.storage.meta.H2TenantStore},
+ * helper every store uses), the four metadata ports opened together by
+ * {@link dev.berth.storage.meta.H2MetadataStores} ({@link dev.berth.storage.meta.H2RepositoryStore},
+ * {@link dev.berth.storage.meta.H2BlobLinkStore} with the registries' usage accounting,
+ * {@link dev.berth.storage.meta.H2ManifestStore}, {@link dev.berth.storage.meta.H2TagStore}),
+ * {@link dev.berth.storage.meta.H2TenantStore},
  * {@link dev.berth.storage.meta.H2UserStore}, {@link dev.berth.storage.meta.H2CatalogStore} and
  * {@link dev.berth.storage.meta.H2UsageStore}. All of them share one {@code Database}.
+ *
+ * <p>The SQL is standard (no H2 dialect but the connection URL), so that a PostgreSQL {@code Database} can run
+ * the same stores over the same schema.
  */
 package dev.berth.storage.meta;

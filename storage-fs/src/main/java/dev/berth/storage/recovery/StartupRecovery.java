@@ -3,7 +3,7 @@ package dev.berth.storage.recovery;
 import dev.berth.core.digest.Digest;
 import dev.berth.storage.blob.FsBlobStore;
 import dev.berth.storage.layout.DataLayout;
-import dev.berth.storage.meta.H2MetadataStore;
+import dev.berth.storage.meta.H2StoredDigests;
 import dev.berth.storage.upload.FsUploadStore;
 
 import java.io.IOException;
@@ -34,9 +34,9 @@ public final class StartupRecovery {
     private final DataLayout layout;
     private final FsBlobStore blobs;
     private final FsUploadStore uploads;
-    private final H2MetadataStore metadata;
+    private final H2StoredDigests metadata;
 
-    public StartupRecovery(DataLayout layout, FsBlobStore blobs, FsUploadStore uploads, H2MetadataStore metadata) {
+    public StartupRecovery(DataLayout layout, FsBlobStore blobs, FsUploadStore uploads, H2StoredDigests metadata) {
         this.layout = layout;
         this.blobs = blobs;
         this.uploads = uploads;
@@ -62,7 +62,7 @@ public final class StartupRecovery {
         List<Digest> missing = missingBlobs();
         int rows = 0;
         for (Digest digest : missing) {
-            int removed = metadata.forgetDigest(digest);
+            int removed = metadata.forget(digest);
             LOG.log(System.Logger.Level.WARNING, "blob " + digest + " is missing from the blob store: removed "
                     + removed + " link(s) and manifest(s) that named it");
             rows += removed;
@@ -91,7 +91,7 @@ public final class StartupRecovery {
     private List<Digest> missingBlobs() throws IOException {
         List<Digest> missing = new ArrayList<>();
         try {
-            metadata.forEachStoredDigest(digest -> {
+            metadata.forEach(digest -> {
                 try {
                     if (digest.isSha256() && blobs.size(digest).isEmpty()) {
                         missing.add(digest);

@@ -9,6 +9,7 @@ import dev.berth.core.listing.Listing;
 import dev.berth.core.listing.PageRequest;
 import dev.berth.core.metadata.ManifestDependencies;
 import dev.berth.core.metadata.ManifestRecord;
+import dev.berth.core.metadata.MetadataStores;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.name.Tag;
 import dev.berth.core.usage.PullRecord;
@@ -39,14 +40,14 @@ class H2CatalogStoreTest {
     Path dataDir;
     private Database database;
     private TestClock clock;
-    private H2MetadataStore metadata;
+    private MetadataStores metadata;
     private H2CatalogStore catalog;
 
     @BeforeEach
     void setUp() throws IOException {
         database = Database.open(new DataLayout(dataDir));
         clock = new TestClock(T0);
-        metadata = new H2MetadataStore(database, clock);
+        metadata = H2MetadataStores.over(database, clock);
         catalog = new H2CatalogStore(database);
         new H2TenantStore(database).create("acme", false, null, T0);
         new H2TenantStore(database).create("other", false, null, T0);
@@ -60,7 +61,7 @@ class H2CatalogStoreTest {
     @Test
     void listsTheRepositoriesOfARegistryByFullNameFilteredWithinIt() {
         for (String name : List.of("acme/web", "acme/team/app", "acme/app", "acme/acme-tools", "other/app")) {
-            metadata.linkBlobs(List.of(new BlobLink(RepositoryName.parse(name), digest(name), 1)));
+            metadata.blobLinks().linkBlobs(List.of(new BlobLink(RepositoryName.parse(name), digest(name), 1)));
         }
 
         Listing<RepositorySummary> all = catalog.repositories("acme", new PageRequest(1, 3, null));
@@ -85,16 +86,16 @@ class H2CatalogStoreTest {
     void summarisesARepository() {
         ManifestRecord first = image("first", 50, digest("config"), digest("layer"));
         ManifestRecord second = image("second", 60, digest("config"));
-        metadata.linkBlobs(List.of(new BlobLink(APP, digest("config"), 10)));
-        metadata.linkBlobs(List.of(new BlobLink(APP, digest("layer"), 100)));
-        metadata.linkBlobs(List.of(new BlobLink(APP, first.digest(), 50)));
-        metadata.linkBlobs(List.of(new BlobLink(APP, second.digest(), 60)));
+        metadata.blobLinks().linkBlobs(List.of(new BlobLink(APP, digest("config"), 10)));
+        metadata.blobLinks().linkBlobs(List.of(new BlobLink(APP, digest("layer"), 100)));
+        metadata.blobLinks().linkBlobs(List.of(new BlobLink(APP, first.digest(), 50)));
+        metadata.blobLinks().linkBlobs(List.of(new BlobLink(APP, second.digest(), 60)));
         clock.advance(Duration.ofMinutes(5));
-        metadata.putManifest(APP, first, Tag.parse("v1"), ManifestDependencies.NONE);
-        metadata.putManifest(APP, second, null, ManifestDependencies.NONE);
+        metadata.manifests().putManifest(APP, first, Tag.parse("v1"), ManifestDependencies.NONE);
+        metadata.manifests().putManifest(APP, second, null, ManifestDependencies.NONE);
         new H2UsageStore(database).recordPulls(List.of(new PullRecord(APP, first.digest(), "v1", 1, T0),
                 new PullRecord(APP, second.digest(), null, 1, T0)));
-        metadata.deleteManifest(APP, second.digest());
+        metadata.manifests().deleteManifest(APP, second.digest());
         new H2UsageStore(database).recordPulls(List.of(new PullRecord(APP, second.digest(), null, 1, T0)));
 
         RepositorySummary summary = catalog.repository(APP).orElseThrow();
@@ -111,11 +112,11 @@ class H2CatalogStoreTest {
         ManifestRecord newer = image("newer", 1, Instant.parse("2025-02-01T00:00:00Z"));
         ManifestRecord sameTimeA = image("same a", 1, Instant.parse("2025-03-01T00:00:00Z"));
         ManifestRecord sameTimeB = image("same b", 1, Instant.parse("2025-03-01T00:00:00Z"));
-        metadata.putManifest(APP, old, Tag.parse("v1"), ManifestDependencies.NONE);
-        metadata.putManifest(APP, newer, Tag.parse("v2"), ManifestDependencies.NONE);
-        metadata.putManifest(APP, newer, Tag.parse("latest"), ManifestDependencies.NONE);
-        metadata.putManifest(APP, sameTimeA, null, ManifestDependencies.NONE);
-        metadata.putManifest(APP, sameTimeB, null, ManifestDependencies.NONE);
+        metadata.manifests().putManifest(APP, old, Tag.parse("v1"), ManifestDependencies.NONE);
+        metadata.manifests().putManifest(APP, newer, Tag.parse("v2"), ManifestDependencies.NONE);
+        metadata.manifests().putManifest(APP, newer, Tag.parse("latest"), ManifestDependencies.NONE);
+        metadata.manifests().putManifest(APP, sameTimeA, null, ManifestDependencies.NONE);
+        metadata.manifests().putManifest(APP, sameTimeB, null, ManifestDependencies.NONE);
         Instant pulled = Instant.parse("2025-03-02T00:00:00Z");
         new H2UsageStore(database).recordPulls(List.of(new PullRecord(APP, newer.digest(), "latest", 1, pulled)));
 
@@ -143,8 +144,8 @@ class H2CatalogStoreTest {
     void filtersArtifactsByExactTag() {
         ManifestRecord one = image("one", 1, T0);
         ManifestRecord two = image("two", 1, T0);
-        metadata.putManifest(APP, one, Tag.parse("v1"), ManifestDependencies.NONE);
-        metadata.putManifest(APP, two, Tag.parse("v10"), ManifestDependencies.NONE);
+        metadata.manifests().putManifest(APP, one, Tag.parse("v1"), ManifestDependencies.NONE);
+        metadata.manifests().putManifest(APP, two, Tag.parse("v10"), ManifestDependencies.NONE);
 
         Listing<ArtifactSummary> tagged = catalog.artifacts(APP, "v1", new PageRequest(1, 10, null));
 
@@ -159,12 +160,12 @@ class H2CatalogStoreTest {
     @Test
     void sizesAnImageAsItsManifestPlusTheBlobsItReferences() {
         ManifestRecord image = image("image", 500, digest("config"), digest("layer 1"), digest("layer 2"), digest("unlinked"));
-        metadata.linkBlobs(List.of(new BlobLink(APP, digest("config"), 10)));
-        metadata.linkBlobs(List.of(new BlobLink(APP, digest("layer 1"), 1000)));
-        metadata.linkBlobs(List.of(new BlobLink(APP, digest("layer 2"), 2000)));
-        metadata.linkBlobs(List.of(new BlobLink(APP, digest("unrelated"), 4000)));
-        metadata.linkBlobs(List.of(new BlobLink(APP, image.digest(), 500)));
-        metadata.putManifest(APP, image, null, ManifestDependencies.NONE);
+        metadata.blobLinks().linkBlobs(List.of(new BlobLink(APP, digest("config"), 10)));
+        metadata.blobLinks().linkBlobs(List.of(new BlobLink(APP, digest("layer 1"), 1000)));
+        metadata.blobLinks().linkBlobs(List.of(new BlobLink(APP, digest("layer 2"), 2000)));
+        metadata.blobLinks().linkBlobs(List.of(new BlobLink(APP, digest("unrelated"), 4000)));
+        metadata.blobLinks().linkBlobs(List.of(new BlobLink(APP, image.digest(), 500)));
+        metadata.manifests().putManifest(APP, image, null, ManifestDependencies.NONE);
 
         assertThat(catalog.artifacts(APP, null, new PageRequest(1, 10, null)).results().get(0).size())
                 .isEqualTo(500 + 10 + 1000 + 2000);
@@ -177,17 +178,17 @@ class H2CatalogStoreTest {
         ManifestRecord index = new ManifestRecord(digest("index"), INDEX, 200, List.of(amd64.digest(), arm64.digest()),
                 null, null, Map.of(), T0.plusSeconds(1));
         for (String blob : List.of("config a", "config b")) {
-            metadata.linkBlobs(List.of(new BlobLink(APP, digest(blob), 10)));
+            metadata.blobLinks().linkBlobs(List.of(new BlobLink(APP, digest(blob), 10)));
         }
-        metadata.linkBlobs(List.of(new BlobLink(APP, digest("layer a"), 1000)));
-        metadata.linkBlobs(List.of(new BlobLink(APP, digest("layer b"), 2000)));
-        metadata.linkBlobs(List.of(new BlobLink(APP, digest("shared"), 5000)));
-        metadata.linkBlobs(List.of(new BlobLink(APP, amd64.digest(), 300)));
-        metadata.linkBlobs(List.of(new BlobLink(APP, arm64.digest(), 400)));
-        metadata.linkBlobs(List.of(new BlobLink(APP, index.digest(), 200)));
-        metadata.putManifest(APP, amd64, null, ManifestDependencies.NONE);
-        metadata.putManifest(APP, arm64, null, ManifestDependencies.NONE);
-        metadata.putManifest(APP, index, Tag.parse("latest"), ManifestDependencies.NONE);
+        metadata.blobLinks().linkBlobs(List.of(new BlobLink(APP, digest("layer a"), 1000)));
+        metadata.blobLinks().linkBlobs(List.of(new BlobLink(APP, digest("layer b"), 2000)));
+        metadata.blobLinks().linkBlobs(List.of(new BlobLink(APP, digest("shared"), 5000)));
+        metadata.blobLinks().linkBlobs(List.of(new BlobLink(APP, amd64.digest(), 300)));
+        metadata.blobLinks().linkBlobs(List.of(new BlobLink(APP, arm64.digest(), 400)));
+        metadata.blobLinks().linkBlobs(List.of(new BlobLink(APP, index.digest(), 200)));
+        metadata.manifests().putManifest(APP, amd64, null, ManifestDependencies.NONE);
+        metadata.manifests().putManifest(APP, arm64, null, ManifestDependencies.NONE);
+        metadata.manifests().putManifest(APP, index, Tag.parse("latest"), ManifestDependencies.NONE);
 
         ArtifactSummary listed = catalog.artifacts(APP, "latest", new PageRequest(1, 10, null)).results().get(0);
 
@@ -205,9 +206,9 @@ class H2CatalogStoreTest {
         ManifestRecord a = new ManifestRecord(digest("a"), INDEX, 1, List.of(digest("b")), null, null, Map.of(), T0);
         ManifestRecord b = new ManifestRecord(digest("b"), INDEX, 10, List.of(digest("a"), digest("blob")), null, null,
                 Map.of(), T0);
-        metadata.linkBlobs(List.of(new BlobLink(APP, digest("blob"), 100)));
-        metadata.putManifest(APP, a, null, ManifestDependencies.NONE);
-        metadata.putManifest(APP, b, null, ManifestDependencies.NONE);
+        metadata.blobLinks().linkBlobs(List.of(new BlobLink(APP, digest("blob"), 100)));
+        metadata.manifests().putManifest(APP, a, null, ManifestDependencies.NONE);
+        metadata.manifests().putManifest(APP, b, null, ManifestDependencies.NONE);
 
         assertThat(catalog.artifacts(APP, null, new PageRequest(1, 10, null)).results())
                 .extracting(ArtifactSummary::size).containsOnly(111L);

@@ -6,6 +6,7 @@ import dev.berth.core.listing.Listing;
 import dev.berth.core.listing.PageRequest;
 import dev.berth.core.metadata.ManifestDependencies;
 import dev.berth.core.metadata.ManifestRecord;
+import dev.berth.core.metadata.MetadataStores;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.tenant.TenantRegistry;
 import dev.berth.storage.layout.DataLayout;
@@ -30,13 +31,13 @@ class H2TenantStoreTest {
     @TempDir
     Path dataDir;
     private Database database;
-    private H2MetadataStore metadata;
+    private MetadataStores metadata;
     private H2TenantStore tenants;
 
     @BeforeEach
     void setUp() throws IOException {
         database = Database.open(new DataLayout(dataDir));
-        metadata = new H2MetadataStore(database, new TestClock(T0));
+        metadata = H2MetadataStores.over(database, new TestClock(T0));
         tenants = new H2TenantStore(database);
     }
 
@@ -117,10 +118,10 @@ class H2TenantStoreTest {
     void countsTheRepositoriesAndTheUsageOfEachRegistry() {
         tenants.create("acme", false, null, T0);
         tenants.create("acme-two", false, null, T0);
-        metadata.linkBlobs(List.of(new BlobLink(RepositoryName.parse("acme/app"), digest("a"), 10)));
-        metadata.linkBlobs(List.of(new BlobLink(RepositoryName.parse("acme/team/web"), digest("a"), 10)));
-        metadata.putManifest(RepositoryName.parse("acme/only-manifest"), manifest("m"), null, ManifestDependencies.NONE);
-        metadata.linkBlobs(List.of(new BlobLink(RepositoryName.parse("acme-two/app"), digest("b"), 3)));
+        metadata.blobLinks().linkBlobs(List.of(new BlobLink(RepositoryName.parse("acme/app"), digest("a"), 10)));
+        metadata.blobLinks().linkBlobs(List.of(new BlobLink(RepositoryName.parse("acme/team/web"), digest("a"), 10)));
+        metadata.manifests().putManifest(RepositoryName.parse("acme/only-manifest"), manifest("m"), null, ManifestDependencies.NONE);
+        metadata.blobLinks().linkBlobs(List.of(new BlobLink(RepositoryName.parse("acme-two/app"), digest("b"), 3)));
 
         TenantRegistry acme = tenants.find("acme").orElseThrow();
         assertThat(acme.repoCount()).isEqualTo(3);
@@ -129,7 +130,7 @@ class H2TenantStoreTest {
         assertThat(two.repoCount()).isEqualTo(1);
         assertThat(two.storageUsedBytes()).isEqualTo(3);
 
-        metadata.deleteRepository(RepositoryName.parse("acme/app"));
+        metadata.repositories().deleteRepository(RepositoryName.parse("acme/app"));
         assertThat(tenants.find("acme").orElseThrow().repoCount()).isEqualTo(2);
     }
 
@@ -138,15 +139,15 @@ class H2TenantStoreTest {
         tenants.create("acme", false, null, T0);
         tenants.create("acme_x", false, null, T0);
         tenants.create("acmexx", false, null, T0);
-        metadata.linkBlobs(List.of(new BlobLink(RepositoryName.parse("acmexx/app"), digest("c"), 1)));
-        metadata.linkBlobs(List.of(new BlobLink(RepositoryName.parse("acme/app"), digest("a"), 10)));
-        metadata.linkBlobs(List.of(new BlobLink(RepositoryName.parse("acme_x/app"), digest("b"), 20)));
+        metadata.blobLinks().linkBlobs(List.of(new BlobLink(RepositoryName.parse("acmexx/app"), digest("c"), 1)));
+        metadata.blobLinks().linkBlobs(List.of(new BlobLink(RepositoryName.parse("acme/app"), digest("a"), 10)));
+        metadata.blobLinks().linkBlobs(List.of(new BlobLink(RepositoryName.parse("acme_x/app"), digest("b"), 20)));
 
         assertThat(tenants.delete("acme_x")).isTrue();
 
         assertThat(tenants.find("acme_x")).isEmpty();
         assertThat(tenants.find("acme").orElseThrow().storageUsedBytes()).isEqualTo(10);
-        assertThat(metadata.listRepositories(null, 10)).extracting(RepositoryName::value)
+        assertThat(metadata.repositories().listRepositories(null, 10)).extracting(RepositoryName::value)
                 .containsExactly("acme/app", "acmexx/app");
         assertThat(tenants.delete("acme_x")).isFalse();
         assertThat(tenants.delete("nobody")).isFalse();

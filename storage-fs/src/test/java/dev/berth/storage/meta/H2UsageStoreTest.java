@@ -7,6 +7,7 @@ import dev.berth.core.listing.Listing;
 import dev.berth.core.listing.PageRequest;
 import dev.berth.core.metadata.ManifestDependencies;
 import dev.berth.core.metadata.ManifestRecord;
+import dev.berth.core.metadata.MetadataStores;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.name.Tag;
 import dev.berth.core.usage.HistoryEvent;
@@ -37,14 +38,14 @@ class H2UsageStoreTest {
     @TempDir
     Path dataDir;
     private Database database;
-    private H2MetadataStore metadata;
+    private MetadataStores metadata;
     private H2CatalogStore catalog;
     private H2UsageStore usage;
 
     @BeforeEach
     void setUp() throws IOException {
         database = Database.open(new DataLayout(dataDir));
-        metadata = new H2MetadataStore(database, new TestClock(T0));
+        metadata = H2MetadataStores.over(database, new TestClock(T0));
         catalog = new H2CatalogStore(database);
         usage = new H2UsageStore(database);
         new H2TenantStore(database).create("acme", false, null, T0);
@@ -60,10 +61,10 @@ class H2UsageStoreTest {
     void countsPullsOfArtifactsTagsAndRepositories() {
         ManifestRecord one = manifest("one");
         ManifestRecord two = manifest("two");
-        metadata.putManifest(APP, one, Tag.parse("latest"), ManifestDependencies.NONE);
-        metadata.putManifest(APP, one, Tag.parse("v1"), ManifestDependencies.NONE);
-        metadata.putManifest(APP, two, Tag.parse("v2"), ManifestDependencies.NONE);
-        metadata.putManifest(WEB, one, null, ManifestDependencies.NONE);
+        metadata.manifests().putManifest(APP, one, Tag.parse("latest"), ManifestDependencies.NONE);
+        metadata.manifests().putManifest(APP, one, Tag.parse("v1"), ManifestDependencies.NONE);
+        metadata.manifests().putManifest(APP, two, Tag.parse("v2"), ManifestDependencies.NONE);
+        metadata.manifests().putManifest(WEB, one, null, ManifestDependencies.NONE);
 
         usage.recordPulls(List.of(new PullRecord(APP, one.digest(), "latest", 1, T2),
                 new PullRecord(APP, one.digest(), null, 1, T1),
@@ -90,11 +91,11 @@ class H2UsageStoreTest {
     void countsPullsOfDeletedArtifactsOnTheRepositoryOnly() {
         ManifestRecord one = manifest("one");
         ManifestRecord two = manifest("two");
-        metadata.putManifest(APP, one, Tag.parse("latest"), ManifestDependencies.NONE);
-        metadata.putManifest(APP, two, null, ManifestDependencies.NONE);
-        metadata.deleteManifest(APP, one.digest());
+        metadata.manifests().putManifest(APP, one, Tag.parse("latest"), ManifestDependencies.NONE);
+        metadata.manifests().putManifest(APP, two, null, ManifestDependencies.NONE);
+        metadata.manifests().deleteManifest(APP, one.digest());
         // The tag moved away from what was pulled through it before the batch was written.
-        metadata.putManifest(APP, two, Tag.parse("moved"), ManifestDependencies.NONE);
+        metadata.manifests().putManifest(APP, two, Tag.parse("moved"), ManifestDependencies.NONE);
 
         usage.recordPulls(List.of(new PullRecord(APP, one.digest(), "latest", 1, T1),
                 new PullRecord(APP, one.digest(), "moved", 1, T1),
@@ -104,7 +105,7 @@ class H2UsageStoreTest {
         ArtifactSummary remaining = artifact(APP, two.digest());
         assertThat(remaining.pullCount()).isZero();
         assertThat(remaining.tags()).containsExactly(new TagSummary("moved", T0, null));
-        assertThat(metadata.repositoryExists(RepositoryName.parse("acme/gone"))).isFalse();
+        assertThat(metadata.repositories().repositoryExists(RepositoryName.parse("acme/gone"))).isFalse();
         usage.recordPulls(List.of());
     }
 

@@ -1,5 +1,6 @@
 package dev.berth.storage.meta;
 
+import dev.berth.core.metadata.MetadataStores;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.metadata.BlobLink;
 import dev.berth.core.error.OciErrorCode;
@@ -46,26 +47,28 @@ class RegistryWriteInterleavingTest {
     @TempDir
     Path dataDir;
     private TestClock clock;
-    private H2MetadataStore store;
+    private Database database;
+    private MetadataStores store;
     private H2TenantStore tenants;
     private final Digest layer = digest("layer shared by v1 and v2");
 
     @BeforeEach
     void setUp() throws IOException {
         clock = new TestClock(LONG_AGO);
-        store = H2MetadataStore.open(new DataLayout(dataDir), clock);
-        tenants = new H2TenantStore(store.database());
+        database = Database.open(new DataLayout(dataDir));
+        store = H2MetadataStores.over(database, clock);
+        tenants = new H2TenantStore(database);
         tenants.create("acme", false, null, LONG_AGO);
         // v1 links the layer long ago, past any grace period, and is the artifact a retention job deletes.
-        store.linkBlobs(List.of(new BlobLink(APP, layer, 100)));
-        store.putManifest(APP, manifest("v1"), Tag.parse("v1"), ManifestDependencies.NONE);
+        store.blobLinks().linkBlobs(List.of(new BlobLink(APP, layer, 100)));
+        store.manifests().putManifest(APP, manifest("v1"), Tag.parse("v1"), ManifestDependencies.NONE);
         clock.advance(Duration.ofDays(1));
     }
 
     @AfterEach
     void tearDown() {
-        store.database().onRegistryLocked(registry -> { });
-        store.close();
+        database.onRegistryLocked(registry -> { });
+        database.close();
     }
 
     // --- a manifest push that reuses a layer, against the delete of the artifact that linked it (v1)
@@ -73,28 +76,28 @@ class RegistryWriteInterleavingTest {
     @Test
     void aManifestPushThatLocksFirstKeepsItsLayerThroughTheDelete() throws Exception {
         ManifestRecord v2 = manifest("v2");
-        store.deleteManifest(APP, manifest("v1").digest());
+        store.manifests().deleteManifest(APP, manifest("v1").digest());
 
-        Interleaving run = Interleaving.first(store, () -> {
-            store.putManifest(APP, v2, V2, needsLayer());
+        Interleaving run = Interleaving.first(database, () -> {
+            store.manifests().putManifest(APP, v2, V2, needsLayer());
             return null;
         }).then(this::unlinkWhatTheDeleteLeft);
 
         run.firstResult();
         List<Digest> unlinked = run.secondResult();
         assertThat(unlinked).isEmpty();
-        assertThat(store.resolveTag(APP, V2)).contains(v2.digest());
-        assertThat(store.linkedBlobSize(APP, layer)).hasValue(100);
+        assertThat(store.tags().resolveTag(APP, V2)).contains(v2.digest());
+        assertThat(store.blobLinks().linkedBlobSize(APP, layer)).hasValue(100);
     }
 
     @Test
     void aDeleteThatLocksFirstMakesTheManifestPushFailAndStoresNothingOfIt() throws Exception {
         ManifestRecord v2 = manifest("v2");
 
-        store.deleteManifest(APP, manifest("v1").digest());
+        store.manifests().deleteManifest(APP, manifest("v1").digest());
 
-        Interleaving run = Interleaving.first(store, this::unlinkWhatTheDeleteLeft).then(() -> {
-            store.putManifest(APP, v2, V2, needsLayer());
+        Interleaving run = Interleaving.first(database, this::unlinkWhatTheDeleteLeft).then(() -> {
+            store.manifests().putManifest(APP, v2, V2, needsLayer());
             return null;
         });
 
@@ -102,17 +105,17 @@ class RegistryWriteInterleavingTest {
         assertThat(unlinked).containsExactly(layer);
         assertThatThrownBy(run::secondResult).cause().isInstanceOfSatisfying(RegistryException.class,
                 e -> assertThat(e.ociCode()).contains(OciErrorCode.MANIFEST_BLOB_UNKNOWN));
-        assertThat(store.manifest(APP, v2.digest())).isEmpty();
-        assertThat(store.resolveTag(APP, V2)).isEmpty();
-        assertThat(store.linkedBlobSize(APP, layer)).isEmpty();
+        assertThat(store.manifests().manifest(APP, v2.digest())).isEmpty();
+        assertThat(store.tags().resolveTag(APP, V2)).isEmpty();
+        assertThat(store.blobLinks().linkedBlobSize(APP, layer)).isEmpty();
     }
 
     // --- a push into a registry, against the registry's deletion
 
     @Test
     void aPushAfterTheRegistryDeletionLocksFirstLinksNothingAndTheNameComesBackEmpty() throws Exception {
-        Interleaving run = Interleaving.first(store, () -> tenants.delete("acme")).then(() -> {
-            store.linkBlobs(List.of(new BlobLink(RepositoryName.parse("acme/other"), digest("new layer"), 5)));
+        Interleaving run = Interleaving.first(database, () -> tenants.delete("acme")).then(() -> {
+            store.blobLinks().linkBlobs(List.of(new BlobLink(RepositoryName.parse("acme/other"), digest("new layer"), 5)));
             return null;
         });
 
@@ -125,8 +128,8 @@ class RegistryWriteInterleavingTest {
 
     @Test
     void aPushThatLocksFirstIsDeletedWithTheRegistryAndTheNameComesBackEmpty() throws Exception {
-        Interleaving run = Interleaving.first(store, () -> {
-            store.putManifest(RepositoryName.parse("acme/other"), manifest("other"), V2, ManifestDependencies.NONE);
+        Interleaving run = Interleaving.first(database, () -> {
+            store.manifests().putManifest(RepositoryName.parse("acme/other"), manifest("other"), V2, ManifestDependencies.NONE);
             return null;
         }).then(() -> tenants.delete("acme"));
 
@@ -140,9 +143,9 @@ class RegistryWriteInterleavingTest {
         tenants.create("acme", true, null, clock.instant());
         assertThat(tenants.find("acme").orElseThrow().repoCount()).isZero();
         assertThat(tenants.find("acme").orElseThrow().storageUsedBytes()).isZero();
-        assertThat(store.listRepositories(null, 10)).isEmpty();
-        assertThat(store.resolveTag(RepositoryName.parse("acme/other"), V2)).isEmpty();
-        assertThat(store.resolveTag(APP, Tag.parse("v1"))).isEmpty();
+        assertThat(store.repositories().listRepositories(null, 10)).isEmpty();
+        assertThat(store.tags().resolveTag(RepositoryName.parse("acme/other"), V2)).isEmpty();
+        assertThat(store.tags().resolveTag(APP, Tag.parse("v1"))).isEmpty();
     }
 
     /**
@@ -150,7 +153,7 @@ class RegistryWriteInterleavingTest {
      * the blobs that nothing references any more (and that were linked before the grace period).
      */
     private List<Digest> unlinkWhatTheDeleteLeft() {
-        return store.unlinkUnreferencedBlobs(APP, clock.instant().minus(Duration.ofHours(1)));
+        return store.blobLinks().unlinkUnreferencedBlobs(APP, clock.instant().minus(Duration.ofHours(1)));
     }
 
     private ManifestDependencies needsLayer() {
@@ -178,13 +181,13 @@ class RegistryWriteInterleavingTest {
             this.release = release;
         }
 
-        static Interleaving first(H2MetadataStore store, Callable<?> work) throws InterruptedException {
+        static Interleaving first(Database database, Callable<?> work) throws InterruptedException {
             FutureTask<?> task = new FutureTask<>(work);
             Thread thread = new Thread(task, "first");
             CountDownLatch holding = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             Interleaving interleaving = new Interleaving(task, release);
-            store.database().onRegistryLocked(holdOnce(thread, holding, release));
+            database.onRegistryLocked(holdOnce(thread, holding, release));
             thread.start();
             assertThat(holding.await(10, TimeUnit.SECONDS)).as("the first transaction locked the registry").isTrue();
             return interleaving;

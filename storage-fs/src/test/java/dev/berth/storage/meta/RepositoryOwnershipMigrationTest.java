@@ -1,5 +1,6 @@
 package dev.berth.storage.meta;
 
+import dev.berth.core.metadata.MetadataStores;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.name.Tag;
@@ -60,20 +61,21 @@ class RepositoryOwnershipMigrationTest {
                     digest("m").value(), T0);
         }
 
-        try (H2MetadataStore store = H2MetadataStore.open(layout, Clock.fixed(T0, ZoneOffset.UTC))) {
-            H2TenantStore tenants = new H2TenantStore(store.database());
+        try (Database database = Database.open(layout)) {
+            MetadataStores store = H2MetadataStores.over(database, Clock.fixed(T0, ZoneOffset.UTC));
+            H2TenantStore tenants = new H2TenantStore(database);
 
             TenantRegistry legacy = tenants.find("legacy").orElseThrow();
             assertThat(legacy.isPublic()).isFalse();
             assertThat(legacy.storageLimitBytes()).isNull();
             assertThat(legacy.repoCount()).isEqualTo(2);
             assertThat(legacy.storageUsedBytes()).isEqualTo(15);
-            assertThat(store.linkedBlobSize(RepositoryName.parse("legacy/app"), digest("own"))).hasValue(5);
+            assertThat(store.blobLinks().linkedBlobSize(RepositoryName.parse("legacy/app"), digest("own"))).hasValue(5);
 
-            assertThat(store.resolveTag(RepositoryName.parse("acme/acme"), Tag.parse("v1"))).contains(digest("m"));
+            assertThat(store.tags().resolveTag(RepositoryName.parse("acme/acme"), Tag.parse("v1"))).contains(digest("m"));
             assertThat(tenants.find("acme").orElseThrow().repoCount()).isEqualTo(2);
             assertThat(tenants.find("acme").orElseThrow().storageUsedBytes()).isEqualTo(10);
-            assertThat(store.listRepositories(null, 10)).extracting(RepositoryName::value)
+            assertThat(store.repositories().listRepositories(null, 10)).extracting(RepositoryName::value)
                     .containsExactly("acme/acme", "acme/app", "legacy/app", "legacy/team/web");
         }
     }

@@ -86,9 +86,9 @@ class StartupRecoveryTest {
             storage.blobStore().put(kept, bytes("kept"));
             storage.blobStore().put(lost, bytes("lost"));
             storage.blobStore().put(lostManifest, bytes("{\"lost\":true}"));
-            storage.metadataStore().linkBlobs(List.of(new BlobLink(REPOSITORY, kept, 4)));
-            storage.metadataStore().linkBlobs(List.of(new BlobLink(REPOSITORY, lost, 4)));
-            storage.metadataStore().putManifest(REPOSITORY, new ManifestRecord(lostManifest,
+            storage.metadataStores().blobLinks().linkBlobs(List.of(new BlobLink(REPOSITORY, kept, 4)));
+            storage.metadataStores().blobLinks().linkBlobs(List.of(new BlobLink(REPOSITORY, lost, 4)));
+            storage.metadataStores().manifests().putManifest(REPOSITORY, new ManifestRecord(lostManifest,
                     "application/vnd.oci.image.manifest.v1+json", 13, List.of(kept), null, null, Map.of(),
                     Instant.parse("2025-01-01T00:00:00Z")), Tag.parse("latest"), ManifestDependencies.NONE);
         }
@@ -97,10 +97,10 @@ class StartupRecoveryTest {
         Files.delete(layout.blobFile(lostManifest));
 
         try (FsStorage storage = FsStorage.open(dataDir)) {
-            assertThat(storage.metadataStore().linkedBlobSize(REPOSITORY, lost)).isEmpty();
-            assertThat(storage.metadataStore().manifest(REPOSITORY, lostManifest)).isEmpty();
-            assertThat(storage.metadataStore().resolveTag(REPOSITORY, Tag.parse("latest"))).isEmpty();
-            assertThat(storage.metadataStore().linkedBlobSize(REPOSITORY, kept)).hasValue(4);
+            assertThat(storage.metadataStores().blobLinks().linkedBlobSize(REPOSITORY, lost)).isEmpty();
+            assertThat(storage.metadataStores().manifests().manifest(REPOSITORY, lostManifest)).isEmpty();
+            assertThat(storage.metadataStores().tags().resolveTag(REPOSITORY, Tag.parse("latest"))).isEmpty();
+            assertThat(storage.metadataStores().blobLinks().linkedBlobSize(REPOSITORY, kept)).hasValue(4);
             assertThat(storage.recoveryReport().danglingDigests()).isEqualTo(2);
             assertThat(storage.recoveryReport().metadataRowsRemoved()).isEqualTo(2);
         }

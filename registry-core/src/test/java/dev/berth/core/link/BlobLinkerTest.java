@@ -1,9 +1,10 @@
-package dev.berth.core.quota;
+package dev.berth.core.link;
 
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.OciErrorCode;
 import dev.berth.core.error.RegistryException;
 import dev.berth.core.name.RepositoryName;
+import dev.berth.core.quota.QuotaLedger;
 import dev.berth.core.testing.CoreFixture;
 import dev.berth.core.upload.UploadId;
 import org.junit.jupiter.api.AfterEach;
@@ -22,11 +23,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Links that queue behind a commit in progress are checked one by one and written together. */
-class QuotaLedgerGroupCommitTest {
+class BlobLinkerTest {
     private static final RepositoryName APP = RepositoryName.parse("acme/app");
 
     private final CoreFixture f = new CoreFixture();
     private final QuotaLedger quota = f.quota;
+    private final BlobLinker linker = f.linker;
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private final CountDownLatch firstCommitEntered = new CountDownLatch(1);
     private final CountDownLatch releaseFirstCommit = new CountDownLatch(1);
@@ -59,7 +61,7 @@ class QuotaLedgerGroupCommitTest {
                 linkers.add(Thread.currentThread());
             }
             try {
-                quota.link(APP, digest, size, upload);
+                linker.link(APP, digest, size, upload);
                 done.complete(null);
             } catch (RuntimeException e) {
                 done.completeExceptionally(e);
@@ -149,7 +151,7 @@ class QuotaLedgerGroupCommitTest {
             throw new IllegalStateException("disk full");
         });
 
-        assertThatThrownBy(() -> quota.link(APP, digestOf(1), 90, upload)).hasMessage("disk full");
+        assertThatThrownBy(() -> linker.link(APP, digestOf(1), 90, upload)).hasMessage("disk full");
 
         f.metadata.beforeLinkCommit(() -> { });
         quota.reserve(APP, UploadId.random(), 100);

@@ -1,0 +1,96 @@
+package dev.berth.core.link;
+
+import dev.berth.core.digest.Digest;
+import dev.berth.core.metadata.BlobLink;
+import dev.berth.core.metadata.BlobLinkStore;
+import dev.berth.core.name.RepositoryName;
+import dev.berth.core.quota.QuotaLedger;
+import dev.berth.core.quota.QuotaLedger.LinkCharge;
+import dev.berth.core.upload.UploadId;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * Links blobs into repositories: the step that makes a committed upload, a mount or a pushed manifest's
+ * bytes part of a repository, charged to its registry's quota.
+ *
+ * <p>Links are group-committed, per registry. A thread that links while another link of the same registry is
+ * being committed queues up; the next thread to take the registry's lock takes every queued link and has the
+ * {@link QuotaLedger} charge them and write the accepted ones in one transaction
+ * ({@link BlobLinkStore#linkBlobs}). Many small uploads finishing together therefore pay for one commit, not
+ * one each, and a refused link does not hold up the others. Every caller returns once its own link is
+ * committed, or throws why it was not.
+ */
+public final class BlobLinker {
+    private final BlobLinkStore store;
+    private final QuotaLedger quota;
+    private final Map<String, RegistryQueue> queues = new ConcurrentHashMap<>();
+
+    /** A link waiting for its registry's next group commit. */
+    private static final class PendingLink {
+        final LinkCharge charge;
+        /** Set by the thread that committed it; read by its own thread after taking the same monitor. */
+        boolean done;
+        RuntimeException failure;
+
+        PendingLink(LinkCharge charge) {
+            this.charge = charge;
+        }
+    }
+
+    /** One registry's links waiting to be committed; its monitor is the registry's commit lock. */
+    private static final class RegistryQueue {
+        final Queue<PendingLink> pending = new ConcurrentLinkedQueue<>();
+    }
+
+    public BlobLinker(BlobLinkStore store, QuotaLedger quota) {
+        this.store = store;
+        this.quota = quota;
+    }
+
+    /**
+     * Links a blob into a repository, charging its size when it is new to the registry, and ends the upload's
+     * reservation. {@code DENIED} when the charge would pass the limit, {@code NAME_UNKNOWN} when the registry
+     * does not exist; nothing is linked then.
+     *
+     * @param upload the upload that brought the blob, whose reservation is converted; null for mounts and manifests
+     */
+    public void link(RepositoryName repository, Digest digest, long size, UploadId upload) {
+        RegistryQueue queue = queues.computeIfAbsent(repository.registry(), r -> new RegistryQueue());
+        PendingLink mine = new PendingLink(new LinkCharge(new BlobLink(repository, digest, size), upload));
+        queue.pending.add(mine);
+        synchronized (queue) {
+            // Whoever held the lock before may have committed this link with theirs; otherwise this thread
+            // commits every link queued so far, its own included.
+            if (!mine.done) {
+                List<PendingLink> batch = new ArrayList<>();
+                for (PendingLink next; (next = queue.pending.poll()) != null; ) {
+                    batch.add(next);
+                }
+                commit(repository.registry(), batch);
+            }
+            if (mine.failure != null) {
+                throw mine.failure;
+            }
+        }
+    }
+
+    private void commit(String registry, List<PendingLink> batch) {
+        // Until the outcomes say otherwise, so that an Error thrown half-way acknowledges none of the batch.
+        batch.forEach(p -> p.failure = new IllegalStateException("the group commit of this link did not finish"));
+        try {
+            List<RuntimeException> outcomes = quota.chargeAndWrite(registry,
+                    batch.stream().map(p -> p.charge).toList(), store::linkBlobs);
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).failure = outcomes.get(i);
+            }
+        } finally {
+            batch.forEach(p -> p.done = true);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.berth.http.server;
+
+import dev.berth.core.registry.RegistryService;
+import dev.berth.core.usage.UsageRecorder;
+
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The server's periodic work beside the requests: the usage batch written every second, expired upload sessions
+ * removed, and the quota reservations of idle uploads given back. Closing stops it; a task that is running is
+ * interrupted, not awaited.
+ */
+final class Housekeeping implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Housekeeping.class.getName());
+
+    private final ScheduledExecutorService usageFlushes =
+            Executors.newSingleThreadScheduledExecutor(new NamedDaemonThreads("berth-housekeeping"));
+    /**
+     * The sweeps that take the quota ledger's per-registry locks (upload expiry, idle reservations): a link
+     * holds such a lock while its transaction waits for the registry's row, so they get a thread of their own
+     * rather than hold up the usage flush behind it.
+     */
+    private final ScheduledExecutorService uploadSweeps =
+            Executors.newSingleThreadScheduledExecutor(new NamedDaemonThreads("berth-upload-sweeps"));
+
+    /** The thread that writes usage batches, for the flush a recorder starts early when pulls pile up. */
+    Executor usageFlushes() {
+        return usageFlushes;
+    }
+
+    /**
+     * Starts the periodic work: expiry sweeps a quarter of {@code uploadExpiry} apart (1 to 15 minutes), the first
+     * at once, and idle reservations released a quarter of {@code idleRelease} apart (1 second to 1 minute).
+     */
+    void start(RegistryService registry, UsageRecorder usage, Duration uploadExpiry, Duration idleRelease) {
+        long sweepMinutes = Math.max(1, Math.min(15, uploadExpiry.toMinutes() / 4));
+        uploadSweeps.scheduleWithFixedDelay(() -> expireUploads(registry), 0, sweepMinutes, TimeUnit.MINUTES);
+        usageFlushes.scheduleWithFixedDelay(usage::flush, 1, 1, TimeUnit.SECONDS);
+        // Often enough that a reservation outlives its idle time by a quarter at most (one minute at most).
+        long releaseSeconds = Math.max(1, Math.min(60, idleRelease.toSeconds() / 4));
+        uploadSweeps.scheduleWithFixedDelay(() -> releaseIdleReservations(registry, idleRelease),
+                releaseSeconds, releaseSeconds, TimeUnit.SECONDS);
+    }
+
+    private static void expireUploads(RegistryService registry) {
+        try {
+            int expired = registry.expireUploads();
+            if (expired > 0) {
+                LOG.log(System.Logger.Level.INFO, "removed " + expired + " expired upload session(s)");
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "upload expiry sweep failed", e);
+        }
+    }
+
+    private static void releaseIdleReservations(RegistryService registry, Duration idleRelease) {
+        try {
+            int released = registry.releaseIdleReservations(idleRelease);
+            if (released > 0) {
+                LOG.log(System.Logger.Level.INFO, "released the quota reservations of " + released + " idle upload(s)");
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "releasing idle upload reservations failed", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        usageFlushes.shutdownNow();
+        uploadSweeps.shutdownNow();
+    }
+}

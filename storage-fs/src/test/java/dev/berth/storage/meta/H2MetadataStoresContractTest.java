@@ -1,0 +1,57 @@
+package dev.berth.storage.meta;
+
+import dev.berth.core.metadata.BlobLinkStoreContract;
+import dev.berth.core.metadata.ManifestStoreContract;
+import dev.berth.core.metadata.OpenedMetadata;
+import dev.berth.core.metadata.RepositoryStoreContract;
+import dev.berth.core.metadata.TagStoreContract;
+import dev.berth.storage.layout.DataLayout;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/** The H2 metadata stores held to the contracts of their ports, each case on a new database. */
+class H2MetadataStoresContractTest {
+    @TempDir
+    Path dataDir;
+
+    private OpenedMetadata openH2(Clock clock) throws IOException {
+        Database database = Database.open(new DataLayout(dataDir));
+        return new OpenedMetadata(H2MetadataStores.over(database, clock), new H2TenantStore(database), database);
+    }
+
+    @Nested
+    class Repositories extends RepositoryStoreContract {
+        @Override
+        protected OpenedMetadata open(Clock clock) throws IOException {
+            return openH2(clock);
+        }
+    }
+
+    @Nested
+    class BlobLinks extends BlobLinkStoreContract {
+        @Override
+        protected OpenedMetadata open(Clock clock) throws IOException {
+            return openH2(clock);
+        }
+    }
+
+    @Nested
+    class Manifests extends ManifestStoreContract {
+        @Override
+        protected OpenedMetadata open(Clock clock) throws IOException {
+            return openH2(clock);
+        }
+    }
+
+    @Nested
+    class Tags extends TagStoreContract {
+        @Override
+        protected OpenedMetadata open(Clock clock) throws IOException {
+            return openH2(clock);
+        }
+    }
+}
