@@ -2,8 +2,8 @@ package dev.berth.management;
 
 import dev.berth.core.auth.AdminLogin;
 import dev.berth.core.catalog.CatalogService;
-import dev.berth.core.error.RegistryException;
 import dev.berth.core.error.Problem;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.tenant.TenantService;
 import dev.berth.core.user.UserService;
 import dev.berth.management.artifact.ArtifactRoutes;

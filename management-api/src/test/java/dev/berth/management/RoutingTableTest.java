@@ -1,7 +1,7 @@
 package dev.berth.management;
 
-import dev.berth.core.error.RegistryException;
 import dev.berth.core.error.Problem;
+import dev.berth.core.error.RegistryException;
 import dev.berth.management.error.MethodNotAllowedException;
 import dev.berth.management.route.RouteMatch;
 import dev.berth.management.route.Router;

@@ -1,7 +1,7 @@
 package dev.berth.management.error;
 
-import dev.berth.core.error.RegistryException;
 import dev.berth.core.error.Problem;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.error.UnexpectedFailure;
 import dev.berth.management.json.Json;
 import dev.berth.management.json.JsonResponses;

@@ -1,8 +1,8 @@
 package dev.berth.management.route;
 
 import dev.berth.core.auth.AdminLogin;
-import dev.berth.core.error.RegistryException;
 import dev.berth.core.error.Problem;
+import dev.berth.core.error.RegistryException;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 

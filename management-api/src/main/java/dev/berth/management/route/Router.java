@@ -1,7 +1,7 @@
 package dev.berth.management.route;
 
-import dev.berth.core.error.RegistryException;
 import dev.berth.core.error.Problem;
+import dev.berth.core.error.RegistryException;
 import dev.berth.management.error.MethodNotAllowedException;
 import io.netty.handler.codec.http.HttpMethod;
 

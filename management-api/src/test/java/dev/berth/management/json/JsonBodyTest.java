@@ -1,7 +1,7 @@
 package dev.berth.management.json;
 
-import dev.berth.core.error.RegistryException;
 import dev.berth.core.error.Problem;
+import dev.berth.core.error.RegistryException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -1,8 +1,8 @@
 package dev.berth.core.catalog;
 
 import dev.berth.core.digest.Digest;
-import dev.berth.core.error.RegistryException;
 import dev.berth.core.error.Problem;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.listing.PageRequest;
 import dev.berth.core.manifest.MediaTypes;
 import dev.berth.core.name.RepositoryName;

@@ -1,8 +1,8 @@
 package dev.berth.core.tenant;
 
-import dev.berth.core.error.RegistryException;
 import dev.berth.core.error.OciErrorCode;
 import dev.berth.core.error.Problem;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.listing.PageRequest;
 import dev.berth.core.testing.InMemoryTenantStore;
 import dev.berth.core.testing.MutableClock;

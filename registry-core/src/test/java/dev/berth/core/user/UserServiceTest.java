@@ -2,8 +2,8 @@ package dev.berth.core.user;
 
 import dev.berth.core.auth.SecretHasher;
 import dev.berth.core.auth.UserDirectory;
-import dev.berth.core.error.RegistryException;
 import dev.berth.core.error.Problem;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.listing.PageRequest;
 import dev.berth.core.testing.InMemoryTenantStore;
 import dev.berth.core.testing.InMemoryUserStore;

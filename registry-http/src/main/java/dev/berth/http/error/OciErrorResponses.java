@@ -2,8 +2,8 @@ package dev.berth.http.error;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.berth.core.error.RegistryException;
 import dev.berth.core.error.OciErrorCode;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.error.UnexpectedFailure;
 import io.netty.handler.codec.http.HttpResponseStatus;
 

@@ -1,9 +1,9 @@
 package dev.berth.storage.meta;
 
 import dev.berth.core.digest.Digest;
-import dev.berth.core.metadata.BlobLink;
 import dev.berth.core.listing.Listing;
 import dev.berth.core.listing.PageRequest;
+import dev.berth.core.metadata.BlobLink;
 import dev.berth.core.metadata.ManifestDependencies;
 import dev.berth.core.metadata.ManifestRecord;
 import dev.berth.core.metadata.MetadataStores;
