@@ -2,9 +2,9 @@ package dev.berth.storage.meta;
 
 import dev.berth.core.metadata.BlobLinkStoreContract;
 import dev.berth.core.metadata.ManifestStoreContract;
-import dev.berth.core.metadata.OpenedMetadata;
 import dev.berth.core.metadata.RepositoryStoreContract;
 import dev.berth.core.metadata.TagStoreContract;
+import dev.berth.core.testing.OpenedStores;
 import dev.berth.storage.layout.DataLayout;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,15 +18,16 @@ class H2MetadataStoresContractTest {
     @TempDir
     Path dataDir;
 
-    private OpenedMetadata openH2(Clock clock) throws IOException {
+    private OpenedStores openH2(Clock clock) throws IOException {
         Database database = Database.open(new DataLayout(dataDir));
-        return new OpenedMetadata(H2MetadataStores.over(database, clock), new H2TenantStore(database), database);
+        return new OpenedStores(H2MetadataStores.over(database, clock), new H2TenantStore(database),
+                new H2UserStore(database), new H2CatalogStore(database), new H2UsageStore(database), database);
     }
 
     @Nested
     class Repositories extends RepositoryStoreContract {
         @Override
-        protected OpenedMetadata open(Clock clock) throws IOException {
+        protected OpenedStores open(Clock clock) throws IOException {
             return openH2(clock);
         }
     }
@@ -34,7 +35,7 @@ class H2MetadataStoresContractTest {
     @Nested
     class BlobLinks extends BlobLinkStoreContract {
         @Override
-        protected OpenedMetadata open(Clock clock) throws IOException {
+        protected OpenedStores open(Clock clock) throws IOException {
             return openH2(clock);
         }
     }
@@ -42,7 +43,7 @@ class H2MetadataStoresContractTest {
     @Nested
     class Manifests extends ManifestStoreContract {
         @Override
-        protected OpenedMetadata open(Clock clock) throws IOException {
+        protected OpenedStores open(Clock clock) throws IOException {
             return openH2(clock);
         }
     }
@@ -50,7 +51,7 @@ class H2MetadataStoresContractTest {
     @Nested
     class Tags extends TagStoreContract {
         @Override
-        protected OpenedMetadata open(Clock clock) throws IOException {
+        protected OpenedStores open(Clock clock) throws IOException {
             return openH2(clock);
         }
     }
