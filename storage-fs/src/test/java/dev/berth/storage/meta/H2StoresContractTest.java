@@ -4,6 +4,7 @@ import dev.berth.core.metadata.BlobLinkStoreContract;
 import dev.berth.core.metadata.ManifestStoreContract;
 import dev.berth.core.metadata.RepositoryStoreContract;
 import dev.berth.core.metadata.TagStoreContract;
+import dev.berth.core.tenant.TenantStoreContract;
 import dev.berth.core.testing.OpenedStores;
 import dev.berth.storage.layout.DataLayout;
 import org.junit.jupiter.api.Nested;
@@ -13,8 +14,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 
-/** The H2 metadata stores held to the contracts of their ports, each case on a new database. */
-class H2MetadataStoresContractTest {
+/** The H2 stores held to the contracts of their ports, each case on a new database. */
+class H2StoresContractTest {
     @TempDir
     Path dataDir;
 
@@ -50,6 +51,14 @@ class H2MetadataStoresContractTest {
 
     @Nested
     class Tags extends TagStoreContract {
+        @Override
+        protected OpenedStores open(Clock clock) throws IOException {
+            return openH2(clock);
+        }
+    }
+
+    @Nested
+    class Tenants extends TenantStoreContract {
         @Override
         protected OpenedStores open(Clock clock) throws IOException {
             return openH2(clock);
