@@ -6,6 +6,7 @@ import dev.berth.core.metadata.RepositoryStoreContract;
 import dev.berth.core.metadata.TagStoreContract;
 import dev.berth.core.tenant.TenantStoreContract;
 import dev.berth.core.testing.OpenedStores;
+import dev.berth.core.user.UserStoreContract;
 import dev.berth.storage.layout.DataLayout;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,6 +60,14 @@ class H2StoresContractTest {
 
     @Nested
     class Tenants extends TenantStoreContract {
+        @Override
+        protected OpenedStores open(Clock clock) throws IOException {
+            return openH2(clock);
+        }
+    }
+
+    @Nested
+    class Users extends UserStoreContract {
         @Override
         protected OpenedStores open(Clock clock) throws IOException {
             return openH2(clock);
