@@ -1,5 +1,6 @@
 package dev.berth.storage.meta;
 
+import dev.berth.core.catalog.CatalogStoreContract;
 import dev.berth.core.metadata.BlobLinkStoreContract;
 import dev.berth.core.metadata.ManifestStoreContract;
 import dev.berth.core.metadata.RepositoryStoreContract;
@@ -68,6 +69,14 @@ class H2StoresContractTest {
 
     @Nested
     class Users extends UserStoreContract {
+        @Override
+        protected OpenedStores open(Clock clock) throws IOException {
+            return openH2(clock);
+        }
+    }
+
+    @Nested
+    class Catalog extends CatalogStoreContract {
         @Override
         protected OpenedStores open(Clock clock) throws IOException {
             return openH2(clock);
