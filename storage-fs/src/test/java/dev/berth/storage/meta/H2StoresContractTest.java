@@ -7,6 +7,7 @@ import dev.berth.core.metadata.RepositoryStoreContract;
 import dev.berth.core.metadata.TagStoreContract;
 import dev.berth.core.tenant.TenantStoreContract;
 import dev.berth.core.testing.OpenedStores;
+import dev.berth.core.usage.UsageStoreContract;
 import dev.berth.core.user.UserStoreContract;
 import dev.berth.storage.layout.DataLayout;
 import org.junit.jupiter.api.Nested;
@@ -77,6 +78,14 @@ class H2StoresContractTest {
 
     @Nested
     class Catalog extends CatalogStoreContract {
+        @Override
+        protected OpenedStores open(Clock clock) throws IOException {
+            return openH2(clock);
+        }
+    }
+
+    @Nested
+    class Usage extends UsageStoreContract {
         @Override
         protected OpenedStores open(Clock clock) throws IOException {
             return openH2(clock);
