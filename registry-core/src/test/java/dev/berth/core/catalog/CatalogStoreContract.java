@@ -190,6 +190,19 @@ public abstract class CatalogStoreContract extends StoreContract {
                 .extracting(ArtifactSummary::size).containsOnly(111L);
     }
 
+    @Test
+    void deletesARepositoryWithItsPullCounter() {
+        ManifestRecord manifest = image("m", 1, digest("config"));
+        put(APP, manifest, null);
+        usage.recordPulls(List.of(new PullRecord(APP, manifest.digest(), null, 1, NOW)));
+        assertThat(catalog.repository(APP).orElseThrow().pullCount()).isEqualTo(1);
+
+        metadata.repositories().deleteRepository(APP);
+        put(APP, manifest, null);
+
+        assertThat(catalog.repository(APP).orElseThrow().pullCount()).isZero();
+    }
+
     private static ManifestRecord image(String seed, long size, Digest... references) {
         return new ManifestRecord(digest(seed), IMAGE, size, List.of(references), null, null, Map.of(), NOW);
     }

@@ -4,7 +4,12 @@ import dev.berth.core.listing.Listing;
 import dev.berth.core.listing.PageRequest;
 import dev.berth.core.metadata.ManifestRecord;
 import dev.berth.core.name.RepositoryName;
+import dev.berth.core.name.Tag;
 import dev.berth.core.testing.StoreContract;
+import dev.berth.core.usage.HistoryEvent;
+import dev.berth.core.user.Access;
+import dev.berth.core.user.Permission;
+import dev.berth.core.user.User;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -14,11 +19,13 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What every {@link TenantStore} does, the repository count and usage it reports included; an
- * implementation's test extends this with its {@link #open}. No registry exists when a case starts.
+ * What every {@link TenantStore} does, the repository count and usage it reports included, and what a
+ * registry's deletion takes with it from the other ports; an implementation's test extends this with its
+ * {@link #open}. No registry exists when a case starts.
  */
 public abstract class TenantStoreContract extends StoreContract {
     private static final Instant LATER = Instant.parse("2025-03-05T00:00:00Z");
+    private static final String IMAGE = "application/vnd.oci.image.manifest.v1+json";
 
     @Test
     void createsAndFindsARegistry() {
@@ -127,8 +134,48 @@ public abstract class TenantStoreContract extends StoreContract {
         assertThat(tenants.delete("nobody")).isFalse();
     }
 
-    private static ManifestRecord manifest(String seed) {
-        return new ManifestRecord(digest(seed), "application/vnd.oci.image.manifest.v1+json", 1, List.of(), null, null,
+    @Test
+    void deletesARegistryWithEverythingInItAndThePermissionsOnIt() {
+        createRegistry("acme");
+        createRegistry("beta");
+        RepositoryName acmeApp = RepositoryName.parse("acme/app");
+        RepositoryName acmeWeb = RepositoryName.parse("acme/team/web");
+        RepositoryName betaApp = RepositoryName.parse("beta/app");
+        ManifestRecord manifest = new ManifestRecord(digest("m"), IMAGE, 1, List.of(digest("config")), null, null,
                 Map.of(), NOW);
+        for (RepositoryName repository : List.of(acmeApp, acmeWeb, betaApp)) {
+            link(repository, digest("layer"), 100);
+            link(repository, manifest.digest(), 1);
+            put(repository, manifest, "latest");
+        }
+        users.insert(new User("u-1", "ci", "", true, -1, null, NOW, NOW,
+                List.of(new Permission("acme", Access.PUSH), new Permission("beta", Access.PULL)), "hash"));
+        usage.appendHistory(List.of(new HistoryEvent(NOW, "acme", "push", "app", "latest", manifest.digest().value(), 1, "ci"),
+                new HistoryEvent(NOW, "beta", "push", "app", "latest", manifest.digest().value(), 1, "ci")));
+
+        assertThat(tenants.delete("acme")).isTrue();
+
+        assertThat(tenants.find("acme")).isEmpty();
+        assertThat(metadata.repositories().repositoryExists(acmeApp)).isFalse();
+        assertThat(metadata.repositories().repositoryExists(acmeWeb)).isFalse();
+        assertThat(metadata.manifests().manifest(acmeApp, manifest.digest())).isEmpty();
+        assertThat(metadata.tags().resolveTag(acmeWeb, Tag.parse("latest"))).isEmpty();
+        assertThat(metadata.blobLinks().linkedBlobSize(acmeApp, digest("layer"))).isEmpty();
+        assertThat(metadata.blobLinks().registryLinksBlob("acme", digest("layer"))).isFalse();
+        assertThat(users.find("u-1").orElseThrow().permissions()).containsExactly(new Permission("beta", Access.PULL));
+        assertThat(metadata.repositories().listRepositories(null, 10)).containsExactly(betaApp);
+        assertThat(tenants.find("beta").orElseThrow().storageUsedBytes()).isEqualTo(101);
+        assertThat(metadata.tags().resolveTag(betaApp, Tag.parse("latest"))).contains(manifest.digest());
+        assertThat(usage.history("beta", null, new PageRequest(1, 10, null)).count()).isEqualTo(1);
+        assertThat(tenants.delete("acme")).isFalse();
+
+        tenants.create("acme", false, null, NOW);
+        assertThat(tenants.find("acme").orElseThrow().storageUsedBytes()).isZero();
+        assertThat(usage.history("acme", null, new PageRequest(1, 10, null)).count()).isZero();
+        assertThat(tenants.find("acme").orElseThrow().repoCount()).isZero();
+    }
+
+    private static ManifestRecord manifest(String seed) {
+        return new ManifestRecord(digest(seed), IMAGE, 1, List.of(), null, null, Map.of(), NOW);
     }
 }
