@@ -13,6 +13,8 @@ import java.time.Clock;
 /** The in-memory fake of the metadata ports, held to the same contracts as the real stores. */
 class InMemoryMetadataStoreContractTest {
     static OpenedStores openInMemory(Clock clock) {
+        // The metadata contracts use the metadata and tenant ports only; the other doubles are partial
+        // stand-ins, not held to their contracts, and are here because OpenedStores opens every port.
         InMemoryTenantStore tenants = new InMemoryTenantStore();
         InMemoryMetadataStore metadata = new InMemoryMetadataStore(tenants, clock);
         return new OpenedStores(metadata.asStores(), tenants, new InMemoryUserStore(), new InMemoryCatalogStore(metadata),
