@@ -10,7 +10,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-/** Pull records and history events in lists; {@link #failing} makes every write throw, as a store that is down. */
+/**
+ * Pull records and history events in lists; {@link #failing} makes every write throw, as a store that is down.
+ * A partial stand-in for service tests, not held to {@link dev.berth.core.usage.UsageStoreContract}: pulls are
+ * only kept for {@link #pulls} to show (no counters a catalog could read), history ignores the name filter, and
+ * of two events at one time the one appended first comes first.
+ */
 public final class InMemoryUsageStore implements UsageStore {
     private final List<PullRecord> pulls = new ArrayList<>();
     private final List<HistoryEvent> history = new ArrayList<>();
