@@ -6,6 +6,7 @@ import dev.berth.core.usage.HistoryEvent;
 import dev.berth.core.usage.PullRecord;
 import dev.berth.core.usage.UsageStore;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -47,6 +48,14 @@ public final class InMemoryUsageStore implements UsageStore {
                 .sorted(Comparator.comparing(HistoryEvent::time).reversed())
                 .toList();
         return new Listing<>(matching.size(), matching.stream().skip(page.offset()).limit(page.size()).toList());
+    }
+
+    @Override
+    public synchronized int pruneHistory(Instant before, int limit) {
+        List<HistoryEvent> pruned = history.stream().filter(e -> e.time().isBefore(before))
+                .sorted(Comparator.comparing(HistoryEvent::time)).limit(limit).toList();
+        pruned.forEach(history::remove);
+        return pruned.size();
     }
 
     public synchronized List<PullRecord> pulls() {

@@ -114,6 +114,26 @@ public abstract class UsageStoreContract extends StoreContract {
         assertThat(usage.history("nowhere", null, new PageRequest(1, 10, null)).count()).isZero();
     }
 
+    @Test
+    void prunesTheOldestHistoryFirstAndKeepsThePullCounters() {
+        ManifestRecord one = manifest("one");
+        put(APP, one, "latest");
+        usage.recordPulls(List.of(new PullRecord(APP, one.digest(), "latest", 3, NOW)));
+        List<HistoryEvent> events = List.of(event(NOW, "acme", "pull", "app", "latest"),
+                event(T1, "beta", "push", "app", "v1"), event(T1, "acme", "push", "web", "v2"),
+                event(T2, "acme", "pull", "app", "latest"));
+        usage.appendHistory(events);
+
+        assertThat(usage.pruneHistory(T2, 2)).isEqualTo(2);
+        assertThat(usage.pruneHistory(T2, 2)).isEqualTo(1);
+        assertThat(usage.pruneHistory(T2, 2)).isZero();
+
+        assertThat(usage.history("acme", null, new PageRequest(1, 10, null)).results()).containsExactly(events.get(3));
+        assertThat(usage.history("beta", null, new PageRequest(1, 10, null)).count()).isZero();
+        assertThat(catalog.repository(APP).orElseThrow().pullCount()).isEqualTo(3);
+        assertThat(artifact(APP, one.digest()).pulledAt()).isEqualTo(NOW);
+    }
+
     private ArtifactSummary artifact(RepositoryName repository, Digest digest) {
         return catalog.artifacts(repository, null, new PageRequest(1, 100, null)).results().stream()
                 .filter(a -> a.digest().equals(digest)).findFirst().orElseThrow();
