@@ -158,6 +158,11 @@ public final class EmbeddedConnection implements AutoCloseable {
         return bytesRead;
     }
 
+    /** Buffers the connection has allocated and not released (its close fails the test on any left then). */
+    public List<ByteBuf> unreleasedBuffers() {
+        return allocator.unreleased();
+    }
+
     public boolean isOpen() {
         return channel.isOpen();
     }
