@@ -64,12 +64,12 @@ class UploadExchangeTest {
         int length = 1024 * 1024;
         connection.send(patch(session, PUSHER, length), body(length));
 
-        assertThat(connection.bytesRead()).isEqualTo(READ_BYTES);
+        assertThat(connection.bytesRead()).as("the read that brought the head, and nothing after it").isEqualTo(READ_BYTES);
         assertThat(connection.wantsToRead()).isFalse();
 
         connection.runBlockingTask();
 
-        assertThat(connection.unread()).isZero();
+        assertThat(connection.unread()).as("the checks passed: the body is read while the writer waits").isZero();
         connection.runBlocking();
         assertThat(connection.response().status()).isEqualTo(202);
         assertThat(session.size()).isEqualTo(length);
