@@ -8,7 +8,9 @@ import dev.berth.core.auth.LoginThrottle;
 import dev.berth.core.auth.SecretHasher;
 import dev.berth.core.auth.SlowHashExecutor;
 import dev.berth.core.auth.UserDirectory;
-import dev.berth.core.metadata.CachingMetadataStore;
+import dev.berth.core.link.BlobLinker;
+import dev.berth.core.metadata.MetadataStores;
+import dev.berth.core.metadata.cache.MetadataCache;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.quota.QuotaLedger;
 import dev.berth.core.registry.RegistryLimits;
@@ -65,11 +67,12 @@ public final class RegistryFixture implements AutoCloseable {
         TenantService tenants = new TenantService(storage.tenantStore(), clock);
         tenants.ensureDefaultRegistry();
         tenants.create(LIMITED, false, LIMIT_BYTES);
-        CachingMetadataStore metadata = new CachingMetadataStore(storage.metadataStore());
+        MetadataStores metadata = new MetadataCache().over(storage.metadataStores());
         UsageRecorder usage = new UsageRecorder(storage.usageStore(), clock, Runnable::run);
         uploads = new SynchronousUploads(storage.uploadStore());
+        QuotaLedger quota = new QuotaLedger(tenants, metadata.blobLinks(), clock);
         registry = new RegistryService(metadata, storage.blobStore(), new UploadSessionLimits(uploads, 100, 500), tenants,
-                new QuotaLedger(tenants, metadata, clock), usage,
+                quota, new BlobLinker(metadata.blobLinks(), quota), usage,
                 new RegistryLimits(MAX_MANIFEST_BYTES, Duration.ofDays(1), 100, Duration.ofHours(1)), clock);
         SecretHasher hasher = new SecretHasher();
         UserDirectory directory = new UserDirectory();
