@@ -2,13 +2,13 @@ package dev.berth.http.testing;
 
 import dev.berth.http.route.ExchangeFactory;
 import dev.berth.http.route.RegistryRequestHandler;
+import dev.berth.http.server.HttpCodecs;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.FileRegion;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.util.ReferenceCountUtil;
@@ -38,9 +38,6 @@ import java.util.Map;
 public final class EmbeddedConnection implements AutoCloseable {
     /** What one socket read takes at most: a middling figure for the server's adaptive receive buffers. */
     public static final int READ_BYTES = 64 * 1024;
-    private static final int MAX_INITIAL_LINE = 8192;
-    private static final int MAX_HEADER_BYTES = 16 * 1024;
-    private static final int MAX_CHUNK_BYTES = 1024 * 1024;
 
     private final TrackingAllocator allocator = new TrackingAllocator();
     private final BlockingPool pool;
@@ -66,7 +63,7 @@ public final class EmbeddedConnection implements AutoCloseable {
     public EmbeddedConnection(ExchangeFactory exchanges, BlockingPool pool) {
         this.pool = pool;
         channel = EmbeddedChannel.builder().register(false).handlers(new SocketReads(),
-                new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, MAX_CHUNK_BYTES),
+                HttpCodecs.serverCodec(),
                 new HttpServerKeepAliveHandler(),
                 new ChunkedWriteHandler(),
                 new RegistryRequestHandler(exchanges)).build();
