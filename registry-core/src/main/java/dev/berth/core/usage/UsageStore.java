@@ -3,6 +3,7 @@ package dev.berth.core.usage;
 import dev.berth.core.listing.Listing;
 import dev.berth.core.listing.PageRequest;
 
+import java.time.Instant;
 import java.util.List;
 
 /** Pull counters and the registries' history, written in batches. */
@@ -18,4 +19,11 @@ public interface UsageStore {
 
     /** A registry's events, newest first; {@code action} filters when not null. */
     Listing<HistoryEvent> history(String registry, String action, PageRequest page);
+
+    /**
+     * Deletes, in one short transaction, at most {@code limit} of the oldest history events that happened
+     * before {@code before}, in any registry; returns how many. Pull counters and {@code pulled_at} are not
+     * history and stay.
+     */
+    int pruneHistory(Instant before, int limit);
 }

@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 public abstract class BlobLinkStoreContract extends MetadataContract {
     private BlobLinkStore links() {
-        return stores.blobLinks();
+        return metadata.blobLinks();
     }
 
     @Test
@@ -74,10 +74,10 @@ public abstract class BlobLinkStoreContract extends MetadataContract {
         assertOci(() -> links().linkBlobs(List.of(new BlobLink(ALPINE, digest("kept out"), 1),
                 new BlobLink(orphan, digest("layer"), 100))), OciErrorCode.NAME_UNKNOWN);
 
-        assertThat(stores.repositories().repositoryExists(orphan)).isFalse();
+        assertThat(metadata.repositories().repositoryExists(orphan)).isFalse();
         assertThat(links().linkedBlobSize(ALPINE, digest("kept out"))).isEmpty();
         createRegistry("acmex");
-        assertThat(stores.repositories().repositoryExists(orphan)).isFalse();
+        assertThat(metadata.repositories().repositoryExists(orphan)).isFalse();
         assertThat(used("acmex")).isZero();
     }
 
@@ -158,7 +158,7 @@ public abstract class BlobLinkStoreContract extends MetadataContract {
         Instant cutOff = clock.instant();
         link(ACME_APP, digest("fresh"), 5000);
         link(ACME_APP, digest("refreshed"), 2000);
-        assertThat(stores.manifests().deleteManifest(ACME_APP, deleted.digest())).isTrue();
+        assertThat(metadata.manifests().deleteManifest(ACME_APP, deleted.digest())).isTrue();
         assertThat(used("acme")).isEqualTo(10 + 100 + 200 + 1000 + 2000 + 4 + 8 + 5000);
 
         List<Digest> unlinked = links().unlinkUnreferencedBlobs(ACME_APP, cutOff);

@@ -1,22 +1,30 @@
 package dev.berth.core.metadata;
 
+import dev.berth.core.testing.InMemoryCatalogStore;
 import dev.berth.core.testing.InMemoryMetadataStore;
 import dev.berth.core.testing.InMemoryTenantStore;
+import dev.berth.core.testing.InMemoryUsageStore;
+import dev.berth.core.testing.InMemoryUserStore;
+import dev.berth.core.testing.OpenedStores;
 import org.junit.jupiter.api.Nested;
 
 import java.time.Clock;
 
 /** The in-memory fake of the metadata ports, held to the same contracts as the real stores. */
 class InMemoryMetadataStoreContractTest {
-    static OpenedMetadata openInMemory(Clock clock) {
+    static OpenedStores openInMemory(Clock clock) {
+        // The metadata contracts use the metadata and tenant ports only; the other doubles are partial
+        // stand-ins, not held to their contracts, and are here because OpenedStores opens every port.
         InMemoryTenantStore tenants = new InMemoryTenantStore();
-        return new OpenedMetadata(new InMemoryMetadataStore(tenants, clock).asStores(), tenants, () -> { });
+        InMemoryMetadataStore metadata = new InMemoryMetadataStore(tenants, clock);
+        return new OpenedStores(metadata.asStores(), tenants, new InMemoryUserStore(), new InMemoryCatalogStore(metadata),
+                new InMemoryUsageStore(), () -> { });
     }
 
     @Nested
     class Repositories extends RepositoryStoreContract {
         @Override
-        protected OpenedMetadata open(Clock clock) {
+        protected OpenedStores open(Clock clock) {
             return openInMemory(clock);
         }
     }
@@ -24,7 +32,7 @@ class InMemoryMetadataStoreContractTest {
     @Nested
     class BlobLinks extends BlobLinkStoreContract {
         @Override
-        protected OpenedMetadata open(Clock clock) {
+        protected OpenedStores open(Clock clock) {
             return openInMemory(clock);
         }
     }
@@ -32,7 +40,7 @@ class InMemoryMetadataStoreContractTest {
     @Nested
     class Manifests extends ManifestStoreContract {
         @Override
-        protected OpenedMetadata open(Clock clock) {
+        protected OpenedStores open(Clock clock) {
             return openInMemory(clock);
         }
     }
@@ -40,7 +48,7 @@ class InMemoryMetadataStoreContractTest {
     @Nested
     class Tags extends TagStoreContract {
         @Override
-        protected OpenedMetadata open(Clock clock) {
+        protected OpenedStores open(Clock clock) {
             return openInMemory(clock);
         }
     }

@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 public abstract class ManifestStoreContract extends MetadataContract {
     private ManifestStore manifests() {
-        return stores.manifests();
+        return metadata.manifests();
     }
 
     @Test
@@ -38,7 +38,7 @@ public abstract class ManifestStoreContract extends MetadataContract {
         assertThat(read.references()).containsExactly(digest("config"), digest("layer 1"), digest("layer 2"));
         assertThat(manifests().manifest(BUSYBOX, manifest.digest())).isEmpty();
         assertThat(manifests().manifest(ALPINE, digest("other"))).isEmpty();
-        assertThat(stores.repositories().repositoryExists(ALPINE)).isTrue();
+        assertThat(metadata.repositories().repositoryExists(ALPINE)).isTrue();
     }
 
     @Test
@@ -83,8 +83,8 @@ public abstract class ManifestStoreContract extends MetadataContract {
 
         assertThat(manifests().manifest(ALPINE, deleted.digest())).isEmpty();
         assertThat(manifests().referrers(ALPINE, digest("subject"))).isEmpty();
-        assertThat(stores.tags().resolveTag(ALPINE, Tag.parse("latest"))).isEmpty();
-        assertThat(stores.tags().listTags(ALPINE, null, 10)).containsExactly(Tag.parse("stable"));
+        assertThat(metadata.tags().resolveTag(ALPINE, Tag.parse("latest"))).isEmpty();
+        assertThat(metadata.tags().listTags(ALPINE, null, 10)).containsExactly(Tag.parse("stable"));
         assertThat(manifests().manifest(ALPINE, kept.digest())).contains(kept);
     }
 
@@ -95,8 +95,8 @@ public abstract class ManifestStoreContract extends MetadataContract {
         assertOci(() -> manifests().putManifest(orphan, manifest("m", null), Tag.parse("v1"), ManifestDependencies.NONE),
                 OciErrorCode.NAME_UNKNOWN);
 
-        assertThat(stores.repositories().repositoryExists(orphan)).isFalse();
-        assertThat(stores.repositories().listRepositories(null, 10)).isEmpty();
+        assertThat(metadata.repositories().repositoryExists(orphan)).isFalse();
+        assertThat(metadata.repositories().listRepositories(null, 10)).isEmpty();
     }
 
     // --- a manifest's dependencies, checked in the transaction that records it
@@ -109,7 +109,7 @@ public abstract class ManifestStoreContract extends MetadataContract {
 
         manifests().putManifest(ALPINE, manifest, Tag.parse("v1"), dependencies(blob("config", 6), blob("layer", 5)));
 
-        assertThat(stores.tags().resolveTag(ALPINE, Tag.parse("v1"))).contains(manifest.digest());
+        assertThat(metadata.tags().resolveTag(ALPINE, Tag.parse("v1"))).contains(manifest.digest());
     }
 
     @Test
@@ -121,7 +121,7 @@ public abstract class ManifestStoreContract extends MetadataContract {
                 dependencies(blob("config", 6), blob("layer", 5))), OciErrorCode.MANIFEST_BLOB_UNKNOWN);
 
         assertThat(manifests().manifest(ALPINE, manifest.digest())).isEmpty();
-        assertThat(stores.tags().resolveTag(ALPINE, Tag.parse("v1"))).isEmpty();
+        assertThat(metadata.tags().resolveTag(ALPINE, Tag.parse("v1"))).isEmpty();
     }
 
     @Test

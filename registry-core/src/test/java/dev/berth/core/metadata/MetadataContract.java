@@ -5,16 +5,10 @@ import dev.berth.core.error.OciErrorCode;
 import dev.berth.core.error.RegistryException;
 import dev.berth.core.manifest.Descriptor;
 import dev.berth.core.name.RepositoryName;
-import dev.berth.core.name.Tag;
-import dev.berth.core.tenant.TenantStore;
-import dev.berth.core.testing.MutableClock;
+import dev.berth.core.testing.StoreContract;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,14 +22,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * What the contract tests of the four metadata ports share: an implementation opened empty with the
- * registries {@code library}, {@code acme} and {@code beta}, a clock the test moves, and the records they
- * write. Each implementation runs every port's contract ({@link RepositoryStoreContract},
- * {@link BlobLinkStoreContract}, {@link ManifestStoreContract}, {@link TagStoreContract}) by extending it
- * with its own {@link #open}.
+ * What the contract tests of the four metadata ports share: the registries {@code library}, {@code acme} and
+ * {@code beta}, created before each case, and the records they write. Each implementation runs every port's
+ * contract ({@link RepositoryStoreContract}, {@link BlobLinkStoreContract}, {@link ManifestStoreContract},
+ * {@link TagStoreContract}) by extending it with its own {@link #open}.
  */
-public abstract class MetadataContract {
-    protected static final Instant NOW = Instant.parse("2025-03-04T05:06:07.123456Z");
+public abstract class MetadataContract extends StoreContract {
     protected static final RepositoryName ALPINE = RepositoryName.parse("library/alpine");
     protected static final RepositoryName BUSYBOX = RepositoryName.parse("library/busybox");
     protected static final RepositoryName ACME_APP = RepositoryName.parse("acme/app");
@@ -43,56 +35,17 @@ public abstract class MetadataContract {
     protected static final RepositoryName BETA_APP = RepositoryName.parse("beta/app");
     protected static final String IMAGE_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
 
-    protected final MutableClock clock = new MutableClock(NOW);
-    protected MetadataStores stores;
-    protected TenantStore tenants;
-    private AutoCloseable closer;
-
-    /** Opens the implementation under test, empty, stamping what it writes with {@code clock}. */
-    protected abstract OpenedMetadata open(Clock clock) throws Exception;
-
     @BeforeEach
-    void openStores() throws Exception {
-        OpenedMetadata opened = open(clock);
-        stores = opened.stores();
-        tenants = opened.tenants();
-        closer = opened.closer();
+    void createRegistries() {
         for (String registry : List.of("library", "acme", "beta")) {
             createRegistry(registry);
         }
-    }
-
-    @AfterEach
-    void closeStores() throws Exception {
-        closer.close();
-    }
-
-    protected void createRegistry(String name) {
-        assertThat(tenants.create(name, false, null, NOW)).isTrue();
-    }
-
-    /** The registry's {@code storage_used_bytes}, which the blob link store keeps. */
-    protected long used(String registry) {
-        return tenants.find(registry).orElseThrow().storageUsedBytes();
-    }
-
-    protected void link(RepositoryName repository, Digest digest, long size) {
-        stores.blobLinks().linkBlobs(List.of(new BlobLink(repository, digest, size)));
-    }
-
-    protected void put(RepositoryName repository, ManifestRecord manifest, String tag) {
-        stores.manifests().putManifest(repository, manifest, tag == null ? null : Tag.parse(tag),
-                ManifestDependencies.NONE);
     }
 
     /** A manifest named by {@code seed} that references the blob {@code config}. */
     protected static ManifestRecord manifest(String seed, Digest subject) {
         return new ManifestRecord(digest(seed), IMAGE_MANIFEST, seed.length(), List.of(digest("config")), subject,
                 null, Map.of(), NOW);
-    }
-
-    protected static Digest digest(String seed) {
-        return Digest.sha256Of(seed.getBytes(StandardCharsets.UTF_8));
     }
 
     protected static ManifestDependencies dependencies(Descriptor... blobs) {

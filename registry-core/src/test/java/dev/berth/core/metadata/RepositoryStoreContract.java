@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** What every {@link RepositoryStore} does; an implementation's test extends this with its {@link #open}. */
 public abstract class RepositoryStoreContract extends MetadataContract {
     private RepositoryStore repositories() {
-        return stores.repositories();
+        return metadata.repositories();
     }
 
     @Test
@@ -54,7 +54,7 @@ public abstract class RepositoryStoreContract extends MetadataContract {
 
         assertThat(repositories().listRepositories(null, 10)).containsExactly(fresh);
         for (int i = 0; i < threads; i++) {
-            assertThat(stores.blobLinks().linkedBlobSize(fresh, digest("layer " + i))).hasValue(1);
+            assertThat(metadata.blobLinks().linkedBlobSize(fresh, digest("layer " + i))).hasValue(1);
         }
     }
 
@@ -73,12 +73,12 @@ public abstract class RepositoryStoreContract extends MetadataContract {
         assertThat(used("acme")).isEqualTo(100);
         assertThat(repositories().repositoryExists(ACME_APP)).isFalse();
         assertThat(repositories().listRepositories(null, 10)).containsExactly(ACME_WEB);
-        assertThat(stores.manifests().manifest(ACME_APP, manifest.digest())).isEmpty();
-        assertThat(stores.tags().resolveTag(ACME_APP, Tag.parse("latest"))).isEmpty();
-        assertThat(stores.blobLinks().linkedBlobSize(ACME_APP, digest("config"))).isEmpty();
-        assertThat(stores.blobLinks().anyRepositoryLinking(digest("config"))).isEmpty();
-        assertThat(stores.blobLinks().registryLinksBlob("acme", digest("config"))).isFalse();
-        assertThat(stores.blobLinks().registryLinksBlob("acme", digest("layer"))).isTrue();
+        assertThat(metadata.manifests().manifest(ACME_APP, manifest.digest())).isEmpty();
+        assertThat(metadata.tags().resolveTag(ACME_APP, Tag.parse("latest"))).isEmpty();
+        assertThat(metadata.blobLinks().linkedBlobSize(ACME_APP, digest("config"))).isEmpty();
+        assertThat(metadata.blobLinks().anyRepositoryLinking(digest("config"))).isEmpty();
+        assertThat(metadata.blobLinks().registryLinksBlob("acme", digest("config"))).isFalse();
+        assertThat(metadata.blobLinks().registryLinksBlob("acme", digest("layer"))).isTrue();
         assertThat(repositories().deleteRepository(ACME_APP)).isFalse();
 
         assertThat(repositories().deleteRepository(ACME_WEB)).isTrue();
@@ -94,9 +94,9 @@ public abstract class RepositoryStoreContract extends MetadataContract {
 
         link(ALPINE, digest("other"), 1);
 
-        assertThat(stores.blobLinks().linkedBlobSize(ALPINE, digest("layer"))).isEmpty();
-        assertThat(stores.tags().listTags(ALPINE, null, 10)).isEmpty();
-        assertThat(stores.manifests().manifest(ALPINE, manifest.digest())).isEmpty();
+        assertThat(metadata.blobLinks().linkedBlobSize(ALPINE, digest("layer"))).isEmpty();
+        assertThat(metadata.tags().listTags(ALPINE, null, 10)).isEmpty();
+        assertThat(metadata.manifests().manifest(ALPINE, manifest.digest())).isEmpty();
         assertThat(used("library")).isEqualTo(1);
     }
 }

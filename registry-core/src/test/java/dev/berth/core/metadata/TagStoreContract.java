@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** What every {@link TagStore} does; an implementation's test extends this with its {@link #open}. */
 public abstract class TagStoreContract extends MetadataContract {
     private TagStore tags() {
-        return stores.tags();
+        return metadata.tags();
     }
 
     @Test
@@ -67,6 +67,6 @@ public abstract class TagStoreContract extends MetadataContract {
 
         assertThat(tags().resolveTag(ALPINE, Tag.parse("latest"))).isEmpty();
         assertThat(tags().listTags(ALPINE, null, 10)).containsExactly(Tag.parse("stable"));
-        assertThat(stores.manifests().manifest(ALPINE, manifest.digest())).contains(manifest);
+        assertThat(metadata.manifests().manifest(ALPINE, manifest.digest())).contains(manifest);
     }
 }

@@ -11,7 +11,10 @@ import dev.berth.core.name.RepositoryName;
 import java.util.List;
 import java.util.Optional;
 
-/** A read view over an {@link InMemoryMetadataStore}: names only, counters at zero. */
+/**
+ * A read view over an {@link InMemoryMetadataStore}: names only, counters at zero, no artifacts. A partial
+ * stand-in for service tests, not held to {@link dev.berth.core.catalog.CatalogStoreContract}.
+ */
 public final class InMemoryCatalogStore implements CatalogStore {
     private final RepositoryStore metadata;
 

@@ -12,7 +12,11 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Tenant registries in a map; usage is adjusted by {@link InMemoryMetadataStore}, as the real stores do in one transaction. */
+/**
+ * Tenant registries in a map; usage is adjusted by {@link InMemoryMetadataStore}, as the real stores do in one
+ * transaction. A partial stand-in for service tests, not held to {@link dev.berth.core.tenant.TenantStoreContract}:
+ * it keeps no repository count, and deleting a registry leaves its repositories, permissions and history behind.
+ */
 public final class InMemoryTenantStore implements TenantStore {
     private final TreeMap<String, TenantRegistry> registries = new TreeMap<>();
     /** How many times {@link #find} was called: to see what a cache saves. */

@@ -12,7 +12,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Users and settings in maps; names are unique. */
+/**
+ * Users and settings in maps; names are unique. A partial stand-in for service tests, not held to
+ * {@link dev.berth.core.user.UserStoreContract}: it keeps permissions as given (in that order, and on registries
+ * that do not exist), an insert with a taken id replaces that user, and {@link #all} is in no order.
+ */
 public final class InMemoryUserStore implements UserStore {
     private final Map<String, User> users = new ConcurrentHashMap<>();
     private final Map<String, String> settings = new ConcurrentHashMap<>();

@@ -1,6 +1,7 @@
 package dev.berth.http.server;
 
 import dev.berth.core.registry.RegistryService;
+import dev.berth.core.usage.HistoryRetention;
 import dev.berth.core.usage.UsageRecorder;
 
 import java.time.Duration;
@@ -11,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The server's periodic work beside the requests: the usage batch written every second, expired upload sessions
- * removed, and the quota reservations of idle uploads given back. Closing stops it; a task that is running is
+ * removed, the quota reservations of idle uploads given back, and history past its retention pruned. Closing stops it; a task that is running is
  * interrupted, not awaited.
  */
 final class Housekeeping implements AutoCloseable {
@@ -26,6 +27,13 @@ final class Housekeeping implements AutoCloseable {
      */
     private final ScheduledExecutorService uploadSweeps =
             Executors.newSingleThreadScheduledExecutor(new NamedDaemonThreads("berth-upload-sweeps"));
+
+    /**
+     * History pruning, on a thread of its own: a first prune after an upgrade may delete millions of rows, in
+     * batches, and must not hold up the usage flush or the upload sweeps meanwhile.
+     */
+    private final ScheduledExecutorService historyPrunes =
+            Executors.newSingleThreadScheduledExecutor(new NamedDaemonThreads("berth-history-retention"));
 
     /** The thread that writes usage batches, for the flush a recorder starts early when pulls pile up. */
     Executor usageFlushes() {
@@ -44,6 +52,23 @@ final class Housekeeping implements AutoCloseable {
         long releaseSeconds = Math.max(1, Math.min(60, idleRelease.toSeconds() / 4));
         uploadSweeps.scheduleWithFixedDelay(() -> releaseIdleReservations(registry, idleRelease),
                 releaseSeconds, releaseSeconds, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Prunes history past its retention every hour, or every quarter of a retention shorter than four hours
+     * (one second at least), the first time after one such interval.
+     */
+    void startHistoryRetention(HistoryRetention retention, Duration kept) {
+        long seconds = Math.max(1, Math.min(Duration.ofHours(1).toSeconds(), kept.toSeconds() / 4));
+        historyPrunes.scheduleWithFixedDelay(() -> pruneHistory(retention), seconds, seconds, TimeUnit.SECONDS);
+    }
+
+    private static void pruneHistory(HistoryRetention retention) {
+        try {
+            retention.prune();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "pruning history failed", e);
+        }
     }
 
     private static void expireUploads(RegistryService registry) {
@@ -72,5 +97,6 @@ final class Housekeeping implements AutoCloseable {
     public void close() {
         usageFlushes.shutdownNow();
         uploadSweeps.shutdownNow();
+        historyPrunes.shutdownNow();
     }
 }

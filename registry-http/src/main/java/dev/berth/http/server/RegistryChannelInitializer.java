@@ -6,7 +6,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpResponseEncoder;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.stream.ChunkedWriteHandler;
@@ -20,10 +19,6 @@ import io.netty.handler.stream.ChunkedWriteHandler;
  * body (authorized; for an upload, within quota too).
  */
 final class RegistryChannelInitializer extends ChannelInitializer<SocketChannel> {
-    private static final int MAX_INITIAL_LINE = 8192;
-    private static final int MAX_HEADER_BYTES = 16 * 1024;
-    private static final int MAX_CHUNK_BYTES = 1024 * 1024;
-
     private final ExchangeFactory exchanges;
     private final InFlightRequests inFlight;
     private final SslContext tls;
@@ -51,7 +46,7 @@ final class RegistryChannelInitializer extends ChannelInitializer<SocketChannel>
             pipeline.addLast("refusal", new ConnectionRefusal());
             return;
         }
-        pipeline.addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, MAX_CHUNK_BYTES));
+        pipeline.addLast("http", HttpCodecs.serverCodec());
         pipeline.addLast("read-timeouts", new RequestReadTimeouts(limits));
         pipeline.addLast("keep-alive", new HttpServerKeepAliveHandler());
         pipeline.addLast("chunked-write", new ChunkedWriteHandler());

@@ -17,6 +17,7 @@ import dev.berth.core.registry.RegistryLimits;
 import dev.berth.core.registry.RegistryService;
 import dev.berth.core.tenant.TenantService;
 import dev.berth.core.upload.UploadSessionLimits;
+import dev.berth.core.usage.HistoryRetention;
 import dev.berth.core.usage.UsageRecorder;
 import dev.berth.core.user.UserService;
 import dev.berth.http.auth.Argon2AdminToken;
@@ -116,6 +117,10 @@ final class RegistryServices implements AutoCloseable {
             }
         });
         housekeeping.start(registry, usage, config.uploadExpiry(), config.uploads().idleRelease());
+        if (!config.historyRetention().isZero()) {
+            housekeeping.startHistoryRetention(new HistoryRetention(storage.usageStore(), config.historyRetention(), clock),
+                    config.historyRetention());
+        }
         return MeteredExchanges.wrap(new HttpRoutes(new V2Endpoints(registry, gate, blocking, metrics),
                 new ManagementApi(tenants, users, catalog, adminLogin), metrics, blocking), metrics);
     }

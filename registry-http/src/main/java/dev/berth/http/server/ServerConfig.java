@@ -11,6 +11,7 @@ import java.util.Map;
  *
  * @param uploadExpiry how long an unfinished upload session lives before it is removed
  * @param deleteGrace how recently linked a blob must be for a delete to leave it linked (a push in progress)
+ * @param historyRetention how long usage history is kept; zero keeps it forever
  * @param minFreeBytes the free space that uploads leave on the data directory's filesystem
  * @param adminToken the admin token from the environment, or null to keep the stored one (or generate one)
  * @param tlsCert the PEM certificate chain to serve HTTPS with, or null for plain HTTP
@@ -20,7 +21,7 @@ import java.util.Map;
  * @param connections the read timeouts and connection caps
  */
 public record ServerConfig(String bind, int port, Path dataDir, Duration uploadExpiry, Duration deleteGrace,
-                           long minFreeBytes, String adminToken, Path tlsCert, Path tlsKey, LoginLimits logins,
+                           Duration historyRetention, long minFreeBytes, String adminToken, Path tlsCert, Path tlsKey, LoginLimits logins,
                            UploadLimits uploads, ConnectionLimits connections) {
 
 
@@ -62,6 +63,8 @@ public record ServerConfig(String bind, int port, Path dataDir, Duration uploadE
             new Option("--delete-grace", "DUR", "REGISTRY_DELETE_GRACE", "1h",
                     "blobs linked more recently than this stay linked when a delete leaves them unreferenced, "
                             + "for pushes in progress; 0s for none"),
+            new Option("--history-retention", "DUR", "REGISTRY_HISTORY_RETENTION", "90d",
+                    "usage history older than this is pruned; 0 keeps it forever (pull counters are never pruned)"),
             new Option("--min-free-space", "SIZE", "REGISTRY_MIN_FREE_SPACE", "256m",
                     "free space uploads leave on the data directory's filesystem, refused with 507 below it; "
                             + "bytes or 512k, 256m, 2g"),
@@ -164,7 +167,8 @@ public record ServerConfig(String bind, int port, Path dataDir, Duration uploadE
                 count(values, "--max-connections", 1), count(values, "--max-connections-per-address", 1));
         return new ServerConfig(values.get("--bind"), parsePort(values.get("--port")),
                 Path.of(values.get("--data-dir")).toAbsolutePath().normalize(), duration(values, "--upload-expiry"),
-                durationOrZero(values, "--delete-grace"), size(values, "--min-free-space"), env.get("REGISTRY_ADMIN_TOKEN"),
+                durationOrZero(values, "--delete-grace"), durationOrZero(values, "--history-retention"),
+                size(values, "--min-free-space"), env.get("REGISTRY_ADMIN_TOKEN"),
                 tlsCert == null ? null : Path.of(tlsCert), tlsKey == null ? null : Path.of(tlsKey), logins, uploads, connections);
     }
 
@@ -207,15 +211,19 @@ public record ServerConfig(String bind, int port, Path dataDir, Duration uploadE
     }
 
     /**
-     * A duration that is not negative: milliseconds, seconds, minutes or hours like {@code 500ms}, {@code 90s},
-     * {@code 30m}, {@code 24h}, or ISO-8601.
+     * A duration that is not negative: milliseconds, seconds, minutes, hours or days like {@code 500ms},
+     * {@code 90s}, {@code 30m}, {@code 24h}, {@code 90d}, or ISO-8601; {@code 0} is zero.
      */
     private static Duration durationOrZero(Map<String, String> values, String flag) {
         String value = values.get(flag);
         Duration duration;
         try {
             String amount = value.substring(0, Math.max(0, value.length() - 1));
-            if (value.endsWith("h")) {
+            if (value.equals("0")) {
+                duration = Duration.ZERO;
+            } else if (value.endsWith("d") && !value.startsWith("P")) {
+                duration = Duration.ofDays(Long.parseLong(amount));
+            } else if (value.endsWith("h")) {
                 duration = Duration.ofHours(Long.parseLong(amount));
             } else if (value.endsWith("ms")) {
                 duration = Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));

@@ -50,6 +50,7 @@ class RegistryServicesTest {
                 Map.of("REGISTRY_ADMIN_TOKEN", "test-admin-token"));
         ServerConfig.LoginLimits logins = parsed.logins();
         return new ServerConfig(parsed.bind(), parsed.port(), parsed.dataDir(), parsed.uploadExpiry(), parsed.deleteGrace(),
+                parsed.historyRetention(),
                 parsed.minFreeBytes(), parsed.adminToken(), parsed.tlsCert(), parsed.tlsKey(),
                 new ServerConfig.LoginLimits(logins.failuresPerAddress(), logins.addressWindow(), logins.failuresPerUser(),
                         logins.userWindow(), hashThreads, logins.hashQueue()),

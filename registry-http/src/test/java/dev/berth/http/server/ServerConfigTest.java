@@ -112,20 +112,20 @@ class ServerConfigTest {
 
     @ParameterizedTest(name = "[{index}] {0}")
     @CsvSource({"24h, PT24H", "1h, PT1H", "30m, PT30M", "PT90M, PT1H30M", "P1D, PT24H", "PT10S, PT10S", "30s, PT30S",
-            "250ms, PT0.25S", "45s, PT45S", "90s, PT1M30S"})
-    void parsesDurationsInHoursMinutesOrIso(String value, Duration expected) {
+            "250ms, PT0.25S", "45s, PT45S", "90s, PT1M30S", "1d, PT24H", "90d, PT2160H"})
+    void parsesDurationsInDaysHoursMinutesOrIso(String value, Duration expected) {
         assertThat(parse(Map.of(), "--upload-expiry", value).uploadExpiry()).isEqualTo(expected);
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
-    @ValueSource(strings = {"", "h", "1d", "soon", "1.5h", "24"})
+    @ValueSource(strings = {"", "h", "d", "soon", "1.5h", "24", "1.5d"})
     void refusesAMalformedDuration(String value) {
         assertThatThrownBy(() -> parse(Map.of(), "--upload-expiry", value)).isInstanceOf(ServerConfig.InvalidConfigException.class)
                 .hasMessageContaining("duration");
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
-    @ValueSource(strings = {"-1h", "0h", "-5m", "PT-1H", "PT0S"})
+    @ValueSource(strings = {"-1h", "0h", "-5m", "PT-1H", "PT0S", "0"})
     void refusesAnUploadExpiryThatIsNotPositive(String value) {
         assertThatThrownBy(() -> parse(Map.of(), "--upload-expiry", value)).isInstanceOf(ServerConfig.InvalidConfigException.class);
     }
@@ -136,6 +136,16 @@ class ServerConfigTest {
         assertThat(parse(Map.of("REGISTRY_DELETE_GRACE", "10m"), "--delete-grace", "0s").deleteGrace()).isZero();
         assertThatThrownBy(() -> parse(Map.of(), "--delete-grace", "-1h")).isInstanceOf(ServerConfig.InvalidConfigException.class)
                 .hasMessageContaining("negative");
+    }
+
+    @Test
+    void keepsHistoryNinetyDaysUnlessToldOtherwiseAndForeverWhenZero() {
+        assertThat(parse(Map.of()).historyRetention()).isEqualTo(Duration.ofDays(90));
+        assertThat(parse(Map.of("REGISTRY_HISTORY_RETENTION", "30d")).historyRetention()).isEqualTo(Duration.ofDays(30));
+        assertThat(parse(Map.of("REGISTRY_HISTORY_RETENTION", "30d"), "--history-retention", "0").historyRetention())
+                .isZero();
+        assertThatThrownBy(() -> parse(Map.of(), "--history-retention", "-1d"))
+                .isInstanceOf(ServerConfig.InvalidConfigException.class);
     }
 
     @ParameterizedTest(name = "[{index}] {0}")

@@ -150,4 +150,10 @@ public final class H2UsageStore implements UsageStore {
                     rs.getString("reference"), rs.getString("digest"), rs.getLong("bytes"), rs.getString("actor")));
         });
     }
+
+    @Override
+    public int pruneHistory(Instant before, int limit) {
+        return database.transaction(c -> update(c, "DELETE FROM history WHERE id IN (SELECT id FROM history "
+                + "WHERE event_time < ? ORDER BY event_time, id FETCH FIRST ? ROWS ONLY)", before, limit));
+    }
 }

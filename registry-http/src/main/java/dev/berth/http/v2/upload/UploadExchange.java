@@ -59,7 +59,8 @@ public final class UploadExchange implements Exchange {
     private final Kind kind;
     private final SerialExecutor serial;
     private final UploadFlowControl flow;
-    private boolean complete;
+    /** Set on the event loop when the body has ended; read off the loop by an early answer. */
+    private volatile boolean complete;
     /** Pieces of the body received on the event loop and not yet handed to the writer. */
     private List<ByteBuf> batch = new ArrayList<>();
     private long batchBytes;

@@ -1,51 +1,34 @@
-package dev.berth.storage.meta;
+package dev.berth.core.user;
 
 import dev.berth.core.listing.Listing;
 import dev.berth.core.listing.PageRequest;
-import dev.berth.core.user.Access;
-import dev.berth.core.user.Permission;
-import dev.berth.core.user.User;
-import dev.berth.storage.layout.DataLayout;
-import org.junit.jupiter.api.AfterEach;
+import dev.berth.core.testing.StoreContract;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class H2UserStoreTest {
-    private static final Instant T0 = Instant.parse("2025-03-04T05:06:07.123456Z");
-    private static final Instant T1 = Instant.parse("2025-04-03T05:06:07.654321Z");
-
-    @TempDir
-    Path dataDir;
-    private Database database;
-    private H2TenantStore tenants;
-    private H2UserStore users;
+/**
+ * What every {@link UserStore} does, permissions and settings included; an implementation's test extends this
+ * with its {@link #open}. The registries {@code zeta}, {@code acme} and {@code beta} exist when a case starts,
+ * for the permissions to name.
+ */
+public abstract class UserStoreContract extends StoreContract {
+    private static final Instant LATER = Instant.parse("2025-04-03T05:06:07.654321Z");
 
     @BeforeEach
-    void setUp() throws IOException {
-        database = Database.open(new DataLayout(dataDir));
-        tenants = new H2TenantStore(database);
-        users = new H2UserStore(database);
+    void createRegistries() {
         for (String registry : List.of("zeta", "acme", "beta")) {
-            tenants.create(registry, false, null, T0);
+            createRegistry(registry);
         }
-    }
-
-    @AfterEach
-    void tearDown() {
-        database.close();
     }
 
     @Test
     void keepsEveryFieldOfAUserWithPermissionsInRegistryOrder() {
-        User user = new User("u-1", "ci-bot", "builds things", true, 30, T1, T0, T0,
+        User user = new User("u-1", "ci-bot", "builds things", true, 30, LATER, NOW, NOW,
                 List.of(new Permission("zeta", Access.PULL), new Permission("acme", Access.PUSH)), "salt$hash");
 
         assertThat(users.insert(user)).isTrue();
@@ -58,7 +41,7 @@ class H2UserStoreTest {
 
     @Test
     void keepsAUserThatNeverExpiresWithoutPermissions() {
-        User user = new User("u-1", "robot", null, false, -1, null, T0, T1, List.of(), "h");
+        User user = new User("u-1", "robot", null, false, -1, null, NOW, LATER, List.of(), "h");
 
         users.insert(user);
 
@@ -77,7 +60,7 @@ class H2UserStoreTest {
 
     @Test
     void dropsPermissionsOnRegistriesThatDoNotExistAndKeepsTheFirstOfTwo() {
-        users.insert(new User("u-1", "ci", "", true, -1, null, T0, T0, List.of(new Permission("nowhere", Access.PUSH),
+        users.insert(new User("u-1", "ci", "", true, -1, null, NOW, NOW, List.of(new Permission("nowhere", Access.PUSH),
                 new Permission("beta", Access.PULL), new Permission("beta", Access.PUSH)), "h"));
 
         assertThat(users.find("u-1").orElseThrow().permissions()).containsExactly(new Permission("beta", Access.PULL));
@@ -85,9 +68,9 @@ class H2UserStoreTest {
 
     @Test
     void replacesFieldsAndPermissions() {
-        users.insert(new User("u-1", "ci", "old", true, 30, T1, T0, T0,
+        users.insert(new User("u-1", "ci", "old", true, 30, LATER, NOW, NOW,
                 List.of(new Permission("acme", Access.PUSH), new Permission("beta", Access.PULL)), "h1"));
-        User changed = new User("u-1", "ci", "new", false, -1, null, T0, T1,
+        User changed = new User("u-1", "ci", "new", false, -1, null, NOW, LATER,
                 List.of(new Permission("zeta", Access.PUSH), new Permission("beta", Access.PUSH)), "h2");
 
         assertThat(users.update(changed)).isTrue();
@@ -101,7 +84,7 @@ class H2UserStoreTest {
 
     @Test
     void deletesAUserWithItsPermissions() {
-        users.insert(new User("u-1", "ci", "", true, -1, null, T0, T0, List.of(new Permission("acme", Access.PUSH)), "h"));
+        users.insert(new User("u-1", "ci", "", true, -1, null, NOW, NOW, List.of(new Permission("acme", Access.PUSH)), "h"));
         users.insert(user("u-2", "other"));
 
         assertThat(users.delete("u-1")).isTrue();
@@ -116,10 +99,10 @@ class H2UserStoreTest {
 
     @Test
     void listsByNameWithFiltersAndATotalOverAllPages() {
-        users.insert(new User("u-1", "deploy-bot", "", true, -1, null, T0, T0, List.of(new Permission("acme", Access.PULL)), "h"));
-        users.insert(new User("u-2", "ci-bot", "", true, -1, null, T0, T0,
+        users.insert(new User("u-1", "deploy-bot", "", true, -1, null, NOW, NOW, List.of(new Permission("acme", Access.PULL)), "h"));
+        users.insert(new User("u-2", "ci-bot", "", true, -1, null, NOW, NOW,
                 List.of(new Permission("acme", Access.PUSH), new Permission("beta", Access.PULL)), "h"));
-        users.insert(new User("u-3", "audit", "", true, -1, null, T0, T0, List.of(new Permission("beta", Access.PULL)), "h"));
+        users.insert(new User("u-3", "audit", "", true, -1, null, NOW, NOW, List.of(new Permission("beta", Access.PULL)), "h"));
         users.insert(user("u-4", "bot-x"));
 
         Listing<User> first = users.list(new PageRequest(1, 2, null), null);
@@ -147,7 +130,7 @@ class H2UserStoreTest {
 
     @Test
     void returnsEveryUserWithPermissions() {
-        users.insert(new User("u-1", "b", "", true, -1, null, T0, T0, List.of(new Permission("beta", Access.PULL)), "h"));
+        users.insert(new User("u-1", "b", "", true, -1, null, NOW, NOW, List.of(new Permission("beta", Access.PULL)), "h"));
         users.insert(user("u-2", "a"));
 
         assertThat(users.all()).extracting(User::name).containsExactly("a", "b");
@@ -167,6 +150,6 @@ class H2UserStoreTest {
     }
 
     private static User user(String id, String name) {
-        return new User(id, name, "", true, -1, null, T0, T0, List.of(), "hash");
+        return new User(id, name, "", true, -1, null, NOW, NOW, List.of(), "hash");
     }
 }

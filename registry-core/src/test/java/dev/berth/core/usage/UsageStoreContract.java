@@ -1,26 +1,16 @@
-package dev.berth.storage.meta;
+package dev.berth.core.usage;
 
 import dev.berth.core.catalog.ArtifactSummary;
 import dev.berth.core.catalog.TagSummary;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.listing.Listing;
 import dev.berth.core.listing.PageRequest;
-import dev.berth.core.metadata.ManifestDependencies;
 import dev.berth.core.metadata.ManifestRecord;
-import dev.berth.core.metadata.MetadataStores;
 import dev.berth.core.name.RepositoryName;
-import dev.berth.core.name.Tag;
-import dev.berth.core.usage.HistoryEvent;
-import dev.berth.core.usage.PullRecord;
-import dev.berth.storage.layout.DataLayout;
-import org.junit.jupiter.api.AfterEach;
+import dev.berth.core.testing.StoreContract;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,48 +18,36 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class H2UsageStoreTest {
-    private static final Instant T0 = Instant.parse("2025-03-04T05:06:07.123456Z");
-    private static final Instant T1 = T0.plusSeconds(60);
-    private static final Instant T2 = T0.plusSeconds(120);
+/**
+ * What every {@link UsageStore} does: pull counters, read back through the catalog port, and the registries'
+ * history. An implementation's test extends this with its {@link #open}. The registries {@code acme} and
+ * {@code beta} exist when a case starts.
+ */
+public abstract class UsageStoreContract extends StoreContract {
+    private static final Instant T1 = NOW.plusSeconds(60);
+    private static final Instant T2 = NOW.plusSeconds(120);
     private static final RepositoryName APP = RepositoryName.parse("acme/app");
     private static final RepositoryName WEB = RepositoryName.parse("acme/web");
 
-    @TempDir
-    Path dataDir;
-    private Database database;
-    private MetadataStores metadata;
-    private H2CatalogStore catalog;
-    private H2UsageStore usage;
-
     @BeforeEach
-    void setUp() throws IOException {
-        database = Database.open(new DataLayout(dataDir));
-        metadata = H2MetadataStores.over(database, new TestClock(T0));
-        catalog = new H2CatalogStore(database);
-        usage = new H2UsageStore(database);
-        new H2TenantStore(database).create("acme", false, null, T0);
-        new H2TenantStore(database).create("beta", false, null, T0);
-    }
-
-    @AfterEach
-    void tearDown() {
-        database.close();
+    void createRegistries() {
+        createRegistry("acme");
+        createRegistry("beta");
     }
 
     @Test
     void countsPullsOfArtifactsTagsAndRepositories() {
         ManifestRecord one = manifest("one");
         ManifestRecord two = manifest("two");
-        metadata.manifests().putManifest(APP, one, Tag.parse("latest"), ManifestDependencies.NONE);
-        metadata.manifests().putManifest(APP, one, Tag.parse("v1"), ManifestDependencies.NONE);
-        metadata.manifests().putManifest(APP, two, Tag.parse("v2"), ManifestDependencies.NONE);
-        metadata.manifests().putManifest(WEB, one, null, ManifestDependencies.NONE);
+        put(APP, one, "latest");
+        put(APP, one, "v1");
+        put(APP, two, "v2");
+        put(WEB, one, null);
 
         usage.recordPulls(List.of(new PullRecord(APP, one.digest(), "latest", 1, T2),
                 new PullRecord(APP, one.digest(), null, 1, T1),
                 new PullRecord(APP, two.digest(), "v2", 1, T1),
-                new PullRecord(WEB, one.digest(), null, 1, T0)));
+                new PullRecord(WEB, one.digest(), null, 1, NOW)));
         usage.recordPulls(List.of(new PullRecord(APP, one.digest(), "latest", 5, T1)));
 
         assertThat(catalog.repository(APP).orElseThrow().pullCount()).isEqualTo(8);
@@ -78,24 +56,24 @@ class H2UsageStoreTest {
         assertThat(first.pullCount()).isEqualTo(7);
         // The latest pull's time, whatever order the pulls are written in.
         assertThat(first.pulledAt()).isEqualTo(T2);
-        assertThat(first.tags()).containsExactly(new TagSummary("latest", T0, T2), new TagSummary("v1", T0, null));
+        assertThat(first.tags()).containsExactly(new TagSummary("latest", NOW, T2), new TagSummary("v1", NOW, null));
         ArtifactSummary second = artifact(APP, two.digest());
         assertThat(second.pullCount()).isEqualTo(1);
         assertThat(second.pulledAt()).isEqualTo(T1);
-        assertThat(second.tags()).containsExactly(new TagSummary("v2", T0, T1));
+        assertThat(second.tags()).containsExactly(new TagSummary("v2", NOW, T1));
         assertThat(artifact(WEB, one.digest()).pullCount()).isEqualTo(1);
-        assertThat(artifact(WEB, one.digest()).pulledAt()).isEqualTo(T0);
+        assertThat(artifact(WEB, one.digest()).pulledAt()).isEqualTo(NOW);
     }
 
     @Test
     void countsPullsOfDeletedArtifactsOnTheRepositoryOnly() {
         ManifestRecord one = manifest("one");
         ManifestRecord two = manifest("two");
-        metadata.manifests().putManifest(APP, one, Tag.parse("latest"), ManifestDependencies.NONE);
-        metadata.manifests().putManifest(APP, two, null, ManifestDependencies.NONE);
+        put(APP, one, "latest");
+        put(APP, two, null);
         metadata.manifests().deleteManifest(APP, one.digest());
         // The tag moved away from what was pulled through it before the batch was written.
-        metadata.manifests().putManifest(APP, two, Tag.parse("moved"), ManifestDependencies.NONE);
+        put(APP, two, "moved");
 
         usage.recordPulls(List.of(new PullRecord(APP, one.digest(), "latest", 1, T1),
                 new PullRecord(APP, one.digest(), "moved", 1, T1),
@@ -104,7 +82,7 @@ class H2UsageStoreTest {
         assertThat(catalog.repository(APP).orElseThrow().pullCount()).isEqualTo(2);
         ArtifactSummary remaining = artifact(APP, two.digest());
         assertThat(remaining.pullCount()).isZero();
-        assertThat(remaining.tags()).containsExactly(new TagSummary("moved", T0, null));
+        assertThat(remaining.tags()).containsExactly(new TagSummary("moved", NOW, null));
         assertThat(metadata.repositories().repositoryExists(RepositoryName.parse("acme/gone"))).isFalse();
         usage.recordPulls(List.of());
     }
@@ -112,7 +90,7 @@ class H2UsageStoreTest {
     @Test
     void listsARegistrysHistoryNewestFirst() {
         List<HistoryEvent> events = new ArrayList<>();
-        events.add(event(T0, "acme", "push", "app", "v1"));
+        events.add(event(NOW, "acme", "push", "app", "v1"));
         events.add(event(T2, "acme", "pull", "app", "v1"));
         events.add(event(T1, "acme", "delete", "web", null));
         events.add(event(T2, "acme", "push", "web", "v2"));
@@ -136,6 +114,26 @@ class H2UsageStoreTest {
         assertThat(usage.history("nowhere", null, new PageRequest(1, 10, null)).count()).isZero();
     }
 
+    @Test
+    void prunesTheOldestHistoryFirstAndKeepsThePullCounters() {
+        ManifestRecord one = manifest("one");
+        put(APP, one, "latest");
+        usage.recordPulls(List.of(new PullRecord(APP, one.digest(), "latest", 3, NOW)));
+        List<HistoryEvent> events = List.of(event(NOW, "acme", "pull", "app", "latest"),
+                event(T1, "beta", "push", "app", "v1"), event(T1, "acme", "push", "web", "v2"),
+                event(T2, "acme", "pull", "app", "latest"));
+        usage.appendHistory(events);
+
+        assertThat(usage.pruneHistory(T2, 2)).isEqualTo(2);
+        assertThat(usage.pruneHistory(T2, 2)).isEqualTo(1);
+        assertThat(usage.pruneHistory(T2, 2)).isZero();
+
+        assertThat(usage.history("acme", null, new PageRequest(1, 10, null)).results()).containsExactly(events.get(3));
+        assertThat(usage.history("beta", null, new PageRequest(1, 10, null)).count()).isZero();
+        assertThat(catalog.repository(APP).orElseThrow().pullCount()).isEqualTo(3);
+        assertThat(artifact(APP, one.digest()).pulledAt()).isEqualTo(NOW);
+    }
+
     private ArtifactSummary artifact(RepositoryName repository, Digest digest) {
         return catalog.artifacts(repository, null, new PageRequest(1, 100, null)).results().stream()
                 .filter(a -> a.digest().equals(digest)).findFirst().orElseThrow();
@@ -148,10 +146,6 @@ class H2UsageStoreTest {
 
     private static ManifestRecord manifest(String seed) {
         return new ManifestRecord(digest(seed), "application/vnd.oci.image.manifest.v1+json", 1, List.of(), null, null,
-                Map.of(), T0);
-    }
-
-    private static Digest digest(String seed) {
-        return Digest.sha256Of(seed.getBytes(StandardCharsets.UTF_8));
+                Map.of(), NOW);
     }
 }
