@@ -380,6 +380,21 @@ class ManagementApiEndToEndTest {
         }
 
         @Test
+        void listsUsersByStatus() {
+            create("active");
+            String off = create("off").path("id").asText();
+            String old = create("old").path("id").asText();
+            call("POST", "/api/v1/users/" + off + "/disable");
+            call("PATCH", "/api/v1/users/" + old, "{'expires_at':'2020-01-01T00:00:00Z'}");
+
+            assertThat(names(call("GET", "/api/v1/users?status=enabled").json(), "name")).containsExactly("active");
+            assertThat(names(call("GET", "/api/v1/users?status=disabled").json(), "name")).containsExactly("off");
+            assertThat(names(call("GET", "/api/v1/users?status=expired").json(), "name")).containsExactly("old");
+            assertThat(call("GET", "/api/v1/users?status=expired").json().path("count").asLong()).isEqualTo(1);
+            assertError(call("GET", "/api/v1/users?status=gone"), 400, "INVALID_PARAMETER");
+        }
+
+        @Test
         void patchesDescriptionAndExpiry() {
             String id = create("ci-bot").path("id").asText();
             JsonNode forever = call("PATCH", "/api/v1/users/" + id, "{'duration_days':-1,'description':'nightly'}").json();

@@ -1,6 +1,7 @@
 package dev.berth.management.user;
 
 import dev.berth.core.user.UserService;
+import dev.berth.core.user.UserStatus;
 import dev.berth.management.json.ListView;
 import dev.berth.management.route.Call;
 import dev.berth.management.route.Operation;
@@ -20,6 +21,8 @@ final class ListUsersHandler implements Operation {
 
     @Override
     public Reply handle(Call call) {
-        return Reply.ok(ListView.of(users.list(call.page(), call.query("registry")), user -> UserView.of(user, clock.instant())));
+        String status = call.query("status");
+        return Reply.ok(ListView.of(users.list(call.page(), call.query("registry"),
+                status == null ? null : UserStatus.parse(status)), user -> UserView.of(user, clock.instant())));
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.berth.core.user.CreatedUser;
 import dev.berth.core.user.Permission;
 import dev.berth.core.user.User;
+import dev.berth.core.user.UserStatus;
 import dev.berth.management.json.Timestamps;
 
 import java.time.Instant;
@@ -41,10 +42,7 @@ record UserView(String id, String name, String description, String status, int d
     }
 
     static String status(User user, Instant now) {
-        if (!user.enabled()) {
-            return "disabled";
-        }
-        return user.expired(now) ? "expired" : "enabled";
+        return UserStatus.of(user, now).wireName();
     }
 
     private static UserView of(User user, String secret, Instant now) {

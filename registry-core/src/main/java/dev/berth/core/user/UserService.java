@@ -70,14 +70,15 @@ public final class UserService {
         return store.find(id).orElseThrow(() -> RegistryException.notFound("user", id));
     }
 
-    public Listing<User> list(PageRequest page, String registry) {
-        return store.list(page, registry);
+    /** Users by name; {@code registry} and {@code status} filter when not null. */
+    public Listing<User> list(PageRequest page, String registry, UserStatus status) {
+        return store.list(page, registry, status, clock.instant());
     }
 
     /** The users with a permission on the registry. */
     public Listing<User> usersOf(String registry, PageRequest page) {
         tenants.get(registry);
-        return store.list(page, registry);
+        return store.list(page, registry, null, clock.instant());
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.berth.core.user;
 import dev.berth.core.listing.Listing;
 import dev.berth.core.listing.PageRequest;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,8 +19,11 @@ public interface UserStore {
 
     Optional<User> find(String id);
 
-    /** Users ordered by name, filtered by name substring and, when {@code registry} is not null, by a permission on it. */
-    Listing<User> list(PageRequest page, String registry);
+    /**
+     * Users ordered by name, filtered by name substring and, when not null, by a permission on {@code registry}
+     * and by their {@code status} at {@code now}.
+     */
+    Listing<User> list(PageRequest page, String registry, UserStatus status, Instant now);
 
     /** Every user, to build the in-memory directory at start-up. */
     List<User> all();

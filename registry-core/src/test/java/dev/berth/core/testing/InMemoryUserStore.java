@@ -3,8 +3,10 @@ package dev.berth.core.testing;
 import dev.berth.core.listing.Listing;
 import dev.berth.core.listing.PageRequest;
 import dev.berth.core.user.User;
+import dev.berth.core.user.UserStatus;
 import dev.berth.core.user.UserStore;
 
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -46,8 +48,9 @@ public final class InMemoryUserStore implements UserStore {
     }
 
     @Override
-    public synchronized Listing<User> list(PageRequest page, String registry) {
+    public synchronized Listing<User> list(PageRequest page, String registry, UserStatus status, Instant now) {
         List<User> matching = users.values().stream()
+                .filter(u -> status == null || UserStatus.of(u, now) == status)
                 .filter(u -> page.nameContains() == null || u.name().toLowerCase(Locale.ROOT).contains(page.nameContains()))
                 .filter(u -> registry == null || u.accessTo(registry) != null)
                 .sorted(Comparator.comparing(User::name))

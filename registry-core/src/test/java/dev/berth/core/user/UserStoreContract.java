@@ -91,7 +91,7 @@ public abstract class UserStoreContract extends StoreContract {
         assertThat(users.delete("u-1")).isFalse();
 
         assertThat(users.find("u-1")).isEmpty();
-        assertThat(users.list(new PageRequest(1, 10, null), "acme").count()).isZero();
+        assertThat(users.list(new PageRequest(1, 10, null), "acme", null, NOW).count()).isZero();
         assertThat(users.all()).extracting(User::id).containsExactly("u-2");
         // The name is free again.
         assertThat(users.insert(user("u-3", "ci"))).isTrue();
@@ -105,27 +105,48 @@ public abstract class UserStoreContract extends StoreContract {
         users.insert(new User("u-3", "audit", "", true, -1, null, NOW, NOW, List.of(new Permission("beta", Access.PULL)), "h"));
         users.insert(user("u-4", "bot-x"));
 
-        Listing<User> first = users.list(new PageRequest(1, 2, null), null);
+        Listing<User> first = users.list(new PageRequest(1, 2, null), null, null, NOW);
         assertThat(first.count()).isEqualTo(4);
         assertThat(first.results()).extracting(User::name).containsExactly("audit", "bot-x");
-        assertThat(users.list(new PageRequest(2, 2, null), null).results()).extracting(User::name)
+        assertThat(users.list(new PageRequest(2, 2, null), null, null, NOW).results()).extracting(User::name)
                 .containsExactly("ci-bot", "deploy-bot");
 
-        Listing<User> bots = users.list(new PageRequest(1, 10, "BOT"), null);
+        Listing<User> bots = users.list(new PageRequest(1, 10, "BOT"), null, null, NOW);
         assertThat(bots.count()).isEqualTo(3);
         assertThat(bots.results()).extracting(User::name).containsExactly("bot-x", "ci-bot", "deploy-bot");
 
-        Listing<User> onAcme = users.list(new PageRequest(1, 1, null), "acme");
+        Listing<User> onAcme = users.list(new PageRequest(1, 1, null), "acme", null, NOW);
         assertThat(onAcme.count()).isEqualTo(2);
         assertThat(onAcme.results()).extracting(User::name).containsExactly("ci-bot");
         assertThat(onAcme.results().get(0).permissions())
                 .containsExactly(new Permission("acme", Access.PUSH), new Permission("beta", Access.PULL));
 
-        Listing<User> botsOnBeta = users.list(new PageRequest(1, 10, "bot"), "beta");
+        Listing<User> botsOnBeta = users.list(new PageRequest(1, 10, "bot"), "beta", null, NOW);
         assertThat(botsOnBeta.results()).extracting(User::name).containsExactly("ci-bot");
         assertThat(botsOnBeta.count()).isEqualTo(1);
-        assertThat(users.list(new PageRequest(1, 10, null), "zeta").count()).isZero();
-        assertThat(users.list(new PageRequest(1, 10, null), "zeta").results()).isEmpty();
+        assertThat(users.list(new PageRequest(1, 10, null), "zeta", null, NOW).count()).isZero();
+        assertThat(users.list(new PageRequest(1, 10, null), "zeta", null, NOW).results()).isEmpty();
+    }
+
+    @Test
+    void listsByStatusAtTheTimeAsked() {
+        Instant later = NOW.plusSeconds(3600);
+        users.insert(user("u-1", "forever"));
+        users.insert(new User("u-2", "off", "", false, -1, null, NOW, NOW, List.of(), "h"));
+        users.insert(new User("u-3", "off-and-expired", "", false, 1, NOW, NOW, NOW, List.of(), "h"));
+        users.insert(new User("u-4", "ends-now", "", true, 1, NOW, NOW, NOW, List.of(), "h"));
+        users.insert(new User("u-5", "ends-later", "", true, 1, later, NOW, NOW, List.of(), "h"));
+        PageRequest all = new PageRequest(1, 10, null);
+
+        assertThat(users.list(all, null, UserStatus.ENABLED, NOW).results()).extracting(User::name)
+                .containsExactly("ends-later", "forever");
+        assertThat(users.list(all, null, UserStatus.DISABLED, NOW).results()).extracting(User::name)
+                .containsExactly("off", "off-and-expired");
+        assertThat(users.list(all, null, UserStatus.EXPIRED, NOW).results()).extracting(User::name)
+                .containsExactly("ends-now");
+        assertThat(users.list(all, null, UserStatus.EXPIRED, later).results()).extracting(User::name)
+                .containsExactly("ends-later", "ends-now");
+        assertThat(users.list(all, null, UserStatus.ENABLED, later).count()).isEqualTo(1);
     }
 
     @Test

@@ -5,12 +5,14 @@ import dev.berth.core.listing.PageRequest;
 import dev.berth.core.user.Access;
 import dev.berth.core.user.Permission;
 import dev.berth.core.user.User;
+import dev.berth.core.user.UserStatus;
 import dev.berth.core.user.UserStore;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -87,12 +89,20 @@ public final class H2UserStore implements UserStore {
     }
 
     @Override
-    public Listing<User> list(PageRequest page, String registry) {
+    public Listing<User> list(PageRequest page, String registry, UserStatus status, Instant now) {
         return database.transaction(c -> {
             PagedQuery query = new PagedQuery("users u").whereContains("u.name", page.nameContains());
             if (registry != null) {
                 query.where("EXISTS (SELECT 1 FROM user_permissions p JOIN registries g ON g.id = p.registry_id "
                         + "WHERE p.user_id = u.id AND g.name = ?)", registry);
+            }
+            if (status != null) {
+                // As UserStatus.of decides it: disabled first, then expired once expires_at is not after now.
+                switch (status) {
+                    case DISABLED -> query.where("u.enabled = FALSE");
+                    case EXPIRED -> query.where("u.enabled = TRUE AND u.expires_at <= ?", now);
+                    case ENABLED -> query.where("u.enabled = TRUE AND (u.expires_at IS NULL OR u.expires_at > ?)", now);
+                }
             }
             Listing<User> rows = query.list(c, COLUMNS, "u.name", page, H2UserStore::readUser);
             return new Listing<>(rows.count(), withPermissions(c, rows.results()));
