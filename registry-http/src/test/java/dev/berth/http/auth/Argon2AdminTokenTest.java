@@ -3,6 +3,7 @@ package dev.berth.http.auth;
 import dev.berth.core.listing.Listing;
 import dev.berth.core.listing.PageRequest;
 import dev.berth.core.user.User;
+import dev.berth.core.user.UserStatus;
 import dev.berth.core.user.UserStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -11,6 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +60,7 @@ class Argon2AdminTokenTest {
         }
 
         @Override
-        public Listing<User> list(PageRequest page, String registry) {
+        public Listing<User> list(PageRequest page, String registry, UserStatus status, Instant now) {
             return new Listing<>(0, List.of());
         }
 
