@@ -105,6 +105,11 @@ public final class DataLayout {
         return metaDir().resolve("berth");
     }
 
+    /** {@code meta/berth.mv.db}: the database's file, which exists once any process has opened the database. */
+    public Path metaDatabaseFile() {
+        return metaDir().resolve("berth.mv.db");
+    }
+
     /** {@code tmp}: files being written; everything in it is garbage after a restart. */
     public Path tmpDir() {
         return root.resolve("tmp");
