@@ -28,8 +28,8 @@ public record CheckReport(long blobFiles, long blobBytes, Map<Finding.Kind, Inte
 
     /** One line for the end of the report. */
     public String summary() {
-        StringBuilder line = new StringBuilder("checked ").append(blobFiles).append(" blob files (")
-                .append(blobBytes).append(" bytes): ");
+        StringBuilder line = new StringBuilder("checked ").append(blobFiles)
+                .append(blobFiles == 1 ? " blob file (" : " blob files (").append(blobBytes).append(" bytes): ");
         int problems = problems();
         if (problems == 0) {
             line.append("no problems");
