@@ -54,8 +54,11 @@ final class BlobFilesCheck {
         if (!content.equals(address)) {
             Finding found = Finding.of(Finding.Kind.CORRUPT_BLOB, relative(file) + " holds " + size
                     + " bytes that hash to " + content + "; " + DigestRecords.describe(repositories));
-            tally.add(quarantine == null ? found
-                    : found.repairedBy(moveTo(quarantine, file) + "; " + records.drop(address)));
+            if (quarantine != null) {
+                String moved = moveTo(quarantine, file);
+                found = found.repairedBy(repositories.isEmpty() ? moved : moved + "; " + records.drop(address));
+            }
+            tally.add(found);
         } else if (repositories.isEmpty()) {
             tally.add(Finding.of(Finding.Kind.UNRECORDED_BLOB, address + " (" + size
                     + " bytes) is linked in no repository and no manifest is stored under it; left in place"));

@@ -188,6 +188,19 @@ class IntegrityCheckTest {
     }
 
     @Test
+    void quarantinesACorruptBlobThatNothingRecords() throws IOException {
+        Files.writeString(layout.blobFile(unrecorded), "bit rot");
+        List<Finding> findings = new ArrayList<>();
+
+        check(Mode.REPAIR, findings);
+
+        assertThat(findings).extracting(Finding::kind, Finding::description, Finding::repair).containsExactly(tuple(
+                Kind.CORRUPT_BLOB, path(unrecorded) + " holds 7 bytes that hash to " + Digest.sha256Of(bytes("bit rot"))
+                        + "; no repository records it",
+                "moved to " + dataDir.relativize(layout.quarantined(layout.blobFile(unrecorded), NOW))));
+    }
+
+    @Test
     void refusesADirectoryWithoutBerthDataAndCreatesNothingThere() {
         Path empty = dataDir.resolve("not-berth");
 
