@@ -69,7 +69,7 @@ public record Finding(Kind kind, String description, String repair) {
 
     /** The report's lines: the finding, then what was done about it, indented, when something was. */
     public List<String> lines() {
-        String line = kind.label + ": " + description;
+        String line = kind.label() + ": " + description;
         return repair == null ? List.of(line) : List.of(line, "  repaired: " + repair);
     }
 }

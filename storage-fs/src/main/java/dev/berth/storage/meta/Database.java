@@ -81,7 +81,7 @@ public final class Database implements AutoCloseable {
 
     /** H2's refusal of a file that another process holds, found under whatever the migrator wrapped it in. */
     private static boolean isLockedByAnotherProcess(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof SQLException sql && sql.getErrorCode() == ErrorCode.DATABASE_ALREADY_OPEN_1) {
                 return true;
             }
