@@ -265,6 +265,37 @@ public final class RegistryProcess implements AutoCloseable {
         return false;
     }
 
+    /** What a run of {@code registry.jar} as a command printed, and its exit status. */
+    public record CommandRun(int exitStatus, String stdout, String stderr) {
+    }
+
+    /**
+     * Runs {@code java -jar registry.jar <args>} to its end: a command such as {@code check}, not a server
+     * (the data directory is {@link #dataDir()}, for the arguments to name). Fails after two minutes.
+     */
+    public CommandRun runCommand(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", jar.toString()));
+        cmd.addAll(List.of(args));
+        Path stdout = root.resolve("command.out");
+        Path stderr = root.resolve("command.err");
+        try {
+            Process command = new ProcessBuilder(cmd).directory(root.toFile())
+                    .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+            if (!command.waitFor(2, TimeUnit.MINUTES)) {
+                command.destroyForcibly();
+                throw new IllegalStateException("still running after two minutes: " + cmd);
+            }
+            return new CommandRun(command.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8),
+                    Files.readString(stderr, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not run " + cmd, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + cmd, e);
+        }
+    }
+
     /** kill -9, then waits for the process to end. */
     public synchronized void kill() {
         if (process == null) {

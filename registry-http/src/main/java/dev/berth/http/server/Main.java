@@ -1,10 +1,16 @@
 package dev.berth.http.server;
 
+import dev.berth.http.cli.CheckCommand;
+
+import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** Starts Berth from the command line: parses the options, serves, and stops cleanly on SIGTERM. */
+/**
+ * Starts Berth from the command line: parses the options, serves, and stops cleanly on SIGTERM. A first
+ * argument {@code check} runs the integrity check of a data directory instead ({@link CheckCommand}).
+ */
 public final class Main {
     /** Held so that the level set on it is not lost when the logger is garbage collected. */
     private static final Logger FLYWAY_LOG = Logger.getLogger("org.flywaydb");
@@ -14,6 +20,10 @@ public final class Main {
 
     public static void main(String[] args) throws Exception {
         configureLogging();
+        if (args.length > 0 && args[0].equals(CheckCommand.NAME)) {
+            System.exit(CheckCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+            return;
+        }
         ServerConfig config;
         try {
             config = ServerConfig.parse(args, System.getenv());

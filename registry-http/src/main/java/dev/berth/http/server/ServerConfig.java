@@ -114,6 +114,9 @@ public record ServerConfig(String bind, int port, Path dataDir, Duration uploadE
                   REGISTRY_ADMIN_TOKEN
                       the admin token (user 'admin' on /v2, Bearer token on /api/v1); when unset on first start
                       one is generated and printed once
+                other commands:
+                  java -jar registry.jar check --data-dir DIR [--repair]
+                      check a stopped server's data directory (check --help says more)
                 """).toString();
     }
 

@@ -5,6 +5,9 @@ import dev.berth.core.upload.UploadId;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 
 /**
@@ -17,6 +20,7 @@ import java.util.HexFormat;
  *   uploads/&lt;upload-id&gt;/info   the session's repository and start time
  *   meta/berth.mv.db            the embedded H2 metadata database (repositories, links, manifests, tags)
  *   tmp/&lt;random&gt;.tmp           a file being written, before its atomic rename into place
+ *   quarantine/&lt;time&gt;/sha256/ab/ab12…ef   a file the integrity check found corrupt, moved out of blobs/
  * </pre>
  *
  * <p><b>blobs/</b> holds each blob once, under its SHA-256, whatever the number of repositories that
@@ -36,18 +40,30 @@ import java.util.HexFormat;
  * error). It lives as long as the registry, its schema moved forward by versioned migrations, and it is
  * locked by the one process that has it open. A link to a blob is recorded only after the blob is durable,
  * so a crash leaves at worst an unlinked blob, never a link to a missing one; startup recovery checks that
- * anyway and drops links and manifests whose blob file is gone.
+ * anyway and drops links and manifests whose blob file is gone. The integrity check ({@code check}) reports
+ * those too, with the blob files whose content no longer hashes to their name and the usage counters that
+ * disagree with the links.
  *
  * <p><b>tmp/</b> holds files while they are written (small blobs such as manifests) before they are
  * renamed into {@code blobs/}. It sits on the same filesystem as {@code blobs/} so the rename is atomic.
  * Anything found there at startup belongs to an interrupted write and is deleted.
  *
+ * <p><b>quarantine/</b> exists only once {@code check --repair} has found a corrupt entry in {@code blobs/}: a
+ * file whose content's SHA-256 is not its name, or anything else that is not a blob at its address. Such an entry is
+ * moved, by a rename, to {@code quarantine/<time>/} followed by its path under {@code blobs/}, where
+ * {@code <time>} is when that check started ({@code yyyyMMdd'T'HHmmss'Z'}, UTC); the links that named it are
+ * then dropped like those of a missing blob. Nothing in Berth reads or deletes the quarantine: its files are
+ * kept for an operator to inspect, and removed by hand.
+ *
  * <p>The whole data directory must be on one filesystem: commits rename files from {@code uploads/} and
- * {@code tmp/} into {@code blobs/}.
+ * {@code tmp/} into {@code blobs/}, and the check from {@code blobs/} into {@code quarantine/}.
  */
 public final class DataLayout {
     private static final String TEMP_SUFFIX = ".tmp";
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Sorts as it reads, and has no colon, which some filesystems refuse in a name. */
+    private static final DateTimeFormatter QUARANTINE_TIME =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     private final Path root;
 
@@ -105,9 +121,32 @@ public final class DataLayout {
         return metaDir().resolve("berth");
     }
 
+    /** {@code meta/berth.mv.db}: the database's file, which exists once any process has opened the database. */
+    public Path metaDatabaseFile() {
+        return metaDir().resolve("berth.mv.db");
+    }
+
     /** {@code tmp}: files being written; everything in it is garbage after a restart. */
     public Path tmpDir() {
         return root.resolve("tmp");
+    }
+
+    /** {@code quarantine}: where the integrity check moves corrupt entries of {@code blobs/}. */
+    public Path quarantineDir() {
+        return root.resolve("quarantine");
+    }
+
+    /**
+     * {@code quarantine/<time>/<path under blobs/>}: where the check that started at {@code checkStarted} moves
+     * {@code blobsEntry}, a path under {@code blobs/}.
+     */
+    public Path quarantined(Path blobsEntry, Instant checkStarted) {
+        Path blobs = root.resolve("blobs");
+        Path entry = blobsEntry.toAbsolutePath().normalize();
+        if (!entry.startsWith(blobs) || entry.equals(blobs)) {
+            throw new IllegalArgumentException("not under " + blobs + ": " + blobsEntry);
+        }
+        return quarantineDir().resolve(QUARANTINE_TIME.format(checkStarted)).resolve(blobs.relativize(entry));
     }
 
     /** A fresh, unused name under {@code tmp/}. */

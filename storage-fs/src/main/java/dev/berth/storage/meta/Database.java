@@ -2,6 +2,7 @@ package dev.berth.storage.meta;
 
 import dev.berth.storage.layout.DataLayout;
 import org.flywaydb.core.Flyway;
+import org.h2.api.ErrorCode;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.h2.jdbcx.JdbcDataSource;
 
@@ -48,7 +49,10 @@ public final class Database implements AutoCloseable {
         this.pool = pool;
     }
 
-    /** Opens (creating when absent) the database under {@code meta/} and migrates its schema. */
+    /**
+     * Opens (creating when absent) the database under {@code meta/} and migrates its schema; a
+     * {@link DatabaseInUseException} when another process has it open.
+     */
     public static Database open(DataLayout layout) throws IOException {
         Files.createDirectories(layout.metaDir());
         JdbcDataSource dataSource = new JdbcDataSource();
@@ -66,9 +70,23 @@ public final class Database implements AutoCloseable {
             Flyway.configure().dataSource(pool).locations(MIGRATIONS).load().migrate();
         } catch (RuntimeException e) {
             pool.dispose();
+            if (isLockedByAnotherProcess(e)) {
+                throw new DatabaseInUseException("the metadata database " + layout.metaDatabaseFile()
+                        + " is in use by another process", e);
+            }
             throw e;
         }
         return new Database(pool);
+    }
+
+    /** H2's refusal of a file that another process holds, found under whatever the migrator wrapped it in. */
+    private static boolean isLockedByAnotherProcess(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && sql.getErrorCode() == ErrorCode.DATABASE_ALREADY_OPEN_1) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -1,15 +1,20 @@
 package dev.berth.storage.meta;
 
+import dev.berth.core.blob.BlobStore;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.RegistryException;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Every digest the metadata names (blob links and manifests, in any repository), for startup recovery: it
- * checks that each has its blob, and forgets those whose blob a crash took. Recovery runs before the server
+ * Every digest the metadata names (blob links and manifests, in any repository), for startup recovery and
+ * the integrity check: they find those whose blob is missing and forget them. Both run while no server
  * takes requests, so this takes no registry lock.
  */
 public final class H2StoredDigests {
@@ -37,6 +42,36 @@ public final class H2StoredDigests {
             }
             return null;
         });
+    }
+
+    /**
+     * The digests that the metadata names but {@code blobs} lacks, collected in one streaming pass with one
+     * stat per digest. Only SHA-256 digests are looked up: no other algorithm can have been stored.
+     */
+    public List<Digest> missingFrom(BlobStore blobs) throws IOException {
+        List<Digest> missing = new ArrayList<>();
+        try {
+            forEach(digest -> {
+                try {
+                    if (digest.isSha256() && blobs.size(digest).isEmpty()) {
+                        missing.add(digest);
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        return missing;
+    }
+
+    /** The repositories, by name, that link {@code digest} or hold a manifest stored under it. */
+    public List<String> repositoriesNaming(Digest digest) {
+        return database.transaction(c -> Database.queryList(c, "SELECT r.name FROM blob_links b "
+                + "JOIN repositories r ON r.id = b.repository_id WHERE b.digest = ? "
+                + "UNION SELECT r.name FROM manifests m JOIN repositories r ON r.id = m.repository_id "
+                + "WHERE m.digest = ? ORDER BY 1", rs -> rs.getString(1), digest.value(), digest.value()));
     }
 
     /**

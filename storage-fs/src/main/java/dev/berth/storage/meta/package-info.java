@@ -8,7 +8,9 @@
  * {@link dev.berth.storage.meta.H2ManifestStore}, {@link dev.berth.storage.meta.H2TagStore}),
  * {@link dev.berth.storage.meta.H2TenantStore},
  * {@link dev.berth.storage.meta.H2UserStore}, {@link dev.berth.storage.meta.H2CatalogStore} and
- * {@link dev.berth.storage.meta.H2UsageStore}. All of them share one {@code Database}.
+ * {@link dev.berth.storage.meta.H2UsageStore}. All of them share one {@code Database}. For startup recovery and
+ * the integrity check: {@link dev.berth.storage.meta.H2StoredDigests} (every digest the metadata names) and
+ * {@link dev.berth.storage.meta.H2UsageCounters} (the usage counters held against the links).
  *
  * <p>The SQL is standard (no H2 dialect but the connection URL), so that a PostgreSQL {@code Database} can run
  * the same stores over the same schema.

@@ -7,11 +7,9 @@ import dev.berth.storage.meta.H2StoredDigests;
 import dev.berth.storage.upload.FsUploadStore;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -59,7 +57,7 @@ public final class StartupRecovery {
         createDirectories(layout);
         int tempFiles = deleteTempFiles();
         int sessions = uploads.removeUnreadableSessions();
-        List<Digest> missing = missingBlobs();
+        List<Digest> missing = metadata.missingFrom(blobs);
         int rows = 0;
         for (Digest digest : missing) {
             int removed = metadata.forget(digest);
@@ -85,24 +83,5 @@ public final class StartupRecovery {
             }
         }
         return deleted;
-    }
-
-    /** The digests that the metadata names but the blob store lacks, collected in one streaming pass. */
-    private List<Digest> missingBlobs() throws IOException {
-        List<Digest> missing = new ArrayList<>();
-        try {
-            metadata.forEach(digest -> {
-                try {
-                    if (digest.isSha256() && blobs.size(digest).isEmpty()) {
-                        missing.add(digest);
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
-        return missing;
     }
 }

@@ -6,6 +6,7 @@ import dev.berth.core.error.RegistryException;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.upload.BlobUpload;
 import dev.berth.core.upload.UploadId;
+import dev.berth.storage.blob.FileHashing;
 import dev.berth.storage.blob.FsBlobStore;
 import dev.berth.storage.layout.DataLayout;
 
@@ -39,7 +40,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class FsBlobUpload implements BlobUpload {
     private static final System.Logger LOG = System.getLogger(FsBlobUpload.class.getName());
-    private static final int REHASH_BUFFER_SIZE = 64 * 1024;
     private static final int INLINE_HASH_MAX = 256 * 1024;
     private static final long FLUSH_STEP_MIB = 32;
     private static final long FLUSH_STEP = FLUSH_STEP_MIB * 1024 * 1024;
@@ -315,15 +315,7 @@ final class FsBlobUpload implements BlobUpload {
             hashLane = CompletableFuture.completedFuture(null);
             FileChannel file = channel();
             MessageDigest rebuilt = Digest.newSha256();
-            ByteBuffer buffer = ByteBuffer.allocate(REHASH_BUFFER_SIZE);
-            long position = 0;
-            int read;
-            while ((read = file.read(buffer, position)) >= 0) {
-                buffer.flip();
-                rebuilt.update(buffer);
-                buffer.clear();
-                position += read;
-            }
+            long position = FileHashing.update(rebuilt, file);
             file.position(position);
             size = position;
             digest = rebuilt;

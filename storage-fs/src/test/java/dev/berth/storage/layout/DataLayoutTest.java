@@ -8,6 +8,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -18,6 +19,7 @@ class DataLayoutTest {
     private static final Path ROOT = Path.of("/srv/berth");
     private static final String HEX = "ab12" + "0".repeat(60);
     private static final Digest DIGEST = Digest.parse("sha256:" + HEX);
+    private static final Instant CHECK_STARTED = Instant.parse("2025-03-04T05:06:07.890Z");
     private static final UploadId ID = UploadId.parse("0123456789abcdef0123456789abcdef");
 
     static Stream<Arguments> paths() {
@@ -32,7 +34,11 @@ class DataLayoutTest {
                 path("upload info", l -> l.uploadInfo(ID), "uploads/" + ID.value() + "/info"),
                 path("metadata", DataLayout::metaDir, "meta"),
                 path("metadata database", DataLayout::metaDatabase, "meta/berth"),
-                path("temp files", DataLayout::tmpDir, "tmp"));
+                path("metadata database file", DataLayout::metaDatabaseFile, "meta/berth.mv.db"),
+                path("temp files", DataLayout::tmpDir, "tmp"),
+                path("quarantine", DataLayout::quarantineDir, "quarantine"),
+                path("quarantined blob", l -> l.quarantined(l.blobFile(DIGEST), CHECK_STARTED),
+                        "quarantine/20250304T050607Z/sha256/ab/" + HEX));
     }
 
     private static Arguments path(String kind, Function<DataLayout, Path> path, String expected) {
@@ -45,6 +51,16 @@ class DataLayoutTest {
         DataLayout layout = new DataLayout(ROOT);
 
         assertThat(path.apply(layout)).isEqualTo(layout.root().resolve(expected));
+    }
+
+    @Test
+    void quarantinesOnlyWhatIsUnderBlobs() {
+        DataLayout layout = new DataLayout(ROOT);
+
+        assertThatThrownBy(() -> layout.quarantined(layout.tmpDir().resolve("x"), CHECK_STARTED))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> layout.quarantined(layout.blobsDir().resolve("../../meta"), CHECK_STARTED))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.berth.core.metadata.ManifestRecord;
 import dev.berth.core.metadata.MetadataStores;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.name.Tag;
+import dev.berth.core.testing.InMemoryBlobStore;
 import dev.berth.storage.layout.DataLayout;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -62,6 +64,29 @@ class H2StoredDigestsTest {
         digests.forEach(named::add);
 
         assertThat(named).containsExactlyInAnyOrder(digest("layer"), manifest.digest());
+    }
+
+    @Test
+    void findsTheNamedDigestsWhoseBlobIsMissing() throws IOException {
+        ManifestRecord manifest = manifest("m");
+        store.blobLinks().linkBlobs(List.of(new BlobLink(ALPINE, digest("stored"), 6), new BlobLink(ALPINE, digest("lost"), 4)));
+        store.manifests().putManifest(BUSYBOX, manifest, null, ManifestDependencies.NONE);
+        InMemoryBlobStore blobs = new InMemoryBlobStore();
+        blobs.put(digest("stored"), "stored".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(digests.missingFrom(blobs)).containsExactlyInAnyOrder(digest("lost"), manifest.digest());
+    }
+
+    @Test
+    void namesTheRepositoriesThatLinkADigestOrStoreAManifestUnderIt() {
+        ManifestRecord manifest = manifest("m");
+        store.blobLinks().linkBlobs(List.of(new BlobLink(BUSYBOX, manifest.digest(), 1), new BlobLink(ALPINE, manifest.digest(), 1)));
+        store.manifests().putManifest(ALPINE, manifest, null, ManifestDependencies.NONE);
+        store.manifests().putManifest(ACME_APP, manifest, null, ManifestDependencies.NONE);
+
+        assertThat(digests.repositoriesNaming(manifest.digest()))
+                .containsExactly(ACME_APP.value(), ALPINE.value(), BUSYBOX.value());
+        assertThat(digests.repositoriesNaming(digest("nowhere"))).isEmpty();
     }
 
     @Test

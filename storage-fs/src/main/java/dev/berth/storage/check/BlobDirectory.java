@@ -1,0 +1,71 @@
+package dev.berth.storage.check;
+
+import dev.berth.core.digest.Digest;
+import dev.berth.storage.layout.DataLayout;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The entries of {@code blobs/sha256/} (see {@link DataLayout}), in name order so that reports read the same
+ * from run to run: each either a blob file at its address or something that is not one. One shard's names are
+ * held at a time, never the whole store's.
+ */
+final class BlobDirectory {
+    private static final Pattern SHARD = Pattern.compile("[a-f0-9]{2}");
+    private static final Pattern HEX = Pattern.compile("[a-f0-9]{64}");
+
+    /**
+     * One entry: {@code address} is the digest its path is the address of, or null when no blob lives at this
+     * path (a name that is not a digest, a digest in the wrong shard, a directory, a link).
+     */
+    record Entry(Path path, Digest address) {
+    }
+
+    /** Something done with each entry; it may move the entry away. */
+    @FunctionalInterface
+    interface Visitor {
+        void visit(Entry entry) throws IOException;
+    }
+
+    private final DataLayout layout;
+
+    BlobDirectory(DataLayout layout) {
+        this.layout = layout;
+    }
+
+    void forEach(Visitor visitor) throws IOException {
+        for (Path shard : sortedEntries(layout.blobsDir())) {
+            String shardName = shard.getFileName().toString();
+            if (!SHARD.matcher(shardName).matches() || !Files.isDirectory(shard, LinkOption.NOFOLLOW_LINKS)) {
+                visitor.visit(new Entry(shard, null));
+                continue;
+            }
+            for (Path file : sortedEntries(shard)) {
+                visitor.visit(new Entry(file, addressOf(shardName, file)));
+            }
+        }
+    }
+
+    private static Digest addressOf(String shardName, Path file) {
+        String name = file.getFileName().toString();
+        boolean atItsAddress = HEX.matcher(name).matches() && name.startsWith(shardName)
+                && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS);
+        return atItsAddress ? new Digest(Digest.SHA256, name) : null;
+    }
+
+    private static List<Path> sortedEntries(Path dir) throws IOException {
+        List<Path> entries = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            stream.forEach(entries::add);
+        }
+        entries.sort(null);
+        return entries;
+    }
+}
