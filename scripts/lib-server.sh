@@ -26,10 +26,14 @@ berth_port_in_use() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
+# Ports below the kernel's ephemeral range, which outgoing connections (curl's probes, the clients of an
+# earlier stage) take their local ports from: a port picked inside it can be taken between the pick and the bind.
 berth_free_port() {
-  local p i
+  local p i low
+  low="$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)"
+  [ "${low:-0}" -gt 11000 ] 2>/dev/null || low=32768
   for i in $(seq 1 50); do
-    p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
+    p=$(( 10000 + RANDOM % (low - 10000) ))
     if ! berth_port_in_use "$p"; then
       echo "$p"
       return 0
@@ -84,7 +88,7 @@ berth_start() {
       tail -n 30 "$log" | sed 's/^/  | /' >&2
       BERTH_PID=""
       # a port taken in between is worth another try; anything else will repeat
-      if berth_port_in_use "$port"; then continue; fi
+      if berth_port_in_use "$port" || tail -n 30 "$log" | grep -q "Address already in use"; then continue; fi
       return 1
     fi
     echo "berth_start: not ready after ${BERTH_READY_TIMEOUT:-60}s; log tail:" >&2
