@@ -38,6 +38,7 @@ final class RegistryChannelInitializer extends ChannelInitializer<SocketChannel>
     protected void initChannel(SocketChannel channel) {
         inFlight.track(channel);
         ChannelPipeline pipeline = channel.pipeline();
+        pipeline.addLast("lingering-close", new LingeringClose());
         if (tls != null) {
             pipeline.addLast("tls", tls.newHandler(channel.alloc()));
         }
