@@ -1,5 +1,6 @@
 package dev.berth.management;
 
+import dev.berth.core.testing.MutableClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -12,11 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ManagementApiAuthTest {
     private static final String TOKEN = "right-token";
     private final AtomicInteger checks = new AtomicInteger();
-    private final MutableClock clock = new MutableClock();
+    private final MutableClock clock = MutableClock.atSomeDay();
     private final ManagementApi api = new ManagementApi(null, null, null, TestAdminLogin.of(token -> {
         checks.incrementAndGet();
         return TOKEN.equals(token);
@@ -138,30 +135,6 @@ class ManagementApiAuthTest {
             assertThat(body.path("error").path("code").asText()).isEqualTo("UNAUTHORIZED");
         } finally {
             response.release();
-        }
-    }
-
-    /** A clock that stands still until the test moves it. */
-    private static final class MutableClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-05-30T22:00:00Z");
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.berth.storage.meta;
 
+import dev.berth.core.testing.MutableClock;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.metadata.BlobLink;
 import dev.berth.core.metadata.ManifestDependencies;
@@ -33,7 +34,7 @@ class H2MetadataStoresTest {
 
     @TempDir
     Path dataDir;
-    private final TestClock clock = new TestClock(NOW);
+    private final MutableClock clock = new MutableClock(NOW);
     private Database database;
     private MetadataStores store;
     private H2TenantStore tenants;

@@ -1,5 +1,6 @@
 package dev.berth.storage.meta;
 
+import dev.berth.core.testing.MutableClock;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.metadata.BlobLink;
 import dev.berth.core.metadata.ManifestDependencies;
@@ -42,7 +43,7 @@ class H2StoredDigestsTest {
     @BeforeEach
     void setUp() throws IOException {
         database = Database.open(new DataLayout(dataDir));
-        store = H2MetadataStores.over(database, new TestClock(NOW));
+        store = H2MetadataStores.over(database, new MutableClock(NOW));
         tenants = new H2TenantStore(database);
         digests = new H2StoredDigests(database);
         tenants.create("library", false, null, NOW);

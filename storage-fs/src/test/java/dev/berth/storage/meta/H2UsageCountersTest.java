@@ -1,5 +1,6 @@
 package dev.berth.storage.meta;
 
+import dev.berth.core.testing.MutableClock;
 import dev.berth.core.metadata.BlobLink;
 import dev.berth.core.metadata.MetadataStores;
 import dev.berth.core.name.RepositoryName;
@@ -33,7 +34,7 @@ class H2UsageCountersTest {
     @BeforeEach
     void setUp() throws IOException {
         database = Database.open(new DataLayout(dataDir));
-        store = H2MetadataStores.over(database, new TestClock(NOW));
+        store = H2MetadataStores.over(database, new MutableClock(NOW));
         tenants = new H2TenantStore(database);
         counters = new H2UsageCounters(database);
         tenants.create("acme", false, null, NOW);

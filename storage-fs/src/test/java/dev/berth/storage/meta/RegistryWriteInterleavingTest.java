@@ -1,5 +1,6 @@
 package dev.berth.storage.meta;
 
+import dev.berth.core.testing.MutableClock;
 import dev.berth.core.metadata.MetadataStores;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.metadata.BlobLink;
@@ -46,7 +47,7 @@ class RegistryWriteInterleavingTest {
 
     @TempDir
     Path dataDir;
-    private TestClock clock;
+    private MutableClock clock;
     private Database database;
     private MetadataStores store;
     private H2TenantStore tenants;
@@ -54,7 +55,7 @@ class RegistryWriteInterleavingTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        clock = new TestClock(LONG_AGO);
+        clock = new MutableClock(LONG_AGO);
         database = Database.open(new DataLayout(dataDir));
         store = H2MetadataStores.over(database, clock);
         tenants = new H2TenantStore(database);

@@ -1,5 +1,6 @@
 package dev.berth.storage.upload;
 
+import dev.berth.core.testing.MutableClock;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.OciErrorCode;
 import dev.berth.core.error.RegistryException;
@@ -19,11 +20,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -305,33 +303,5 @@ class FsBlobUploadTest {
 
     private static Digest sha256(String text) {
         return Digest.sha256Of(bytes(text));
-    }
-
-    /** A clock the test moves by hand. */
-    private static final class MutableClock extends Clock {
-        private volatile Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
