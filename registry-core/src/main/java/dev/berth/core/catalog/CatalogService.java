@@ -13,10 +13,8 @@ import dev.berth.core.usage.HistoryEvent;
 import dev.berth.core.usage.UsageRecorder;
 import dev.berth.core.usage.UsageStore;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * The management plane's view of a registry's content: repositories, artifacts, tags and history, and
@@ -63,7 +61,7 @@ public final class CatalogService {
 
     public GroupResult deleteRepositories(String registryName, List<String> repositories, String actor) {
         tenants.get(registryName);
-        return group(repositories, name -> deleteRepository(registryName, name, actor));
+        return GroupResult.of(repositories, name -> deleteRepository(registryName, name, actor));
     }
 
     public Listing<ArtifactSummary> artifacts(String registryName, String repository, String tag, PageRequest page) {
@@ -80,7 +78,7 @@ public final class CatalogService {
 
     public GroupResult deleteArtifacts(String registryName, String repository, List<String> digests, String actor) {
         existing(registryName, repository);
-        return group(digests, digest -> deleteArtifact(registryName, repository, digest, actor));
+        return GroupResult.of(digests, digest -> deleteArtifact(registryName, repository, digest, actor));
     }
 
     /** Removes one tag of an artifact; the artifact stays. 404 unless the tag points at that artifact. */
@@ -114,17 +112,4 @@ public final class CatalogService {
         return Digest.tryParse(digest).orElseThrow(() -> RegistryException.notFound("artifact", digest));
     }
 
-    private static GroupResult group(List<String> names, Consumer<String> action) {
-        List<String> deleted = new ArrayList<>();
-        List<GroupResult.Failure> failed = new ArrayList<>();
-        for (String name : names) {
-            try {
-                action.accept(name);
-                deleted.add(name);
-            } catch (RegistryException e) {
-                failed.add(new GroupResult.Failure(name, e.getMessage()));
-            }
-        }
-        return new GroupResult(deleted, failed);
-    }
 }

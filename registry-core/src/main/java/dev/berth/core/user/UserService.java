@@ -3,6 +3,7 @@ package dev.berth.core.user;
 import dev.berth.core.auth.Principal;
 import dev.berth.core.auth.SecretHasher;
 import dev.berth.core.auth.UserDirectory;
+import dev.berth.core.catalog.GroupResult;
 import dev.berth.core.error.RegistryException;
 import dev.berth.core.listing.Listing;
 import dev.berth.core.listing.PageRequest;
@@ -130,6 +131,11 @@ public final class UserService {
             throw RegistryException.notFound("user", id);
         }
         directory.remove(id);
+    }
+
+    /** Deletes each user; those that do not exist are reported as failed, the others are deleted. */
+    public GroupResult deleteAll(List<String> ids) {
+        return GroupResult.of(ids, this::delete);
     }
 
     /** Gives the user {@code access} on the registry, replacing any permission it had there. */
