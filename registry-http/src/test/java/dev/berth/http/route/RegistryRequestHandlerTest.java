@@ -1,22 +1,13 @@
 package dev.berth.http.route;
 
 import dev.berth.core.upload.BlobUpload;
-import dev.berth.http.testing.BlockingPool;
 import dev.berth.http.testing.EmbeddedConnection;
 import dev.berth.http.testing.EmbeddedConnection.Response;
-import dev.berth.http.testing.ParanoidLeakDetection;
-import dev.berth.http.testing.RegistryFixture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import dev.berth.http.testing.SharedRegistryConnectionTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 
 import static dev.berth.http.testing.RegistryFixture.PUSHER;
 import static dev.berth.http.testing.Requests.body;
@@ -29,33 +20,7 @@ import static org.assertj.core.api.Assertions.tuple;
  * socket, a refused request's body is drained before its answer, a broken head ends the connection, and a
  * connection that goes away lets go of what it held.
  */
-@ExtendWith(ParanoidLeakDetection.class)
-class RegistryRequestHandlerTest {
-    /** Shared by the class's tests, which each use repositories and sessions of their own: opening one takes a while. */
-    private static RegistryFixture registry;
-    private final BlockingPool pool = new BlockingPool();
-    private EmbeddedConnection connection;
-
-    @BeforeAll
-    static void openRegistry(@TempDir Path dir) throws Exception {
-        registry = RegistryFixture.open(dir);
-    }
-
-    @AfterAll
-    static void closeRegistry() throws Exception {
-        registry.close();
-    }
-
-    @BeforeEach
-    void connect() {
-        connection = new EmbeddedConnection(registry.endpoints(pool), pool);
-    }
-
-    @AfterEach
-    void close() {
-        connection.close();
-    }
-
+class RegistryRequestHandlerTest extends SharedRegistryConnectionTest {
     @Test
     void answersPipelinedRequestsInOrderWhenLaterWorkWouldFinishFirst() {
         connection.send(get("/v2/", PUSHER) + get("/v2/_catalog", PUSHER) + head("GET", "/v2/", null));

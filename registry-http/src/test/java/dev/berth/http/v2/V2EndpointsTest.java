@@ -2,22 +2,11 @@ package dev.berth.http.v2;
 
 import dev.berth.core.digest.Digest;
 import dev.berth.core.upload.BlobUpload;
-import dev.berth.http.testing.BlockingPool;
-import dev.berth.http.testing.EmbeddedConnection;
 import dev.berth.http.testing.EmbeddedConnection.Response;
-import dev.berth.http.testing.ParanoidLeakDetection;
-import dev.berth.http.testing.RegistryFixture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import dev.berth.http.testing.SharedRegistryConnectionTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import java.nio.file.Path;
 
 import static dev.berth.http.testing.EmbeddedConnection.READ_BYTES;
 import static dev.berth.http.testing.RegistryFixture.MAX_MANIFEST_BYTES;
@@ -32,37 +21,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * needs of its caller (checked before any body is read), which bodies are streamed to an upload session and
  * which are aggregated, and up to what size.
  */
-@ExtendWith(ParanoidLeakDetection.class)
-class V2EndpointsTest {
+class V2EndpointsTest extends SharedRegistryConnectionTest {
     /** The cap on the bodies of requests that carry none worth keeping. */
     private static final int SMALL_BODY_BYTES = 64 * 1024;
     private static final String BLOB = "/v2/library/app/blobs/sha256:1111111111111111111111111111111111111111111111111111111111111111";
     private static final String MANIFEST = "/v2/library/app/manifests/latest";
-
-    /** Shared by the class's tests, which each use repositories and sessions of their own: opening one takes a while. */
-    private static RegistryFixture registry;
-    private final BlockingPool pool = new BlockingPool();
-    private EmbeddedConnection connection;
-
-    @BeforeAll
-    static void openRegistry(@TempDir Path dir) throws Exception {
-        registry = RegistryFixture.open(dir);
-    }
-
-    @AfterAll
-    static void closeRegistry() throws Exception {
-        registry.close();
-    }
-
-    @BeforeEach
-    void connect() {
-        connection = new EmbeddedConnection(registry.endpoints(pool), pool);
-    }
-
-    @AfterEach
-    void close() {
-        connection.close();
-    }
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({
