@@ -2,6 +2,7 @@ package dev.berth.http.server;
 
 import dev.berth.http.route.ExchangeFactory;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -41,7 +42,8 @@ final class InFlightRequests {
         return true;
     }
 
+    /** Closes every connection at once, without lingering ({@link LingeringClose#closeAtOnce}), and waits. */
     void closeAll() {
-        channels.close().awaitUninterruptibly();
+        channels.stream().map(LingeringClose::closeAtOnce).toList().forEach(ChannelFuture::awaitUninterruptibly);
     }
 }

@@ -1,9 +1,12 @@
 package dev.berth.http.server;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 
 import java.util.concurrent.TimeUnit;
@@ -16,19 +19,29 @@ import java.util.concurrent.TimeUnit;
  * client sees the answer end), then reads and drops what still arrives until the client closes its side, for
  * at most {@value #LINGER_MILLIS} ms.
  *
+ * <p>A server that is stopping closes its connections at once ({@link #closeAtOnce}): it will read nothing
+ * more, and lingering would only hold up its stop.
+ *
  * <p>First in the pipeline, under TLS: TLS says its {@code close_notify} before the sending side is shut, and
  * what arrives afterwards is dropped here without being decrypted.
  */
 final class LingeringClose extends ChannelDuplexHandler {
     static final long LINGER_MILLIS = 2_000;
+    private static final AttributeKey<Boolean> AT_ONCE = AttributeKey.valueOf("berth.closeAtOnce");
 
     /** The close being held back while the connection lingers; null before. */
     private ChannelPromise lingering;
 
+    /** Closes the connection without lingering, even one that lingers already. */
+    static ChannelFuture closeAtOnce(Channel channel) {
+        channel.attr(AT_ONCE).set(true);
+        return channel.close();
+    }
+
     @Override
     public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
-        if (lingering != null || !(ctx.channel() instanceof DuplexChannel duplex) || !duplex.isActive()
-                || duplex.isOutputShutdown()) {
+        if (lingering != null || Boolean.TRUE.equals(ctx.channel().attr(AT_ONCE).get())
+                || !(ctx.channel() instanceof DuplexChannel duplex) || !duplex.isActive() || duplex.isOutputShutdown()) {
             ctx.close(promise);
             return;
         }
