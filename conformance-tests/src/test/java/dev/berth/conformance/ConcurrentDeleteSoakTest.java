@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A bounded soak of the two races in {@code docs/consistency.md}, against the real server: pushes that
  * reuse a layer while the artifact that linked it is deleted, and pushes in flight while their registry is
- * deleted and created again. {@code --delete-grace 0s} makes every layer old enough for a delete to unlink,
+ * deleted and created again. {@code --gc-grace 0s} makes every layer old enough for a delete to unlink,
  * so that each pair really races (the deterministic interleavings are in {@code RegistryWriteInterleavingTest}).
  */
 class ConcurrentDeleteSoakTest {
@@ -33,7 +33,7 @@ class ConcurrentDeleteSoakTest {
     private static final int THREADS = 8;
 
     @RegisterExtension
-    static final RegistryExtension registry = RegistryExtension.perClass("--delete-grace", "0s");
+    static final RegistryExtension registry = RegistryExtension.perClass("--gc-grace", "0s");
 
     /** One pair's outcome: the status of B's manifest PUT (0 when the HEAD already said the layer was gone). */
     private record Outcome(Image b, HttpResponse<byte[]> put) {

@@ -4,10 +4,12 @@ import dev.berth.core.auth.AdminLogin;
 import dev.berth.core.catalog.CatalogService;
 import dev.berth.core.error.Problem;
 import dev.berth.core.error.RegistryException;
+import dev.berth.core.gc.GarbageCollector;
 import dev.berth.core.tenant.TenantService;
 import dev.berth.core.user.UserService;
 import dev.berth.management.artifact.ArtifactRoutes;
 import dev.berth.management.error.ErrorResponses;
+import dev.berth.management.gc.GcRoutes;
 import dev.berth.management.json.JsonResponses;
 import dev.berth.management.openapi.OpenApiDocument;
 import dev.berth.management.registry.RegistryRoutes;
@@ -53,18 +55,21 @@ public final class ManagementApi {
     private final Router router;
     private final AdminAuthentication authentication;
 
-    public ManagementApi(TenantService tenants, UserService users, CatalogService catalog, AdminLogin adminLogin) {
-        this(tenants, users, catalog, adminLogin, Clock.systemUTC());
+    public ManagementApi(TenantService tenants, UserService users, CatalogService catalog, GarbageCollector collector,
+                         AdminLogin adminLogin) {
+        this(tenants, users, catalog, collector, adminLogin, Clock.systemUTC());
     }
 
     /** @param clock tells whether a user has expired; tests fix it */
-    ManagementApi(TenantService tenants, UserService users, CatalogService catalog, AdminLogin adminLogin, Clock clock) {
+    ManagementApi(TenantService tenants, UserService users, CatalogService catalog, GarbageCollector collector,
+                  AdminLogin adminLogin, Clock clock) {
         List<Route> routes = new ArrayList<>();
         routes.addAll(RegistryRoutes.of(tenants));
         routes.addAll(UsageRoutes.of(catalog));
         routes.addAll(RepositoryRoutes.of(catalog));
         routes.addAll(ArtifactRoutes.of(catalog));
         routes.addAll(UserRoutes.of(users, clock));
+        routes.addAll(GcRoutes.of(collector));
         routes.add(OpenApiDocument.load().route());
         this.router = new Router(routes);
         this.authentication = new AdminAuthentication(adminLogin);

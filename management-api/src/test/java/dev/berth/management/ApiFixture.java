@@ -9,6 +9,7 @@ import dev.berth.core.digest.Digest;
 import dev.berth.core.manifest.MediaTypes;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.name.Tag;
+import dev.berth.core.gc.GarbageCollector;
 import dev.berth.core.link.BlobLinker;
 import dev.berth.core.metadata.MetadataStores;
 import dev.berth.core.quota.QuotaLedger;
@@ -30,6 +31,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 
 /**
  * The management API over the real embedded storage in a temporary directory, wired as the server wires it,
@@ -46,6 +48,7 @@ final class ApiFixture implements AutoCloseable {
     final RegistryService registry;
     final CatalogService catalog;
     final UsageRecorder usage;
+    final GarbageCollector collector;
     final ManagementApi api;
 
     /** An answer: status, headers and the parsed body (null for none). */
@@ -61,9 +64,12 @@ final class ApiFixture implements AutoCloseable {
         MetadataStores metadata = storage.metadataStores();
         QuotaLedger quota = new QuotaLedger(tenants, metadata.blobLinks(), clock);
         registry = new RegistryService(metadata, storage.blobStore(), storage.uploadStore(), tenants, quota,
-                new BlobLinker(metadata.blobLinks(), quota), usage, RegistryLimits.DEFAULTS, clock);
+                new BlobLinker(metadata.blobLinks(), quota, storage.blobStore()), usage, RegistryLimits.DEFAULTS, clock);
         catalog = new CatalogService(storage.catalogStore(), metadata, storage.usageStore(), tenants, registry, usage);
-        api = new ManagementApi(tenants, users, catalog, TestAdminLogin.of(TOKEN::equals), clock);
+        // Runs start on the calling thread: a POST answers once its run is over, so tests need not wait.
+        collector = new GarbageCollector(storage.garbageStore(), storage.gcRunStore(), storage.blobStore(),
+                metadata.repositories(), registry, Duration.ZERO, "test-node", Runnable::run, clock);
+        api = new ManagementApi(tenants, users, catalog, collector, TestAdminLogin.of(TOKEN::equals), clock);
     }
 
     static ApiFixture open(Path dir) throws IOException {

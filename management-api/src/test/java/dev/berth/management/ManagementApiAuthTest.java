@@ -23,7 +23,7 @@ class ManagementApiAuthTest {
     private static final String TOKEN = "right-token";
     private final AtomicInteger checks = new AtomicInteger();
     private final MutableClock clock = MutableClock.atSomeDay();
-    private final ManagementApi api = new ManagementApi(null, null, null, TestAdminLogin.of(token -> {
+    private final ManagementApi api = new ManagementApi(null, null, null, null, TestAdminLogin.of(token -> {
         checks.incrementAndGet();
         return TOKEN.equals(token);
     }, 3, clock));
@@ -117,7 +117,7 @@ class ManagementApiAuthTest {
 
     @Test
     void neverThrowsEvenWhenTheVerifierFails() throws Exception {
-        ManagementApi broken = new ManagementApi(null, null, null, TestAdminLogin.of(token -> {
+        ManagementApi broken = new ManagementApi(null, null, null, null, TestAdminLogin.of(token -> {
             throw new IllegalStateException("hash store unavailable");
         }));
         HttpHeaders headers = new DefaultHttpHeaders().set(HttpHeaderNames.AUTHORIZATION, "Bearer x");

@@ -2,6 +2,8 @@ package dev.berth.storage;
 
 import dev.berth.core.blob.BlobStore;
 import dev.berth.core.catalog.CatalogStore;
+import dev.berth.core.gc.GarbageStore;
+import dev.berth.core.gc.GcRunStore;
 import dev.berth.core.metadata.MetadataStores;
 import dev.berth.core.tenant.TenantStore;
 import dev.berth.core.upload.UploadStore;
@@ -12,6 +14,8 @@ import dev.berth.storage.layout.DataLayout;
 import dev.berth.storage.space.DiskReserve;
 import dev.berth.storage.meta.Database;
 import dev.berth.storage.meta.H2CatalogStore;
+import dev.berth.storage.meta.H2GarbageStore;
+import dev.berth.storage.meta.H2GcRunStore;
 import dev.berth.storage.meta.H2MetadataStores;
 import dev.berth.storage.meta.H2StoredDigests;
 import dev.berth.storage.meta.H2TenantStore;
@@ -38,19 +42,23 @@ public final class FsStorage implements AutoCloseable {
     private final H2UserStore users;
     private final H2CatalogStore catalog;
     private final H2UsageStore usage;
+    private final H2GarbageStore garbage;
+    private final H2GcRunStore gcRuns;
     private final StartupRecovery.Report recovery;
 
     private FsStorage(DataLayout layout, FsBlobStore blobs, FsUploadStore uploads, Database database,
-                      MetadataStores metadata, StartupRecovery.Report recovery) {
+                      MetadataStores metadata, Clock clock, StartupRecovery.Report recovery) {
         this.layout = layout;
         this.blobs = blobs;
         this.uploads = uploads;
         this.database = database;
         this.metadata = metadata;
-        this.tenants = new H2TenantStore(database);
+        this.tenants = new H2TenantStore(database, clock);
         this.users = new H2UserStore(database);
         this.catalog = new H2CatalogStore(database);
         this.usage = new H2UsageStore(database);
+        this.garbage = new H2GarbageStore(database, clock);
+        this.gcRuns = new H2GcRunStore(database);
         this.recovery = recovery;
     }
 
@@ -71,8 +79,8 @@ public final class FsStorage implements AutoCloseable {
         Database database = Database.open(layout);
         try {
             StartupRecovery.Report report = new StartupRecovery(layout, blobs, uploads,
-                    new H2StoredDigests(database)).run();
-            return new FsStorage(layout, blobs, uploads, database, H2MetadataStores.over(database, clock), report);
+                    new H2StoredDigests(database, clock)).run();
+            return new FsStorage(layout, blobs, uploads, database, H2MetadataStores.over(database, clock), clock, report);
         } catch (IOException | RuntimeException e) {
             database.close();
             throw e;
@@ -114,6 +122,16 @@ public final class FsStorage implements AutoCloseable {
     /** Pull counters and history. */
     public UsageStore usageStore() {
         return usage;
+    }
+
+    /** The garbage collector's candidates and untagged manifests. */
+    public GarbageStore garbageStore() {
+        return garbage;
+    }
+
+    /** The garbage collections' record and lease. */
+    public GcRunStore gcRunStore() {
+        return gcRuns;
     }
 
     /** What startup recovery found and removed when this storage was opened. */

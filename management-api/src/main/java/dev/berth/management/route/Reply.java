@@ -16,6 +16,11 @@ public record Reply(HttpResponseStatus status, Object body) {
         return new Reply(HttpResponseStatus.CREATED, body);
     }
 
+    /** The answer to a request that started work going on in the background. */
+    public static Reply accepted(Object body) {
+        return new Reply(HttpResponseStatus.ACCEPTED, body);
+    }
+
     public static Reply noContent() {
         return new Reply(HttpResponseStatus.NO_CONTENT, null);
     }

@@ -4,6 +4,7 @@ import dev.berth.core.digest.Digest;
 
 import java.io.IOException;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 
 /**
  * The global content-addressed store: one copy of each blob whatever the number of repositories that
@@ -28,4 +29,10 @@ public interface BlobStore {
 
     /** Removes the blob's file; a no-op when absent. */
     void delete(Digest digest) throws IOException;
+
+    /**
+     * Calls {@code visitor} with every stored blob, in no particular order, for the garbage collector's search
+     * for blobs no metadata accounts for. Blobs stored or deleted during the walk may or may not be seen.
+     */
+    void forEach(Consumer<StoredBlobFile> visitor) throws IOException;
 }

@@ -1,5 +1,6 @@
 package dev.berth.core.link;
 
+import dev.berth.core.blob.BlobStore;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.metadata.BlobLink;
 import dev.berth.core.metadata.BlobLinkStore;
@@ -8,6 +9,8 @@ import dev.berth.core.quota.QuotaLedger;
 import dev.berth.core.quota.QuotaLedger.LinkCharge;
 import dev.berth.core.upload.UploadId;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +32,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 public final class BlobLinker {
     private final BlobLinkStore store;
     private final QuotaLedger quota;
+    private final BlobStore blobs;
     private final Map<String, RegistryQueue> queues = new ConcurrentHashMap<>();
 
     /** A link waiting for its registry's next group commit. */
@@ -48,15 +52,18 @@ public final class BlobLinker {
         final Queue<PendingLink> pending = new ConcurrentLinkedQueue<>();
     }
 
-    public BlobLinker(BlobLinkStore store, QuotaLedger quota) {
+    /** @param blobs tells, when a blob is linked nowhere, whether the garbage collector has removed its file */
+    public BlobLinker(BlobLinkStore store, QuotaLedger quota, BlobStore blobs) {
         this.store = store;
         this.quota = quota;
+        this.blobs = blobs;
     }
 
     /**
      * Links a blob into a repository, charging its size when it is new to the registry, and ends the upload's
      * reservation. {@code DENIED} when the charge would pass the limit, {@code NAME_UNKNOWN} when the registry
-     * does not exist; nothing is linked then.
+     * does not exist, {@code BLOB_UNKNOWN} when the garbage collector removed the blob's file before the link
+     * could take the blob's lock; nothing is linked then.
      *
      * @param upload the upload that brought the blob, whose reservation is converted; null for mounts and manifests
      */
@@ -80,12 +87,20 @@ public final class BlobLinker {
         }
     }
 
+    private boolean isStored(Digest digest) {
+        try {
+            return blobs.size(digest).isPresent();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private void commit(String registry, List<PendingLink> batch) {
         // Until the outcomes say otherwise, so that an Error thrown half-way acknowledges none of the batch.
         batch.forEach(p -> p.failure = new IllegalStateException("the group commit of this link did not finish"));
         try {
             List<RuntimeException> outcomes = quota.chargeAndWrite(registry,
-                    batch.stream().map(p -> p.charge).toList(), store::linkBlobs);
+                    batch.stream().map(p -> p.charge).toList(), links -> store.linkBlobs(links, this::isStored));
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).failure = outcomes.get(i);
             }

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Predicate;
 
 /**
  * The blobs linked into each repository, and the registry usage they add up to. A link is what makes a blob
@@ -25,8 +26,16 @@ public interface BlobLinkStore {
      * When a blob is new to the repository's tenant registry, adds its size to that registry's
      * {@code storage_used_bytes}. Idempotent. All in one transaction: the group commit of uploads that finish
      * together, which then pay for one commit instead of one each.
+     *
+     * <p>A new link first takes the blob's lock against the garbage collector
+     * ({@link dev.berth.core.gc.GarbageStore}). When the blob has no link anywhere (it is new to the store, or a
+     * candidate for collection), {@code stored} is asked, under that lock, whether its file is still there: a
+     * blob whose file the collector has removed is not linked, and is returned, so that its client uploads it
+     * again. A blob linked elsewhere is not asked about: its file stays while it is linked.
+     *
+     * @return the links not made because their blob is gone; empty in the common case
      */
-    void linkBlobs(List<BlobLink> links);
+    List<BlobLink> linkBlobs(List<BlobLink> links, Predicate<Digest> stored);
 
     /** True when some repository of the tenant registry links the blob (so that linking it again costs no quota). */
     boolean registryLinksBlob(String registry, Digest digest);
@@ -46,9 +55,12 @@ public interface BlobLinkStore {
     /**
      * Unlinks, in one transaction, the repository's blobs that no remaining manifest of it references and
      * that are not themselves a remaining manifest, sparing those linked at or after {@code linkedBefore}
-     * (a push in progress). Usage is given back as in {@link #unlinkBlob}.
+     * (a push in progress). When {@code deleted} is not null it is the manifest whose removal left them
+     * unreferenced: its own bytes are unlinked whatever their link's age, so that its registry gets them back at
+     * once, unless they were linked again after its push (the same manifest pushed again meanwhile). Usage is
+     * given back as in {@link #unlinkBlob}.
      *
      * @return the digests unlinked
      */
-    List<Digest> unlinkUnreferencedBlobs(RepositoryName repository, Instant linkedBefore);
+    List<Digest> unlinkUnreferencedBlobs(RepositoryName repository, Instant linkedBefore, ManifestRecord deleted);
 }

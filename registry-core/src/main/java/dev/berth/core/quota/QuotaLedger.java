@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiPredicate;
-import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -163,14 +163,16 @@ public final class QuotaLedger {
 
     /**
      * Charges each link of a batch of one registry's links in order and hands the accepted ones to
-     * {@code write} (which records them in one transaction), all under the registry's lock. A link is refused
-     * with {@code DENIED} when it is new to the registry and would pass the limit, counting what the links
-     * before it charge and what the other uploads need. Every link's reservation ends here, whatever the outcome.
+     * {@code write} (which records them in one transaction and returns those it could not record because their
+     * blob is gone), all under the registry's lock. A link is refused with {@code DENIED} when it is new to the
+     * registry and would pass the limit, counting what the links before it charge and what the other uploads
+     * need. Every link's reservation ends here, whatever the outcome.
      *
      * @return for each link of the batch, in order: null when it was written, else why it was not (its
-     *         refusal, or the write's failure)
+     *         refusal, {@code BLOB_UNKNOWN} when its blob is gone, or the write's failure)
      */
-    public List<RuntimeException> chargeAndWrite(String registry, List<LinkCharge> batch, Consumer<List<BlobLink>> write) {
+    public List<RuntimeException> chargeAndWrite(String registry, List<LinkCharge> batch,
+                                                 Function<List<BlobLink>, List<BlobLink>> write) {
         RegistryReservations reservations = reservations(registry);
         List<RuntimeException> outcomes = new ArrayList<>(Collections.nCopies(batch.size(), null));
         synchronized (reservations) {
@@ -197,7 +199,13 @@ public final class QuotaLedger {
                     endReservation(reservations, link);
                 }
                 if (!accepted.isEmpty()) {
-                    write.accept(accepted);
+                    Set<BlobLink> gone = Set.copyOf(write.apply(accepted));
+                    for (int i = 0; i < batch.size(); i++) {
+                        BlobLink link = batch.get(i).link();
+                        if (outcomes.get(i) == null && gone.contains(link)) {
+                            outcomes.set(i, RegistryException.blobUnknown(link.digest()));
+                        }
+                    }
                 }
             } catch (RuntimeException failed) {
                 for (int i = 0; i < outcomes.size(); i++) {

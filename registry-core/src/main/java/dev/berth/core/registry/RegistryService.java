@@ -31,6 +31,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -138,7 +139,15 @@ public final class RegistryService {
         if (size.isEmpty()) {
             return Optional.empty();
         }
-        linker.link(repository, digest, size.getAsLong(), null);
+        try {
+            linker.link(repository, digest, size.getAsLong(), null);
+        } catch (RegistryException gone) {
+            if (!gone.ociCode().equals(Optional.of(OciErrorCode.BLOB_UNKNOWN))) {
+                throw gone;
+            }
+            // Collected between the look-up and the link: the client uploads it instead.
+            return Optional.empty();
+        }
         return Optional.of(new BlobInfo(digest, size.getAsLong()));
     }
 
@@ -188,7 +197,10 @@ public final class RegistryService {
     /**
      * Finishes a blob push: the upload becomes the blob {@code digest}, linked into the repository. The steps
      * run in this order so that nothing is linked that is not durable and verified, and nothing is left held
-     * when a step refuses: verify the digest, admit the quota charge, commit the file, link, release.
+     * when a step refuses: verify the digest, admit the quota charge, commit the file, link, release. In the rare
+     * case that the garbage collector removed a file of the same digest between the commit and the link (that
+     * blob's last link went a grace period ago), the link answers {@code BLOB_UNKNOWN} and the client uploads it
+     * again: the upload is never acknowledged with its file gone.
      */
     public BlobInfo completeUpload(BlobUpload upload, Digest digest) {
         checkBlobDigest(digest);
@@ -249,6 +261,16 @@ public final class RegistryService {
         }
     }
 
+    /** How many upload sessions {@link #expireUploads} would remove now. */
+    public int countExpiredUploads() {
+        Instant cutoff = clock.instant().minus(limits.uploadExpiry());
+        try {
+            return (int) uploads.openSessions().stream().filter(u -> u.startedAt().isBefore(cutoff)).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /**
      * Gives back the quota reservations of uploads that have written nothing for {@code idle}; the sessions
      * stay valid and reserve again when they write. Returns how many were released.
@@ -288,13 +310,7 @@ public final class RegistryService {
         // Refused early, before anything is stored, in the common case of a client that did not upload
         // everything; the store checks again in the transaction that records the manifest.
         dependencies.verify(RepositoryContents.of(metadata, repository));
-        try {
-            blobs.put(digest, body);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        manifestBytes.put(digest, body);
-        linker.link(repository, digest, body.length, null);
+        storeAndLink(repository, digest, body);
         ManifestRecord record = new ManifestRecord(digest, manifest.mediaType(), body.length, manifest.references(),
                 manifest.subject() == null ? null : manifest.subject().digest(), manifest.artifactType(),
                 manifest.annotations(), clock.instant());
@@ -302,6 +318,29 @@ public final class RegistryService {
                 dependencies.andBlob(new Descriptor(manifest.mediaType(), digest, body.length, null, null)));
         usage.pushed(repository, reference.value(), digest, body.length, actor);
         return new PushedManifest(digest, record.subject());
+    }
+
+    /**
+     * Stores a manifest's bytes and links them. Unlike an upload's, these bytes are still at hand when the garbage
+     * collector removed a file of the same digest between the store and the link: they are stored again.
+     */
+    private void storeAndLink(RepositoryName repository, Digest digest, byte[] body) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                blobs.put(digest, body);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            try {
+                linker.link(repository, digest, body.length, null);
+                break;
+            } catch (RegistryException gone) {
+                if (!gone.ociCode().equals(Optional.of(OciErrorCode.BLOB_UNKNOWN)) || attempt == 3) {
+                    throw gone;
+                }
+            }
+        }
+        manifestBytes.put(digest, body);
     }
 
     /** The manifest under a tag or digest, or {@code MANIFEST_UNKNOWN}; a look that is not counted (HEAD). */
@@ -351,7 +390,8 @@ public final class RegistryService {
         if (record.isEmpty() || !metadata.manifests().deleteManifest(repository, digest)) {
             return false;
         }
-        metadata.blobLinks().unlinkUnreferencedBlobs(repository, clock.instant().minus(limits.deleteGracePeriod()));
+        metadata.blobLinks().unlinkUnreferencedBlobs(repository, clock.instant().minus(limits.deleteGracePeriod()),
+                record.get());
         usage.deleted(repository, digest.value(), digest, record.get().size(), actor);
         return true;
     }

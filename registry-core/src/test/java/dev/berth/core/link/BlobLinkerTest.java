@@ -40,8 +40,12 @@ class BlobLinkerTest {
         threads.shutdownNow();
     }
 
-    private static Digest digestOf(int i) {
-        return Digest.sha256Of(bytes("blob " + i));
+    /** The digest of a blob that the blob store holds, as an upload's commit would have left it. */
+    private Digest digestOf(int i) {
+        byte[] content = bytes("blob " + i);
+        Digest digest = Digest.sha256Of(content);
+        f.blobs.put(digest, content);
+        return digest;
     }
 
     /** Holds the first commit open until {@link #releaseFirstCommit}; later commits pass. */

@@ -36,7 +36,7 @@ public abstract class BlobLinkStoreContract extends MetadataContract {
     @Test
     void linksABatchInOneCall() {
         links().linkBlobs(List.of(new BlobLink(ALPINE, digest("a"), 1), new BlobLink(ACME_APP, digest("b"), 2),
-                new BlobLink(ALPINE, digest("c"), 3)));
+                new BlobLink(ALPINE, digest("c"), 3)), d -> true);
 
         assertThat(links().linkedBlobSize(ALPINE, digest("a"))).hasValue(1);
         assertThat(links().linkedBlobSize(ACME_APP, digest("b"))).hasValue(2);
@@ -72,7 +72,7 @@ public abstract class BlobLinkStoreContract extends MetadataContract {
         RepositoryName orphan = RepositoryName.parse("acmex/app");
 
         assertOci(() -> links().linkBlobs(List.of(new BlobLink(ALPINE, digest("kept out"), 1),
-                new BlobLink(orphan, digest("layer"), 100))), OciErrorCode.NAME_UNKNOWN);
+                new BlobLink(orphan, digest("layer"), 100)), d -> true), OciErrorCode.NAME_UNKNOWN);
 
         assertThat(metadata.repositories().repositoryExists(orphan)).isFalse();
         assertThat(links().linkedBlobSize(ALPINE, digest("kept out"))).isEmpty();
@@ -161,7 +161,7 @@ public abstract class BlobLinkStoreContract extends MetadataContract {
         assertThat(metadata.manifests().deleteManifest(ACME_APP, deleted.digest())).isTrue();
         assertThat(used("acme")).isEqualTo(10 + 100 + 200 + 1000 + 2000 + 4 + 8 + 5000);
 
-        List<Digest> unlinked = links().unlinkUnreferencedBlobs(ACME_APP, cutOff);
+        List<Digest> unlinked = links().unlinkUnreferencedBlobs(ACME_APP, cutOff, null);
 
         assertThat(unlinked).containsExactlyInAnyOrder(digest("layer 2"), digest("orphan"), deleted.digest());
         assertThat(links().linkedBlobSize(ACME_APP, digest("config"))).hasValue(10);
@@ -173,7 +173,7 @@ public abstract class BlobLinkStoreContract extends MetadataContract {
         assertThat(links().linkedBlobSize(ACME_WEB, digest("layer 2"))).hasValue(200);
         // layer 2 is still linked in acme/team/web, so only the orphan and the deleted manifest are given back.
         assertThat(used("acme")).isEqualTo(10 + 100 + 200 + 2000 + 4 + 5000);
-        assertThat(links().unlinkUnreferencedBlobs(ACME_APP, cutOff)).isEmpty();
-        assertThat(links().unlinkUnreferencedBlobs(RepositoryName.parse("acme/none"), cutOff)).isEmpty();
+        assertThat(links().unlinkUnreferencedBlobs(ACME_APP, cutOff, null)).isEmpty();
+        assertThat(links().unlinkUnreferencedBlobs(RepositoryName.parse("acme/none"), cutOff, null)).isEmpty();
     }
 }

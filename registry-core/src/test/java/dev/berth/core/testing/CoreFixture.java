@@ -25,7 +25,7 @@ public final class CoreFixture {
     public final InMemoryUsageStore usageStore = new InMemoryUsageStore();
     public final TenantService tenants = new TenantService(tenantStore, clock);
     public final QuotaLedger quota = new QuotaLedger(tenants, metadata, clock);
-    public final BlobLinker linker = new BlobLinker(metadata, quota);
+    public final BlobLinker linker = new BlobLinker(metadata, quota, blobs);
     public final UsageRecorder usage = new UsageRecorder(usageStore, clock, Runnable::run);
     public final RegistryService registry;
 

@@ -2,14 +2,17 @@ package dev.berth.core.testing;
 
 import dev.berth.core.blob.BlobContent;
 import dev.berth.core.blob.BlobStore;
+import dev.berth.core.blob.StoredBlobFile;
 import dev.berth.core.digest.Digest;
 
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
+import java.time.Instant;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /** Content-addressed bytes in a map. {@link #open} is not supported: it needs a real file channel. */
 public final class InMemoryBlobStore implements BlobStore {
@@ -46,6 +49,12 @@ public final class InMemoryBlobStore implements BlobStore {
     @Override
     public void delete(Digest digest) {
         blobs.remove(digest);
+    }
+
+    /** Every blob, stamped with the epoch: the in-memory store keeps no times. */
+    @Override
+    public void forEach(Consumer<StoredBlobFile> visitor) {
+        blobs.forEach((digest, content) -> visitor.accept(new StoredBlobFile(digest, content.length, Instant.EPOCH)));
     }
 
     public boolean contains(Digest digest) {

@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * Repositories, blob links, manifests and tags in maps, one monitor standing for the transaction: the four
@@ -79,21 +80,27 @@ public final class InMemoryMetadataStore implements RepositoryStore, BlobLinkSto
     }
 
     @Override
-    public void linkBlobs(List<BlobLink> links) {
+    public List<BlobLink> linkBlobs(List<BlobLink> links, Predicate<Digest> stored) {
         beforeLinkCommit.run();
-        commitLinks(links);
+        return commitLinks(links, stored);
     }
 
-    private synchronized void commitLinks(List<BlobLink> links) {
+    private synchronized List<BlobLink> commitLinks(List<BlobLink> links, Predicate<Digest> stored) {
         linkCommits++;
         links.forEach(link -> requireRegistry(link.repository()));
+        List<BlobLink> gone = new ArrayList<>();
         for (BlobLink link : links) {
             RepositoryName repository = link.repository();
+            if (anyRepositoryLinking(link.digest()).isEmpty() && !stored.test(link.digest())) {
+                gone.add(link);
+                continue;
+            }
             if (!registryLinksBlob(repository.registry(), link.digest())) {
                 tenants.addUsage(repository.registry(), link.size());
             }
             repos.computeIfAbsent(repository.value(), r -> new Repo()).blobs.put(link.digest(), new Link(link.size(), clock.instant()));
         }
+        return gone;
     }
 
     /** Runs at the start of every {@link #linkBlobs}, to hold a commit midway in tests of what queues behind it. */
@@ -139,7 +146,8 @@ public final class InMemoryMetadataStore implements RepositoryStore, BlobLinkSto
     }
 
     @Override
-    public synchronized List<Digest> unlinkUnreferencedBlobs(RepositoryName repository, Instant linkedBefore) {
+    public synchronized List<Digest> unlinkUnreferencedBlobs(RepositoryName repository, Instant linkedBefore,
+                                                             ManifestRecord deleted) {
         Repo repo = repos.get(repository.value());
         if (repo == null) {
             return List.of();
@@ -148,7 +156,9 @@ public final class InMemoryMetadataStore implements RepositoryStore, BlobLinkSto
         repo.manifests.values().forEach(m -> kept.addAll(m.references()));
         List<Digest> unlinked = new ArrayList<>();
         for (Map.Entry<Digest, Link> link : List.copyOf(repo.blobs.entrySet())) {
-            if (!kept.contains(link.getKey()) && link.getValue().linkedAt().isBefore(linkedBefore)) {
+            boolean deletedManifest = deleted != null && deleted.digest().equals(link.getKey())
+                    && !link.getValue().linkedAt().isAfter(deleted.pushedAt());
+            if (!kept.contains(link.getKey()) && (link.getValue().linkedAt().isBefore(linkedBefore) || deletedManifest)) {
                 unlinkBlob(repository, link.getKey());
                 unlinked.add(link.getKey());
             }

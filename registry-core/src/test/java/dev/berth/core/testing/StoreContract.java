@@ -68,7 +68,7 @@ public abstract class StoreContract {
     }
 
     protected void link(RepositoryName repository, Digest digest, long size) {
-        metadata.blobLinks().linkBlobs(List.of(new BlobLink(repository, digest, size)));
+        metadata.blobLinks().linkBlobs(List.of(new BlobLink(repository, digest, size)), d -> true);
     }
 
     /** Puts a manifest without dependencies, tagged when {@code tag} is not null. */

@@ -1,9 +1,11 @@
 package dev.berth.http.metrics;
 
 import dev.berth.core.auth.LoginEvents;
+import dev.berth.core.gc.GarbageCollector;
 import dev.berth.core.usage.UsageRecorder;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -12,6 +14,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The server's meters, scraped in the Prometheus text format at {@code /metrics}: requests by API,
  * endpoint, method and status with their durations, upload pauses for back-pressure, failed and throttled
- * logins, and the JVM's own (memory, GC, threads, CPU).
+ * logins, garbage collections, and the JVM's own (memory, GC, threads, CPU).
  */
 public final class RegistryMetrics implements LoginEvents, AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -60,6 +63,35 @@ public final class RegistryMetrics implements LoginEvents, AutoCloseable {
         FunctionCounter.builder("berth.usage.pull.events.dropped", usage, UsageRecorder::droppedPullEvents)
                 .description("pulls that got no history event because the store fell behind (pull counts are kept)")
                 .register(registry);
+    }
+
+    /**
+     * Counts garbage collections as they end (by outcome, dry runs apart), what they freed and how long they took,
+     * and exposes how many blobs wait for one.
+     */
+    public void watch(GarbageCollector collector) {
+        Gauge.builder("berth.gc.candidates", collector, GarbageCollector::candidates)
+                .description("blobs no repository links, waiting for their grace period to pass and a collection")
+                .register(registry);
+        Counter blobsFreed = Counter.builder("berth.gc.blobs.freed").description("blob files removed by garbage collection")
+                .register(registry);
+        Counter bytesFreed = Counter.builder("berth.gc.freed").baseUnit("bytes")
+                .description("bytes of blob files removed by garbage collection").register(registry);
+        Counter manifestsDeleted = Counter.builder("berth.gc.manifests.deleted")
+                .description("untagged manifests deleted by garbage collection").register(registry);
+        collector.whenFinished(run -> {
+            Timer.builder("berth.gc.runs")
+                    .description("garbage collections, by outcome (done, failed) and whether they were dry runs")
+                    .tag("state", run.state().wireName())
+                    .tag("dry_run", Boolean.toString(run.dryRun()))
+                    .register(registry)
+                    .record(Duration.between(run.startedAt(), run.finishedAt()));
+            if (!run.dryRun()) {
+                blobsFreed.increment(run.blobsDeleted());
+                bytesFreed.increment(run.bytesFreed());
+                manifestsDeleted.increment(run.manifestsDeleted());
+            }
+        });
     }
 
     @Override

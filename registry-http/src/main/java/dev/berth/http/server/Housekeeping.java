@@ -1,5 +1,6 @@
 package dev.berth.http.server;
 
+import dev.berth.core.gc.GarbageCollector;
 import dev.berth.core.registry.RegistryService;
 import dev.berth.core.usage.HistoryRetention;
 import dev.berth.core.usage.UsageRecorder;
@@ -12,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The server's periodic work beside the requests: the usage batch written every second, expired upload sessions
- * removed, the quota reservations of idle uploads given back, and history past its retention pruned. Closing stops it; a task that is running is
+ * removed, the quota reservations of idle uploads given back, history past its retention pruned, and garbage
+ * collections. Closing stops it; a task that is running is
  * interrupted, not awaited.
  */
 final class Housekeeping implements AutoCloseable {
@@ -34,6 +36,13 @@ final class Housekeeping implements AutoCloseable {
      */
     private final ScheduledExecutorService historyPrunes =
             Executors.newSingleThreadScheduledExecutor(new NamedDaemonThreads("berth-history-retention"));
+
+    /**
+     * Garbage collections, scheduled and started through the API, on a thread of their own: a run may take
+     * minutes and must hold up none of the other work.
+     */
+    private final ScheduledExecutorService collections =
+            Executors.newSingleThreadScheduledExecutor(new NamedDaemonThreads("berth-gc"));
 
     /** The thread that writes usage batches, for the flush a recorder starts early when pulls pile up. */
     Executor usageFlushes() {
@@ -61,6 +70,31 @@ final class Housekeeping implements AutoCloseable {
     void startHistoryRetention(HistoryRetention retention, Duration kept) {
         long seconds = Math.max(1, Math.min(Duration.ofHours(1).toSeconds(), kept.toSeconds() / 4));
         historyPrunes.scheduleWithFixedDelay(() -> pruneHistory(retention), seconds, seconds, TimeUnit.SECONDS);
+    }
+
+    /** The thread collections started through the API run on. */
+    Executor collections() {
+        return collections;
+    }
+
+    /**
+     * Checks every quarter of {@code interval} (one minute at least, an hour at most), the first time a minute
+     * after the start, whether a collection is due, and runs it: once per interval across the nodes that share
+     * the store, whichever node comes first.
+     */
+    void startCollections(GarbageCollector collector, Duration interval) {
+        long seconds = Math.max(60, Math.min(Duration.ofHours(1).toSeconds(), interval.toSeconds() / 4));
+        collections.scheduleWithFixedDelay(() -> collect(collector, interval), 60, seconds, TimeUnit.SECONDS);
+    }
+
+    private static void collect(GarbageCollector collector, Duration interval) {
+        try {
+            collector.runIfDue(interval).ifPresent(run -> LOG.log(System.Logger.Level.INFO, "garbage collection "
+                    + run.id() + " " + run.state().wireName() + ": " + run.blobsDeleted() + " blob(s), "
+                    + run.bytesFreed() + " bytes freed"));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "scheduled garbage collection failed", e);
+        }
     }
 
     private static void pruneHistory(HistoryRetention retention) {
@@ -98,5 +132,6 @@ final class Housekeeping implements AutoCloseable {
         usageFlushes.shutdownNow();
         uploadSweeps.shutdownNow();
         historyPrunes.shutdownNow();
+        collections.shutdownNow();
     }
 }

@@ -9,6 +9,7 @@ import dev.berth.core.auth.SecretHasher;
 import dev.berth.core.auth.SlowHashExecutor;
 import dev.berth.core.auth.UserDirectory;
 import dev.berth.core.catalog.CatalogService;
+import dev.berth.core.gc.GarbageCollector;
 import dev.berth.core.link.BlobLinker;
 import dev.berth.core.metadata.MetadataStores;
 import dev.berth.core.metadata.cache.MetadataCache;
@@ -30,6 +31,8 @@ import dev.berth.management.ManagementApi;
 import dev.berth.storage.FsStorage;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -71,7 +74,7 @@ final class RegistryServices implements AutoCloseable {
         RegistryMetrics metrics = opened.add(new RegistryMetrics());
         FsStorage storage = opened.add(FsStorage.open(config.dataDir(), clock, config.minFreeBytes()));
         RegistryLimits limits = new RegistryLimits(RegistryLimits.DEFAULTS.maxManifestBytes(), config.uploadExpiry(),
-                RegistryLimits.DEFAULTS.maxListPage(), config.deleteGrace());
+                RegistryLimits.DEFAULTS.maxListPage(), config.gcGrace());
         TenantService tenants = new TenantService(storage.tenantStore(), clock);
         tenants.ensureDefaultRegistry();
         MetadataCache metadataCache = new MetadataCache();
@@ -85,7 +88,7 @@ final class RegistryServices implements AutoCloseable {
         tenants.onDelete(usage::forgetRegistry);
         metrics.watch(usage);
         QuotaLedger quota = new QuotaLedger(tenants, metadata.blobLinks(), clock);
-        BlobLinker linker = new BlobLinker(metadata.blobLinks(), quota);
+        BlobLinker linker = new BlobLinker(metadata.blobLinks(), quota, storage.blobStore());
         UploadSessionLimits uploads = new UploadSessionLimits(storage.uploadStore(), config.uploads().sessionsPerUser(),
                 config.uploads().sessionsPerRegistry());
         RegistryService registry = new RegistryService(metadata, storage.blobStore(), uploads, tenants, quota, linker,
@@ -116,13 +119,34 @@ final class RegistryServices implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         });
+        GarbageCollector collector = new GarbageCollector(metadataCache.over(storage.garbageStore()), storage.gcRunStore(),
+                storage.blobStore(), metadata.repositories(), registry, config.gcGrace(), nodeName(config),
+                housekeeping.collections(), clock);
+        metrics.watch(collector);
         housekeeping.start(registry, usage, config.uploadExpiry(), config.uploads().idleRelease());
+        if (!config.gcInterval().isZero()) {
+            housekeeping.startCollections(collector, config.gcInterval());
+        }
         if (!config.historyRetention().isZero()) {
             housekeeping.startHistoryRetention(new HistoryRetention(storage.usageStore(), config.historyRetention(), clock),
                     config.historyRetention());
         }
         return MeteredExchanges.wrap(new HttpRoutes(new V2Endpoints(registry, gate, blocking, metrics),
-                new ManagementApi(tenants, users, catalog, adminLogin), metrics, blocking), metrics);
+                new ManagementApi(tenants, users, catalog, collector, adminLogin), metrics, blocking), metrics);
+    }
+
+    /**
+     * This node's name in the collection lease: its host and port, the same after a restart, so that a node that
+     * crashed during a run takes its own lease back at once rather than after it expires.
+     */
+    private static String nodeName(ServerConfig config) {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "localhost";
+        }
+        return host + ":" + config.port();
     }
 
     /** The pool for blocking work: the disk and the metadata store. */

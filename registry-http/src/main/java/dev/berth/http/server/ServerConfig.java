@@ -10,7 +10,9 @@ import java.util.Map;
  * The server's settings, from command-line options over environment variables over defaults.
  *
  * @param uploadExpiry how long an unfinished upload session lives before it is removed
- * @param deleteGrace how recently linked a blob must be for a delete to leave it linked (a push in progress)
+ * @param gcGrace how long a blob stays after its last link went (and how recently linked a blob must be for a
+ *                delete to leave it linked, a push in progress); untagged manifests younger than it are kept too
+ * @param gcInterval how often a garbage collection runs on the schedule; zero runs none
  * @param historyRetention how long usage history is kept; zero keeps it forever
  * @param minFreeBytes the free space that uploads leave on the data directory's filesystem
  * @param adminToken the admin token from the environment, or null to keep the stored one (or generate one)
@@ -20,8 +22,8 @@ import java.util.Map;
  * @param uploads the caps on open upload sessions
  * @param connections the read timeouts and connection caps
  */
-public record ServerConfig(String bind, int port, Path dataDir, Duration uploadExpiry, Duration deleteGrace,
-                           Duration historyRetention, long minFreeBytes, String adminToken, Path tlsCert, Path tlsKey, LoginLimits logins,
+public record ServerConfig(String bind, int port, Path dataDir, Duration uploadExpiry, Duration gcGrace,
+                           Duration gcInterval, Duration historyRetention, long minFreeBytes, String adminToken, Path tlsCert, Path tlsKey, LoginLimits logins,
                            UploadLimits uploads, ConnectionLimits connections) {
 
 
@@ -60,9 +62,11 @@ public record ServerConfig(String bind, int port, Path dataDir, Duration uploadE
             new Option("--data-dir", "DIR", "REGISTRY_DATA_DIR", "data", "data directory (blobs, uploads, metadata)"),
             new Option("--upload-expiry", "DUR", "REGISTRY_UPLOAD_EXPIRY", "24h",
                     "lifetime of unfinished uploads; durations are ISO-8601 or like 24h, 90m, 30s, 500ms"),
-            new Option("--delete-grace", "DUR", "REGISTRY_DELETE_GRACE", "1h",
-                    "blobs linked more recently than this stay linked when a delete leaves them unreferenced, "
-                            + "for pushes in progress; 0s for none"),
+            new Option("--gc-grace", "DUR", "REGISTRY_GC_GRACE", "1h",
+                    "a blob stays this long after its last link went, and blobs linked more recently stay linked "
+                            + "when a delete leaves them unreferenced (pushes in progress); 0s for none"),
+            new Option("--gc-interval", "DUR", "REGISTRY_GC_INTERVAL", "24h",
+                    "how often garbage collection runs (once across nodes sharing a store); 0 for never"),
             new Option("--history-retention", "DUR", "REGISTRY_HISTORY_RETENTION", "90d",
                     "usage history older than this is pruned; 0 keeps it forever (pull counters are never pruned)"),
             new Option("--min-free-space", "SIZE", "REGISTRY_MIN_FREE_SPACE", "256m",
@@ -170,7 +174,8 @@ public record ServerConfig(String bind, int port, Path dataDir, Duration uploadE
                 count(values, "--max-connections", 1), count(values, "--max-connections-per-address", 1));
         return new ServerConfig(values.get("--bind"), parsePort(values.get("--port")),
                 Path.of(values.get("--data-dir")).toAbsolutePath().normalize(), duration(values, "--upload-expiry"),
-                durationOrZero(values, "--delete-grace"), durationOrZero(values, "--history-retention"),
+                durationOrZero(values, "--gc-grace"), durationOrZero(values, "--gc-interval"),
+                durationOrZero(values, "--history-retention"),
                 size(values, "--min-free-space"), env.get("REGISTRY_ADMIN_TOKEN"),
                 tlsCert == null ? null : Path.of(tlsCert), tlsKey == null ? null : Path.of(tlsKey), logins, uploads, connections);
     }

@@ -28,7 +28,8 @@ class ServerConfigTest {
         assertThat(config.port()).isEqualTo(5000);
         assertThat(config.dataDir()).isEqualTo(Path.of("data").toAbsolutePath().normalize());
         assertThat(config.uploadExpiry()).isEqualTo(Duration.ofHours(24));
-        assertThat(config.deleteGrace()).isEqualTo(Duration.ofHours(1));
+        assertThat(config.gcGrace()).isEqualTo(Duration.ofHours(1));
+        assertThat(config.gcInterval()).isEqualTo(Duration.ofHours(24));
         assertThat(config.minFreeBytes()).isEqualTo(256L << 20);
         assertThat(config.adminToken()).isNull();
         assertThat(config.tls()).isFalse();
@@ -131,11 +132,17 @@ class ServerConfigTest {
     }
 
     @Test
-    void takesADeleteGraceFromTheEnvironmentOrAnOptionAndAllowsNone() {
-        assertThat(parse(Map.of("REGISTRY_DELETE_GRACE", "10m")).deleteGrace()).isEqualTo(Duration.ofMinutes(10));
-        assertThat(parse(Map.of("REGISTRY_DELETE_GRACE", "10m"), "--delete-grace", "0s").deleteGrace()).isZero();
-        assertThatThrownBy(() -> parse(Map.of(), "--delete-grace", "-1h")).isInstanceOf(ServerConfig.InvalidConfigException.class)
+    void takesAGcGraceFromTheEnvironmentOrAnOptionAndAllowsNone() {
+        assertThat(parse(Map.of("REGISTRY_GC_GRACE", "10m")).gcGrace()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(parse(Map.of("REGISTRY_GC_GRACE", "10m"), "--gc-grace", "0s").gcGrace()).isZero();
+        assertThatThrownBy(() -> parse(Map.of(), "--gc-grace", "-1h")).isInstanceOf(ServerConfig.InvalidConfigException.class)
                 .hasMessageContaining("negative");
+    }
+
+    @Test
+    void takesAGcIntervalAndTurnsTheScheduleOffWithZero() {
+        assertThat(parse(Map.of("REGISTRY_GC_INTERVAL", "6h")).gcInterval()).isEqualTo(Duration.ofHours(6));
+        assertThat(parse(Map.of(), "--gc-interval", "0").gcInterval()).isZero();
     }
 
     @Test

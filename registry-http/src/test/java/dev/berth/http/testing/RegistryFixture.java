@@ -72,7 +72,7 @@ public final class RegistryFixture implements AutoCloseable {
         uploads = new SynchronousUploads(storage.uploadStore());
         QuotaLedger quota = new QuotaLedger(tenants, metadata.blobLinks(), clock);
         registry = new RegistryService(metadata, storage.blobStore(), new UploadSessionLimits(uploads, 100, 500), tenants,
-                quota, new BlobLinker(metadata.blobLinks(), quota), usage,
+                quota, new BlobLinker(metadata.blobLinks(), quota, storage.blobStore()), usage,
                 new RegistryLimits(MAX_MANIFEST_BYTES, Duration.ofDays(1), 100, Duration.ofHours(1)), clock);
         SecretHasher hasher = new SecretHasher();
         UserDirectory directory = new UserDirectory();

@@ -2,6 +2,7 @@ package dev.berth.storage.blob;
 
 import dev.berth.core.blob.BlobContent;
 import dev.berth.core.blob.BlobStore;
+import dev.berth.core.blob.StoredBlobFile;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.OciErrorCode;
 import dev.berth.core.error.RegistryException;
@@ -17,8 +18,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 
 /**
  * The content-addressed blob store on the filesystem: one immutable file per SHA-256 digest under
@@ -154,6 +157,22 @@ public final class FsBlobStore implements BlobStore {
         // No directory fsync: a delete undone by a power loss leaves an unreferenced blob, which the next
         // garbage collection removes again.
         Files.deleteIfExists(layout.blobFile(digest));
+    }
+
+    @Override
+    public void forEach(Consumer<StoredBlobFile> visitor) throws IOException {
+        new BlobDirectory(layout).forEach(entry -> {
+            if (entry.address() == null) {
+                return;
+            }
+            BasicFileAttributes attributes;
+            try {
+                attributes = Files.readAttributes(entry.path(), BasicFileAttributes.class);
+            } catch (NoSuchFileException deletedMeanwhile) {
+                return;
+            }
+            visitor.accept(new StoredBlobFile(entry.address(), attributes.size(), attributes.lastModifiedTime().toInstant()));
+        });
     }
 
     private FileChannel openChannel(Digest digest) throws IOException {

@@ -2,6 +2,7 @@ package dev.berth.storage.check;
 
 import dev.berth.core.digest.Digest;
 import dev.berth.storage.blob.FileHashing;
+import dev.berth.storage.blob.BlobDirectory;
 import dev.berth.storage.layout.DataLayout;
 
 import java.io.IOException;

@@ -71,7 +71,7 @@ public final class IntegrityCheck implements AutoCloseable {
     public CheckReport run(Mode mode, Consumer<Finding> reader) throws IOException {
         boolean repair = mode == Mode.REPAIR;
         FindingTally tally = new FindingTally(reader);
-        H2StoredDigests digests = new H2StoredDigests(database);
+        H2StoredDigests digests = new H2StoredDigests(database, clock);
         DigestRecords records = new DigestRecords(digests);
         new BlobFilesCheck(layout, records).run(tally, repair ? new Quarantine(layout, clock.instant()) : null);
         new MissingBlobsCheck(digests, blobs, records).run(tally, repair);

@@ -18,6 +18,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -44,6 +45,7 @@ public final class Database implements AutoCloseable {
     private final JdbcConnectionPool pool;
     /** Runs in a writing transaction once it holds its registry's row: a seam for tests of interleavings. */
     private volatile Consumer<String> registryLocked = registry -> { };
+    private volatile Consumer<Collection<String>> blobRowsLocked = digests -> { };
 
     private Database(JdbcConnectionPool pool) {
         this.pool = pool;
@@ -229,6 +231,19 @@ public final class Database implements AutoCloseable {
     /** Calls {@code hook} with the registry's name each time a transaction has locked a registry's row. */
     void onRegistryLocked(Consumer<String> hook) {
         registryLocked = hook;
+    }
+
+    /**
+     * Calls {@code hook} with the digests each time a transaction that removes links has locked their
+     * {@code stored_blobs} rows, before it looks for links left (see {@link H2StoredBlobs#markUnlinked}).
+     */
+    void onBlobRowsLocked(Consumer<Collection<String>> hook) {
+        blobRowsLocked = hook;
+    }
+
+    /** Tells the hook of {@link #onBlobRowsLocked} that this transaction holds these rows. */
+    void blobRowsLocked(Collection<String> digests) {
+        blobRowsLocked.accept(digests);
     }
 
     /** The id of the registry named {@code name}, or null. */

@@ -3,6 +3,7 @@ package dev.berth.storage.meta;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.metadata.BlobLink;
 import dev.berth.core.metadata.BlobLinkStore;
+import dev.berth.core.metadata.ManifestRecord;
 import dev.berth.core.name.RepositoryName;
 
 import java.sql.Connection;
@@ -13,11 +14,16 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * The blob links in the {@link Database}: {@code blob_links} (one row per repository and blob) and the
@@ -28,6 +34,9 @@ import java.util.TreeMap;
  * sizes. Every transaction that adds or removes a link updates both ({@link #unlink}, {@link #unlinkAll}),
  * so the usage is exact at every commit.
  *
+ * <p>Collection: the first link of a blob in a repository claims the blob's {@code stored_blobs} row, and the
+ * removal of a blob's last link anywhere marks it a candidate ({@link H2StoredBlobs}).
+ *
  * <p>Durability: links are recorded only after their blob is durable, so what a power loss could take is
  * at worst a link to a blob that is still there, never the reverse.
  */
@@ -36,18 +45,20 @@ public final class H2BlobLinkStore implements BlobLinkStore {
 
     private final Database database;
     private final RepositoryRows repositories;
+    private final H2StoredBlobs storedBlobs;
     private final Clock clock;
 
     /** A store over {@code database}, which its owner closes; {@code clock} stamps links. */
     public H2BlobLinkStore(Database database, Clock clock) {
         this.database = database;
         this.repositories = new RepositoryRows(database, clock);
+        this.storedBlobs = new H2StoredBlobs(database, clock);
         this.clock = clock;
     }
 
     @Override
-    public void linkBlobs(List<BlobLink> links) {
-        database.transaction(c -> {
+    public List<BlobLink> linkBlobs(List<BlobLink> links, Predicate<Digest> stored) {
+        return database.transaction(c -> {
             // Each registry locked once, in name order, so that two batches never wait on each other in a cycle.
             Map<String, Long> registries = new TreeMap<>();
             links.forEach(link -> registries.put(link.repository().registry(), null));
@@ -55,22 +66,41 @@ public final class H2BlobLinkStore implements BlobLinkStore {
                 registry.setValue(repositories.requireRegistry(c, registry.getKey()));
             }
             OffsetDateTime now = Database.timestamp(clock.instant());
+            // Links the repositories have already are refreshed; the blobs of the new ones are claimed against
+            // the collector (in digest order, after the registries) before any of them is written.
+            Map<String, NewLink> fresh = new LinkedHashMap<>();
+            TreeMap<String, Long> sizes = new TreeMap<>();
             for (BlobLink link : links) {
                 RepositoryRows.Row row = repositories.ensure(c, link.repository(),
                         registries.get(link.repository().registry()));
                 String digest = link.digest().value();
-                int refreshed = Database.update(c,
-                        "UPDATE blob_links SET linked_at = ? WHERE repository_id = ? AND digest = ?", now, row.id(), digest);
-                if (refreshed == 0) {
-                    // A concurrent first link of the same blob into this repository fails here on the primary
-                    // key, and its retry finds this link and only refreshes it.
-                    Database.update(c, "INSERT INTO blob_links (repository_id, digest, size, linked_at) VALUES (?, ?, ?, ?)",
-                            row.id(), digest, link.size(), now);
-                    accountLink(c, row.registryId(), digest, link.size());
+                String key = row.id() + " " + digest;
+                if (!fresh.containsKey(key) && Database.update(c, "UPDATE blob_links SET linked_at = ? "
+                        + "WHERE repository_id = ? AND digest = ?", now, row.id(), digest) == 0) {
+                    fresh.put(key, new NewLink(row, link));
+                    sizes.put(digest, link.size());
                 }
             }
-            return null;
+            Set<String> gone = storedBlobs.claim(c, sizes, stored);
+            List<BlobLink> notLinked = new ArrayList<>();
+            for (NewLink link : fresh.values()) {
+                String digest = link.link().digest().value();
+                if (gone.contains(digest)) {
+                    notLinked.add(link.link());
+                    continue;
+                }
+                // A concurrent first link of the same blob into this repository fails here on the primary
+                // key, and its retry finds this link and only refreshes it.
+                Database.update(c, "INSERT INTO blob_links (repository_id, digest, size, linked_at) VALUES (?, ?, ?, ?)",
+                        link.row().id(), digest, link.link().size(), now);
+                accountLink(c, link.row().registryId(), digest, link.link().size());
+            }
+            return notLinked;
         });
+    }
+
+    /** A link new to its repository, with the repository's row. */
+    private record NewLink(RepositoryRows.Row row, BlobLink link) {
     }
 
     @Override
@@ -103,50 +133,83 @@ public final class H2BlobLinkStore implements BlobLinkStore {
     public boolean unlinkBlob(RepositoryName repository, Digest digest) {
         return database.transaction(c -> {
             RepositoryRows.Row row = repositories.locked(c, repository);
-            return row != null && unlink(c, row, digest.value());
+            return row != null && !unlink(c, row, List.of(digest.value()), storedBlobs).isEmpty();
         });
     }
 
     @Override
-    public List<Digest> unlinkUnreferencedBlobs(RepositoryName repository, Instant linkedBefore) {
+    public List<Digest> unlinkUnreferencedBlobs(RepositoryName repository, Instant linkedBefore, ManifestRecord deleted) {
         return database.transaction(c -> {
             RepositoryRows.Row row = repositories.locked(c, repository);
             if (row == null) {
                 return List.<Digest>of();
             }
-            List<String> candidates = Database.queryList(c, "SELECT b.digest FROM blob_links b "
-                    + "WHERE b.repository_id = ? AND b.linked_at < ? "
-                    + "AND NOT EXISTS (SELECT 1 FROM manifest_references r "
-                    + "WHERE r.repository_id = b.repository_id AND r.referenced_digest = b.digest) "
-                    + "AND NOT EXISTS (SELECT 1 FROM manifests m "
-                    + "WHERE m.repository_id = b.repository_id AND m.digest = b.digest) ORDER BY b.digest",
-                    rs -> rs.getString(1), row.id(), linkedBefore);
-            List<Digest> unlinked = new ArrayList<>(candidates.size());
-            for (String digest : candidates) {
-                if (unlink(c, row, digest)) {
-                    unlinked.add(Digest.parse(digest));
-                }
-            }
-            return unlinked;
+            Map<String, Instant> deletedManifests = deleted == null ? Map.of()
+                    : Map.of(deleted.digest().value(), deleted.pushedAt());
+            return unlinkUnreferenced(c, row, linkedBefore, deletedManifests, storedBlobs).stream()
+                    .map(Digest::parse).toList();
         });
     }
 
-    /** Removes one link and gives its usage back when it was the registry's last; false when it was not linked. */
-    static boolean unlink(Connection c, RepositoryRows.Row row, String digest) throws SQLException {
-        if (Database.update(c, "DELETE FROM blob_links WHERE repository_id = ? AND digest = ?", row.id(), digest) == 0) {
-            return false;
-        }
-        accountUnlink(c, row.registryId(), digest);
-        return true;
+    /**
+     * Unlinks the repository's blobs that no remaining manifest of it references and that are not themselves a
+     * remaining manifest, linked before {@code linkedBefore}, or (the bytes of manifests just deleted) linked no
+     * later than that manifest's push.
+     *
+     * @param deletedManifests the manifests just deleted: their digest and when they were pushed
+     * @return the digests unlinked
+     */
+    static List<String> unlinkUnreferenced(Connection c, RepositoryRows.Row row, Instant linkedBefore,
+                                           Map<String, Instant> deletedManifests, H2StoredBlobs storedBlobs)
+            throws SQLException {
+        List<String> candidates = Database.queryList(c, "SELECT b.digest, b.linked_at FROM blob_links b "
+                + "WHERE b.repository_id = ? "
+                + "AND NOT EXISTS (SELECT 1 FROM manifest_references r "
+                + "WHERE r.repository_id = b.repository_id AND r.referenced_digest = b.digest) "
+                + "AND NOT EXISTS (SELECT 1 FROM manifests m "
+                + "WHERE m.repository_id = b.repository_id AND m.digest = b.digest) ORDER BY b.digest",
+                rs -> {
+                    String digest = rs.getString(1);
+                    Instant linkedAt = Database.instant(rs, "linked_at");
+                    Instant pushedAt = deletedManifests.get(digest);
+                    return linkedAt.isBefore(linkedBefore) || (pushedAt != null && !linkedAt.isAfter(pushedAt))
+                            ? digest : null;
+                }, row.id());
+        candidates.removeIf(Objects::isNull);
+        return unlink(c, row, candidates, storedBlobs);
     }
 
-    /** Removes every link of the repository, giving back the usage of the blobs that were the registry's last. */
-    static void unlinkAll(Connection c, RepositoryRows.Row row) throws SQLException {
-        for (String digest : Database.queryList(c, "SELECT digest FROM blob_links WHERE repository_id = ?",
-                rs -> rs.getString(1), row.id())) {
+    /**
+     * Removes links of the repository, gives their usage back where each was the registry's last, and marks the
+     * blobs left linked nowhere as candidates for collection.
+     *
+     * @return the digests that were linked and are not any more
+     */
+    static List<String> unlink(Connection c, RepositoryRows.Row row, Collection<String> digests,
+                               H2StoredBlobs storedBlobs) throws SQLException {
+        List<String> removed = new ArrayList<>(digests.size());
+        for (String digest : digests) {
+            if (Database.update(c, "DELETE FROM blob_links WHERE repository_id = ? AND digest = ?", row.id(), digest) > 0) {
+                accountUnlink(c, row.registryId(), digest);
+                removed.add(digest);
+            }
+        }
+        storedBlobs.markUnlinked(c, removed);
+        return removed;
+    }
+
+    /**
+     * Removes every link of the repository, giving back the usage of the blobs that were the registry's last, and
+     * marks the blobs left linked nowhere as candidates.
+     */
+    static void unlinkAll(Connection c, RepositoryRows.Row row, H2StoredBlobs storedBlobs) throws SQLException {
+        List<String> digests = Database.queryList(c, "SELECT digest FROM blob_links WHERE repository_id = ?",
+                rs -> rs.getString(1), row.id());
+        for (String digest : digests) {
             accountUnlink(c, row.registryId(), digest);
         }
         Database.update(c, "DELETE FROM blob_links WHERE repository_id = ?", row.id());
+        storedBlobs.markUnlinked(c, digests);
     }
 
     /**

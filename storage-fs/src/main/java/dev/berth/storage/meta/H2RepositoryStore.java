@@ -14,11 +14,13 @@ import java.util.List;
 public final class H2RepositoryStore implements RepositoryStore {
     private final Database database;
     private final RepositoryRows repositories;
+    private final H2StoredBlobs storedBlobs;
 
     /** A store over {@code database}, which its owner closes. */
     public H2RepositoryStore(Database database, Clock clock) {
         this.database = database;
         this.repositories = new RepositoryRows(database, clock);
+        this.storedBlobs = new H2StoredBlobs(database, clock);
     }
 
     @Override
@@ -46,7 +48,7 @@ public final class H2RepositoryStore implements RepositoryStore {
             if (row == null) {
                 return false;
             }
-            H2BlobLinkStore.unlinkAll(c, row);
+            H2BlobLinkStore.unlinkAll(c, row, storedBlobs);
             Database.update(c, "DELETE FROM tags WHERE repository_id = ?", row.id());
             Database.update(c, "DELETE FROM manifest_references WHERE repository_id = ?", row.id());
             Database.update(c, "DELETE FROM manifests WHERE repository_id = ?", row.id());

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -21,9 +22,12 @@ public final class H2StoredDigests {
     private static final System.Logger LOG = System.getLogger(H2StoredDigests.class.getName());
 
     private final Database database;
+    private final H2StoredBlobs storedBlobs;
 
-    public H2StoredDigests(Database database) {
+    /** @param clock marks the blobs left unlinked as candidates for collection */
+    public H2StoredDigests(Database database, Clock clock) {
         this.database = database;
+        this.storedBlobs = new H2StoredBlobs(database, clock);
     }
 
     /** Calls {@code action} once with each digest that a blob link or a manifest names, in one streaming pass. */
@@ -85,7 +89,7 @@ public final class H2StoredDigests {
             int removed = 0;
             for (RepositoryRows.Row row : Database.queryList(c, "SELECT r.id, r.registry_id FROM blob_links b "
                     + "JOIN repositories r ON r.id = b.repository_id WHERE b.digest = ?", RepositoryRows::read, digest.value())) {
-                removed += H2BlobLinkStore.unlink(c, row, digest.value()) ? 1 : 0;
+                removed += H2BlobLinkStore.unlink(c, row, List.of(digest.value()), storedBlobs).size();
             }
             for (long id : Database.queryList(c, "SELECT repository_id FROM manifests WHERE digest = ?",
                     rs -> rs.getLong(1), digest.value())) {

@@ -8,6 +8,7 @@ import dev.berth.core.tenant.TenantStore;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,9 +28,12 @@ public final class H2TenantStore implements TenantStore {
             + "g.created_at, g.updated_at";
 
     private final Database database;
+    private final H2StoredBlobs storedBlobs;
 
-    public H2TenantStore(Database database) {
+    /** @param clock marks the blobs a registry's deletion leaves unlinked as candidates for collection */
+    public H2TenantStore(Database database, Clock clock) {
         this.database = database;
+        this.storedBlobs = new H2StoredBlobs(database, clock);
     }
 
     @Override
@@ -102,7 +106,10 @@ public final class H2TenantStore implements TenantStore {
             Database.update(c, "DELETE FROM tags WHERE repository_id IN (" + repositories + ")", which);
             Database.update(c, "DELETE FROM manifest_references WHERE repository_id IN (" + repositories + ")", which);
             Database.update(c, "DELETE FROM manifests WHERE repository_id IN (" + repositories + ")", which);
+            List<String> linked = Database.queryList(c, "SELECT DISTINCT digest FROM blob_links WHERE repository_id IN ("
+                    + repositories + ")", rs -> rs.getString(1), which);
             Database.update(c, "DELETE FROM blob_links WHERE repository_id IN (" + repositories + ")", which);
+            storedBlobs.markUnlinked(c, linked);
             Database.update(c, "DELETE FROM repositories WHERE id IN (" + repositories + ")", which);
             Database.update(c, "DELETE FROM registry_blobs WHERE registry_id = ?", id);
             Database.update(c, "DELETE FROM user_permissions WHERE registry_id = ?", id);

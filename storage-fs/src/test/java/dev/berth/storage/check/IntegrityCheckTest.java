@@ -242,7 +242,7 @@ class IntegrityCheckTest {
     private static Digest link(FsStorage storage, RepositoryName repository, String content) throws IOException {
         Digest digest = Digest.sha256Of(bytes(content));
         storage.blobStore().put(digest, bytes(content));
-        storage.metadataStores().blobLinks().linkBlobs(List.of(new BlobLink(repository, digest, bytes(content).length)));
+        storage.metadataStores().blobLinks().linkBlobs(List.of(new BlobLink(repository, digest, bytes(content).length)), d -> true);
         return digest;
     }
 

@@ -53,13 +53,13 @@ class H2MetadataStoresTest {
     private void open() throws IOException {
         database = Database.open(new DataLayout(dataDir));
         store = H2MetadataStores.over(database, clock);
-        tenants = new H2TenantStore(database);
+        tenants = new H2TenantStore(database, clock);
     }
 
     @Test
     void keepsItsDataWhenClosedAndReopened() throws IOException {
         ManifestRecord manifest = manifest("m");
-        store.blobLinks().linkBlobs(List.of(new BlobLink(ALPINE, digest("layer"), 7)));
+        store.blobLinks().linkBlobs(List.of(new BlobLink(ALPINE, digest("layer"), 7)), d -> true);
         store.manifests().putManifest(ALPINE, manifest, Tag.parse("latest"), ManifestDependencies.NONE);
         database.close();
 

@@ -43,9 +43,10 @@ class H2StoredDigestsTest {
     @BeforeEach
     void setUp() throws IOException {
         database = Database.open(new DataLayout(dataDir));
-        store = H2MetadataStores.over(database, new MutableClock(NOW));
-        tenants = new H2TenantStore(database);
-        digests = new H2StoredDigests(database);
+        MutableClock clock = new MutableClock(NOW);
+        store = H2MetadataStores.over(database, clock);
+        tenants = new H2TenantStore(database, clock);
+        digests = new H2StoredDigests(database, clock);
         tenants.create("library", false, null, NOW);
         tenants.create("acme", false, null, NOW);
     }
@@ -58,7 +59,7 @@ class H2StoredDigestsTest {
     @Test
     void namesEveryLinkedAndManifestDigestOnce() {
         ManifestRecord manifest = manifest("m");
-        store.blobLinks().linkBlobs(List.of(new BlobLink(ALPINE, digest("layer"), 1), new BlobLink(BUSYBOX, digest("layer"), 1)));
+        store.blobLinks().linkBlobs(List.of(new BlobLink(ALPINE, digest("layer"), 1), new BlobLink(BUSYBOX, digest("layer"), 1)), d -> true);
         store.manifests().putManifest(ALPINE, manifest, null, ManifestDependencies.NONE);
         List<Digest> named = new ArrayList<>();
 
@@ -70,7 +71,7 @@ class H2StoredDigestsTest {
     @Test
     void findsTheNamedDigestsWhoseBlobIsMissing() throws IOException {
         ManifestRecord manifest = manifest("m");
-        store.blobLinks().linkBlobs(List.of(new BlobLink(ALPINE, digest("stored"), 6), new BlobLink(ALPINE, digest("lost"), 4)));
+        store.blobLinks().linkBlobs(List.of(new BlobLink(ALPINE, digest("stored"), 6), new BlobLink(ALPINE, digest("lost"), 4)), d -> true);
         store.manifests().putManifest(BUSYBOX, manifest, null, ManifestDependencies.NONE);
         InMemoryBlobStore blobs = new InMemoryBlobStore();
         blobs.put(digest("stored"), "stored".getBytes(StandardCharsets.UTF_8));
@@ -81,7 +82,7 @@ class H2StoredDigestsTest {
     @Test
     void namesTheRepositoriesThatLinkADigestOrStoreAManifestUnderIt() {
         ManifestRecord manifest = manifest("m");
-        store.blobLinks().linkBlobs(List.of(new BlobLink(BUSYBOX, manifest.digest(), 1), new BlobLink(ALPINE, manifest.digest(), 1)));
+        store.blobLinks().linkBlobs(List.of(new BlobLink(BUSYBOX, manifest.digest(), 1), new BlobLink(ALPINE, manifest.digest(), 1)), d -> true);
         store.manifests().putManifest(ALPINE, manifest, null, ManifestDependencies.NONE);
         store.manifests().putManifest(ACME_APP, manifest, null, ManifestDependencies.NONE);
 
@@ -93,7 +94,7 @@ class H2StoredDigestsTest {
     @Test
     void forgetsEveryRowThatNamesADigest() {
         ManifestRecord manifest = manifest("m");
-        store.blobLinks().linkBlobs(List.of(new BlobLink(ALPINE, manifest.digest(), 10)));
+        store.blobLinks().linkBlobs(List.of(new BlobLink(ALPINE, manifest.digest(), 10)), d -> true);
         store.manifests().putManifest(ALPINE, manifest, Tag.parse("latest"), ManifestDependencies.NONE);
         store.manifests().putManifest(BUSYBOX, manifest, null, ManifestDependencies.NONE);
 
@@ -107,9 +108,9 @@ class H2StoredDigestsTest {
 
     @Test
     void givesBackTheUsageOfABlobThatRecoveryForgets() {
-        store.blobLinks().linkBlobs(List.of(new BlobLink(ACME_APP, digest("lost"), 100)));
-        store.blobLinks().linkBlobs(List.of(new BlobLink(ACME_WEB, digest("lost"), 100)));
-        store.blobLinks().linkBlobs(List.of(new BlobLink(ACME_WEB, digest("kept"), 10)));
+        store.blobLinks().linkBlobs(List.of(new BlobLink(ACME_APP, digest("lost"), 100)), d -> true);
+        store.blobLinks().linkBlobs(List.of(new BlobLink(ACME_WEB, digest("lost"), 100)), d -> true);
+        store.blobLinks().linkBlobs(List.of(new BlobLink(ACME_WEB, digest("kept"), 10)), d -> true);
 
         assertThat(digests.forget(digest("lost"))).isEqualTo(2);
 

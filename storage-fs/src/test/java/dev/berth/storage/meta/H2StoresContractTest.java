@@ -24,7 +24,7 @@ class H2StoresContractTest {
 
     private OpenedStores openH2(Clock clock) throws IOException {
         Database database = Database.open(new DataLayout(dataDir));
-        return new OpenedStores(H2MetadataStores.over(database, clock), new H2TenantStore(database),
+        return new OpenedStores(H2MetadataStores.over(database, clock), new H2TenantStore(database, clock),
                 new H2UserStore(database), new H2CatalogStore(database), new H2UsageStore(database), database);
     }
 

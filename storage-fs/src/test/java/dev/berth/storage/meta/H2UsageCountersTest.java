@@ -34,15 +34,16 @@ class H2UsageCountersTest {
     @BeforeEach
     void setUp() throws IOException {
         database = Database.open(new DataLayout(dataDir));
-        store = H2MetadataStores.over(database, new MutableClock(NOW));
-        tenants = new H2TenantStore(database);
+        MutableClock clock = new MutableClock(NOW);
+        store = H2MetadataStores.over(database, clock);
+        tenants = new H2TenantStore(database, clock);
         counters = new H2UsageCounters(database);
         tenants.create("acme", false, null, NOW);
         tenants.create("library", false, null, NOW);
         tenants.create("empty", false, null, NOW);
         store.blobLinks().linkBlobs(List.of(new BlobLink(ACME_APP, digest("shared"), 100),
                 new BlobLink(ACME_WEB, digest("shared"), 100), new BlobLink(ACME_WEB, digest("web"), 10),
-                new BlobLink(LIBRARY_ALPINE, digest("alpine"), 7)));
+                new BlobLink(LIBRARY_ALPINE, digest("alpine"), 7)), d -> true);
     }
 
     @AfterEach

@@ -24,12 +24,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -52,18 +46,21 @@ class RegistryWriteInterleavingTest {
     private MetadataStores store;
     private H2TenantStore tenants;
     private final Digest layer = digest("layer shared by v1 and v2");
+    /** Holds the first transaction once it has locked the registry's row. */
+    private final Interleaving interleaving = new Interleaving();
 
     @BeforeEach
     void setUp() throws IOException {
         clock = new MutableClock(LONG_AGO);
         database = Database.open(new DataLayout(dataDir));
         store = H2MetadataStores.over(database, clock);
-        tenants = new H2TenantStore(database);
+        tenants = new H2TenantStore(database, clock);
         tenants.create("acme", false, null, LONG_AGO);
         // v1 links the layer long ago, past any grace period, and is the artifact a retention job deletes.
-        store.blobLinks().linkBlobs(List.of(new BlobLink(APP, layer, 100)));
+        store.blobLinks().linkBlobs(List.of(new BlobLink(APP, layer, 100)), d -> true);
         store.manifests().putManifest(APP, manifest("v1"), Tag.parse("v1"), ManifestDependencies.NONE);
         clock.advance(Duration.ofDays(1));
+        database.onRegistryLocked(registry -> interleaving.hold());
     }
 
     @AfterEach
@@ -79,10 +76,10 @@ class RegistryWriteInterleavingTest {
         ManifestRecord v2 = manifest("v2");
         store.manifests().deleteManifest(APP, manifest("v1").digest());
 
-        Interleaving run = Interleaving.first(database, () -> {
+        Interleaving run = interleaving.first(() -> {
             store.manifests().putManifest(APP, v2, V2, needsLayer());
             return null;
-        }).then(this::unlinkWhatTheDeleteLeft);
+        }).thenBlocked(this::unlinkWhatTheDeleteLeft);
 
         run.firstResult();
         List<Digest> unlinked = run.secondResult();
@@ -97,7 +94,7 @@ class RegistryWriteInterleavingTest {
 
         store.manifests().deleteManifest(APP, manifest("v1").digest());
 
-        Interleaving run = Interleaving.first(database, this::unlinkWhatTheDeleteLeft).then(() -> {
+        Interleaving run = interleaving.first(this::unlinkWhatTheDeleteLeft).thenBlocked(() -> {
             store.manifests().putManifest(APP, v2, V2, needsLayer());
             return null;
         });
@@ -115,8 +112,8 @@ class RegistryWriteInterleavingTest {
 
     @Test
     void aPushAfterTheRegistryDeletionLocksFirstLinksNothingAndTheNameComesBackEmpty() throws Exception {
-        Interleaving run = Interleaving.first(database, () -> tenants.delete("acme")).then(() -> {
-            store.blobLinks().linkBlobs(List.of(new BlobLink(RepositoryName.parse("acme/other"), digest("new layer"), 5)));
+        Interleaving run = interleaving.first(() -> tenants.delete("acme")).thenBlocked(() -> {
+            store.blobLinks().linkBlobs(List.of(new BlobLink(RepositoryName.parse("acme/other"), digest("new layer"), 5)), d -> true);
             return null;
         });
 
@@ -129,10 +126,10 @@ class RegistryWriteInterleavingTest {
 
     @Test
     void aPushThatLocksFirstIsDeletedWithTheRegistryAndTheNameComesBackEmpty() throws Exception {
-        Interleaving run = Interleaving.first(database, () -> {
+        Interleaving run = interleaving.first(() -> {
             store.manifests().putManifest(RepositoryName.parse("acme/other"), manifest("other"), V2, ManifestDependencies.NONE);
             return null;
-        }).then(() -> tenants.delete("acme"));
+        }).thenBlocked(() -> tenants.delete("acme"));
 
         run.firstResult();
         boolean deleted = run.secondResult();
@@ -154,7 +151,7 @@ class RegistryWriteInterleavingTest {
      * the blobs that nothing references any more (and that were linked before the grace period).
      */
     private List<Digest> unlinkWhatTheDeleteLeft() {
-        return store.blobLinks().unlinkUnreferencedBlobs(APP, clock.instant().minus(Duration.ofHours(1)));
+        return store.blobLinks().unlinkUnreferencedBlobs(APP, clock.instant().minus(Duration.ofHours(1)), null);
     }
 
     private ManifestDependencies needsLayer() {
@@ -172,70 +169,4 @@ class RegistryWriteInterleavingTest {
     }
 
     /** Two transactions on their own threads; the first is held once it locks the registry until the second waits. */
-    private static final class Interleaving {
-        private final FutureTask<?> first;
-        private final CountDownLatch release;
-        private FutureTask<?> second;
-
-        private Interleaving(FutureTask<?> first, CountDownLatch release) {
-            this.first = first;
-            this.release = release;
-        }
-
-        static Interleaving first(Database database, Callable<?> work) throws InterruptedException {
-            FutureTask<?> task = new FutureTask<>(work);
-            Thread thread = new Thread(task, "first");
-            CountDownLatch holding = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            Interleaving interleaving = new Interleaving(task, release);
-            database.onRegistryLocked(holdOnce(thread, holding, release));
-            thread.start();
-            assertThat(holding.await(10, TimeUnit.SECONDS)).as("the first transaction locked the registry").isTrue();
-            return interleaving;
-        }
-
-        private static Consumer<String> holdOnce(Thread holder, CountDownLatch holding, CountDownLatch release) {
-            return registry -> {
-                if (Thread.currentThread() == holder && holding.getCount() > 0) {
-                    holding.countDown();
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-            };
-        }
-
-        /** Starts the second transaction, checks that it waits behind the first, and lets the first go. */
-        Interleaving then(Callable<?> work) throws InterruptedException {
-            second = new FutureTask<>(work);
-            Thread thread = new Thread(second, "second");
-            thread.start();
-            awaitBlocked(thread);
-            assertThat(second.isDone()).as("the second transaction waits while the first holds the registry").isFalse();
-            release.countDown();
-            return this;
-        }
-
-        /** Waits until the thread parks (on the row lock) or ends; an end means it did not wait, which the caller sees. */
-        private static void awaitBlocked(Thread thread) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (thread.isAlive() && thread.getState() == Thread.State.RUNNABLE && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-            }
-            assertThat(thread.getState()).as("the second transaction is blocked")
-                    .isIn(Thread.State.WAITING, Thread.State.TIMED_WAITING, Thread.State.BLOCKED, Thread.State.TERMINATED);
-        }
-
-        @SuppressWarnings("unchecked")
-        <T> T firstResult() throws InterruptedException, ExecutionException {
-            return (T) first.get();
-        }
-
-        @SuppressWarnings("unchecked")
-        <T> T secondResult() throws InterruptedException, ExecutionException {
-            return (T) second.get();
-        }
-    }
 }

@@ -63,7 +63,7 @@ class RepositoryOwnershipMigrationTest {
 
         try (Database database = Database.open(layout)) {
             MetadataStores store = H2MetadataStores.over(database, Clock.fixed(T0, ZoneOffset.UTC));
-            H2TenantStore tenants = new H2TenantStore(database);
+            H2TenantStore tenants = new H2TenantStore(database, Clock.fixed(T0, ZoneOffset.UTC));
 
             TenantRegistry legacy = tenants.find("legacy").orElseThrow();
             assertThat(legacy.isPublic()).isFalse();

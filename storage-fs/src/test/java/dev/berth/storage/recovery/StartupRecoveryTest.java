@@ -86,8 +86,8 @@ class StartupRecoveryTest {
             storage.blobStore().put(kept, bytes("kept"));
             storage.blobStore().put(lost, bytes("lost"));
             storage.blobStore().put(lostManifest, bytes("{\"lost\":true}"));
-            storage.metadataStores().blobLinks().linkBlobs(List.of(new BlobLink(REPOSITORY, kept, 4)));
-            storage.metadataStores().blobLinks().linkBlobs(List.of(new BlobLink(REPOSITORY, lost, 4)));
+            storage.metadataStores().blobLinks().linkBlobs(List.of(new BlobLink(REPOSITORY, kept, 4)), d -> true);
+            storage.metadataStores().blobLinks().linkBlobs(List.of(new BlobLink(REPOSITORY, lost, 4)), d -> true);
             storage.metadataStores().manifests().putManifest(REPOSITORY, new ManifestRecord(lostManifest,
                     "application/vnd.oci.image.manifest.v1+json", 13, List.of(kept), null, null, Map.of(),
                     Instant.parse("2025-01-01T00:00:00Z")), Tag.parse("latest"), ManifestDependencies.NONE);

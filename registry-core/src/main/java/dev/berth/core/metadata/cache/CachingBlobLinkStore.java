@@ -3,12 +3,14 @@ package dev.berth.core.metadata.cache;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.metadata.BlobLink;
 import dev.berth.core.metadata.BlobLinkStore;
+import dev.berth.core.metadata.ManifestRecord;
 import dev.berth.core.name.RepositoryName;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Predicate;
 
 /**
  * {@link BlobLinkStore} through a {@link MetadataCache}: a repository's link of a blob (every blob pull asks)
@@ -29,9 +31,9 @@ final class CachingBlobLinkStore implements BlobLinkStore {
     }
 
     @Override
-    public void linkBlobs(List<BlobLink> links) {
+    public List<BlobLink> linkBlobs(List<BlobLink> links, Predicate<Digest> stored) {
         try {
-            store.linkBlobs(links);
+            return store.linkBlobs(links, stored);
         } finally {
             links.forEach(link -> cache.changed(link.repository()));
         }
@@ -43,8 +45,8 @@ final class CachingBlobLinkStore implements BlobLinkStore {
     }
 
     @Override
-    public List<Digest> unlinkUnreferencedBlobs(RepositoryName repository, Instant linkedBefore) {
-        return cache.write(repository, () -> store.unlinkUnreferencedBlobs(repository, linkedBefore));
+    public List<Digest> unlinkUnreferencedBlobs(RepositoryName repository, Instant linkedBefore, ManifestRecord deleted) {
+        return cache.write(repository, () -> store.unlinkUnreferencedBlobs(repository, linkedBefore, deleted));
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.berth.core.metadata.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.berth.core.gc.GarbageStore;
 import dev.berth.core.memory.MemoryOnly;
 import dev.berth.core.metadata.MetadataStores;
 import dev.berth.core.name.RepositoryName;
@@ -39,6 +40,11 @@ public final class MetadataCache {
                 new CachingBlobLinkStore(stores.blobLinks(), this),
                 new CachingManifestStore(stores.manifests(), this),
                 new CachingTagStore(stores.tags(), this));
+    }
+
+    /** The collector's store through this cache: its deletes of untagged manifests start new generations. */
+    public GarbageStore over(GarbageStore garbage) {
+        return new CachingGarbageStore(garbage, this);
     }
 
     /** Forgets every answer about the registry's repositories (the registry was deleted behind this cache). */

@@ -73,7 +73,7 @@ class MetadataCacheTest {
 
     @Test
     void answersARepeatedPullReadFromMemory() {
-        links.linkBlobs(List.of(new BlobLink(APP, BLOB, 1)));
+        links.linkBlobs(List.of(new BlobLink(APP, BLOB, 1)), d -> true);
         manifests.putManifest(APP, manifest(), LATEST, ManifestDependencies.NONE);
         tags.resolveTag(APP, LATEST);
         manifests.manifest(APP, MANIFEST);
@@ -88,7 +88,7 @@ class MetadataCacheTest {
 
     @Test
     void answersFromMemoryOnlyWhatItHoldsAndNeverReadsTheStoreThen() {
-        links.linkBlobs(List.of(new BlobLink(APP, BLOB, 1)));
+        links.linkBlobs(List.of(new BlobLink(APP, BLOB, 1)), d -> true);
         manifests.putManifest(APP, manifest(), LATEST, ManifestDependencies.NONE);
         tags.resolveTag(APP, LATEST);
         int before = reads.get();
@@ -106,7 +106,7 @@ class MetadataCacheTest {
 
     @Test
     void seesATagMoveAndADeleteOnTheNextRead() {
-        links.linkBlobs(List.of(new BlobLink(APP, BLOB, 1)));
+        links.linkBlobs(List.of(new BlobLink(APP, BLOB, 1)), d -> true);
         assertThat(tags.resolveTag(APP, LATEST)).isEmpty();
         manifests.putManifest(APP, manifest(), LATEST, ManifestDependencies.NONE);
         assertThat(tags.resolveTag(APP, LATEST)).contains(MANIFEST);
@@ -120,7 +120,7 @@ class MetadataCacheTest {
 
     @Test
     void seesAnUnlinkedBlobGoneOnTheNextRead() {
-        links.linkBlobs(List.of(new BlobLink(APP, BLOB, 1)));
+        links.linkBlobs(List.of(new BlobLink(APP, BLOB, 1)), d -> true);
         assertThat(links.linkedBlobSize(APP, BLOB)).hasValue(1);
 
         links.unlinkBlob(APP, BLOB);
@@ -130,8 +130,8 @@ class MetadataCacheTest {
 
     @Test
     void forgetsARegistryDeletedBehindItButKeepsOthers() {
-        links.linkBlobs(List.of(new BlobLink(APP, BLOB, 1)));
-        links.linkBlobs(List.of(new BlobLink(WEB, BLOB, 1)));
+        links.linkBlobs(List.of(new BlobLink(APP, BLOB, 1)), d -> true);
+        links.linkBlobs(List.of(new BlobLink(WEB, BLOB, 1)), d -> true);
         links.linkedBlobSize(APP, BLOB);
         links.linkedBlobSize(WEB, BLOB);
         real.deleteRepository(APP);

@@ -1,4 +1,4 @@
-package dev.berth.storage.check;
+package dev.berth.storage.blob;
 
 import dev.berth.core.digest.Digest;
 import dev.berth.storage.layout.DataLayout;
@@ -15,9 +15,10 @@ import java.util.regex.Pattern;
 /**
  * The entries of {@code blobs/sha256/} (see {@link DataLayout}), in name order so that reports read the same
  * from run to run: each either a blob file at its address or something that is not one. One shard's names are
- * held at a time, never the whole store's.
+ * held at a time, never the whole store's. The blob store lists its blobs through it, and the integrity check
+ * every entry.
  */
-final class BlobDirectory {
+public final class BlobDirectory {
     private static final Pattern SHARD = Pattern.compile("[a-f0-9]{2}");
     private static final Pattern HEX = Pattern.compile("[a-f0-9]{64}");
 
@@ -25,22 +26,22 @@ final class BlobDirectory {
      * One entry: {@code address} is the digest its path is the address of, or null when no blob lives at this
      * path (a name that is not a digest, a digest in the wrong shard, a directory, a link).
      */
-    record Entry(Path path, Digest address) {
+    public record Entry(Path path, Digest address) {
     }
 
     /** Something done with each entry; it may move the entry away. */
     @FunctionalInterface
-    interface Visitor {
+    public interface Visitor {
         void visit(Entry entry) throws IOException;
     }
 
     private final DataLayout layout;
 
-    BlobDirectory(DataLayout layout) {
+    public BlobDirectory(DataLayout layout) {
         this.layout = layout;
     }
 
-    void forEach(Visitor visitor) throws IOException {
+    public void forEach(Visitor visitor) throws IOException {
         for (Path shard : sortedEntries(layout.blobsDir())) {
             String shardName = shard.getFileName().toString();
             if (!SHARD.matcher(shardName).matches() || !Files.isDirectory(shard, LinkOption.NOFOLLOW_LINKS)) {

@@ -1,0 +1,88 @@
+package dev.berth.storage.meta;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two transactions forced into one order with latches, no sleeps: the first runs on a thread of its own until it
+ * reaches its hold point ({@link #hold}, called from a store hook or a callback the test passes in), the second
+ * is started and must be seen waiting or finished, as the test expects, while the first is held; then the first
+ * is let go.
+ */
+final class Interleaving {
+    private final CountDownLatch holding = new CountDownLatch(1);
+    private final CountDownLatch release = new CountDownLatch(1);
+    private volatile Thread holder;
+    private FutureTask<?> first;
+    private FutureTask<?> second;
+
+    /**
+     * Parks the first transaction's thread the first time it calls this, until the second has been started;
+     * a no-op on any other thread, or once held.
+     */
+    void hold() {
+        if (Thread.currentThread() == holder && holding.getCount() > 0) {
+            holding.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Starts the first transaction and waits until it is held. */
+    Interleaving first(Callable<?> work) throws InterruptedException {
+        first = new FutureTask<>(work);
+        Thread thread = new Thread(first, "first");
+        holder = thread;
+        thread.start();
+        assertThat(holding.await(10, TimeUnit.SECONDS)).as("the first transaction reached its hold point").isTrue();
+        return this;
+    }
+
+    /** Starts the second transaction, checks that it waits behind the first, and lets the first go. */
+    Interleaving thenBlocked(Callable<?> work) throws InterruptedException {
+        second = new FutureTask<>(work);
+        Thread thread = new Thread(second, "second");
+        thread.start();
+        awaitBlocked(thread);
+        assertThat(second.isDone()).as("the second transaction waits while the first is held").isFalse();
+        release.countDown();
+        return this;
+    }
+
+    /** Runs the second transaction to its end while the first is held (it must not wait), then lets the first go. */
+    Interleaving thenUnblocked(Callable<?> work) throws Exception {
+        second = new FutureTask<>(work);
+        second.run();
+        release.countDown();
+        return this;
+    }
+
+    /** Waits until the thread parks (on a row lock) or ends; an end means it did not wait, which the caller sees. */
+    private static void awaitBlocked(Thread thread) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (thread.isAlive() && thread.getState() == Thread.State.RUNNABLE && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(thread.getState()).as("the second transaction is blocked")
+                .isIn(Thread.State.WAITING, Thread.State.TIMED_WAITING, Thread.State.BLOCKED, Thread.State.TERMINATED);
+    }
+
+    @SuppressWarnings("unchecked")
+    <T> T firstResult() throws InterruptedException, ExecutionException, TimeoutException {
+        return (T) first.get(30, TimeUnit.SECONDS);
+    }
+
+    @SuppressWarnings("unchecked")
+    <T> T secondResult() throws InterruptedException, ExecutionException, TimeoutException {
+        return (T) second.get(30, TimeUnit.SECONDS);
+    }
+}
