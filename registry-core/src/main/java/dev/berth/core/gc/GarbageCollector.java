@@ -166,16 +166,19 @@ public final class GarbageCollector {
         } catch (RuntimeException | IOException e) {
             LOG.log(System.Logger.Level.WARNING, "garbage collection " + run.id() + " failed", e);
             run = run.failed(clock.instant(), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        } finally {
+            // After an Error too: the next run must not find this one still going on this node.
+            running.set(false);
         }
         end(run);
         return run;
     }
 
+    /** Records how the run ended, giving the lease back, and tells the listener. */
     private void end(GcRun run) {
         try {
             runs.save(run, node);
         } finally {
-            running.set(false);
             finished.accept(run);
         }
     }
@@ -194,42 +197,62 @@ public final class GarbageCollector {
 
     /** Files nothing accounts for, last written before the cut-off, become candidates (counted, in a dry run). */
     private GcRun recordOrphans(GcRun run, Instant cutoff) throws IOException {
-        Map<Digest, StoredBlobFile> batch = new HashMap<>();
-        long[] dryCount = new long[2];
-        GcRun[] current = {run};
+        OrphanSearch search = new OrphanSearch(run);
         try {
             blobs.forEach(file -> {
                 if (file.modified().isBefore(cutoff)) {
-                    batch.put(file.digest(), file);
-                }
-                if (batch.size() >= BATCH) {
-                    current[0] = recordOrphanBatch(current[0], batch, dryCount);
+                    search.add(file);
                 }
             });
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
-        run = recordOrphanBatch(current[0], batch, dryCount);
-        return run.dryRun() ? run.withBlobs(dryCount[0], dryCount[1]) : run;
+        return search.finish();
     }
 
-    private GcRun recordOrphanBatch(GcRun run, Map<Digest, StoredBlobFile> batch, long[] dryCount) {
-        if (batch.isEmpty()) {
-            return run;
+    /**
+     * The blob store's files, looked up in the metadata a batch at a time: those it has no record of are
+     * recorded as candidates, or only counted in a dry run.
+     */
+    private final class OrphanSearch {
+        private final Map<Digest, StoredBlobFile> batch = new HashMap<>();
+        private final GcRun run;
+        private long orphans;
+        private long orphanBytes;
+
+        OrphanSearch(GcRun run) {
+            this.run = run;
         }
-        List<StoredBlobFile> orphans = new ArrayList<>();
-        for (Digest digest : garbage.unrecorded(batch.keySet())) {
-            orphans.add(batch.get(digest));
+
+        void add(StoredBlobFile file) {
+            batch.put(file.digest(), file);
+            if (batch.size() >= BATCH) {
+                lookUp();
+            }
         }
-        batch.clear();
-        if (run.dryRun()) {
-            dryCount[0] += orphans.size();
-            dryCount[1] += orphans.stream().mapToLong(StoredBlobFile::size).sum();
-        } else if (!orphans.isEmpty()) {
-            garbage.recordOrphans(orphans);
+
+        GcRun finish() {
+            lookUp();
+            return run.dryRun() ? run.withBlobs(orphans, orphanBytes) : run;
         }
-        progress(run);
-        return run;
+
+        private void lookUp() {
+            if (batch.isEmpty()) {
+                return;
+            }
+            List<StoredBlobFile> found = new ArrayList<>();
+            for (Digest digest : garbage.unrecorded(batch.keySet())) {
+                found.add(batch.get(digest));
+            }
+            batch.clear();
+            if (run.dryRun()) {
+                orphans += found.size();
+                orphanBytes += found.stream().mapToLong(StoredBlobFile::size).sum();
+            } else if (!found.isEmpty()) {
+                garbage.recordOrphans(found);
+            }
+            progress(run);
+        }
     }
 
     private GcRun collectBlobs(GcRun run, Instant cutoff) {
