@@ -170,7 +170,16 @@ public final class GarbageCollector {
             // After an Error too: the next run must not find this one still going on this node.
             running.set(false);
         }
-        end(run);
+        // A run stopped by the server's shutdown still records its end: without the interrupt, which would
+        // otherwise cut the store's I/O short, and with it again afterwards.
+        boolean interrupted = Thread.interrupted();
+        try {
+            end(run);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
         return run;
     }
 
@@ -281,8 +290,14 @@ public final class GarbageCollector {
         return run.withUploads(run.dryRun() ? registry.countExpiredUploads() : registry.expireUploads());
     }
 
-    /** Saves the run's counts so far and renews the lease; stops the run when the lease was lost. */
+    /**
+     * Saves the run's counts so far and renews the lease; stops the run when the lease was lost or the server is
+     * stopping (its thread interrupted), between two batches rather than in one.
+     */
     private void progress(GcRun run) {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new IllegalStateException("stopped: the server is shutting down");
+        }
         if (!runs.renew(node, run.id(), clock.instant().plus(LEASE))) {
             throw new IllegalStateException("this node lost the collection lease (a pause longer than "
                     + LEASE.toSeconds() + " s); another node may collect now");
