@@ -153,34 +153,37 @@ public final class GarbageCollector {
     }
 
     private GcRun complete(GcRun started) {
-        GcRun run = started;
         try {
-            Instant cutoff = clock.instant().minus(grace);
-            if (run.untagged()) {
-                run = deleteUntagged(run, cutoff);
+            GcRun run = started;
+            try {
+                Instant cutoff = clock.instant().minus(grace);
+                if (run.untagged()) {
+                    run = deleteUntagged(run, cutoff);
+                }
+                run = recordOrphans(run, cutoff);
+                run = collectBlobs(run, cutoff);
+                run = expireUploads(run);
+                run = run.finished(clock.instant());
+            } catch (RuntimeException | IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "garbage collection " + run.id() + " failed", e);
+                run = run.failed(clock.instant(), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
             }
-            run = recordOrphans(run, cutoff);
-            run = collectBlobs(run, cutoff);
-            run = expireUploads(run);
-            run = run.finished(clock.instant());
-        } catch (RuntimeException | IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "garbage collection " + run.id() + " failed", e);
-            run = run.failed(clock.instant(), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            // A run stopped by the server's shutdown still records its end: without the interrupt, which would
+            // otherwise cut the store's I/O short, and with it again afterwards.
+            boolean interrupted = Thread.interrupted();
+            try {
+                end(run);
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return run;
         } finally {
-            // After an Error too: the next run must not find this one still going on this node.
+            // Only once the end is recorded (a run started earlier would take this one for a crashed one), and
+            // after an Error too: the next run must not find this one still going on this node.
             running.set(false);
         }
-        // A run stopped by the server's shutdown still records its end: without the interrupt, which would
-        // otherwise cut the store's I/O short, and with it again afterwards.
-        boolean interrupted = Thread.interrupted();
-        try {
-            end(run);
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        return run;
     }
 
     /** Records how the run ended, giving the lease back, and tells the listener. */
