@@ -6,9 +6,7 @@ import dev.berth.core.auth.SecretHasher;
 import dev.berth.core.auth.UserDirectory;
 import dev.berth.core.catalog.CatalogService;
 import dev.berth.core.digest.Digest;
-import dev.berth.core.manifest.MediaTypes;
 import dev.berth.core.name.RepositoryName;
-import dev.berth.core.name.Tag;
 import dev.berth.core.gc.GarbageCollector;
 import dev.berth.core.link.BlobLinker;
 import dev.berth.core.metadata.MetadataStores;
@@ -16,7 +14,7 @@ import dev.berth.core.quota.QuotaLedger;
 import dev.berth.core.registry.RegistryLimits;
 import dev.berth.core.registry.RegistryService;
 import dev.berth.core.tenant.TenantService;
-import dev.berth.core.upload.BlobUpload;
+import dev.berth.core.testing.TestImages;
 import dev.berth.core.usage.UsageRecorder;
 import dev.berth.core.user.UserService;
 import dev.berth.storage.FsStorage;
@@ -27,7 +25,6 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -102,30 +99,7 @@ final class ApiFixture implements AutoCloseable {
 
     /** Pushes a one-layer image under {@code registry/repository:tag}; returns its manifest digest. */
     Digest pushImage(String repository, String tag, String layerContent) {
-        RepositoryName name = RepositoryName.parse(repository);
-        byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\"}".getBytes(StandardCharsets.UTF_8);
-        byte[] layer = layerContent.getBytes(StandardCharsets.UTF_8);
-        Digest configDigest = pushBlob(name, config);
-        Digest layerDigest = pushBlob(name, layer);
-        String manifest = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\","
-                + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + configDigest
-                + "\",\"size\":" + config.length + "},"
-                + "\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"" + layerDigest
-                + "\",\"size\":" + layer.length + "}]}";
-        return registry.putManifest(name, Tag.parse(tag), MediaTypes.OCI_MANIFEST, manifest.getBytes(StandardCharsets.UTF_8),
-                "tester").digest();
-    }
-
-    private Digest pushBlob(RepositoryName name, byte[] content) {
-        Digest digest = Digest.sha256Of(content);
-        BlobUpload upload = registry.startUpload(name, "ci-bot");
-        try {
-            upload.append(ByteBuffer.wrap(content));
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-        registry.completeUpload(upload, digest);
-        return digest;
+        return TestImages.pushImage(registry, RepositoryName.parse(repository), tag, layerContent).digest();
     }
 
     @Override

@@ -2,6 +2,8 @@ package dev.berth.management;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.core.digest.Digest;
+import dev.berth.core.gc.GcRun;
+import dev.berth.core.gc.GcState;
 import dev.berth.management.ApiFixture.Response;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -12,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -498,6 +502,71 @@ class ManagementApiEndToEndTest {
             Response response = berth.send("GET", "/api/v1/openapi.json", new DefaultHttpHeaders(), null);
             assertStatus(response, 200);
             assertThat(response.json().path("paths").has("/api/v1/registries/{registry}/repositories/{repository}/artifacts")).isTrue();
+        }
+    }
+
+    @Nested
+    class GarbageCollection {
+        @Test
+        void aRunStartsWith202AndReportsWhatItFreed() throws Exception {
+            call("POST", "/api/v1/registries", "{'name':'acme'}");
+            berth.pushImage("acme/app", "v1", "layer");
+            assertStatus(call("DELETE", "/api/v1/registries/acme/repositories/app"), 204);
+
+            Response started = call("POST", "/api/v1/gc", "");
+            assertStatus(started, 202);
+            JsonNode run = started.json();
+            assertThat(run.path("id").asText()).startsWith("gc-");
+            assertThat(run.path("state").asText()).isEqualTo("running");
+            assertThat(run.path("dry_run").asBoolean()).isFalse();
+            assertThat(run.path("untagged").asBoolean()).isFalse();
+            assertThat(run.has("finished_at")).isTrue();
+            assertThat(run.path("finished_at").isNull()).isTrue();
+            assertThat(run.path("error").isNull()).isTrue();
+
+            // The fixture runs collections on the calling thread: this one is over.
+            Response shown = call("GET", "/api/v1/gc/" + run.path("id").asText());
+            assertStatus(shown, 200);
+            assertThat(shown.json().path("state").asText()).isEqualTo("done");
+            assertThat(shown.json().path("blobs_deleted").asLong()).isEqualTo(3);
+            assertThat(shown.json().path("bytes_freed").asLong()).isPositive();
+            assertThat(shown.json().path("finished_at").asText()).endsWith("Z");
+        }
+
+        @Test
+        void aDryRunAndAnUntaggedRunSayWhatTheyWereAsked() {
+            JsonNode dry = call("POST", "/api/v1/gc", "{'dry_run':true,'untagged':true}").json();
+            assertThat(dry.path("dry_run").asBoolean()).isTrue();
+            assertThat(dry.path("untagged").asBoolean()).isTrue();
+        }
+
+        @Test
+        void listsRunsNewestFirstInPages() {
+            String first = call("POST", "/api/v1/gc", "").json().path("id").asText();
+            String second = call("POST", "/api/v1/gc", "{}").json().path("id").asText();
+
+            Response page = call("GET", "/api/v1/gc?size=1");
+            assertStatus(page, 200);
+            assertThat(page.json().path("count").asLong()).isEqualTo(2);
+            assertThat(names(page.json(), "id")).containsExactly(second);
+            assertThat(names(call("GET", "/api/v1/gc?page=2&size=1").json(), "id")).containsExactly(first);
+        }
+
+        @Test
+        void refusesARunWhileAnotherNodeHoldsTheLease() {
+            Instant now = Instant.now();
+            berth.storage.gcRunStore().start(new GcRun("gc-elsewhere", GcState.RUNNING, false, false, now, null,
+                    0, 0, 0, 0, null), "node-b", now, now.plus(Duration.ofMinutes(1))).orElseThrow();
+
+            assertError(call("POST", "/api/v1/gc", ""), 409, "GC_RUNNING");
+        }
+
+        @Test
+        void answersTheContractsErrors() {
+            assertError(call("GET", "/api/v1/gc/gc-none"), 404, "GC_RUN_NOT_FOUND");
+            assertError(call("POST", "/api/v1/gc", "{'dry':true}"), 400, "UNKNOWN_FIELD");
+            assertError(call("POST", "/api/v1/gc", "{'dry_run':'yes'}"), 400, "INVALID_FIELD");
+            assertError(call("GET", "/api/v1/gc?size=0"), 400, "INVALID_PARAMETER");
         }
     }
 }

@@ -166,16 +166,28 @@ public final class GarbageCollector {
         } catch (RuntimeException | IOException e) {
             LOG.log(System.Logger.Level.WARNING, "garbage collection " + run.id() + " failed", e);
             run = run.failed(clock.instant(), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        } finally {
+            // After an Error too: the next run must not find this one still going on this node.
+            running.set(false);
         }
-        end(run);
+        // A run stopped by the server's shutdown still records its end: without the interrupt, which would
+        // otherwise cut the store's I/O short, and with it again afterwards.
+        boolean interrupted = Thread.interrupted();
+        try {
+            end(run);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
         return run;
     }
 
+    /** Records how the run ended, giving the lease back, and tells the listener. */
     private void end(GcRun run) {
         try {
             runs.save(run, node);
         } finally {
-            running.set(false);
             finished.accept(run);
         }
     }
@@ -194,42 +206,62 @@ public final class GarbageCollector {
 
     /** Files nothing accounts for, last written before the cut-off, become candidates (counted, in a dry run). */
     private GcRun recordOrphans(GcRun run, Instant cutoff) throws IOException {
-        Map<Digest, StoredBlobFile> batch = new HashMap<>();
-        long[] dryCount = new long[2];
-        GcRun[] current = {run};
+        OrphanSearch search = new OrphanSearch(run);
         try {
             blobs.forEach(file -> {
                 if (file.modified().isBefore(cutoff)) {
-                    batch.put(file.digest(), file);
-                }
-                if (batch.size() >= BATCH) {
-                    current[0] = recordOrphanBatch(current[0], batch, dryCount);
+                    search.add(file);
                 }
             });
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
-        run = recordOrphanBatch(current[0], batch, dryCount);
-        return run.dryRun() ? run.withBlobs(dryCount[0], dryCount[1]) : run;
+        return search.finish();
     }
 
-    private GcRun recordOrphanBatch(GcRun run, Map<Digest, StoredBlobFile> batch, long[] dryCount) {
-        if (batch.isEmpty()) {
-            return run;
+    /**
+     * The blob store's files, looked up in the metadata a batch at a time: those it has no record of are
+     * recorded as candidates, or only counted in a dry run.
+     */
+    private final class OrphanSearch {
+        private final Map<Digest, StoredBlobFile> batch = new HashMap<>();
+        private final GcRun run;
+        private long orphans;
+        private long orphanBytes;
+
+        OrphanSearch(GcRun run) {
+            this.run = run;
         }
-        List<StoredBlobFile> orphans = new ArrayList<>();
-        for (Digest digest : garbage.unrecorded(batch.keySet())) {
-            orphans.add(batch.get(digest));
+
+        void add(StoredBlobFile file) {
+            batch.put(file.digest(), file);
+            if (batch.size() >= BATCH) {
+                lookUp();
+            }
         }
-        batch.clear();
-        if (run.dryRun()) {
-            dryCount[0] += orphans.size();
-            dryCount[1] += orphans.stream().mapToLong(StoredBlobFile::size).sum();
-        } else if (!orphans.isEmpty()) {
-            garbage.recordOrphans(orphans);
+
+        GcRun finish() {
+            lookUp();
+            return run.dryRun() ? run.withBlobs(orphans, orphanBytes) : run;
         }
-        progress(run);
-        return run;
+
+        private void lookUp() {
+            if (batch.isEmpty()) {
+                return;
+            }
+            List<StoredBlobFile> found = new ArrayList<>();
+            for (Digest digest : garbage.unrecorded(batch.keySet())) {
+                found.add(batch.get(digest));
+            }
+            batch.clear();
+            if (run.dryRun()) {
+                orphans += found.size();
+                orphanBytes += found.stream().mapToLong(StoredBlobFile::size).sum();
+            } else if (!found.isEmpty()) {
+                garbage.recordOrphans(found);
+            }
+            progress(run);
+        }
     }
 
     private GcRun collectBlobs(GcRun run, Instant cutoff) {
@@ -258,8 +290,14 @@ public final class GarbageCollector {
         return run.withUploads(run.dryRun() ? registry.countExpiredUploads() : registry.expireUploads());
     }
 
-    /** Saves the run's counts so far and renews the lease; stops the run when the lease was lost. */
+    /**
+     * Saves the run's counts so far and renews the lease; stops the run when the lease was lost or the server is
+     * stopping (its thread interrupted), between two batches rather than in one.
+     */
     private void progress(GcRun run) {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new IllegalStateException("stopped: the server is shutting down");
+        }
         if (!runs.renew(node, run.id(), clock.instant().plus(LEASE))) {
             throw new IllegalStateException("this node lost the collection lease (a pause longer than "
                     + LEASE.toSeconds() + " s); another node may collect now");

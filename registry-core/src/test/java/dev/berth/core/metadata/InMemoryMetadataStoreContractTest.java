@@ -18,7 +18,7 @@ class InMemoryMetadataStoreContractTest {
         InMemoryTenantStore tenants = new InMemoryTenantStore();
         InMemoryMetadataStore metadata = new InMemoryMetadataStore(tenants, clock);
         return new OpenedStores(metadata.asStores(), tenants, new InMemoryUserStore(), new InMemoryCatalogStore(metadata),
-                new InMemoryUsageStore(), () -> { });
+                new InMemoryUsageStore(), null, null, () -> { });
     }
 
     @Nested

@@ -2,6 +2,8 @@ package dev.berth.core.testing;
 
 import dev.berth.core.catalog.CatalogStore;
 import dev.berth.core.digest.Digest;
+import dev.berth.core.gc.GarbageStore;
+import dev.berth.core.gc.GcRunStore;
 import dev.berth.core.metadata.BlobLink;
 import dev.berth.core.metadata.ManifestDependencies;
 import dev.berth.core.metadata.ManifestRecord;
@@ -37,6 +39,8 @@ public abstract class StoreContract {
     protected UserStore users;
     protected CatalogStore catalog;
     protected UsageStore usage;
+    protected GarbageStore garbage;
+    protected GcRunStore gcRuns;
     private AutoCloseable closer;
 
     /** Opens the implementation under test, empty, stamping what it writes with {@code clock}. */
@@ -50,6 +54,8 @@ public abstract class StoreContract {
         users = opened.users();
         catalog = opened.catalog();
         usage = opened.usage();
+        garbage = opened.garbage();
+        gcRuns = opened.gcRuns();
         closer = opened.closer();
     }
 

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * The server's periodic work beside the requests: the usage batch written every second, expired upload sessions
  * removed, the quota reservations of idle uploads given back, history past its retention pruned, and garbage
  * collections. Closing stops it; a task that is running is
- * interrupted, not awaited.
+ * interrupted, and only a collection is awaited (for its last batch).
  */
 final class Housekeeping implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Housekeeping.class.getName());
@@ -133,5 +133,11 @@ final class Housekeeping implements AutoCloseable {
         uploadSweeps.shutdownNow();
         historyPrunes.shutdownNow();
         collections.shutdownNow();
+        try {
+            // A collection stops at its next batch and records that it failed, while the storage is still open.
+            collections.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -1,6 +1,8 @@
 package dev.berth.storage.meta;
 
 import dev.berth.core.catalog.CatalogStoreContract;
+import dev.berth.core.gc.GarbageStoreContract;
+import dev.berth.core.gc.GcRunStoreContract;
 import dev.berth.core.metadata.BlobLinkStoreContract;
 import dev.berth.core.metadata.ManifestStoreContract;
 import dev.berth.core.metadata.RepositoryStoreContract;
@@ -25,7 +27,8 @@ class H2StoresContractTest {
     private OpenedStores openH2(Clock clock) throws IOException {
         Database database = Database.open(new DataLayout(dataDir));
         return new OpenedStores(H2MetadataStores.over(database, clock), new H2TenantStore(database, clock),
-                new H2UserStore(database), new H2CatalogStore(database), new H2UsageStore(database), database);
+                new H2UserStore(database), new H2CatalogStore(database), new H2UsageStore(database),
+                new H2GarbageStore(database, clock), new H2GcRunStore(database), database);
     }
 
     @Nested
@@ -86,6 +89,22 @@ class H2StoresContractTest {
 
     @Nested
     class Usage extends UsageStoreContract {
+        @Override
+        protected OpenedStores open(Clock clock) throws IOException {
+            return openH2(clock);
+        }
+    }
+
+    @Nested
+    class Garbage extends GarbageStoreContract {
+        @Override
+        protected OpenedStores open(Clock clock) throws IOException {
+            return openH2(clock);
+        }
+    }
+
+    @Nested
+    class GcRuns extends GcRunStoreContract {
         @Override
         protected OpenedStores open(Clock clock) throws IOException {
             return openH2(clock);
