@@ -18,6 +18,7 @@ import java.util.HexFormat;
  *   blobs/sha256/ab/ab12…ef     content-addressed blobs, immutable, shared by every repository
  *   uploads/&lt;upload-id&gt;/data   the bytes received so far by one upload session
  *   uploads/&lt;upload-id&gt;/info   the session's repository and start time
+ *   uploads/&lt;upload-id&gt;.new/   a session being opened, renamed to uploads/&lt;upload-id&gt;/ once complete
  *   meta/berth.mv.db            the embedded H2 metadata database (repositories, links, manifests, tags)
  *   tmp/&lt;random&gt;.tmp           a file being written, before its atomic rename into place
  *   quarantine/&lt;time&gt;/sha256/ab/ab12…ef   a file the integrity check found corrupt, moved out of blobs/
@@ -32,7 +33,8 @@ import java.util.HexFormat;
  * <p><b>uploads/</b> has one directory per upload session, named by its random {@link UploadId}. The
  * {@code data} file grows as chunks arrive; the {@code info} file is written once when the session opens
  * and lets a restarted server find the session again (the running digest is rebuilt by re-reading
- * {@code data}). A session lives until it is committed (its {@code data} is renamed into {@code blobs/}),
+ * {@code data}). A session is written under {@code <upload-id>.new} and renamed into place complete, so that
+ * nothing that reads sessions (an expiry sweep, a collection) ever sees one half-opened. A session lives until it is committed (its {@code data} is renamed into {@code blobs/}),
  * cancelled or expired for age. A crash can leave a session whose {@code info} is missing or torn: startup
  * recovery drops it, and the client starts its upload again.
  *
@@ -99,6 +101,11 @@ public final class DataLayout {
     /** {@code uploads/<id>}: one session's directory. */
     public Path uploadDir(UploadId id) {
         return uploadsDir().resolve(id.value());
+    }
+
+    /** {@code uploads/<id>.new}: the session's directory while it is being opened. */
+    public Path uploadDirBeingOpened(UploadId id) {
+        return uploadsDir().resolve(id.value() + ".new");
     }
 
     /** {@code uploads/<id>/data}: the bytes the session has received. */

@@ -14,6 +14,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,27 +52,30 @@ public final class FsUploadStore implements UploadStore {
     }
 
     /**
-     * Opens a session: its directory, an empty {@code data} file, then the {@code info} file (whose
-     * presence marks the session complete). Nothing is fsynced here: a session needs to survive a restart,
-     * not a power loss (see {@link SessionInfo#write}); what must be durable is the blob, which the commit
-     * fsyncs before anything links it.
+     * Opens a session: an empty {@code data} file and the {@code info} file in a directory of its own, which is
+     * then renamed to the session's name, so that a session appears complete or not at all to whatever lists
+     * them meanwhile (an expiry sweep or a collection once took a half-opened session for a torn one and deleted
+     * it). Nothing is fsynced here: a session needs to survive a restart, not a power loss (see
+     * {@link SessionInfo#write}); what must be durable is the blob, which the commit fsyncs before anything
+     * links it.
      */
     @Override
     public BlobUpload create(RepositoryName repository, String owner) throws IOException {
         blobs.reserve().requireRoomFor(0);
         UploadId id = UploadId.random();
         SessionInfo info = new SessionInfo(repository, owner, clock.instant());
-        Path dir = layout.uploadDir(id);
+        Path opening = layout.uploadDirBeingOpened(id);
         Files.createDirectories(layout.uploadsDir());
-        Files.createDirectory(dir);
+        Files.createDirectory(opening);
         try {
-            Files.createFile(layout.uploadData(id));
-            info.write(layout.uploadInfo(id));
+            Files.createFile(opening.resolve(layout.uploadData(id).getFileName()));
+            info.write(opening.resolve(layout.uploadInfo(id).getFileName()));
+            Files.move(opening, layout.uploadDir(id), StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            deleteSessionFiles(id);
+            deleteTree(opening);
             throw blobs.reserve().whenFull(e);
         } catch (RuntimeException e) {
-            deleteSessionFiles(id);
+            deleteTree(opening);
             throw e;
         }
         FsBlobUpload session = FsBlobUpload.started(id, info, layout, blobs, this, background);
