@@ -51,7 +51,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class GarbageCollectionCrashTest {
     /** Blobs pushed into a repository that is then deleted: candidates as a delete leaves them. */
-    private static final int PUSHED_GARBAGE = 200;
+    private static final int PUSHED_GARBAGE = 60;
     /** Files planted for the run to catch half-way: about two seconds of collection each way on a CI machine. */
     private static final int PLANTED_GARBAGE = 10_000;
     private static final int ATTEMPTS = 3;

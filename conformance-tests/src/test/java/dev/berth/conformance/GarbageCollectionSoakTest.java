@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,8 +26,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static dev.berth.conformance.GarbageCollectionTest.digests;
 import static dev.berth.conformance.GarbageCollectionTest.repositoryPart;
@@ -51,8 +48,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * pooled layer keeps losing its last link and getting one again, while one more thread starts collections (plain and
  * untagged) one after the other. A push that fails is not acknowledged and is pushed again; the failures the contract
  * expects are the collector's or a delete's wins ({@code BLOB_UNKNOWN} on an upload, {@code MANIFEST_BLOB_UNKNOWN} on a
- * manifest, a mount answered with an upload session), and anything else fails the test, but for one known fault that
- * the server's log shows and that is counted apart ({@link #uploadRefused}).
+ * manifest, a mount answered with an upload session), and anything else fails the test.
  *
  * <p>The bookkeeping is exact: a client records an image when its manifest {@code PUT} answered 201 and forgets it
  * when it deletes it; a repository's deletion excludes the pushes into that repository (a lock per repository, which
@@ -80,12 +76,9 @@ class GarbageCollectionSoakTest {
     /** The images acknowledged and not deleted, by repository. */
     private final Map<String, Set<Pushed>> recorded = new ConcurrentHashMap<>();
     private final List<String> surprises = Collections.synchronizedList(new ArrayList<>());
-    /** Uploads refused in a way the session fault may explain (see {@link #uploadRefused}), checked at the end. */
-    private final List<HttpResponse<byte[]>> lostSessions = Collections.synchronizedList(new ArrayList<>());
 
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicLong blobUnknown = new AtomicLong();
-    private final AtomicLong uploadsLost = new AtomicLong();
     private final AtomicLong manifestBlobUnknown = new AtomicLong();
     private final AtomicLong mounts = new AtomicLong();
     private final AtomicLong mountsAsUploads = new AtomicLong();
@@ -135,14 +128,6 @@ class GarbageCollectionSoakTest {
         }
         List<Pushed> survivors = new ArrayList<>();
         recorded.values().forEach(survivors::addAll);
-        String log = server.log();
-        for (HttpResponse<byte[]> refused : lostSessions) {
-            if (sessionDeletedAsItWasCreated(refused, log)) {
-                uploadsLost.incrementAndGet();
-            } else {
-                surprises.add(describe(refused));
-            }
-        }
         System.out.println(summary(survivors.size()));
         assertThat(surprises).as("answers the races do not explain").isEmpty();
 
@@ -312,50 +297,19 @@ class GarbageCollectionSoakTest {
     // ------------------------------------------------------------------------------------------ helpers
 
     private String summary(int survivors) {
-        return "gc soak: " + LOAD.toSeconds() + " s, " + acknowledged + " pushes acknowledged; refused and pushed again: "
-                + blobUnknown + " uploads BLOB_UNKNOWN, " + manifestBlobUnknown + " manifests MANIFEST_BLOB_UNKNOWN, "
-                + uploadsLost + " uploads whose session a collection deleted as it was created; " + mountsAsUploads
+        return "gc soak: " + LOAD.toSeconds() + " s, " + acknowledged + " pushes acknowledged; "
+                + "refused and pushed again: "
+                + blobUnknown + " uploads BLOB_UNKNOWN, " + manifestBlobUnknown + " manifests MANIFEST_BLOB_UNKNOWN; "
+                + mountsAsUploads
                 + " of " + mounts + " mounts answered with an upload session; " + deletedOverV2 + " + "
                 + deletedOverApi + " artifacts deleted over /v2 + the API, " + repositoriesDeleted
                 + " repositories deleted; " + collections + " collections (" + blobsCollected + " blobs freed, "
                 + collectionsBusy + " starts answered 409); " + survivors + " images left, pulled whole";
     }
 
-    /**
-     * Counts an upload refused: {@code BLOB_UNKNOWN} when the collector removed the blob's file before the upload
-     * linked it. A known fault is counted apart: each collection (a dry run too) expires uploads, and that sweep
-     * reads a session that is still being created as unreadable and deletes it ({@code FsUploadStore}:
-     * {@code expireStartedBefore} and {@code openSessions} against {@code create}); the request then fails with
-     * {@code BLOB_UPLOAD_UNKNOWN}, or with a 500 when the files went before {@code create} wrote them. The push is
-     * not acknowledged and the client pushes again: no acknowledged image is at stake. Such a refusal counts as
-     * that fault only when the server's log shows it ({@link #sessionDeletedAsItWasCreated}).
-     */
+    /** Counts an upload refused {@code BLOB_UNKNOWN}: the collector removed the file before the upload linked it. */
     private void uploadRefused(HttpResponse<byte[]> r) {
-        if (r.statusCode() == 500 || (r.statusCode() == 404 && errorCodes(r).contains("BLOB_UPLOAD_UNKNOWN"))) {
-            lostSessions.add(r);
-            return;
-        }
         expect(r, 404, "BLOB_UNKNOWN", blobUnknown);
-    }
-
-    /**
-     * Whether the server's log shows the session of a refused upload deleted as unreadable while it was being
-     * created: for {@code BLOB_UPLOAD_UNKNOWN}, the warning naming the session; for a 500, the failure with the
-     * answer's reference, thrown by {@code FsUploadStore.create}.
-     */
-    private static boolean sessionDeletedAsItWasCreated(HttpResponse<byte[]> refused, String log) {
-        if (refused.statusCode() == 404) {
-            String session = json(refused).at("/errors/0/detail/id").asText();
-            return !session.isEmpty() && log.contains("removing unreadable upload session " + session);
-        }
-        Matcher reference = Pattern.compile("\\(ref ([0-9a-f]+)\\)").matcher(new String(refused.body(),
-                StandardCharsets.UTF_8));
-        if (!reference.find()) {
-            return false;
-        }
-        int failure = log.indexOf("(ref " + reference.group(1) + ")");
-        return failure >= 0 && log.substring(failure, Math.min(log.length(), failure + 4000))
-                .contains("at dev.berth.storage.upload.FsUploadStore.create(");
     }
 
     /**

@@ -129,7 +129,8 @@ class GarbageCollectionTest {
         assertThat(run.get("bytes_freed").asLong()).as("run %s", run).isEqualTo(total(garbage));
         assertThat(removed(before, DataFiles.blobs(data))).isEqualTo(garbage);
         JsonNode runs = assertList(api.get("/gc", "size", "2"));
-        assertThat(names(runs, "id")).as("newest first").containsExactly(run.get("id").asText(), dry.get("id").asText());
+        assertThat(names(runs, "id")).as("newest first")
+                .containsExactly(run.get("id").asText(), dry.get("id").asText());
         assertThat(runs.get("count").asLong()).as("every run of the class so far").isGreaterThanOrEqualTo(3);
         assertThat(api.gcRun(dry.get("id").asText())).isEqualTo(dry);
     }
@@ -352,8 +353,8 @@ class GarbageCollectionTest {
                 assertStatus(api.delete(registryPath(name)), 204);
             }
         }
-        List<String> repositories = names(assertList(api.get(registryPath("library") + "/repositories", "size", "1000")),
-                "name");
+        List<String> repositories = names(assertList(api.get(registryPath("library") + "/repositories",
+                "size", "1000")), "name");
         if (!repositories.isEmpty()) {
             JsonNode deleted = assertGroupResult(api.post(registryPath("library") + "/repositories/delete",
                     obj("names", Content.JSON.valueToTree(repositories))));
