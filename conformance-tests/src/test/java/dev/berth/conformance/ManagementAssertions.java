@@ -227,6 +227,37 @@ public final class ManagementAssertions {
         assertSnakeCase(u);
     }
 
+    /**
+     * A garbage collection run: id, state, flags, times and counts; {@code finished_at} null exactly while it runs,
+     * {@code error} a message exactly when it failed.
+     */
+    public static void assertGcRunShape(JsonNode run) {
+        assertText(run, "id");
+        assertText(run, "state");
+        String state = run.get("state").asText();
+        assertThat(state).isIn("running", "done", "failed");
+        assertBoolean(run, "dry_run");
+        assertBoolean(run, "untagged");
+        Instant started = assertTimestamp(run, "started_at");
+        Instant finished = assertNullableTimestamp(run, "finished_at");
+        assertThat(finished == null).as("finished_at is null exactly while the run goes on: %s", run)
+                .isEqualTo(state.equals("running"));
+        if (finished != null) {
+            assertThat(finished).as("finished_at of %s", run).isAfterOrEqualTo(started);
+        }
+        for (String count : List.of("blobs_deleted", "bytes_freed", "manifests_deleted", "uploads_deleted")) {
+            assertInteger(run, count);
+            assertThat(run.get(count).asLong()).as("%s of %s", count, run).isNotNegative();
+        }
+        assertThat(run.has("error")).as("a run has \"error\" (null unless it failed): %s", run).isTrue();
+        if (state.equals("failed")) {
+            assertText(run, "error");
+        } else {
+            assertThat(run.get("error").isNull()).as("error of a run that did not fail: %s", run).isTrue();
+        }
+        assertSnakeCase(run);
+    }
+
     public static void assertEventShape(JsonNode e) {
         assertTimestamp(e, "time");
         assertText(e, "action");

@@ -8,9 +8,11 @@ import java.net.URI;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 import static dev.berth.conformance.OciAssertions.assertStatus;
 import static dev.berth.conformance.OciAssertions.json;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The management plane ({@code /api/v1}, see {@code management-api.md}) of one Berth server: raw calls returning
@@ -86,6 +88,10 @@ public final class ManagementClient {
 
     public static String userPath(String id) {
         return "/users/" + id;
+    }
+
+    public static String gcRunPath(String id) {
+        return "/gc/" + id;
     }
 
     // ------------------------------------------------------------------------------------------ JSON bodies
@@ -184,6 +190,35 @@ public final class ManagementClient {
         HttpResponse<byte[]> r = get(registryPath(registry) + "/history", queryKv);
         assertStatus(r, 200);
         return json(r);
+    }
+
+    /** How long a test waits for a collection to end: far longer than a run over the tests' content takes. */
+    public static final Duration GC_TIMEOUT = Duration.ofSeconds(60);
+
+    /** Starts a collection ({@code POST /api/v1/gc}); fails unless 202. Returns the run as started. */
+    public JsonNode startGc(boolean dryRun, boolean untagged) {
+        HttpResponse<byte[]> r = post("/gc", obj("dry_run", dryRun, "untagged", untagged));
+        assertStatus(r, 202);
+        return json(r);
+    }
+
+    public JsonNode gcRun(String id) {
+        HttpResponse<byte[]> r = get(gcRunPath(id));
+        assertStatus(r, 200);
+        return json(r);
+    }
+
+    /** Waits for the run to end and returns it; fails unless it ended {@code done}. */
+    public JsonNode awaitGc(String id) {
+        JsonNode run = Eventually.await("garbage collection " + id + " to end", GC_TIMEOUT, () -> gcRun(id),
+                r -> !"running".equals(r.get("state").asText()));
+        assertThat(run.get("state").asText()).as("run %s", run).isEqualTo("done");
+        return run;
+    }
+
+    /** Runs a collection to its end; fails unless it ends {@code done}. Returns the finished run. */
+    public JsonNode collect(boolean dryRun, boolean untagged) {
+        return awaitGc(startGc(dryRun, untagged).get("id").asText());
     }
 
     /** Creates a user; fails unless 201. The answer carries the {@code secret}. */

@@ -169,6 +169,25 @@ public final class OciAssertions {
         }
     }
 
+    /**
+     * The image pulls whole: its manifest by {@code reference} and by digest, byte for byte, and every blob it
+     * names, each hashing to its digest.
+     */
+    public static void assertPullsWhole(RegistryClient client, RegistryClient.Image image, String reference) {
+        for (String ref : List.of(reference, image.manifest().digest())) {
+            HttpResponse<byte[]> manifest = client.getManifest(image.repo(), ref);
+            assertStatus(manifest, 200);
+            assertBody(manifest, image.manifest().bytes());
+            assertDigestHeader(manifest, image.manifest().digest());
+        }
+        for (Content.Blob blob : image.blobs()) {
+            HttpResponse<byte[]> pulled = client.getBlob(image.repo(), blob.digest());
+            assertStatus(pulled, 200);
+            assertThat(Content.sha256(pulled.body())).as("sha256 of the body of\n%s", describe(pulled))
+                    .isEqualTo(blob.digest());
+        }
+    }
+
     public static void assertDigestHeader(HttpResponse<byte[]> r, String digest) {
         assertHeader(r, "Docker-Content-Digest", digest);
     }

@@ -312,6 +312,16 @@ public final class RegistryClient {
         return new Image(repo, config, layers, mb.build());
     }
 
+    /** Creates an image with a random config and the given layers (shared with other images, or new), as an OCI image manifest. */
+    public static Image newImage(String repo, Blob... layers) {
+        Blob config = Content.randomConfig();
+        Content.ManifestBuilder mb = Content.ociManifest().config(config.descriptor(Content.OCI_CONFIG));
+        for (Blob layer : layers) {
+            mb.layer(layer.descriptor(Content.OCI_LAYER));
+        }
+        return new Image(repo, config, List.of(layers), mb.build());
+    }
+
     /** Pushes the image's blobs and then its manifest under {@code reference}; fails unless all succeed. */
     public Image pushImage(Image image, String reference) {
         for (Blob b : image.blobs()) {

@@ -126,6 +126,16 @@ public final class RegistryExtension implements BeforeAllCallback, AfterAllCallb
         return client;
     }
 
+    /**
+     * Restarts the server after a kill -9 on the port it had (the same node to the garbage collector's lease, see
+     * {@link RegistryProcess#launchOn}) and returns a client for it.
+     */
+    public RegistryClient killAndRestartOnSamePort() {
+        process.killAndRestartOnSamePort();
+        bindClients();
+        return client;
+    }
+
     /** Clean restart; returns a client for the new port. */
     public RegistryClient restart() {
         process.restart();

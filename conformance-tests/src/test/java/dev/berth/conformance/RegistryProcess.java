@@ -152,11 +152,19 @@ public final class RegistryProcess implements AutoCloseable {
 
     /** (Re)starts the server on the same data directory, on a new free port. */
     public synchronized void launch() {
-        if (isAlive()) {
-            throw new IllegalStateException("server already running on port " + port);
-        }
         // A new port each time: the old one may still have connections in TIME_WAIT after a kill.
-        this.port = freePort();
+        launchOn(freePort());
+    }
+
+    /**
+     * (Re)starts the server on the same data directory, on the given port: {@code launchOn(port())} after a stop or
+     * a kill brings back the same node, which the garbage collector's lease names by host and port.
+     */
+    public synchronized void launchOn(int port) {
+        if (isAlive()) {
+            throw new IllegalStateException("server already running on port " + this.port);
+        }
+        this.port = port;
         this.starts++;
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -319,6 +327,12 @@ public final class RegistryProcess implements AutoCloseable {
     public void killAndRestart() {
         kill();
         launch();
+    }
+
+    /** kill -9, then start again on the same data directory and port: the same node to the collection lease. */
+    public synchronized void killAndRestartOnSamePort() {
+        kill();
+        launchOn(port);
     }
 
     /** The server's process id, to inspect it from outside (heap, CPU). */
