@@ -1,11 +1,14 @@
 package dev.berth.storage.meta;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.berth.storage.layout.DataLayout;
 import org.flywaydb.core.Flyway;
 import org.h2.api.ErrorCode;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.h2.jdbcx.JdbcDataSource;
 
+import javax.sql.DataSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.sql.Connection;
@@ -23,12 +26,15 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The embedded H2 database under {@code meta/} (see {@link DataLayout}): its connection pool, its schema
- * (the Flyway migrations in {@code db/migration/berth}), and the one piece of code that runs a transaction
- * and retries it on a conflict. Every store of this package runs its methods through {@link #transaction}.
+ * The metadata database: the embedded H2 database under {@code meta/} (see {@link DataLayout}), or a PostgreSQL
+ * database that several nodes share ({@link #connect}); its connection pool, its schema (the Flyway migrations
+ * in {@code db/migration/berth}, the same on both), and the one piece of code that runs a transaction and retries
+ * it on a conflict. Every store of this package runs its methods through {@link #transaction}, in standard SQL
+ * that both engines run alike.
  *
  * <p>Durability: {@code WRITE_DELAY=0} makes H2 write each transaction to its file when it commits,
- * instead of up to half a second later, so a process crash loses nothing committed.
+ * instead of up to half a second later, so a process crash loses nothing committed. PostgreSQL's default
+ * ({@code synchronous_commit}) does the same.
  *
  * <p>Writes that race on a new row (two first pushes into one repository, two first links of one blob into
  * a registry) meet a unique-key violation in one of them; that, a deadlock, a lock wait that timed out, or a
@@ -40,15 +46,22 @@ import java.util.function.Consumer;
 public final class Database implements AutoCloseable {
     private static final int MAX_CONNECTIONS = 8;
     private static final int MAX_ATTEMPTS = 4;
+    /** The migrations both engines run; each engine's own (version 3 only: see its files) are beside them. */
     private static final String MIGRATIONS = "classpath:db/migration/berth";
+    private static final String ENGINE_MIGRATIONS = "classpath:db/migration/";
 
-    private final JdbcConnectionPool pool;
+    /** A waiting transaction gives up after this long (and is retried), on either engine. */
+    private static final int LOCK_TIMEOUT_MILLIS = 10_000;
+
+    private final DataSource pool;
+    private final Runnable closePool;
     /** Runs in a writing transaction once it holds its registry's row: a seam for tests of interleavings. */
     private volatile Consumer<String> registryLocked = registry -> { };
     private volatile Consumer<Collection<String>> blobRowsLocked = digests -> { };
 
-    private Database(JdbcConnectionPool pool) {
+    private Database(DataSource pool, Runnable closePool) {
         this.pool = pool;
+        this.closePool = closePool;
     }
 
     /**
@@ -63,13 +76,13 @@ public final class Database implements AutoCloseable {
         // QUERY_CACHE_SIZE: each pooled session keeps this many parsed statements; the stores use a few dozen
         // distinct ones, and H2's default of 8 made every upload parse its SQL again.
         dataSource.setURL("jdbc:h2:file:" + layout.metaDatabase()
-                + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;LOCK_TIMEOUT=10000;QUERY_CACHE_SIZE=128");
+                + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;LOCK_TIMEOUT=" + LOCK_TIMEOUT_MILLIS + ";QUERY_CACHE_SIZE=128");
         dataSource.setUser("berth");
         dataSource.setPassword("");
         JdbcConnectionPool pool = JdbcConnectionPool.create(dataSource);
         pool.setMaxConnections(MAX_CONNECTIONS);
         try {
-            Flyway.configure().dataSource(pool).locations(MIGRATIONS).load().migrate();
+            migrate(pool, "h2");
         } catch (RuntimeException e) {
             pool.dispose();
             if (isLockedByAnotherProcess(e)) {
@@ -78,7 +91,35 @@ public final class Database implements AutoCloseable {
             }
             throw e;
         }
-        return new Database(pool);
+        return new Database(pool, pool::dispose);
+    }
+
+    /**
+     * Connects to a PostgreSQL database ({@code jdbc:postgresql://...}) and migrates its schema; the nodes that
+     * share it share the registry's metadata. Flyway's own lock keeps two nodes starting at once from migrating
+     * twice. The database must sort text by code point ({@code COLLATE "C"}, e.g. {@code initdb --locale=C} or
+     * {@code CREATE DATABASE ... LC_COLLATE 'C' TEMPLATE template0}), as Java and H2 do: listings page by name.
+     */
+    public static Database connect(String jdbcUrl, String user, String password) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(MAX_CONNECTIONS * 2);
+        config.setPoolName("berth-metadata");
+        config.setConnectionInitSql("SET lock_timeout = " + LOCK_TIMEOUT_MILLIS);
+        HikariDataSource pool = new HikariDataSource(config);
+        try {
+            migrate(pool, "postgresql");
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+        return new Database(pool, pool::close);
+    }
+
+    private static void migrate(DataSource pool, String engine) {
+        Flyway.configure().dataSource(pool).locations(MIGRATIONS, ENGINE_MIGRATIONS + engine).load().migrate();
     }
 
     /** H2's refusal of a file that another process holds, found under whatever the migrator wrapped it in. */
@@ -93,7 +134,7 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
-        pool.dispose();
+        closePool.run();
     }
 
     /** One transaction's work; it may run more than once (see the class comment). */
@@ -132,13 +173,15 @@ public final class Database implements AutoCloseable {
 
     /**
      * A unique-key violation from a concurrent insert, a foreign key whose row a concurrent delete removed,
-     * a deadlock, or a lock wait that timed out.
+     * a deadlock or a serialization failure, or a lock wait that timed out (H2's {@code HYT00}, PostgreSQL's
+     * {@code 55P03}).
      */
     private static boolean isConflict(SQLException e) {
         for (SQLException link = e; link != null; link = link.getNextException()) {
             String state = link.getSQLState();
             if ("23505".equals(state) || "23503".equals(state) || "23506".equals(state)
-                    || "40001".equals(state) || "HYT00".equals(state)) {
+                    || "40001".equals(state) || "40P01".equals(state) || "HYT00".equals(state)
+                    || "55P03".equals(state)) {
                 return true;
             }
             if (link.getNextException() == link) {

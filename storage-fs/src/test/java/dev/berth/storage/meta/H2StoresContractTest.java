@@ -1,113 +1,18 @@
 package dev.berth.storage.meta;
 
-import dev.berth.core.catalog.CatalogStoreContract;
-import dev.berth.core.gc.GarbageStoreContract;
-import dev.berth.core.gc.GcRunStoreContract;
-import dev.berth.core.metadata.BlobLinkStoreContract;
-import dev.berth.core.metadata.ManifestStoreContract;
-import dev.berth.core.metadata.RepositoryStoreContract;
-import dev.berth.core.metadata.TagStoreContract;
-import dev.berth.core.tenant.TenantStoreContract;
-import dev.berth.core.testing.OpenedStores;
-import dev.berth.core.usage.UsageStoreContract;
-import dev.berth.core.user.UserStoreContract;
 import dev.berth.storage.layout.DataLayout;
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Clock;
 
-/** The H2 stores held to the contracts of their ports, each case on a new database. */
-class H2StoresContractTest {
+/** The stores on the embedded H2 database held to the contracts of their ports. */
+class H2StoresContractTest extends SqlStoresContractTest {
     @TempDir
     Path dataDir;
 
-    private OpenedStores openH2(Clock clock) throws IOException {
-        Database database = Database.open(new DataLayout(dataDir));
-        return new OpenedStores(H2MetadataStores.over(database, clock), new H2TenantStore(database, clock),
-                new H2UserStore(database), new H2CatalogStore(database), new H2UsageStore(database),
-                new H2GarbageStore(database, clock), new H2GcRunStore(database), database);
-    }
-
-    @Nested
-    class Repositories extends RepositoryStoreContract {
-        @Override
-        protected OpenedStores open(Clock clock) throws IOException {
-            return openH2(clock);
-        }
-    }
-
-    @Nested
-    class BlobLinks extends BlobLinkStoreContract {
-        @Override
-        protected OpenedStores open(Clock clock) throws IOException {
-            return openH2(clock);
-        }
-    }
-
-    @Nested
-    class Manifests extends ManifestStoreContract {
-        @Override
-        protected OpenedStores open(Clock clock) throws IOException {
-            return openH2(clock);
-        }
-    }
-
-    @Nested
-    class Tags extends TagStoreContract {
-        @Override
-        protected OpenedStores open(Clock clock) throws IOException {
-            return openH2(clock);
-        }
-    }
-
-    @Nested
-    class Tenants extends TenantStoreContract {
-        @Override
-        protected OpenedStores open(Clock clock) throws IOException {
-            return openH2(clock);
-        }
-    }
-
-    @Nested
-    class Users extends UserStoreContract {
-        @Override
-        protected OpenedStores open(Clock clock) throws IOException {
-            return openH2(clock);
-        }
-    }
-
-    @Nested
-    class Catalog extends CatalogStoreContract {
-        @Override
-        protected OpenedStores open(Clock clock) throws IOException {
-            return openH2(clock);
-        }
-    }
-
-    @Nested
-    class Usage extends UsageStoreContract {
-        @Override
-        protected OpenedStores open(Clock clock) throws IOException {
-            return openH2(clock);
-        }
-    }
-
-    @Nested
-    class Garbage extends GarbageStoreContract {
-        @Override
-        protected OpenedStores open(Clock clock) throws IOException {
-            return openH2(clock);
-        }
-    }
-
-    @Nested
-    class GcRuns extends GcRunStoreContract {
-        @Override
-        protected OpenedStores open(Clock clock) throws IOException {
-            return openH2(clock);
-        }
+    @Override
+    protected Database openDatabase() throws IOException {
+        return Database.open(new DataLayout(dataDir));
     }
 }

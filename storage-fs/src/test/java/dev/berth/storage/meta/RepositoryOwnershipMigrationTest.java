@@ -40,7 +40,7 @@ class RepositoryOwnershipMigrationTest {
         JdbcDataSource source = new JdbcDataSource();
         source.setURL("jdbc:h2:file:" + layout.metaDatabase());
         source.setUser("berth");
-        Flyway.configure().dataSource(source).locations("classpath:db/migration/berth").target("2").load().migrate();
+        Flyway.configure().dataSource(source).locations("classpath:db/migration/berth", "classpath:db/migration/h2").target("2").load().migrate();
         try (Connection c = source.getConnection()) {
             Database.update(c, "INSERT INTO registries (name, is_public, storage_used_bytes, created_at, updated_at) "
                     + "VALUES ('acme', TRUE, 0, ?, ?)", T0, T0);
