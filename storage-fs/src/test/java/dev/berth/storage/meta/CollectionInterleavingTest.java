@@ -6,15 +6,11 @@ import dev.berth.core.metadata.BlobLink;
 import dev.berth.core.metadata.MetadataStores;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.testing.MutableClock;
-import dev.berth.storage.layout.DataLayout;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -28,25 +24,30 @@ import static org.assertj.core.api.Assertions.assertThat;
  * forced with latches ({@link Interleaving}), with the outcome {@code docs/consistency.md} promises for each
  * order. The blob store is a set of digests here: what matters is whether a file is there when a link checks.
  */
-class CollectionInterleavingTest {
+abstract class CollectionInterleavingTest {
     private static final Instant LONG_AGO = Instant.parse("2025-01-01T00:00:00Z");
     private static final RepositoryName ACME_APP = RepositoryName.parse("acme/app");
     private static final RepositoryName ACME_OTHER = RepositoryName.parse("acme/other");
     private static final RepositoryName BETA_APP = RepositoryName.parse("beta/app");
 
-    @TempDir
-    Path dataDir;
     private final MutableClock clock = new MutableClock(LONG_AGO);
     private final Set<Digest> files = ConcurrentHashMap.newKeySet();
     private final Digest layer = Digest.sha256Of("a layer".getBytes(StandardCharsets.UTF_8));
-    private final Interleaving interleaving = new Interleaving();
+    private Interleaving interleaving;
     private Database database;
     private MetadataStores store;
     private H2GarbageStore garbage;
 
+    /** A new, empty, migrated database of the engine under test. */
+    protected abstract Database openDatabase() throws Exception;
+
+    /** How to see, on that engine, that a transaction waits for a lock. */
+    protected abstract Interleaving.LockWait lockWait();
+
     @BeforeEach
-    void setUp() throws IOException {
-        database = Database.open(new DataLayout(dataDir));
+    void setUp() throws Exception {
+        database = openDatabase();
+        interleaving = new Interleaving(lockWait());
         store = H2MetadataStores.over(database, clock);
         garbage = new H2GarbageStore(database, clock);
         H2TenantStore tenants = new H2TenantStore(database, clock);
@@ -57,8 +58,10 @@ class CollectionInterleavingTest {
 
     @AfterEach
     void tearDown() {
-        database.onBlobRowsLocked(digests -> { });
-        database.close();
+        if (database != null) {
+            database.onBlobRowsLocked(digests -> { });
+            database.close();
+        }
     }
 
     // --- the collector's removal against a new link of the same blob (an upload, a mount, a manifest's bytes)

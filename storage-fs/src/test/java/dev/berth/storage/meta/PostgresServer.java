@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -55,6 +56,15 @@ final class PostgresServer {
             s.execute("CREATE DATABASE " + name + " TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'");
         }
         return Database.connect(url(name), USER, "");
+    }
+
+    /** True while some transaction of the cluster waits for a lock that another holds. */
+    boolean someoneWaitsForALock() throws SQLException {
+        try (Connection admin = DriverManager.getConnection(url("postgres"), USER, "");
+             Statement s = admin.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM pg_locks WHERE NOT granted")) {
+            return rs.next() && rs.getLong(1) > 0;
+        }
     }
 
     private String url(String database) {

@@ -11,15 +11,11 @@ import dev.berth.core.metadata.ManifestDependencies;
 import dev.berth.core.metadata.ManifestRecord;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.name.Tag;
-import dev.berth.storage.layout.DataLayout;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -34,25 +30,30 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * blocked, and not finished, while the first is held), then the first is let go. Each test names which
  * transaction goes first and checks the outcome that {@code docs/consistency.md} promises for that order.
  */
-class RegistryWriteInterleavingTest {
+abstract class RegistryWriteInterleavingTest {
     private static final Instant LONG_AGO = Instant.parse("2025-01-01T00:00:00Z");
     private static final RepositoryName APP = RepositoryName.parse("acme/app");
     private static final Tag V2 = Tag.parse("v2");
 
-    @TempDir
-    Path dataDir;
     private MutableClock clock;
     private Database database;
     private MetadataStores store;
     private H2TenantStore tenants;
     private final Digest layer = digest("layer shared by v1 and v2");
     /** Holds the first transaction once it has locked the registry's row. */
-    private final Interleaving interleaving = new Interleaving();
+    private Interleaving interleaving;
+
+    /** A new, empty, migrated database of the engine under test. */
+    protected abstract Database openDatabase() throws Exception;
+
+    /** How to see, on that engine, that a transaction waits for a lock. */
+    protected abstract Interleaving.LockWait lockWait();
 
     @BeforeEach
-    void setUp() throws IOException {
+    void setUp() throws Exception {
         clock = new MutableClock(LONG_AGO);
-        database = Database.open(new DataLayout(dataDir));
+        database = openDatabase();
+        interleaving = new Interleaving(lockWait());
         store = H2MetadataStores.over(database, clock);
         tenants = new H2TenantStore(database, clock);
         tenants.create("acme", false, null, LONG_AGO);
@@ -65,8 +66,10 @@ class RegistryWriteInterleavingTest {
 
     @AfterEach
     void tearDown() {
-        database.onRegistryLocked(registry -> { });
-        database.close();
+        if (database != null) {
+            database.onRegistryLocked(registry -> { });
+            database.close();
+        }
     }
 
     // --- a manifest push that reuses a layer, against the delete of the artifact that linked it (v1)
