@@ -31,14 +31,14 @@ import java.util.function.Consumer;
 /**
  * Runs collections: online, while pushes, pulls and deletes go on, on one node of a cluster at a time.
  *
- * <p>A run has four steps, each in small transactions so that it holds no lock for long and can stop anywhere:
+ * <p>A run has these steps, each in small transactions so that it holds no lock for long and can stop anywhere:
  * <ol>
  *   <li>when asked, the untagged manifests that nothing keeps, repository by repository
  *       ({@link GarbageStore#deleteUntagged}); the blobs only they used become candidates;</li>
- *   <li>stored files that nothing accounts for, last written before the grace period, become candidates
- *       ({@link GarbageStore#recordOrphans});</li>
  *   <li>candidates unlinked before the grace period are removed, in batches, under their locks
  *       ({@link GarbageStore#collect}), each batch's files on a few threads ({@link ParallelFileRemoval});</li>
+ *   <li>stored files that nothing accounts for, last written before the grace period, become candidates
+ *       ({@link GarbageStore#recordOrphans}), and are removed like the others;</li>
  *   <li>upload sessions past their expiry are removed.</li>
  * </ol>
  * A dry run counts what each step would free and changes nothing. A run that stops half-way (a failure, a crash)
@@ -160,8 +160,12 @@ public final class GarbageCollector {
                 if (run.untagged()) {
                     run = deleteUntagged(run, cutoff);
                 }
-                run = recordOrphans(run, cutoff);
                 run = collectBlobs(run, cutoff);
+                // After the candidates are gone, so that the search walks only what is left.
+                run = recordOrphans(run, cutoff);
+                if (!run.dryRun()) {
+                    run = collectBlobs(run, cutoff);
+                }
                 run = expireUploads(run);
                 run = run.finished(clock.instant());
             } catch (RuntimeException | IOException e) {
