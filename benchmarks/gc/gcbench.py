@@ -101,6 +101,49 @@ def thread_sched(pid, prefix):
     return run, wait
 
 
+class GcThreads:
+    """The collection's threads (names starting with berth-gc: the run's own, and the file removers a run starts
+    and ends), read every poll, so that threads that end before the run does are counted too: per name, the
+    seconds on a CPU and runnable waiting for one (schedstat) since the first reading."""
+
+    def __init__(self, pid):
+        self.pid = pid
+        self.first, self.last = {}, {}
+        self.initial = True
+        self.read()
+        self.initial = False
+
+    def read(self):
+        try:
+            tasks = os.listdir(f"/proc/{self.pid}/task")
+        except OSError:
+            return
+        for t in tasks:
+            try:
+                with open(f"/proc/{self.pid}/task/{t}/comm") as f:
+                    name = f.read().strip()
+                if not name.startswith("berth-gc"):
+                    continue
+                with open(f"/proc/{self.pid}/task/{t}/schedstat") as f:
+                    v = f.read().split()
+            except OSError:
+                continue
+            now = (name, int(v[0]) / 1e9, int(v[1]) / 1e9)
+            self.first.setdefault(t, now if self.initial else (name, 0.0, 0.0))
+            self.last[t] = now
+
+    def totals(self):
+        out = {}
+        for t, (name, run, wait) in self.last.items():
+            _, run0, wait0 = self.first[t]
+            key = re.sub(r"-\d+$", "", name)
+            c = out.setdefault(key, {"threads": 0, "on_cpu_s": 0.0, "runqueue_s": 0.0})
+            c["threads"] += 1
+            c["on_cpu_s"] += run - run0
+            c["runqueue_s"] += wait - wait0
+        return out
+
+
 def request(url, method, path, headers=None, body=None, timeout=600):
     u = url.split("//", 1)[1]
     host, port = u.split(":")
@@ -214,16 +257,19 @@ def limit_files(work, count, size, four=True):
     paths, _ = create()
     res["fsync_during_unlink_per_s"], res["unlink_during_fsync_per_s"] = fsync_pairs(
         os.path.join(work, "limit-files"), 10, paths)
+    paths, _ = create()
+    res["fsync_during_unlink4_per_s"], res["unlink4_during_fsync_per_s"] = fsync_pairs(
+        os.path.join(work, "limit-files"), 10, paths, unlinkers=4)
     subprocess.run(["rm", "-rf", os.path.join(work, "limit-files")], check=True, timeout=600)
     return res
 
 
-def fsync_pairs(work, seconds, unlink=None):
+def fsync_pairs(work, seconds, unlink=None, unlinkers=1):
     """4 threads, each in a loop: write 1 KiB to a new file, fsync it, fsync its directory (every second file is
-    removed again), for `seconds`; meanwhile, when `unlink` is given, one more thread unlinks those paths one by
-    one (all stop early when it runs out of them). Returns (fsync pairs per second, unlinks per second)."""
+    removed again), for `seconds`; meanwhile, when `unlink` is given, `unlinkers` more threads unlink those paths
+    one by one (all stop early when they run out of them). Returns (fsync pairs per second, unlinks per second)."""
     stop = time.time() + seconds
-    counts = [0] * 5
+    counts = [0] * (4 + unlinkers)
     ran_out = threading.Event()
 
     def writer(i):
@@ -244,24 +290,24 @@ def fsync_pairs(work, seconds, unlink=None):
             n += 1
             counts[i] += 1
 
-    def unlinker():
-        for p in unlink:
+    def unlinker(j):
+        for p in unlink[j::unlinkers]:
             if time.time() >= stop:
                 return
             os.unlink(p)
-            counts[4] += 1
+            counts[4 + j] += 1
         ran_out.set()
 
     threads = [threading.Thread(target=writer, args=(i,)) for i in range(4)]
     if unlink:
-        threads.append(threading.Thread(target=unlinker))
+        threads += [threading.Thread(target=unlinker, args=(j,)) for j in range(unlinkers)]
     t0 = time.time()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     elapsed = time.time() - t0
-    return sum(counts[:4]) / elapsed, counts[4] / elapsed
+    return sum(counts[:4]) / elapsed, sum(counts[4:]) / elapsed
 
 
 # --------------------------------------------------------------------------- Distribution's layout
@@ -412,6 +458,7 @@ def berth_gc(a, r):
             jfr = os.path.join(a.work, "gc.jfr")
             subprocess.run(["jcmd", str(a.berth_pid), "JFR.start", "name=gcbench", "settings=profile"],
                            check=True, capture_output=True, timeout=60)
+        gc_threads = GcThreads(a.berth_pid)
         t_post = time.time()
         st, _, body = request(a.berth_url, "POST", "/api/v1/gc", {"Authorization": f"Bearer {a.token}"}, {})
         if st != 202:
@@ -424,6 +471,7 @@ def berth_gc(a, r):
             polls += 1
             st, _, body = request(a.berth_url, "GET", f"/api/v1/gc/{run['id']}", {"Authorization": f"Bearer {a.token}"})
             run = json.loads(body)
+            gc_threads.read()
             if polls % 50 == 0:
                 log(f"  {run['blobs_deleted']:,} blobs deleted after {time.time() - t_post:.0f} s")
         t_done = time.time()
@@ -477,6 +525,7 @@ def berth_gc(a, r):
     on_cpu = snap2["gc_sched"][0] - snap1["gc_sched"][0]
     runnable = snap2["gc_sched"][1] - snap1["gc_sched"][1]
     r["gc_thread"] = {"on_cpu_s": on_cpu, "runqueue_s": runnable, "blocked_s": max(0.0, wall - on_cpu - runnable)}
+    r["gc_threads"] = gc_threads.totals()
     # seconds of the timeline: pushes per second around the collection
     per_s = collections.Counter(int((end / 1000 - t_post) // 1) for end, _ in samples)
     r["timeline"] = [(s, per_s.get(s, 0)) for s in range(-int(length), int(wall + length))]
@@ -641,7 +690,10 @@ def report(a, r, info, limits, started, elapsed):
              f"blob costs the disk) | {fmt(lf['fsync_per_s'])} files/s |")
     L.append(f"| **the same while one thread unlinks synced files** | **{fmt(lf['fsync_during_unlink_per_s'])} files/s "
              f"({100 * lf['fsync_during_unlink_per_s'] / lf['fsync_per_s']:.0f}%)**, and "
-             f"{fmt(lf['unlink_during_fsync_per_s'])} unlinks/s meanwhile |\n")
+             f"{fmt(lf['unlink_during_fsync_per_s'])} unlinks/s meanwhile |")
+    L.append(f"| **the same while 4 threads unlink synced files** | **{fmt(lf['fsync_during_unlink4_per_s'])} files/s "
+             f"({100 * lf['fsync_during_unlink4_per_s'] / lf['fsync_per_s']:.0f}%)**, and "
+             f"{fmt(lf['unlink4_during_fsync_per_s'])} unlinks/s meanwhile |\n")
     L.append("## Collection\n")
     L.append("| | Berth (online, pushes going on) | Distribution (offline) | ratio |\n|---|---:|---:|---:|")
     L.append(f"| blobs freed | {blobs:,} ({run['bytes_freed'] / 1e6:,.1f} MB) | {d['deleted']:,} | |")
@@ -681,11 +733,16 @@ def report(a, r, info, limits, started, elapsed):
              f"({100 * pd['per_s'] / pb['per_s']:.0f}% of before, {100 * pd['per_s'] / pa['per_s']:.0f}% of after).\n")
     L.append(f"The machine's own figure (limits above): 4 threads storing small files with fsyncs got "
              f"{100 * lf['fsync_during_unlink_per_s'] / lf['fsync_per_s']:.0f}% of their rate while one thread "
-             "unlinked synced files.\n")
+             f"unlinked synced files, {100 * lf['fsync_during_unlink4_per_s'] / lf['fsync_per_s']:.0f}% while 4 did.\n")
     g = r["gc_thread"]
     L.append(f"The collection's thread (`berth-gc`), {r['gc_wall_s']:.1f} s: on a CPU {g['on_cpu_s']:.1f} s, runnable but "
              f"waiting for a CPU {g['runqueue_s']:.1f} s, blocked (I/O, locks, sleeping) {g['blocked_s']:.1f} s "
              "(`/proc/PID/task/TID/schedstat`).\n")
+    others = [(k, v) for k, v in r.get("gc_threads", {}).items() if k != "berth-gc"]
+    if others:
+        L.append("Its helper threads, read every 0.2 s while it ran: " + "; ".join(
+            f"`{k}` ({v['threads']} threads): on a CPU {v['on_cpu_s']:.1f} s, runnable "
+            f"but waiting for a CPU {v['runqueue_s']:.1f} s" for k, v in others) + ".\n")
     L.append("Berth's CPU by thread during the collection (s): "
              + ", ".join(f"{t} {s:.1f}" for t, s in r["threads_during"]) + "\n")
     tl = r["timeline"]
