@@ -123,7 +123,8 @@ class GarbageCollectionCrashTest {
         RegistryProcess server = registry.process();
         Image kept = registry.client().pushImage(Content.randomRepo("crash-kept"), "v1", 1);
         Set<String> keptFiles = keptFiles(server, kept);
-        makeGarbage(server, PUSHED_GARBAGE / 4, PLANTED_GARBAGE / 4);
+        int pushed = PUSHED_GARBAGE / 4;
+        makeGarbage(server, pushed, PLANTED_GARBAGE / 4);
         long garbage = DataFiles.blobs(server.dataDir()).size() - keptFiles.size();
         int port = server.port();
         long posted = System.nanoTime();
@@ -135,7 +136,10 @@ class GarbageCollectionCrashTest {
         assertThat(server.port()).isNotEqualTo(port);
         JsonNode interrupted = otherNode.gcRun(killed);
         assertThat(interrupted.get("state").asText()).as("the killed run %s", interrupted).isEqualTo("running");
-        assertThat(interrupted.get("blobs_deleted").asLong()).as("the killed run %s", interrupted).isZero();
+        // On a fast machine the run may have freed (and counted) its first batch, the deleted repository's blobs,
+        // before the kill; never more, as the planted files come after a walk of the whole blob directory.
+        long counted = interrupted.get("blobs_deleted").asLong();
+        assertThat(counted).as("the killed run %s", interrupted).isBetween(0L, (long) pushed);
         HttpResponse<byte[]> refused = otherNode.post("/gc", obj());
         // The dead node's lease runs for a minute from the start of its run; a restart takes seconds.
         assertThat(assertApiError(refused, 409)).as("a start on another node %d s after the killed run began",
@@ -151,8 +155,10 @@ class GarbageCollectionCrashTest {
         assertGcRunShape(failed);
         assertThat(failed.get("state").asText()).isEqualTo("failed");
         assertThat(failed.get("error").asText()).startsWith("interrupted:");
-        assertThat(failed.get("blobs_deleted").asLong()).isZero();
-        assertThat(run.get("blobs_deleted").asLong()).as("the run after the kill %s", run).isEqualTo(garbage);
+        assertThat(failed.get("blobs_deleted").asLong()).isEqualTo(counted);
+        // A first batch the killed run removed without living to count it is counted by neither run.
+        assertThat(run.get("blobs_deleted").asLong()).as("the run after the kill %s", run)
+                .isBetween(garbage - pushed, garbage - counted);
         assertThat(DataFiles.blobs(server.dataDir()).keySet()).as("blob files after the run")
                 .containsExactlyInAnyOrderElementsOf(keptFiles);
         assertPullsWhole(server.client(), kept, "v1");
