@@ -5,13 +5,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
  * A server's data directory as the tests look at it from outside: the blob files ({@code blobs/sha256/<2>/<64>}) by
- * digest, and every regular file but the database's ({@code meta/}), to tell what a server left on disk. Read it
- * while no collection runs.
+ * digest, and every regular file but the metadata's ({@code meta/}, and the directory's lock and binding to its
+ * metadata, which a server writes when it first starts), to tell what a server left on disk. Read it while no
+ * collection runs.
  */
 final class DataFiles {
 
@@ -35,13 +37,16 @@ final class DataFiles {
         return blobs;
     }
 
-    /** Every regular file under the data directory but the database's: path relative to it ({@code /}) to size. */
+    /** The files of the data directory that are not blobs, uploads or temporary files, whatever the server did. */
+    private static final Set<String> BOOKKEEPING = Set.of("berth.lock", "metadata-location");
+
+    /** Every regular file under the data directory but the metadata's: path relative to it ({@code /}) to size. */
     static Map<String, Long> outsideDatabase(Path dataDir) {
         Map<String, Long> files = new TreeMap<>();
         try (Stream<Path> walk = Files.walk(dataDir)) {
             walk.filter(Files::isRegularFile).forEach(file -> {
                 String relative = dataDir.relativize(file).toString().replace('\\', '/');
-                if (!relative.startsWith("meta/")) {
+                if (!relative.startsWith("meta/") && !BOOKKEEPING.contains(relative)) {
                     files.put(relative, size(file));
                 }
             });

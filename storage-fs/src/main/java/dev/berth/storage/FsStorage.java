@@ -10,6 +10,7 @@ import dev.berth.core.upload.UploadStore;
 import dev.berth.core.usage.UsageStore;
 import dev.berth.core.user.UserStore;
 import dev.berth.storage.blob.FsBlobStore;
+import dev.berth.storage.layout.DataDirectoryLock;
 import dev.berth.storage.layout.DataLayout;
 import dev.berth.storage.space.DiskReserve;
 import dev.berth.storage.meta.Database;
@@ -21,19 +22,26 @@ import dev.berth.storage.meta.H2StoredDigests;
 import dev.berth.storage.meta.H2TenantStore;
 import dev.berth.storage.meta.H2UsageStore;
 import dev.berth.storage.meta.H2UserStore;
+import dev.berth.storage.meta.MetadataBinding;
+import dev.berth.storage.meta.MetadataLocation;
 import dev.berth.storage.recovery.StartupRecovery;
 import dev.berth.storage.upload.FsUploadStore;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 
 /**
- * The embedded storage opened from one data directory: blobs and upload sessions on the filesystem, metadata
- * in H2, recovered from any crash before it is handed out. See {@link DataLayout} for what lives where.
+ * The storage opened from one data directory: blobs and upload sessions on the filesystem, metadata in the
+ * embedded H2 database there or in PostgreSQL ({@link MetadataLocation}), recovered from any crash before it is
+ * handed out. See {@link DataLayout} for what lives where.
  */
 public final class FsStorage implements AutoCloseable {
     private final DataLayout layout;
+    private final MetadataLocation location;
+    private final DataDirectoryLock lock;
     private final FsBlobStore blobs;
     private final FsUploadStore uploads;
     private final Database database;
@@ -46,9 +54,12 @@ public final class FsStorage implements AutoCloseable {
     private final H2GcRunStore gcRuns;
     private final StartupRecovery.Report recovery;
 
-    private FsStorage(DataLayout layout, FsBlobStore blobs, FsUploadStore uploads, Database database,
-                      MetadataStores metadata, Clock clock, StartupRecovery.Report recovery) {
+    private FsStorage(DataLayout layout, MetadataLocation location, DataDirectoryLock lock, FsBlobStore blobs,
+                      FsUploadStore uploads, Database database, MetadataStores metadata, Clock clock,
+                      StartupRecovery.Report recovery) {
         this.layout = layout;
+        this.location = location;
+        this.lock = lock;
         this.blobs = blobs;
         this.uploads = uploads;
         this.database = database;
@@ -67,22 +78,36 @@ public final class FsStorage implements AutoCloseable {
         return open(dataDir, Clock.systemUTC(), 0);
     }
 
-    /**
-     * Opens the storage under {@code dataDir}; {@code clock} stamps sessions, links and repositories, and
-     * writes of blob data leave {@code minFreeBytes} free on the filesystem ({@link DiskReserve}).
-     */
+    /** Opens the storage under {@code dataDir} with its metadata in the embedded database there. */
     public static FsStorage open(Path dataDir, Clock clock, long minFreeBytes) throws IOException {
+        return open(dataDir, MetadataLocation.embedded(), clock, minFreeBytes);
+    }
+
+    /**
+     * Opens the storage under {@code dataDir}, with its metadata at {@code metadata}; {@code clock} stamps
+     * sessions, links and repositories, and writes of blob data leave {@code minFreeBytes} free on the
+     * filesystem ({@link DiskReserve}).
+     */
+    public static FsStorage open(Path dataDir, MetadataLocation metadata, Clock clock, long minFreeBytes)
+            throws IOException {
         DataLayout layout = new DataLayout(dataDir);
         StartupRecovery.createDirectories(layout);
-        FsBlobStore blobs = new FsBlobStore(layout, DiskReserve.of(layout.root(), minFreeBytes));
-        FsUploadStore uploads = new FsUploadStore(layout, blobs, clock);
-        Database database = Database.open(layout);
+        DataDirectoryLock lock = DataDirectoryLock.acquire(layout);
+        Database database = null;
         try {
+            MetadataBinding.bind(layout, metadata);
+            FsBlobStore blobs = new FsBlobStore(layout, DiskReserve.of(layout.root(), minFreeBytes));
+            FsUploadStore uploads = new FsUploadStore(layout, blobs, clock);
+            database = metadata.open(layout);
             StartupRecovery.Report report = new StartupRecovery(layout, blobs, uploads,
                     new H2StoredDigests(database, clock)).run();
-            return new FsStorage(layout, blobs, uploads, database, H2MetadataStores.over(database, clock), clock, report);
+            return new FsStorage(layout, metadata, lock, blobs, uploads, database,
+                    H2MetadataStores.over(database, clock), clock, report);
         } catch (IOException | RuntimeException e) {
-            database.close();
+            if (database != null) {
+                database.close();
+            }
+            lock.close();
             throw e;
         }
     }
@@ -134,6 +159,19 @@ public final class FsStorage implements AutoCloseable {
         return gcRuns;
     }
 
+    /**
+     * Whether each backend answers now: the metadata database (a valid connection within a few seconds), and
+     * the blob directory (there, and writable by this process).
+     */
+    public List<BackendHealth> health() {
+        String metadataProblem = database.problem();
+        Path blobsDir = layout.blobsDir();
+        String blobsProblem = Files.isDirectory(blobsDir) && Files.isWritable(blobsDir) ? null
+                : blobsDir + " is not a writable directory";
+        return List.of(new BackendHealth("metadata", location.engine(), metadataProblem),
+                new BackendHealth("blobs", "fs", blobsProblem));
+    }
+
     /** What startup recovery found and removed when this storage was opened. */
     public StartupRecovery.Report recoveryReport() {
         return recovery;
@@ -145,7 +183,11 @@ public final class FsStorage implements AutoCloseable {
         try {
             uploads.suspendAll();
         } finally {
-            database.close();
+            try {
+                database.close();
+            } finally {
+                lock.close();
+            }
         }
     }
 }

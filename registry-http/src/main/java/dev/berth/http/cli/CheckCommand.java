@@ -2,12 +2,15 @@ package dev.berth.http.cli;
 
 import dev.berth.storage.check.CheckReport;
 import dev.berth.storage.check.IntegrityCheck;
-import dev.berth.storage.meta.DatabaseInUseException;
+import dev.berth.storage.layout.DataDirectoryInUseException;
+import dev.berth.storage.meta.MetadataLocation;
+import dev.berth.storage.meta.MetadataMismatchException;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Map;
 
 /**
  * {@code java -jar registry.jar check --data-dir DIR [--repair]}: the integrity check of a data directory no
@@ -25,12 +28,15 @@ public final class CheckCommand {
     static final int FAILED = 4;
 
     static final String USAGE = """
-            usage: java -jar registry.jar check --data-dir DIR [--repair]
+            usage: java -jar registry.jar check --data-dir DIR [--metadata-url URL] [--repair]
             Checks a data directory while no server uses it: re-hashes every blob file against its name, and
             finds links and manifests whose blob is missing, blob files nothing records, and usage counters
             that disagree with the links. Pending schema migrations are applied, as at a server start.
               --data-dir DIR
                   the data directory to check (required)
+              --metadata-url URL
+                  its servers' PostgreSQL database (jdbc:postgresql://...), with REGISTRY_METADATA_USER and
+                  REGISTRY_METADATA_PASSWORD from the environment; default: the embedded database of DIR
               --repair
                   also fix what can be fixed without losing data: move corrupt files to DIR/quarantine/,
                   drop the links and manifests of corrupt or missing blobs, recount the usage counters;
@@ -41,15 +47,18 @@ public final class CheckCommand {
             directory, 3 the data directory is in use (stop the server first), 4 the check could not finish
             """;
 
-    /** What the command line asked for. */
-    record Options(Path dataDir, boolean repair) {
+    /** What the command line asked for; {@code metadataUrl} is null for the embedded database. */
+    record Options(Path dataDir, String metadataUrl, boolean repair) {
     }
 
     private CheckCommand() {
     }
 
-    /** Runs the command with {@code args} (after {@link #NAME}); returns the exit status. */
-    public static int run(String[] args, PrintStream out, PrintStream err) {
+    /**
+     * Runs the command with {@code args} (after {@link #NAME}) and the process's {@code env}; returns the exit
+     * status.
+     */
+    public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
         Options options;
         try {
             options = parse(args);
@@ -62,12 +71,21 @@ public final class CheckCommand {
             out.print(USAGE);
             return NO_PROBLEMS;
         }
-        return check(options, out, err);
+        MetadataLocation metadata;
+        try {
+            metadata = options.metadataUrl() == null ? MetadataLocation.embedded() : MetadataLocation.postgresql(
+                    options.metadataUrl(), env.get("REGISTRY_METADATA_USER"), env.get("REGISTRY_METADATA_PASSWORD"));
+        } catch (IllegalArgumentException e) {
+            err.println("berth check: --metadata-url: " + e.getMessage());
+            return BAD_USAGE;
+        }
+        return check(options, metadata, out, err);
     }
 
     /** Null when {@code --help} was asked for; {@link IllegalArgumentException} for a bad option. */
     static Options parse(String[] args) {
         Path dataDir = null;
+        String metadataUrl = null;
         boolean repair = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -81,6 +99,12 @@ public final class CheckCommand {
                 dataDir = Path.of(args[++i]);
             } else if (arg.equals("--data-dir")) {
                 throw new IllegalArgumentException("option --data-dir needs a value");
+            } else if (arg.startsWith("--metadata-url=")) {
+                metadataUrl = arg.substring("--metadata-url=".length());
+            } else if (arg.equals("--metadata-url") && i + 1 < args.length) {
+                metadataUrl = args[++i];
+            } else if (arg.equals("--metadata-url")) {
+                throw new IllegalArgumentException("option --metadata-url needs a value");
             } else {
                 throw new IllegalArgumentException("unknown option " + arg);
             }
@@ -89,18 +113,18 @@ public final class CheckCommand {
             // No default, unlike the server's: a repair should touch only a directory that was named.
             throw new IllegalArgumentException("--data-dir is required");
         }
-        return new Options(dataDir.toAbsolutePath().normalize(), repair);
+        return new Options(dataDir.toAbsolutePath().normalize(), metadataUrl, repair);
     }
 
-    private static int check(Options options, PrintStream out, PrintStream err) {
+    private static int check(Options options, MetadataLocation metadata, PrintStream out, PrintStream err) {
         IntegrityCheck.Mode mode = options.repair() ? IntegrityCheck.Mode.REPAIR : IntegrityCheck.Mode.REPORT;
         IntegrityCheck check;
         try {
-            check = IntegrityCheck.open(options.dataDir(), Clock.systemUTC());
-        } catch (IllegalArgumentException e) {
+            check = IntegrityCheck.open(options.dataDir(), metadata, Clock.systemUTC());
+        } catch (IllegalArgumentException | MetadataMismatchException e) {
             err.println("berth check: " + e.getMessage());
             return BAD_USAGE;
-        } catch (DatabaseInUseException e) {
+        } catch (DataDirectoryInUseException e) {
             err.println("berth check: " + e.getMessage() + "; stop the server that uses " + options.dataDir()
                     + " and run the check again");
             return IN_USE;
@@ -112,7 +136,8 @@ public final class CheckCommand {
             CheckReport report = check.run(mode, finding -> finding.lines().forEach(out::println));
             out.println(report.summary());
             if (report.unrepaired() > 0 && !options.repair()) {
-                out.println("to repair: java -jar registry.jar check --data-dir " + options.dataDir() + " --repair");
+                out.println("to repair: java -jar registry.jar check --data-dir " + options.dataDir()
+                        + (options.metadataUrl() == null ? "" : " --metadata-url " + options.metadataUrl()) + " --repair");
             }
             return report.unrepaired() == 0 ? NO_PROBLEMS : PROBLEMS;
         } catch (IOException | RuntimeException e) {

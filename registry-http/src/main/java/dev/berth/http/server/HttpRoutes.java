@@ -17,7 +17,6 @@ import dev.berth.management.ManagementRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.concurrent.Executor;
 
 /**
@@ -32,11 +31,12 @@ final class HttpRoutes implements ExchangeFactory {
     private final Executor blocking;
     private final V2Handler management;
     private final BodyAdmission managementAdmission;
-    private final V2Handler health = request -> request.respond(Responses.json(HttpResponseStatus.OK, Map.of("status", "ok")));
+    private final V2Handler health;
     private final V2Handler metrics;
 
-    HttpRoutes(V2Endpoints v2, ManagementApi management, RegistryMetrics meters, Executor blocking) {
+    HttpRoutes(V2Endpoints v2, ManagementApi management, HealthCheck health, RegistryMetrics meters, Executor blocking) {
         this.v2 = v2;
+        this.health = health;
         this.blocking = blocking;
         this.metrics = request -> request.respond(Responses.bytes(HttpResponseStatus.OK, PROMETHEUS_TEXT,
                 meters.scrape().getBytes(StandardCharsets.UTF_8)));

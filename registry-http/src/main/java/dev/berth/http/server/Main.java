@@ -1,6 +1,8 @@
 package dev.berth.http.server;
 
 import dev.berth.http.cli.CheckCommand;
+import dev.berth.storage.layout.DataDirectoryInUseException;
+import dev.berth.storage.meta.MetadataMismatchException;
 
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
@@ -21,7 +23,8 @@ public final class Main {
     public static void main(String[] args) throws Exception {
         configureLogging();
         if (args.length > 0 && args[0].equals(CheckCommand.NAME)) {
-            System.exit(CheckCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+            System.exit(CheckCommand.run(Arrays.copyOfRange(args, 1, args.length), System.getenv(), System.out,
+                    System.err));
             return;
         }
         ServerConfig config;
@@ -37,7 +40,15 @@ public final class Main {
             System.out.print(ServerConfig.USAGE);
             return;
         }
-        RegistryServer server = RegistryServer.start(config);
+        RegistryServer server;
+        try {
+            server = RegistryServer.start(config);
+        } catch (DataDirectoryInUseException | MetadataMismatchException e) {
+            // Said to the operator in a line: another process on the directory, or metadata not its own.
+            System.err.println("berth: cannot start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

@@ -72,7 +72,8 @@ final class RegistryServices implements AutoCloseable {
     private static ExchangeFactory wire(ServerConfig config, OpenedResources opened) throws IOException {
         Clock clock = Clock.systemUTC();
         RegistryMetrics metrics = opened.add(new RegistryMetrics());
-        FsStorage storage = opened.add(FsStorage.open(config.dataDir(), clock, config.minFreeBytes()));
+        FsStorage storage = opened.add(FsStorage.open(config.dataDir(), config.metadata(), clock,
+                config.minFreeBytes()));
         RegistryLimits limits = new RegistryLimits(RegistryLimits.DEFAULTS.maxManifestBytes(), config.uploadExpiry(),
                 RegistryLimits.DEFAULTS.maxListPage(), config.gcGrace());
         TenantService tenants = new TenantService(storage.tenantStore(), clock);
@@ -132,7 +133,8 @@ final class RegistryServices implements AutoCloseable {
                     config.historyRetention());
         }
         return MeteredExchanges.wrap(new HttpRoutes(new V2Endpoints(registry, gate, blocking, metrics),
-                new ManagementApi(tenants, users, catalog, collector, adminLogin), metrics, blocking), metrics);
+                new ManagementApi(tenants, users, catalog, collector, adminLogin), new HealthCheck(storage::health), metrics,
+                blocking), metrics);
     }
 
     /**

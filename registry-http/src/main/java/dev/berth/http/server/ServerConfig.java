@@ -1,5 +1,7 @@
 package dev.berth.http.server;
 
+import dev.berth.storage.meta.MetadataLocation;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -9,6 +11,7 @@ import java.util.Map;
 /**
  * The server's settings, from command-line options over environment variables over defaults.
  *
+ * @param metadata where the metadata lives: the embedded database under {@code dataDir}, or PostgreSQL
  * @param uploadExpiry how long an unfinished upload session lives before it is removed
  * @param gcGrace how long a blob stays after its last link went (and how recently linked a blob must be for a
  *                delete to leave it linked, a push in progress); untagged manifests younger than it are kept too
@@ -22,7 +25,7 @@ import java.util.Map;
  * @param uploads the caps on open upload sessions
  * @param connections the read timeouts and connection caps
  */
-public record ServerConfig(String bind, int port, Path dataDir, Duration uploadExpiry, Duration gcGrace,
+public record ServerConfig(String bind, int port, Path dataDir, MetadataLocation metadata, Duration uploadExpiry, Duration gcGrace,
                            Duration gcInterval, Duration historyRetention, long minFreeBytes, String adminToken, Path tlsCert, Path tlsKey, LoginLimits logins,
                            UploadLimits uploads, ConnectionLimits connections) {
 
@@ -60,6 +63,9 @@ public record ServerConfig(String bind, int port, Path dataDir, Duration uploadE
             new Option("--port", "N", "REGISTRY_PORT", "5000", "port to listen on"),
             new Option("--bind", "ADDRESS", "REGISTRY_BIND", "0.0.0.0", "address to bind"),
             new Option("--data-dir", "DIR", "REGISTRY_DATA_DIR", "data", "data directory (blobs, uploads, metadata)"),
+            new Option("--metadata-url", "URL", "REGISTRY_METADATA_URL", null,
+                    "PostgreSQL database for the metadata (jdbc:postgresql://HOST:PORT/DATABASE), shared by the nodes "
+                            + "of a cluster; default: the embedded database under the data directory"),
             new Option("--upload-expiry", "DUR", "REGISTRY_UPLOAD_EXPIRY", "24h",
                     "lifetime of unfinished uploads; durations are ISO-8601 or like 24h, 90m, 30s, 500ms"),
             new Option("--gc-grace", "DUR", "REGISTRY_GC_GRACE", "1h",
@@ -118,6 +124,8 @@ public record ServerConfig(String bind, int port, Path dataDir, Duration uploadE
                   REGISTRY_ADMIN_TOKEN
                       the admin token (user 'admin' on /v2, Bearer token on /api/v1); when unset on first start
                       one is generated and printed once
+                  REGISTRY_METADATA_USER, REGISTRY_METADATA_PASSWORD
+                      the PostgreSQL user and password of --metadata-url (or give them in the URL)
                 other commands:
                   java -jar registry.jar check --data-dir DIR [--repair]
                       check a stopped server's data directory (check --help says more)
@@ -173,7 +181,8 @@ public record ServerConfig(String bind, int port, Path dataDir, Duration uploadE
                 duration(values, "--idle-timeout"), duration(values, "--body-timeout"),
                 count(values, "--max-connections", 1), count(values, "--max-connections-per-address", 1));
         return new ServerConfig(values.get("--bind"), parsePort(values.get("--port")),
-                Path.of(values.get("--data-dir")).toAbsolutePath().normalize(), duration(values, "--upload-expiry"),
+                Path.of(values.get("--data-dir")).toAbsolutePath().normalize(), metadata(values, env),
+                duration(values, "--upload-expiry"),
                 durationOrZero(values, "--gc-grace"), durationOrZero(values, "--gc-interval"),
                 durationOrZero(values, "--history-retention"),
                 size(values, "--min-free-space"), env.get("REGISTRY_ADMIN_TOKEN"),
@@ -182,6 +191,18 @@ public record ServerConfig(String bind, int port, Path dataDir, Duration uploadE
 
     public boolean tls() {
         return tlsCert != null;
+    }
+
+    private static MetadataLocation metadata(Map<String, String> values, Map<String, String> env) {
+        String url = values.get("--metadata-url");
+        if (url == null) {
+            return MetadataLocation.embedded();
+        }
+        try {
+            return MetadataLocation.postgresql(url, env.get("REGISTRY_METADATA_USER"), env.get("REGISTRY_METADATA_PASSWORD"));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigException("--metadata-url: " + e.getMessage());
+        }
     }
 
     private static int parsePort(String value) {

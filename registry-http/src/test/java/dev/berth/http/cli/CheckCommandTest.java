@@ -14,6 +14,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,9 +42,9 @@ class CheckCommandTest {
     @Test
     void takesTheDataDirectoryInEitherForm() {
         assertThat(CheckCommand.parse(new String[] {"--data-dir=/srv/berth", "--repair"}))
-                .isEqualTo(new CheckCommand.Options(Path.of("/srv/berth"), true));
-        assertThat(CheckCommand.parse(new String[] {"--data-dir", "/srv/berth"}))
-                .isEqualTo(new CheckCommand.Options(Path.of("/srv/berth"), false));
+                .isEqualTo(new CheckCommand.Options(Path.of("/srv/berth"), null, true));
+        assertThat(CheckCommand.parse(new String[] {"--data-dir", "/srv/berth", "--metadata-url", "jdbc:postgresql://db/berth"}))
+                .isEqualTo(new CheckCommand.Options(Path.of("/srv/berth"), "jdbc:postgresql://db/berth", false));
     }
 
     @Test
@@ -51,6 +52,20 @@ class CheckCommandTest {
         assertThat(run("--data-dir", dataDir.toString())).isEqualTo(CheckCommand.BAD_USAGE);
 
         assertThat(err()).contains("not a Berth data directory");
+    }
+
+    @Test
+    void refusesMetadataOtherThanTheDirectorysOwn() throws IOException {
+        FsStorage.open(dataDir).close();
+
+        assertThat(run("--data-dir", dataDir.toString(), "--metadata-url", "jdbc:postgresql://db/berth"))
+                .isEqualTo(CheckCommand.BAD_USAGE);
+        assertThat(err()).contains("belongs to the metadata in the embedded database", "no --metadata-url");
+        err.reset();
+
+        assertThat(run("--data-dir", dataDir.toString(), "--metadata-url", "jdbc:mysql://db/berth"))
+                .isEqualTo(CheckCommand.BAD_USAGE);
+        assertThat(err()).contains("jdbc:postgresql://");
     }
 
     @Test
@@ -83,7 +98,7 @@ class CheckCommandTest {
     }
 
     private int run(String... args) {
-        return CheckCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        return CheckCommand.run(args, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 

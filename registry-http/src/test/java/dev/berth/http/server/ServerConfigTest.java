@@ -1,5 +1,6 @@
 package dev.berth.http.server;
 
+import dev.berth.storage.meta.MetadataLocation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -27,6 +28,7 @@ class ServerConfigTest {
         assertThat(config.bind()).isEqualTo("0.0.0.0");
         assertThat(config.port()).isEqualTo(5000);
         assertThat(config.dataDir()).isEqualTo(Path.of("data").toAbsolutePath().normalize());
+        assertThat(config.metadata()).isEqualTo(MetadataLocation.embedded());
         assertThat(config.uploadExpiry()).isEqualTo(Duration.ofHours(24));
         assertThat(config.gcGrace()).isEqualTo(Duration.ofHours(1));
         assertThat(config.gcInterval()).isEqualTo(Duration.ofHours(24));
@@ -137,6 +139,25 @@ class ServerConfigTest {
         assertThat(parse(Map.of("REGISTRY_GC_GRACE", "10m"), "--gc-grace", "0s").gcGrace()).isZero();
         assertThatThrownBy(() -> parse(Map.of(), "--gc-grace", "-1h")).isInstanceOf(ServerConfig.InvalidConfigException.class)
                 .hasMessageContaining("negative");
+    }
+
+    @Test
+    void takesAPostgresqlMetadataUrlWithItsUserAndPasswordFromTheEnvironment() {
+        ServerConfig config = parse(Map.of("REGISTRY_METADATA_URL", "jdbc:postgresql://db:5432/berth",
+                "REGISTRY_METADATA_USER", "berth", "REGISTRY_METADATA_PASSWORD", "s3cret"));
+
+        assertThat(config.metadata()).isEqualTo(MetadataLocation.postgresql("jdbc:postgresql://db:5432/berth", "berth", "s3cret"));
+        assertThat(config.metadata().engine()).isEqualTo("postgresql");
+        assertThat(config.metadata().toString()).doesNotContain("s3cret");
+        assertThat(parse(Map.of(), "--metadata-url", "jdbc:postgresql://other/db").metadata())
+                .isEqualTo(MetadataLocation.postgresql("jdbc:postgresql://other/db", null, null));
+    }
+
+    @Test
+    void refusesAMetadataUrlThatIsNotPostgresql() {
+        assertThatThrownBy(() -> parse(Map.of(), "--metadata-url", "jdbc:mysql://db/berth"))
+                .isInstanceOf(ServerConfig.InvalidConfigException.class)
+                .hasMessageContaining("--metadata-url").hasMessageContaining("jdbc:postgresql://");
     }
 
     @Test

@@ -1,11 +1,14 @@
 package dev.berth.storage.check;
 
 import dev.berth.storage.blob.FsBlobStore;
+import dev.berth.storage.layout.DataDirectoryInUseException;
+import dev.berth.storage.layout.DataDirectoryLock;
 import dev.berth.storage.layout.DataLayout;
 import dev.berth.storage.meta.Database;
-import dev.berth.storage.meta.DatabaseInUseException;
 import dev.berth.storage.meta.H2StoredDigests;
 import dev.berth.storage.meta.H2UsageCounters;
+import dev.berth.storage.meta.MetadataBinding;
+import dev.berth.storage.meta.MetadataLocation;
 import dev.berth.storage.space.DiskReserve;
 
 import java.io.IOException;
@@ -27,8 +30,11 @@ import java.util.function.Consumer;
  * <p>What it opens: the metadata database, directly, which applies any pending schema migration as a server
  * start would. Not {@code FsStorage}, whose startup recovery would drop the links of missing blobs before the
  * check could report them; the check leaves {@code tmp/} and {@code uploads/} alone for the next server start
- * to clean. H2 lets one process at a time have the database open, so while the check runs no server can start
- * on the directory, and the check cannot open a directory a server is using ({@link DatabaseInUseException}).
+ * to clean. It holds the directory's lock ({@link DataDirectoryLock}), so while the check runs no server can start
+ * on the directory, and the check cannot open a directory a server is using ({@link DataDirectoryInUseException}).
+ * The metadata is where the directory's servers keep it ({@link MetadataBinding}): the embedded database, or the
+ * PostgreSQL database named by {@code --metadata-url}, which must be the one the directory is bound to (with
+ * several nodes on one database, stop them all first).
  */
 public final class IntegrityCheck implements AutoCloseable {
     /** Whether a run only reports, or also repairs. */
@@ -38,33 +44,42 @@ public final class IntegrityCheck implements AutoCloseable {
     }
 
     private final DataLayout layout;
+    private final DataDirectoryLock lock;
     private final Database database;
     private final FsBlobStore blobs;
     private final Clock clock;
 
-    private IntegrityCheck(DataLayout layout, Database database, FsBlobStore blobs, Clock clock) {
+    private IntegrityCheck(DataLayout layout, DataDirectoryLock lock, Database database, FsBlobStore blobs, Clock clock) {
         this.layout = layout;
+        this.lock = lock;
         this.database = database;
         this.blobs = blobs;
         this.clock = clock;
     }
 
     /**
-     * Opens the data directory {@code dataDir} for checking; {@code clock} names the quarantine of a repair.
+     * Opens the data directory {@code dataDir}, with its metadata at {@code metadata}, for checking; {@code clock}
+     * names the quarantine of a repair.
      *
-     * @throws IllegalArgumentException when {@code dataDir} holds no Berth data (no metadata database or no
-     *         {@code blobs/}): the check creates nothing, and would otherwise start a new empty database there
-     * @throws DatabaseInUseException when another process (a server) has the database open
+     * @throws IllegalArgumentException when {@code dataDir} holds no Berth data (no {@code blobs/}, or never opened
+     *         by a server): the check creates nothing, and would otherwise start a new empty database there
+     * @throws dev.berth.storage.meta.MetadataMismatchException when {@code metadata} is not the directory's metadata
+     * @throws DataDirectoryInUseException when another process (a server) is using the directory
      */
-    public static IntegrityCheck open(Path dataDir, Clock clock) throws IOException {
+    public static IntegrityCheck open(Path dataDir, MetadataLocation metadata, Clock clock) throws IOException {
         DataLayout layout = new DataLayout(dataDir);
-        for (Path required : new Path[] {layout.metaDatabaseFile(), layout.blobsDir()}) {
-            if (!Files.exists(required)) {
-                throw new IllegalArgumentException("not a Berth data directory: " + required + " does not exist");
-            }
+        if (!Files.isDirectory(layout.blobsDir())) {
+            throw new IllegalArgumentException("not a Berth data directory: " + layout.blobsDir() + " does not exist");
         }
-        FsBlobStore blobs = new FsBlobStore(layout, DiskReserve.of(layout.root(), 0));
-        return new IntegrityCheck(layout, Database.open(layout), blobs, clock);
+        MetadataBinding.verify(layout, metadata);
+        DataDirectoryLock lock = DataDirectoryLock.acquire(layout);
+        try {
+            FsBlobStore blobs = new FsBlobStore(layout, DiskReserve.of(layout.root(), 0));
+            return new IntegrityCheck(layout, lock, metadata.open(layout), blobs, clock);
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
     }
 
     /** Checks the whole data directory, handing each finding to {@code reader} as it is made. */
@@ -80,7 +95,11 @@ public final class IntegrityCheck implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        database.close();
+    public void close() throws IOException {
+        try {
+            database.close();
+        } finally {
+            lock.close();
+        }
     }
 }

@@ -20,6 +20,8 @@ import java.util.HexFormat;
  *   uploads/&lt;upload-id&gt;/info   the session's repository and start time
  *   uploads/&lt;upload-id&gt;.new/   a session being opened, renamed to uploads/&lt;upload-id&gt;/ once complete
  *   meta/berth.mv.db            the embedded H2 metadata database (repositories, links, manifests, tags)
+ *   metadata-location           "h2", or "postgresql &lt;jdbc url&gt;": the metadata this directory's blobs belong to
+ *   berth.lock                  locked by the one process (server or check) using the directory
  *   tmp/&lt;random&gt;.tmp           a file being written, before its atomic rename into place
  *   quarantine/&lt;time&gt;/sha256/ab/ab12…ef   a file the integrity check found corrupt, moved out of blobs/
  * </pre>
@@ -45,6 +47,12 @@ import java.util.HexFormat;
  * anyway and drops links and manifests whose blob file is gone. The integrity check ({@code check}) reports
  * those too, with the blob files whose content no longer hashes to their name and the usage counters that
  * disagree with the links.
+ *
+ * <p><b>metadata-location</b> binds the directory to its metadata: a server started on it with other metadata
+ * (no {@code --metadata-url} where it had one, another database) refuses to start, rather than serve an empty
+ * registry whose collector would find every blob file unaccounted for. Written on first start; a directory
+ * from before it that holds {@code meta/berth.mv.db} is bound to that database. An operator who moved the
+ * PostgreSQL database edits it.
  *
  * <p><b>tmp/</b> holds files while they are written (small blobs such as manifests) before they are
  * renamed into {@code blobs/}. It sits on the same filesystem as {@code blobs/} so the rename is atomic.
@@ -131,6 +139,19 @@ public final class DataLayout {
     /** {@code meta/berth.mv.db}: the database's file, which exists once any process has opened the database. */
     public Path metaDatabaseFile() {
         return metaDir().resolve("berth.mv.db");
+    }
+
+    /** {@code berth.lock}: the file a process locks while it uses the data directory ({@link DataDirectoryLock}). */
+    public Path lockFile() {
+        return root.resolve("berth.lock");
+    }
+
+    /**
+     * {@code metadata-location}: which metadata accounts for this directory's blobs (the embedded database, or a
+     * PostgreSQL database by its URL), written when a server first opens it.
+     */
+    public Path metadataBindingFile() {
+        return root.resolve("metadata-location");
     }
 
     /** {@code tmp}: files being written; everything in it is garbage after a restart. */

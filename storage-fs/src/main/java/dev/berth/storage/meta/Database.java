@@ -2,6 +2,7 @@ package dev.berth.storage.meta;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.berth.storage.layout.DataDirectoryInUseException;
 import dev.berth.storage.layout.DataLayout;
 import org.flywaydb.core.Flyway;
 import org.h2.api.ErrorCode;
@@ -52,6 +53,7 @@ public final class Database implements AutoCloseable {
 
     /** A waiting transaction gives up after this long (and is retried), on either engine. */
     private static final int LOCK_TIMEOUT_MILLIS = 10_000;
+    private static final int HEALTH_CHECK_SECONDS = 3;
 
     private final DataSource pool;
     private final Runnable closePool;
@@ -66,7 +68,7 @@ public final class Database implements AutoCloseable {
 
     /**
      * Opens (creating when absent) the database under {@code meta/} and migrates its schema; a
-     * {@link DatabaseInUseException} when another process has it open.
+     * {@link DataDirectoryInUseException} when another process has it open.
      */
     public static Database open(DataLayout layout) throws IOException {
         Files.createDirectories(layout.metaDir());
@@ -86,7 +88,7 @@ public final class Database implements AutoCloseable {
         } catch (RuntimeException e) {
             pool.dispose();
             if (isLockedByAnotherProcess(e)) {
-                throw new DatabaseInUseException("the metadata database " + layout.metaDatabaseFile()
+                throw new DataDirectoryInUseException("the metadata database " + layout.metaDatabaseFile()
                         + " is in use by another process", e);
             }
             throw e;
@@ -130,6 +132,16 @@ public final class Database implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /** Why the database does not answer now (no valid connection within a few seconds), or null when it does. */
+    public String problem() {
+        try (Connection c = pool.getConnection()) {
+            return c.isValid(HEALTH_CHECK_SECONDS) ? null : "the metadata database did not answer within "
+                    + HEALTH_CHECK_SECONDS + " s";
+        } catch (SQLException e) {
+            return "the metadata database: " + e.getMessage();
+        }
     }
 
     @Override

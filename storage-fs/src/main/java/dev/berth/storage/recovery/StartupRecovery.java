@@ -49,7 +49,6 @@ public final class StartupRecovery {
     public static void createDirectories(DataLayout layout) throws IOException {
         Files.createDirectories(layout.blobsDir());
         Files.createDirectories(layout.uploadsDir());
-        Files.createDirectories(layout.metaDir());
         Files.createDirectories(layout.tmpDir());
     }
 

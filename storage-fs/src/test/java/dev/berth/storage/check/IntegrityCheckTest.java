@@ -10,6 +10,7 @@ import dev.berth.storage.FsStorage;
 import dev.berth.storage.check.Finding.Kind;
 import dev.berth.storage.check.IntegrityCheck.Mode;
 import dev.berth.storage.layout.DataLayout;
+import dev.berth.storage.meta.MetadataLocation;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -204,7 +205,7 @@ class IntegrityCheckTest {
     void refusesADirectoryWithoutBerthDataAndCreatesNothingThere() {
         Path empty = dataDir.resolve("not-berth");
 
-        assertThatThrownBy(() -> IntegrityCheck.open(empty, CLOCK))
+        assertThatThrownBy(() -> IntegrityCheck.open(empty, MetadataLocation.embedded(), CLOCK))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a Berth data directory");
         assertThat(empty).doesNotExist();
     }
@@ -224,7 +225,7 @@ class IntegrityCheckTest {
     }
 
     private CheckReport check(Mode mode, List<Finding> findings) throws IOException {
-        try (IntegrityCheck check = IntegrityCheck.open(dataDir, CLOCK)) {
+        try (IntegrityCheck check = IntegrityCheck.open(dataDir, MetadataLocation.embedded(), CLOCK)) {
             return check.run(mode, findings::add);
         }
     }

@@ -25,6 +25,7 @@ import dev.berth.core.testing.TestImages;
 import dev.berth.core.usage.UsageRecorder;
 import dev.berth.storage.FsStorage;
 import dev.berth.storage.check.IntegrityCheck;
+import dev.berth.storage.meta.MetadataLocation;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -251,7 +252,7 @@ class GarbageCollectionTest {
     /** Runs the integrity check on the data directory, the storage closed meanwhile, and reopens it. */
     private int problemsFoundByCheck() throws IOException {
         storage.close();
-        try (IntegrityCheck check = IntegrityCheck.open(dataDir, clock)) {
+        try (IntegrityCheck check = IntegrityCheck.open(dataDir, MetadataLocation.embedded(), clock)) {
             return check.run(IntegrityCheck.Mode.REPORT, finding -> { }).problems();
         } finally {
             open();

@@ -1,5 +1,6 @@
 package dev.berth.storage.meta;
 
+import dev.berth.storage.layout.DataDirectoryInUseException;
 import dev.berth.storage.layout.DataLayout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +34,7 @@ class DatabaseInUseTest {
             assertThat(said.readLine()).isEqualTo("open");
 
             assertThatThrownBy(() -> Database.open(new DataLayout(dataDir)))
-                    .isInstanceOf(DatabaseInUseException.class)
+                    .isInstanceOf(DataDirectoryInUseException.class)
                     .hasMessageContaining("berth.mv.db is in use by another process");
         } finally {
             holder.getOutputStream().close();

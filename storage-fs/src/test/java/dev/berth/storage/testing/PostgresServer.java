@@ -1,4 +1,4 @@
-package dev.berth.storage.meta;
+package dev.berth.storage.testing;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -21,11 +21,13 @@ import java.util.stream.Stream;
  * A real PostgreSQL server for the tests: a throw-away cluster in a temporary directory, started once per test JVM
  * from the Debian package's binaries ({@code /usr/lib/postgresql/<version>/bin}) and stopped when the JVM exits.
  * As root (CI), the cluster runs as the package's unprivileged {@code postgres} user: PostgreSQL refuses to run
- * as root. Each caller gets a database of its own ({@link #newDatabase}), sorting text by code point as Berth
+ * as root. Each caller gets a database of its own ({@link #newDatabaseUrl}), sorting text by code point as Berth
  * requires. Empty when PostgreSQL is not installed: the caller skips (CI installs it, so there it always runs).
+ * The store tests of this module use it, and the black-box tests of {@code conformance-tests} start servers on it.
  */
-final class PostgresServer {
-    private static final String USER = "berth";
+public final class PostgresServer {
+    /** The cluster's superuser, trusted from loopback without a password. */
+    public static final String USER = "berth";
     private static volatile Optional<PostgresServer> shared;
 
     private final Path bin;
@@ -40,7 +42,7 @@ final class PostgresServer {
     }
 
     /** The server of this JVM, started on first use; empty when PostgreSQL is not installed. */
-    static synchronized Optional<PostgresServer> shared() throws IOException, InterruptedException {
+    public static synchronized Optional<PostgresServer> shared() throws IOException, InterruptedException {
         if (shared == null) {
             Optional<Path> bin = installedBin();
             shared = bin.isEmpty() ? Optional.empty() : Optional.of(start(bin.get()));
@@ -48,18 +50,18 @@ final class PostgresServer {
         return shared;
     }
 
-    /** A new, empty database, migrated by {@link Database#connect}. */
-    Database newDatabase() throws SQLException {
+    /** The JDBC URL of a new, empty database (for {@link #USER}, no password), which Berth migrates when it connects. */
+    public String newDatabaseUrl() throws SQLException {
         String name = "berth_test_" + databases.incrementAndGet();
         try (Connection admin = DriverManager.getConnection(url("postgres"), USER, "");
              Statement s = admin.createStatement()) {
             s.execute("CREATE DATABASE " + name + " TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'");
         }
-        return Database.connect(url(name), USER, "");
+        return url(name);
     }
 
     /** True while some transaction of the cluster waits for a lock that another holds. */
-    boolean someoneWaitsForALock() throws SQLException {
+    public boolean someoneWaitsForALock() throws SQLException {
         try (Connection admin = DriverManager.getConnection(url("postgres"), USER, "");
              Statement s = admin.createStatement();
              ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM pg_locks WHERE NOT granted")) {
