@@ -1,6 +1,8 @@
 package dev.berth.storage.meta;
 
 import dev.berth.core.digest.Digest;
+import dev.berth.core.error.OciErrorCode;
+import dev.berth.core.error.RegistryException;
 import dev.berth.core.metadata.BlobLink;
 import dev.berth.core.metadata.BlobLinkStore;
 import dev.berth.core.metadata.ManifestRecord;
@@ -83,6 +85,7 @@ public final class H2BlobLinkStore implements BlobLinkStore {
             }
             Set<String> gone = storedBlobs.claim(c, sizes, stored);
             List<BlobLink> notLinked = new ArrayList<>();
+            Map<Long, Long> charged = new TreeMap<>();
             for (NewLink link : fresh.values()) {
                 String digest = link.link().digest().value();
                 if (gone.contains(digest)) {
@@ -93,10 +96,39 @@ public final class H2BlobLinkStore implements BlobLinkStore {
                 // key, and its retry finds this link and only refreshes it.
                 Database.update(c, "INSERT INTO blob_links (repository_id, digest, size, linked_at) VALUES (?, ?, ?, ?)",
                         link.row().id(), digest, link.link().size(), now);
-                accountLink(c, link.row().registryId(), digest, link.link().size());
+                charged.merge(link.row().registryId(), accountLink(c, link.row().registryId(), digest,
+                        link.link().size()), Long::sum);
             }
+            requireWithinLimits(c, charged);
             return notLinked;
         });
+    }
+
+    /**
+     * The quota's last word, under the registries' locks: links that charged a limited registry past its limit
+     * roll back. The caller ({@code QuotaLedger}) checked them before, against the usage it read; this catches
+     * what another node that shares the database linked between that read and this write.
+     */
+    private static void requireWithinLimits(Connection c, Map<Long, Long> charged) throws SQLException {
+        for (Map.Entry<Long, Long> registry : charged.entrySet()) {
+            if (registry.getValue() == 0) {
+                continue;
+            }
+            List<Object[]> rows = Database.queryList(c, "SELECT name, storage_used_bytes, storage_limit_bytes "
+                    + "FROM registries WHERE id = ?", rs -> new Object[] {rs.getString(1), rs.getLong(2),
+                    rs.getObject(3) == null ? null : rs.getLong(3)}, registry.getKey());
+            Object[] row = rows.get(0);
+            long used = (Long) row[1];
+            Long limit = (Long) row[2];
+            if (limit != null && used > limit) {
+                long before = used - registry.getValue();
+                throw new RegistryException(OciErrorCode.QUOTA_EXCEEDED, "quota exceeded: registry " + row[0]
+                        + " has a storage limit of " + limit + " bytes and uses " + before + " bytes; these uploads "
+                        + "need " + registry.getValue() + " bytes", Map.of("registry", row[0],
+                        "storage_limit_bytes", limit, "storage_used_bytes", before,
+                        "requested_bytes", registry.getValue()));
+            }
+        }
     }
 
     /** A link new to its repository, with the repository's row. */
@@ -213,19 +245,22 @@ public final class H2BlobLinkStore implements BlobLinkStore {
     }
 
     /**
-     * Counts a new link of a blob in its registry: the first one adds the blob's size to the usage. The
-     * transaction holds the registry's row already, so the registry_blobs row is the only new lock.
+     * Counts a new link of a blob in its registry: the first one adds the blob's size to the usage, and returns
+     * it (0 for the others). The transaction holds the registry's row already, so the registry_blobs row is the
+     * only new lock.
      */
-    private static void accountLink(Connection c, long registryId, String digest, long size) throws SQLException {
+    private static long accountLink(Connection c, long registryId, String digest, long size) throws SQLException {
         int counted = Database.update(c, "UPDATE registry_blobs SET link_count = link_count + 1 "
                 + "WHERE registry_id = ? AND digest = ?", registryId, digest);
-        if (counted == 0) {
-            // Two first links of one blob into a registry: one fails here on the primary key and is retried.
-            Database.update(c, "INSERT INTO registry_blobs (registry_id, digest, size, link_count) VALUES (?, ?, ?, 1)",
-                    registryId, digest, size);
-            Database.update(c, "UPDATE registries SET storage_used_bytes = storage_used_bytes + ? WHERE id = ?",
-                    size, registryId);
+        if (counted > 0) {
+            return 0;
         }
+        // Two first links of one blob into a registry: one fails here on the primary key and is retried.
+        Database.update(c, "INSERT INTO registry_blobs (registry_id, digest, size, link_count) VALUES (?, ?, ?, 1)",
+                registryId, digest, size);
+        Database.update(c, "UPDATE registries SET storage_used_bytes = storage_used_bytes + ? WHERE id = ?",
+                size, registryId);
+        return size;
     }
 
     /** Counts a removed link: the registry's last one gives the blob's size back. */
