@@ -8,6 +8,7 @@ import dev.berth.core.catalog.CatalogService;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.gc.GarbageCollector;
+import dev.berth.core.gc.RemovalPace;
 import dev.berth.core.link.BlobLinker;
 import dev.berth.core.metadata.MetadataStores;
 import dev.berth.core.quota.QuotaLedger;
@@ -65,7 +66,7 @@ final class ApiFixture implements AutoCloseable {
         catalog = new CatalogService(storage.catalogStore(), metadata, storage.usageStore(), tenants, registry, usage);
         // Runs start on the calling thread: a POST answers once its run is over, so tests need not wait.
         collector = new GarbageCollector(storage.garbageStore(), storage.gcRunStore(), storage.blobStore(),
-                metadata.repositories(), registry, Duration.ZERO, "test-node", Runnable::run, clock);
+                metadata.repositories(), registry, Duration.ZERO, RemovalPace.UNLIMITED, "test-node", Runnable::run, clock);
         api = new ManagementApi(tenants, users, catalog, collector, TestAdminLogin.of(TOKEN::equals), clock);
     }
 

@@ -36,7 +36,8 @@ import java.util.function.Consumer;
  *   <li>when asked, the untagged manifests that nothing keeps, repository by repository
  *       ({@link GarbageStore#deleteUntagged}); the blobs only they used become candidates;</li>
  *   <li>candidates unlinked before the grace period are removed, in batches, under their locks
- *       ({@link GarbageStore#collect}), each batch's files on a few threads ({@link ParallelFileRemoval});</li>
+ *       ({@link GarbageStore#collect}), each batch's files on a few threads ({@link ParallelFileRemoval}), gently
+ *       while pushes go on ({@link RemovalPace});</li>
  *   <li>stored files that nothing accounts for, last written before the grace period, become candidates
  *       ({@link GarbageStore#recordOrphans}), and are removed like the others;</li>
  *   <li>upload sessions past their expiry are removed.</li>
@@ -58,6 +59,7 @@ public final class GarbageCollector {
     private final RepositoryStore repositories;
     private final RegistryService registry;
     private final Duration grace;
+    private final RemovalPace pace;
     private final String node;
     private final Executor background;
     private final Clock clock;
@@ -68,17 +70,20 @@ public final class GarbageCollector {
     /**
      * @param registry expires upload sessions (and gives their quota reservations back)
      * @param grace how long a blob stays after its last link went, and an untagged manifest after its push
+     * @param pace how hard a run removes files while pushes go on
      * @param node this node's name in the lease, stable across its restarts
      * @param background runs the collections {@link #start} starts
      */
     public GarbageCollector(GarbageStore garbage, GcRunStore runs, BlobStore blobs, RepositoryStore repositories,
-                            RegistryService registry, Duration grace, String node, Executor background, Clock clock) {
+                            RegistryService registry, Duration grace, RemovalPace pace, String node, Executor background,
+                            Clock clock) {
         this.garbage = garbage;
         this.runs = runs;
         this.blobs = blobs;
         this.repositories = repositories;
         this.registry = registry;
         this.grace = grace;
+        this.pace = pace;
         this.node = node;
         this.background = background;
         this.clock = clock;
@@ -276,9 +281,14 @@ public final class GarbageCollector {
             GarbageStore.Due due = garbage.countDue(cutoff);
             return run.withBlobs(due.blobs(), due.bytes());
         }
-        try (ParallelFileRemoval removal = new ParallelFileRemoval(blobs)) {
-            for (GarbageStore.Collected batch; (batch = garbage.collect(cutoff, BATCH, removal)).examined() > 0; ) {
+        try (ParallelFileRemoval removal = new ParallelFileRemoval(blobs, pace)) {
+            for (long started = System.nanoTime(); ; started = System.nanoTime()) {
+                GarbageStore.Collected batch = garbage.collect(cutoff, BATCH, removal);
+                if (batch.examined() == 0) {
+                    break;
+                }
                 run = run.withBlobs(batch.freed(), batch.bytesFreed());
+                pace.after(batch.freed(), System.nanoTime() - started);
                 progress(run);
             }
         }

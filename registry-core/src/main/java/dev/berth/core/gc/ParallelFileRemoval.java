@@ -13,28 +13,29 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Removes a batch's files on a few threads at once, for the length of one collection. One removal at a time is
- * what bounded a collection on a filesystem (an unlink waits on the disk's metadata journal: about 1,000 a second
- * on one thread of the benchmark machine, seven times that on four), and the batch's candidates stay locked
- * meanwhile; the batch returns once every file of it is gone, or with the first failure.
+ * Removes a batch's files on a few threads at once, for the length of one collection, as many as the
+ * {@link RemovalPace} says (one while pushes go on). One removal at a time is what bounded a collection on an
+ * idle filesystem (an unlink waits on the disk's metadata journal: about 1,000 a second on one thread of the
+ * benchmark machine, seven times that on four), and the batch's candidates stay locked meanwhile; the batch
+ * returns once every file of it is gone, or with the first failure.
  */
 final class ParallelFileRemoval implements GarbageStore.FileRemoval, AutoCloseable {
-    static final int THREADS = 4;
-
     private final BlobStore blobs;
-    private final ExecutorService removers = Executors.newFixedThreadPool(THREADS, task -> {
+    private final RemovalPace pace;
+    private final ExecutorService removers = Executors.newFixedThreadPool(RemovalPace.IDLE_REMOVERS, task -> {
         Thread thread = new Thread(task, "berth-gc-remover");
         thread.setDaemon(true);
         return thread;
     });
 
-    ParallelFileRemoval(BlobStore blobs) {
+    ParallelFileRemoval(BlobStore blobs, RemovalPace pace) {
         this.blobs = blobs;
+        this.pace = pace;
     }
 
     @Override
     public void remove(List<Digest> garbage) {
-        int slices = Math.min(THREADS, garbage.size());
+        int slices = Math.min(pace.removers(), garbage.size());
         List<Future<?>> removals = new ArrayList<>(slices);
         for (int i = 0; i < slices; i++) {
             List<Digest> slice = garbage.subList(i * garbage.size() / slices, (i + 1) * garbage.size() / slices);

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Links blobs into repositories: the step that makes a committed upload, a mount or a pushed manifest's
@@ -34,6 +35,7 @@ public final class BlobLinker {
     private final QuotaLedger quota;
     private final BlobStore blobs;
     private final Map<String, RegistryQueue> queues = new ConcurrentHashMap<>();
+    private final LongAdder links = new LongAdder();
 
     /** A link waiting for its registry's next group commit. */
     private static final class PendingLink {
@@ -59,6 +61,11 @@ public final class BlobLinker {
         this.blobs = blobs;
     }
 
+    /** How many links were asked for since the start: pushes at work while it moves (see {@code RemovalPace}). */
+    public long linkCount() {
+        return links.sum();
+    }
+
     /**
      * Links a blob into a repository, charging its size when it is new to the registry, and ends the upload's
      * reservation. {@code DENIED} when the charge would pass the limit, {@code NAME_UNKNOWN} when the registry
@@ -68,6 +75,7 @@ public final class BlobLinker {
      * @param upload the upload that brought the blob, whose reservation is converted; null for mounts and manifests
      */
     public void link(RepositoryName repository, Digest digest, long size, UploadId upload) {
+        links.increment();
         RegistryQueue queue = queues.computeIfAbsent(repository.registry(), r -> new RegistryQueue());
         PendingLink mine = new PendingLink(new LinkCharge(new BlobLink(repository, digest, size), upload));
         queue.pending.add(mine);

@@ -10,6 +10,7 @@ import dev.berth.core.auth.SlowHashExecutor;
 import dev.berth.core.auth.UserDirectory;
 import dev.berth.core.catalog.CatalogService;
 import dev.berth.core.gc.GarbageCollector;
+import dev.berth.core.gc.RemovalPace;
 import dev.berth.core.link.BlobLinker;
 import dev.berth.core.metadata.MetadataStores;
 import dev.berth.core.metadata.cache.MetadataCache;
@@ -121,8 +122,9 @@ final class RegistryServices implements AutoCloseable {
             }
         });
         GarbageCollector collector = new GarbageCollector(metadataCache.over(storage.garbageStore()), storage.gcRunStore(),
-                storage.blobStore(), metadata.repositories(), registry, config.gcGrace(), nodeName(config),
-                housekeeping.collections(), clock);
+                storage.blobStore(), metadata.repositories(), registry, config.gcGrace(),
+                new RemovalPace(linker::linkCount, config.gcBusyRate()), nodeName(config), housekeeping.collections(),
+                clock);
         metrics.watch(collector);
         housekeeping.start(registry, usage, config.uploadExpiry(), config.uploads().idleRelease());
         if (!config.gcInterval().isZero()) {

@@ -16,6 +16,7 @@ import java.util.Map;
  * @param gcGrace how long a blob stays after its last link went (and how recently linked a blob must be for a
  *                delete to leave it linked, a push in progress); untagged manifests younger than it are kept too
  * @param gcInterval how often a garbage collection runs on the schedule; zero runs none
+ * @param gcBusyRate the most blobs a second a collection frees while pushes go on; zero for no limit
  * @param historyRetention how long usage history is kept; zero keeps it forever
  * @param minFreeBytes the free space that uploads leave on the data directory's filesystem
  * @param adminToken the admin token from the environment, or null to keep the stored one (or generate one)
@@ -26,7 +27,7 @@ import java.util.Map;
  * @param connections the read timeouts and connection caps
  */
 public record ServerConfig(String bind, int port, Path dataDir, MetadataLocation metadata, Duration uploadExpiry, Duration gcGrace,
-                           Duration gcInterval, Duration historyRetention, long minFreeBytes, String adminToken, Path tlsCert, Path tlsKey, LoginLimits logins,
+                           Duration gcInterval, int gcBusyRate, Duration historyRetention, long minFreeBytes, String adminToken, Path tlsCert, Path tlsKey, LoginLimits logins,
                            UploadLimits uploads, ConnectionLimits connections) {
 
 
@@ -73,6 +74,9 @@ public record ServerConfig(String bind, int port, Path dataDir, MetadataLocation
                             + "when a delete leaves them unreferenced (pushes in progress); 0s for none"),
             new Option("--gc-interval", "DUR", "REGISTRY_GC_INTERVAL", "24h",
                     "how often garbage collection runs (once across nodes sharing a store); 0 for never"),
+            new Option("--gc-busy-rate", "N", "REGISTRY_GC_BUSY_RATE", "2500",
+                    "blobs a second a collection frees at most while pushes go on, removing files on one thread "
+                            + "(at full speed on four when nothing is written); 0 for no limit"),
             new Option("--history-retention", "DUR", "REGISTRY_HISTORY_RETENTION", "90d",
                     "usage history older than this is pruned; 0 keeps it forever (pull counters are never pruned)"),
             new Option("--min-free-space", "SIZE", "REGISTRY_MIN_FREE_SPACE", "256m",
@@ -184,6 +188,7 @@ public record ServerConfig(String bind, int port, Path dataDir, MetadataLocation
                 Path.of(values.get("--data-dir")).toAbsolutePath().normalize(), metadata(values, env),
                 duration(values, "--upload-expiry"),
                 durationOrZero(values, "--gc-grace"), durationOrZero(values, "--gc-interval"),
+                count(values, "--gc-busy-rate", 0),
                 durationOrZero(values, "--history-retention"),
                 size(values, "--min-free-space"), env.get("REGISTRY_ADMIN_TOKEN"),
                 tlsCert == null ? null : Path.of(tlsCert), tlsKey == null ? null : Path.of(tlsKey), logins, uploads, connections);

@@ -50,7 +50,7 @@ class RegistryServicesTest {
                 Map.of("REGISTRY_ADMIN_TOKEN", "test-admin-token"));
         ServerConfig.LoginLimits logins = parsed.logins();
         return new ServerConfig(parsed.bind(), parsed.port(), parsed.dataDir(), parsed.metadata(), parsed.uploadExpiry(), parsed.gcGrace(),
-                parsed.gcInterval(), parsed.historyRetention(), parsed.minFreeBytes(), parsed.adminToken(), parsed.tlsCert(), parsed.tlsKey(),
+                parsed.gcInterval(), parsed.gcBusyRate(), parsed.historyRetention(), parsed.minFreeBytes(), parsed.adminToken(), parsed.tlsCert(), parsed.tlsKey(),
                 new ServerConfig.LoginLimits(logins.failuresPerAddress(), logins.addressWindow(), logins.failuresPerUser(),
                         logins.userWindow(), hashThreads, logins.hashQueue()),
                 parsed.uploads(), parsed.connections());

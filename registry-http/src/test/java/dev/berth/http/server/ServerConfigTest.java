@@ -161,6 +161,15 @@ class ServerConfigTest {
     }
 
     @Test
+    void pacesCollectionsToTwoAndAHalfThousandBlobsASecondWhilePushesGoOnUnlessToldOtherwise() {
+        assertThat(parse(Map.of()).gcBusyRate()).isEqualTo(2500);
+        assertThat(parse(Map.of("REGISTRY_GC_BUSY_RATE", "1000")).gcBusyRate()).isEqualTo(1000);
+        assertThat(parse(Map.of(), "--gc-busy-rate", "0").gcBusyRate()).isZero();
+        assertThatThrownBy(() -> parse(Map.of(), "--gc-busy-rate", "-5"))
+                .isInstanceOf(ServerConfig.InvalidConfigException.class).hasMessageContaining("--gc-busy-rate");
+    }
+
+    @Test
     void takesAGcIntervalAndTurnsTheScheduleOffWithZero() {
         assertThat(parse(Map.of("REGISTRY_GC_INTERVAL", "6h")).gcInterval()).isEqualTo(Duration.ofHours(6));
         assertThat(parse(Map.of(), "--gc-interval", "0").gcInterval()).isZero();

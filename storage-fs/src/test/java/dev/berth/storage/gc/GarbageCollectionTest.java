@@ -9,6 +9,7 @@ import dev.berth.core.gc.GarbageCollector;
 import dev.berth.core.gc.GcRequest;
 import dev.berth.core.gc.GcRun;
 import dev.berth.core.gc.GcState;
+import dev.berth.core.gc.RemovalPace;
 import dev.berth.core.link.BlobLinker;
 import dev.berth.core.listing.PageRequest;
 import dev.berth.core.manifest.MediaTypes;
@@ -265,7 +266,7 @@ class GarbageCollectionTest {
 
     private GarbageCollector collectorOver(BlobStore blobs) {
         return new GarbageCollector(storage.garbageStore(), storage.gcRunStore(), blobs, metadata.repositories(),
-                registry, GRACE, "node-a", Runnable::run, clock);
+                registry, GRACE, RemovalPace.UNLIMITED, "node-a", Runnable::run, clock);
     }
 
     private OptionalLong stored(Digest digest) throws IOException {

@@ -1,0 +1,66 @@
+package dev.berth.core.gc;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RemovalPaceTest {
+    private final AtomicLong writes = new AtomicLong();
+    private final List<Long> waits = new ArrayList<>();
+    private final RemovalPace pace = new RemovalPace(writes::get, 2000, waits::add);
+
+    @Test
+    void goesAtFullSpeedOnFourThreadsWhileNothingIsWritten() {
+        assertThat(pace.removers()).isEqualTo(4);
+        pace.after(1000, TimeUnit.MILLISECONDS.toNanos(100));
+
+        assertThat(waits).isEmpty();
+    }
+
+    @Test
+    void removesOnOneThreadAndWaitsDownToItsRateWhileLinksAreMade() {
+        writes.addAndGet(3);
+        assertThat(pace.removers()).isEqualTo(1);
+        // 1,000 blobs at 2,000 a second take half a second; the batch took 100 ms of it.
+        pace.after(1000, TimeUnit.MILLISECONDS.toNanos(100));
+
+        assertThat(waits).containsExactly(TimeUnit.MILLISECONDS.toNanos(400));
+    }
+
+    @Test
+    void waitsForNothingWhenABatchWasSlowerThanTheRateAnyway() {
+        writes.incrementAndGet();
+        pace.removers();
+        pace.after(1000, TimeUnit.SECONDS.toNanos(1));
+        pace.after(0, 0);
+
+        assertThat(waits).isEmpty();
+    }
+
+    @Test
+    void goesBackToFullSpeedOnceTheWritesStop() {
+        writes.incrementAndGet();
+        assertThat(pace.removers()).isEqualTo(1);
+        assertThat(pace.removers()).isEqualTo(4);
+        pace.after(1000, 0);
+
+        assertThat(waits).isEmpty();
+    }
+
+    @Test
+    void neverHoldsBackWithoutALimit() {
+        RemovalPace unlimited = new RemovalPace(writes::get, 0, waits::add);
+        writes.incrementAndGet();
+
+        assertThat(unlimited.removers()).isEqualTo(4);
+        unlimited.after(1000, 0);
+        assertThat(waits).isEmpty();
+        assertThatThrownBy(() -> new RemovalPace(writes::get, -1)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
