@@ -8,6 +8,8 @@
 #                     loopback port, create database berth (C collation); sets PG_TEST_URL
 #                     (jdbc:postgresql://127.0.0.1:PORT/berth?user=berth, trusted, no password).
 #   pg_test_stop   -> stops it (immediate) and removes the directory.
+#
+# PG_TEST_FSYNC=on keeps PostgreSQL's fsyncs (a benchmark); tests run with fsync=off, as the Java harness does.
 
 PG_TEST_DIR=""
 PG_TEST_URL=""
@@ -32,7 +34,7 @@ pg_test_start() {
   pg_test_as_owner "$bin/initdb" -D "$dir/cluster" -U berth --auth=trust --locale=C -E UTF8 --no-sync >/dev/null \
     || { rm -rf "$dir"; return 1; }
   pg_test_as_owner "$bin/pg_ctl" -D "$dir/cluster" -w -l "$dir/server.log" \
-    -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off" start >/dev/null \
+    -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=${PG_TEST_FSYNC:-off}" start >/dev/null \
     || { rm -rf "$dir"; return 1; }
   PG_TEST_DIR="$dir"
   pg_test_as_owner "$bin/createdb" -h 127.0.0.1 -p "$port" -U berth --template template0 --lc-collate C \

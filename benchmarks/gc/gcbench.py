@@ -670,7 +670,8 @@ def report(a, r, info, limits, started, elapsed):
     L.append(f"# Garbage collection: Berth online vs Distribution offline ({started})\n")
     L.append(f"`{info['command']}`; {info['cpu']}; {info['nproc']} CPUs; {info['memory']}; {info['kernel']}; "
              f"{info['java']}; {info['dist_version']}; Berth {info['git']} with `{info['java_opts']}` "
-             f"`--gc-grace 0s --gc-interval 0`; data on {info['data_fs']}; {info['other_load']}; "
+             f"`--gc-grace 0s --gc-interval 0`, metadata in {info.get('metadata', 'embedded H2')}; "
+             f"data on {info['data_fs']}; {info['other_load']}; "
              f"priority: {info['nice_note']}. Elapsed {elapsed / 60:.1f} min.\n")
     L.append("## Machine limits (same run)\n")
     lf = limits["files"]

@@ -3,14 +3,15 @@
 # Distribution 2.8's offline `registry garbage-collect`, on the same data, beside the machine's limits.
 # See README.md.
 #
-#   benchmarks/gc/run.sh [--quick] [--blobs N] [--images N] [--window S] [--pushers N] [--dist-api]
-#                        [--profile] [--no-build] [--jar PATH] [--keep] [--nice N]
+#   benchmarks/gc/run.sh [--quick] [--blobs N] [--images N] [--window S] [--pushers N] [--warmup S] [--dist-api]
+#                        [--profile] [--no-build] [--jar PATH] [--keep] [--nice N] [--postgres]
 #
 #   --quick      smoke run: 10,000 blobs, 1,000 images, 10 s windows, short limits (about 2 minutes)
 #   --blobs N    blobs linked to no manifest (default 100000)
 #   --images N   images: a config, a layer and a manifest each (default 10000)
 #   --window S   the push workload's window before the collection, and the longest after it (default 30)
 #   --pushers N  clients of the push workload (default 4)
+#   --warmup S   the push workload's warm-up before its first window (default 30)
 #   --dist-api   populate Distribution and delete its manifests through its API (slow: about 200 uploads
 #                and 25 deletes a second here) instead of writing the same files directly
 #   --profile    a JFR recording (settings=profile) of Berth during the collection, summarised in the
@@ -20,6 +21,8 @@
 #   --keep       keep the work directory (data directories, logs, pushes.txt, gc.jfr)
 #   --nice N     run the servers and the load generators at niceness N (e.g. -10, needs root), and
 #                this session's scheduler autogroup too, as ../load/run.sh does
+#   --postgres   Berth's metadata in a throw-away PostgreSQL cluster (Debian's postgresql package, started
+#                by ../../scripts/lib-postgres.sh at the same niceness, fsync on) instead of the embedded one
 #
 # Environment: BENCH_WORK_PARENT (default /var/tmp) holds the data directories; BERTH_JAVA_OPTS the JVM
 # options of Berth (default -Xmx512m).
@@ -29,12 +32,12 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
-BUILD=1 JAR="" KEEP=0 NICE=0 PY_ARGS=()
+BUILD=1 JAR="" KEEP=0 NICE=0 POSTGRES=0 PY_ARGS=()
 ORIG_ARGS="$*"
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) PY_ARGS+=(--blobs 10000 --images 1000 --window 10 --warmup 5 --quick-limits) ;;
-    --blobs|--images|--window|--pushers)
+    --blobs|--images|--window|--pushers|--warmup)
       [[ "${2:-}" =~ ^[0-9]+$ ]] || { echo "run.sh: $1 takes a number" >&2; exit 2; }
       PY_ARGS+=("$1" "$2"); shift ;;
     --dist-api|--profile) PY_ARGS+=("$1") ;;
@@ -42,7 +45,8 @@ while [ $# -gt 0 ]; do
     --jar) JAR="$2"; BUILD=0; shift ;;
     --keep) KEEP=1 ;;
     --nice) NICE="$2"; shift ;;
-    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --postgres) POSTGRES=1 ;;
+    -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -103,6 +107,7 @@ cleanup() {
   stop_pid "$BENCH_PID" 10
   stop_pid "$BERTH_PID" 15
   stop_pid "$DIST_PID" 10
+  [ "$POSTGRES" = 0 ] || pg_test_stop >/dev/null 2>&1 || true
   wait 2>/dev/null || true
   if [ -n "$AG_OLD" ]; then echo "$AG_OLD" >/proc/$$/autogroup 2>/dev/null || true; fi
   if [ $KEEP -eq 1 ]; then
@@ -179,6 +184,19 @@ DIST_PID=$!
 wait_http "http://127.0.0.1:$DIST_PORT/v2/" "$DIST_PID" 30 || { tail -20 "$WORK/dist/log" >&2; exit 1; }
 
 # ------------------------------------------------------------------ Berth
+METADATA="embedded H2"
+if [ "$POSTGRES" = 1 ]; then
+  command -v pg_ctlcluster >/dev/null 2>&1 || compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null \
+    || { say "installing postgresql"; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
+  # shellcheck source=../../scripts/lib-server.sh
+  . "$ROOT/scripts/lib-server.sh"
+  # shellcheck source=../../scripts/lib-postgres.sh
+  . "$ROOT/scripts/lib-postgres.sh"
+  PG_TEST_FSYNC=on pg_test_start || exit 1
+  renice -n "$NICE" -p "$(head -1 "$PG_TEST_DIR/cluster/postmaster.pid")" >/dev/null 2>&1 || true
+  export REGISTRY_METADATA_URL="$PG_TEST_URL"
+  METADATA="PostgreSQL $("$(pg_test_bin)/postgres" --version | awk '{print $3}') (a throw-away cluster with its defaults: fsync, synchronous_commit)"
+fi
 BERTH_PORT="$(free_port)"
 TOKEN="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 umask 077; printf '%s' "$TOKEN" >"$WORK/admin-token"; umask 022
@@ -210,6 +228,7 @@ jq -n \
   --arg dist_version "$DIST_VERSION" \
   --arg git "$GIT" \
   --arg java_opts "${BERTH_JAVA_OPTS--Xmx512m}" \
+  --arg metadata "$METADATA" \
   --arg data_fs "$(df -PT "$WORK" | awk 'NR==2 {print $1" ("$2")"}')" \
   --arg other_load "load average at start $(cut -d' ' -f1-3 /proc/loadavg), $OTHER_JAVA other java process(es)" \
   --arg command "benchmarks/gc/run.sh${ORIG_ARGS:+ $ORIG_ARGS}" \
