@@ -9,7 +9,9 @@ import dev.berth.core.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,16 +40,19 @@ abstract class CollectionInterleavingTest {
     private MetadataStores store;
     private H2GarbageStore garbage;
 
-    /** A new, empty, migrated database of the engine under test. */
-    protected abstract Database openDatabase() throws Exception;
+    private final TestEngine engine;
+    /** The test's own temporary directory, where the embedded database lives. */
+    @TempDir
+    Path scratch;
 
-    /** How to see, on that engine, that a transaction waits for a lock. */
-    protected abstract Interleaving.LockWait lockWait();
+    protected CollectionInterleavingTest(TestEngine engine) {
+        this.engine = engine;
+    }
 
     @BeforeEach
     void setUp() throws Exception {
-        database = openDatabase();
-        interleaving = new Interleaving(lockWait());
+        database = engine.open(scratch);
+        interleaving = new Interleaving(engine.lockWait());
         store = H2MetadataStores.over(database, clock);
         garbage = new H2GarbageStore(database, clock);
         H2TenantStore tenants = new H2TenantStore(database, clock);

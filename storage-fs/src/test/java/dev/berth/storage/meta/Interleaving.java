@@ -24,7 +24,7 @@ final class Interleaving {
 
     /**
      * H2's lock waits park the waiting thread in the JVM; a PostgreSQL client thread waits in a socket read, which
-     * the server's {@code pg_locks} shows instead ({@link TestPostgres#lockWait}).
+     * the server's {@code pg_locks} shows instead ({@link TestEngine#lockWait}).
      */
     static final LockWait PARKED_THREAD = thread -> thread.getState() != Thread.State.RUNNABLE;
 

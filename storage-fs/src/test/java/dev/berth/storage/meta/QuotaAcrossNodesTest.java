@@ -13,7 +13,9 @@ import dev.berth.core.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,8 +39,14 @@ abstract class QuotaAcrossNodesTest {
     private Node a;
     private Node b;
 
-    /** A new, empty, migrated database of the engine under test. */
-    protected abstract Database openDatabase() throws Exception;
+    private final TestEngine engine;
+    /** The test's own temporary directory, where the embedded database lives. */
+    @TempDir
+    Path scratch;
+
+    protected QuotaAcrossNodesTest(TestEngine engine) {
+        this.engine = engine;
+    }
 
     /** A node's own services and stores over the shared database. */
     private record Node(MetadataStores stores, TenantService tenants, QuotaLedger ledger) {
@@ -57,7 +65,7 @@ abstract class QuotaAcrossNodesTest {
     @BeforeEach
     void setUp() throws Exception {
         MutableClock clock = new MutableClock(NOW);
-        database = openDatabase();
+        database = engine.open(scratch);
         a = Node.over(database, clock);
         b = Node.over(database, clock);
         a.tenants().create("acme", false, 1000L);

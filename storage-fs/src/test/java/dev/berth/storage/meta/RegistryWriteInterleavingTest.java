@@ -14,7 +14,9 @@ import dev.berth.core.name.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,17 +45,20 @@ abstract class RegistryWriteInterleavingTest {
     /** Holds the first transaction once it has locked the registry's row. */
     private Interleaving interleaving;
 
-    /** A new, empty, migrated database of the engine under test. */
-    protected abstract Database openDatabase() throws Exception;
+    private final TestEngine engine;
+    /** The test's own temporary directory, where the embedded database lives. */
+    @TempDir
+    Path scratch;
 
-    /** How to see, on that engine, that a transaction waits for a lock. */
-    protected abstract Interleaving.LockWait lockWait();
+    protected RegistryWriteInterleavingTest(TestEngine engine) {
+        this.engine = engine;
+    }
 
     @BeforeEach
     void setUp() throws Exception {
         clock = new MutableClock(LONG_AGO);
-        database = openDatabase();
-        interleaving = new Interleaving(lockWait());
+        database = engine.open(scratch);
+        interleaving = new Interleaving(engine.lockWait());
         store = H2MetadataStores.over(database, clock);
         tenants = new H2TenantStore(database, clock);
         tenants.create("acme", false, null, LONG_AGO);

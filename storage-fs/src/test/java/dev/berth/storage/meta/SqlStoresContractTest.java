@@ -12,7 +12,9 @@ import dev.berth.core.testing.OpenedStores;
 import dev.berth.core.usage.UsageStoreContract;
 import dev.berth.core.user.UserStoreContract;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.time.Clock;
 
 /**
@@ -20,11 +22,17 @@ import java.time.Clock;
  * opens: the same store classes and the same cases on H2 and on PostgreSQL.
  */
 abstract class SqlStoresContractTest {
-    /** A new, empty, migrated database. */
-    protected abstract Database openDatabase() throws Exception;
+    private final TestEngine engine;
+    /** The test's own temporary directory, where the embedded database lives. */
+    @TempDir
+    Path scratch;
+
+    protected SqlStoresContractTest(TestEngine engine) {
+        this.engine = engine;
+    }
 
     private OpenedStores openStores(Clock clock) throws Exception {
-        Database database = openDatabase();
+        Database database = engine.open(scratch);
         return new OpenedStores(H2MetadataStores.over(database, clock), new H2TenantStore(database, clock),
                 new H2UserStore(database), new H2CatalogStore(database), new H2UsageStore(database),
                 new H2GarbageStore(database, clock), new H2GcRunStore(database), database);
