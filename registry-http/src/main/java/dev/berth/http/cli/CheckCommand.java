@@ -1,5 +1,6 @@
 package dev.berth.http.cli;
 
+import dev.berth.http.server.ServerConfig;
 import dev.berth.storage.check.CheckReport;
 import dev.berth.storage.check.IntegrityCheck;
 import dev.berth.storage.layout.DataDirectoryInUseException;
@@ -73,10 +74,9 @@ public final class CheckCommand {
         }
         MetadataLocation metadata;
         try {
-            metadata = options.metadataUrl() == null ? MetadataLocation.embedded() : MetadataLocation.postgresql(
-                    options.metadataUrl(), env.get("REGISTRY_METADATA_USER"), env.get("REGISTRY_METADATA_PASSWORD"));
-        } catch (IllegalArgumentException e) {
-            err.println("berth check: --metadata-url: " + e.getMessage());
+            metadata = ServerConfig.metadata(options.metadataUrl(), env);
+        } catch (ServerConfig.InvalidConfigException e) {
+            err.println("berth check: " + e.getMessage());
             return BAD_USAGE;
         }
         return check(options, metadata, out, err);

@@ -185,7 +185,7 @@ public record ServerConfig(String bind, int port, Path dataDir, MetadataLocation
                 duration(values, "--idle-timeout"), duration(values, "--body-timeout"),
                 count(values, "--max-connections", 1), count(values, "--max-connections-per-address", 1));
         return new ServerConfig(values.get("--bind"), parsePort(values.get("--port")),
-                Path.of(values.get("--data-dir")).toAbsolutePath().normalize(), metadata(values, env),
+                Path.of(values.get("--data-dir")).toAbsolutePath().normalize(), metadata(values.get("--metadata-url"), env),
                 duration(values, "--upload-expiry"),
                 durationOrZero(values, "--gc-grace"), durationOrZero(values, "--gc-interval"),
                 count(values, "--gc-busy-rate", 0),
@@ -198,8 +198,13 @@ public record ServerConfig(String bind, int port, Path dataDir, MetadataLocation
         return tlsCert != null;
     }
 
-    private static MetadataLocation metadata(Map<String, String> values, Map<String, String> env) {
-        String url = values.get("--metadata-url");
+    /**
+     * The metadata at {@code url} ({@code --metadata-url}), with the user and password of the environment; the
+     * embedded database when {@code url} is null. What the server and {@code check} both read.
+     *
+     * @throws InvalidConfigException when the URL is not a PostgreSQL one
+     */
+    public static MetadataLocation metadata(String url, Map<String, String> env) {
         if (url == null) {
             return MetadataLocation.embedded();
         }
