@@ -110,22 +110,21 @@ public final class H2BlobLinkStore implements BlobLinkStore {
      * what another node that shares the database linked between that read and this write.
      */
     private static void requireWithinLimits(Connection c, Map<Long, Long> charged) throws SQLException {
+        record Usage(String name, long used, Long limit) {
+        }
         for (Map.Entry<Long, Long> registry : charged.entrySet()) {
             if (registry.getValue() == 0) {
                 continue;
             }
-            List<Object[]> rows = Database.queryList(c, "SELECT name, storage_used_bytes, storage_limit_bytes "
-                    + "FROM registries WHERE id = ?", rs -> new Object[] {rs.getString(1), rs.getLong(2),
-                    rs.getObject(3) == null ? null : rs.getLong(3)}, registry.getKey());
-            Object[] row = rows.get(0);
-            long used = (Long) row[1];
-            Long limit = (Long) row[2];
-            if (limit != null && used > limit) {
-                long before = used - registry.getValue();
-                throw new RegistryException(OciErrorCode.QUOTA_EXCEEDED, "quota exceeded: registry " + row[0]
-                        + " has a storage limit of " + limit + " bytes and uses " + before + " bytes; these uploads "
-                        + "need " + registry.getValue() + " bytes", Map.of("registry", row[0],
-                        "storage_limit_bytes", limit, "storage_used_bytes", before,
+            Usage usage = Database.queryList(c, "SELECT name, storage_used_bytes, storage_limit_bytes "
+                    + "FROM registries WHERE id = ?", rs -> new Usage(rs.getString(1), rs.getLong(2),
+                    rs.getObject(3) == null ? null : rs.getLong(3)), registry.getKey()).get(0);
+            if (usage.limit() != null && usage.used() > usage.limit()) {
+                long before = usage.used() - registry.getValue();
+                throw new RegistryException(OciErrorCode.QUOTA_EXCEEDED, "quota exceeded: registry " + usage.name()
+                        + " has a storage limit of " + usage.limit() + " bytes and uses " + before + " bytes; these "
+                        + "uploads need " + registry.getValue() + " bytes", Map.of("registry", usage.name(),
+                        "storage_limit_bytes", usage.limit(), "storage_used_bytes", before,
                         "requested_bytes", registry.getValue()));
             }
         }
