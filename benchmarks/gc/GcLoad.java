@@ -111,16 +111,7 @@ public final class GcLoad {
                 }
             }, "populate-" + t));
         }
-        workers.forEach(Thread::start);
-        for (Thread w : workers) {
-            w.join();
-        }
-        progress.stop();
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        if (failure.get() != null) {
-            failure.get().printStackTrace();
-            System.exit(1);
-        }
+        double seconds = runToEnd(workers, progress, failure, t0);
         try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(out))) {
             manifests.forEach(list -> list.forEach(w::println));
         }
@@ -315,16 +306,7 @@ public final class GcLoad {
                 }
             }, "delete-" + t));
         }
-        workers.forEach(Thread::start);
-        for (Thread w : workers) {
-            w.join();
-        }
-        progress.stop();
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        if (failure.get() != null) {
-            failure.get().printStackTrace();
-            System.exit(1);
-        }
+        double seconds = runToEnd(workers, progress, failure, t0);
         System.out.printf(Locale.ROOT, "{\"deleted\": %d, \"seconds\": %.2f, \"per_s\": %.1f}%n",
                 lines.size(), seconds, lines.size() / seconds);
     }
@@ -465,6 +447,25 @@ public final class GcLoad {
     static void usage() {
         System.err.println("usage: java GcLoad.java populate|delete|push --url URL ... (see the class comment)");
         System.exit(2);
+    }
+
+    /**
+     * Starts the workers and waits for them all, then stops the progress line; exits with status 1 and the first
+     * failure a worker recorded. Returns the seconds since {@code t0}.
+     */
+    static double runToEnd(List<Thread> workers, Progress progress, AtomicReference<Throwable> failure, long t0)
+            throws InterruptedException {
+        workers.forEach(Thread::start);
+        for (Thread w : workers) {
+            w.join();
+        }
+        progress.stop();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (failure.get() != null) {
+            failure.get().printStackTrace();
+            System.exit(1);
+        }
+        return seconds;
     }
 
     /** Prints done/total to standard error every 5 s. */
