@@ -96,38 +96,12 @@ public final class H2BlobLinkStore implements BlobLinkStore {
                 // key, and its retry finds this link and only refreshes it.
                 Database.update(c, "INSERT INTO blob_links (repository_id, digest, size, linked_at) VALUES (?, ?, ?, ?)",
                         link.row().id(), digest, link.link().size(), now);
-                charged.merge(link.row().registryId(), accountLink(c, link.row().registryId(), digest,
-                        link.link().size()), Long::sum);
+                long registryId = link.row().registryId();
+                charged.merge(registryId, accountLink(c, registryId, digest, link.link().size(),
+                        charged.getOrDefault(registryId, 0L)), Long::sum);
             }
-            requireWithinLimits(c, charged);
             return notLinked;
         });
-    }
-
-    /**
-     * The quota's last word, under the registries' locks: links that charged a limited registry past its limit
-     * roll back. The caller ({@code QuotaLedger}) checked them before, against the usage it read; this catches
-     * what another node that shares the database linked between that read and this write.
-     */
-    private static void requireWithinLimits(Connection c, Map<Long, Long> charged) throws SQLException {
-        record Usage(String name, long used, Long limit) {
-        }
-        for (Map.Entry<Long, Long> registry : charged.entrySet()) {
-            if (registry.getValue() == 0) {
-                continue;
-            }
-            Usage usage = Database.queryList(c, "SELECT name, storage_used_bytes, storage_limit_bytes "
-                    + "FROM registries WHERE id = ?", rs -> new Usage(rs.getString(1), rs.getLong(2),
-                    rs.getObject(3) == null ? null : rs.getLong(3)), registry.getKey()).get(0);
-            if (usage.limit() != null && usage.used() > usage.limit()) {
-                long before = usage.used() - registry.getValue();
-                throw new RegistryException(OciErrorCode.QUOTA_EXCEEDED, "quota exceeded: registry " + usage.name()
-                        + " has a storage limit of " + usage.limit() + " bytes and uses " + before + " bytes; these "
-                        + "uploads need " + registry.getValue() + " bytes", Map.of("registry", usage.name(),
-                        "storage_limit_bytes", usage.limit(), "storage_used_bytes", before,
-                        "requested_bytes", registry.getValue()));
-            }
-        }
     }
 
     /** A link new to its repository, with the repository's row. */
@@ -247,8 +221,16 @@ public final class H2BlobLinkStore implements BlobLinkStore {
      * Counts a new link of a blob in its registry: the first one adds the blob's size to the usage, and returns
      * it (0 for the others). The transaction holds the registry's row already, so the registry_blobs row is the
      * only new lock.
+     *
+     * <p>The usage rises only within the registry's limit: the quota's last word, under the registry's lock.
+     * The caller ({@code QuotaLedger}) checked the link before, against the usage it read; this catches what
+     * another node that shares the database linked between that read and this write, and the whole transaction
+     * rolls back with {@code QUOTA_EXCEEDED}.
+     *
+     * @param chargedBefore what the links before this one in the transaction charged the registry
      */
-    private static long accountLink(Connection c, long registryId, String digest, long size) throws SQLException {
+    private static long accountLink(Connection c, long registryId, String digest, long size, long chargedBefore)
+            throws SQLException {
         int counted = Database.update(c, "UPDATE registry_blobs SET link_count = link_count + 1 "
                 + "WHERE registry_id = ? AND digest = ?", registryId, digest);
         if (counted > 0) {
@@ -257,9 +239,26 @@ public final class H2BlobLinkStore implements BlobLinkStore {
         // Two first links of one blob into a registry: one fails here on the primary key and is retried.
         Database.update(c, "INSERT INTO registry_blobs (registry_id, digest, size, link_count) VALUES (?, ?, ?, 1)",
                 registryId, digest, size);
-        Database.update(c, "UPDATE registries SET storage_used_bytes = storage_used_bytes + ? WHERE id = ?",
-                size, registryId);
+        if (Database.update(c, "UPDATE registries SET storage_used_bytes = storage_used_bytes + ? WHERE id = ? "
+                + "AND (storage_limit_bytes IS NULL OR storage_used_bytes + ? <= storage_limit_bytes)",
+                size, registryId, size) == 0) {
+            throw quotaExceeded(c, registryId, chargedBefore, chargedBefore + size);
+        }
         return size;
+    }
+
+    /** The refusal of links that would charge a registry {@code needed} bytes past its limit. */
+    private static RegistryException quotaExceeded(Connection c, long registryId, long chargedBefore, long needed)
+            throws SQLException {
+        record Usage(String name, long used, long limit) {
+        }
+        Usage usage = Database.queryList(c, "SELECT name, storage_used_bytes, storage_limit_bytes FROM registries "
+                + "WHERE id = ?", rs -> new Usage(rs.getString(1), rs.getLong(2), rs.getLong(3)), registryId).get(0);
+        long before = usage.used() - chargedBefore;
+        return new RegistryException(OciErrorCode.QUOTA_EXCEEDED, "quota exceeded: registry " + usage.name()
+                + " has a storage limit of " + usage.limit() + " bytes and uses " + before + " bytes; these uploads "
+                + "need " + needed + " bytes", Map.of("registry", usage.name(), "storage_limit_bytes", usage.limit(),
+                "storage_used_bytes", before, "requested_bytes", needed));
     }
 
     /** Counts a removed link: the registry's last one gives the blob's size back. */
