@@ -77,8 +77,12 @@ public final class Database implements AutoCloseable {
         // LOCK_TIMEOUT: a transaction waits this long for a row another holds before failing (and retrying).
         // QUERY_CACHE_SIZE: each pooled session keeps this many parsed statements; the stores use a few dozen
         // distinct ones, and H2's default of 8 made every upload parse its SQL again.
+        // OPTIMIZE_REUSE_RESULTS=FALSE: H2 2.3.232 may answer a statement that a session runs again with its
+        // previous result although another transaction has changed the rows since (h2database#4208: a lost
+        // update around SELECT ... FOR UPDATE through a reused statement, which is how every transaction here
+        // locks its registry); this is the workaround its maintainers give.
         dataSource.setURL("jdbc:h2:file:" + layout.metaDatabase()
-                + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;LOCK_TIMEOUT=" + LOCK_TIMEOUT_MILLIS + ";QUERY_CACHE_SIZE=128");
+                + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;LOCK_TIMEOUT=" + LOCK_TIMEOUT_MILLIS + ";QUERY_CACHE_SIZE=128;OPTIMIZE_REUSE_RESULTS=FALSE");
         dataSource.setUser("berth");
         dataSource.setPassword("");
         JdbcConnectionPool pool = JdbcConnectionPool.create(dataSource);
