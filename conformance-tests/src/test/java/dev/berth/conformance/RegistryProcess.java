@@ -17,6 +17,7 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -61,11 +62,14 @@ public final class RegistryProcess implements AutoCloseable {
     private final ServerTls tls;
     private final String bindAddress;
     private final List<String> options;
+    private final Map<String, String> environment;
     private Process process;
     private int port;
     private int starts;
 
-    private RegistryProcess(boolean passAdminToken, ServerTls tls, String bindAddress, List<String> options) throws IOException {
+    private RegistryProcess(boolean passAdminToken, ServerTls tls, String bindAddress, List<String> options,
+                            Map<String, String> environment) throws IOException {
+        this.environment = Map.copyOf(environment);
         this.passAdminToken = passAdminToken;
         this.tls = tls;
         this.bindAddress = bindAddress;
@@ -116,7 +120,12 @@ public final class RegistryProcess implements AutoCloseable {
 
     /** Like {@link #start()}, with more command-line options (limits, timeouts) after the usual ones. */
     public static RegistryProcess startWithOptions(List<String> options) {
-        return start(true, null, "127.0.0.1", options);
+        return startWithOptions(options, Map.of());
+    }
+
+    /** Like {@link #startWithOptions(List)}, with more variables in the server's environment (credentials). */
+    public static RegistryProcess startWithOptions(List<String> options, Map<String, String> environment) {
+        return start(true, null, "127.0.0.1", options, environment);
     }
 
     private static RegistryProcess start(boolean passAdminToken) {
@@ -128,13 +137,14 @@ public final class RegistryProcess implements AutoCloseable {
     }
 
     private static RegistryProcess start(boolean passAdminToken, ServerTls tls, String bindAddress) {
-        return start(passAdminToken, tls, bindAddress, List.of());
+        return start(passAdminToken, tls, bindAddress, List.of(), Map.of());
     }
 
-    private static RegistryProcess start(boolean passAdminToken, ServerTls tls, String bindAddress, List<String> options) {
+    private static RegistryProcess start(boolean passAdminToken, ServerTls tls, String bindAddress, List<String> options,
+                                         Map<String, String> environment) {
         RegistryProcess p;
         try {
-            p = new RegistryProcess(passAdminToken, tls, bindAddress, options);
+            p = new RegistryProcess(passAdminToken, tls, bindAddress, options, environment);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -181,6 +191,7 @@ public final class RegistryProcess implements AutoCloseable {
                 .directory(root.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        pb.environment().putAll(environment);
         if (passAdminToken) {
             pb.environment().put("REGISTRY_ADMIN_TOKEN", adminToken);
         } else {
@@ -288,8 +299,10 @@ public final class RegistryProcess implements AutoCloseable {
         Path stdout = root.resolve("command.out");
         Path stderr = root.resolve("command.err");
         try {
-            Process command = new ProcessBuilder(cmd).directory(root.toFile())
-                    .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(cmd).directory(root.toFile())
+                    .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+            builder.environment().putAll(environment);
+            Process command = builder.start();
             if (!command.waitFor(2, TimeUnit.MINUTES)) {
                 command.destroyForcibly();
                 throw new IllegalStateException("still running after two minutes: " + cmd);

@@ -18,7 +18,7 @@ import dev.berth.core.tenant.TenantService;
 import dev.berth.core.testing.TestImages;
 import dev.berth.core.usage.UsageRecorder;
 import dev.berth.core.user.UserService;
-import dev.berth.storage.FsStorage;
+import dev.berth.storage.Storage;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -40,7 +40,7 @@ final class ApiFixture implements AutoCloseable {
     static final String HOST = "localhost:5000";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    final FsStorage storage;
+    final Storage storage;
     final TenantService tenants;
     final UserService users;
     final RegistryService registry;
@@ -55,7 +55,7 @@ final class ApiFixture implements AutoCloseable {
 
     private ApiFixture(Path dir) throws IOException {
         Clock clock = Clock.systemUTC();
-        storage = FsStorage.open(dir, clock, 0);
+        storage = Storage.open(dir, clock, 0);
         tenants = new TenantService(storage.tenantStore(), clock);
         users = new UserService(storage.userStore(), new UserDirectory(), tenants, new SecretHasher(), clock);
         usage = new UsageRecorder(storage.usageStore(), clock, Runnable::run);

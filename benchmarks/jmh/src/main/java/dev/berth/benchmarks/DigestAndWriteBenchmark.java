@@ -4,7 +4,7 @@ import dev.berth.core.digest.Digest;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.upload.BlobUpload;
 import dev.berth.core.upload.UploadStore;
-import dev.berth.storage.FsStorage;
+import dev.berth.storage.Storage;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -76,7 +76,7 @@ public class DigestAndWriteBenchmark {
     private ByteBuffer[] chunks;
     private Digest expected;
     private Path tempDir;
-    private FsStorage storage;
+    private Storage storage;
     private UploadStore uploads;
     private Path scratchFile;
     private MessageDigest sha256;
@@ -108,7 +108,7 @@ public class DigestAndWriteBenchmark {
         String base = System.getProperty("berth.bench.dir", System.getProperty("java.io.tmpdir"));
         Files.createDirectories(Path.of(base));
         tempDir = Files.createTempDirectory(Path.of(base), "berth-jmh-upload-");
-        storage = FsStorage.open(tempDir.resolve("data"));
+        storage = Storage.open(tempDir.resolve("data"));
         uploads = storage.uploadStore();
         scratchFile = tempDir.resolve("scratch.bin");
         sha256 = Digest.newSha256();

@@ -29,7 +29,7 @@ import dev.berth.http.metrics.RegistryMetrics;
 import dev.berth.http.route.ExchangeFactory;
 import dev.berth.http.v2.V2Endpoints;
 import dev.berth.management.ManagementApi;
-import dev.berth.storage.FsStorage;
+import dev.berth.storage.Storage;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -73,7 +73,7 @@ final class RegistryServices implements AutoCloseable {
     private static ExchangeFactory wire(ServerConfig config, OpenedResources opened) throws IOException {
         Clock clock = Clock.systemUTC();
         RegistryMetrics metrics = opened.add(new RegistryMetrics());
-        FsStorage storage = opened.add(FsStorage.open(config.dataDir(), config.metadata(), clock,
+        Storage storage = opened.add(Storage.open(config.dataDir(), config.metadata(), config.blobBackend(), clock,
                 config.minFreeBytes()));
         RegistryLimits limits = new RegistryLimits(RegistryLimits.DEFAULTS.maxManifestBytes(), config.uploadExpiry(),
                 RegistryLimits.DEFAULTS.maxListPage(), config.gcGrace());

@@ -1,7 +1,12 @@
 package dev.berth.http.server;
 
+import dev.berth.storage.BlobBackend;
+import dev.berth.storage.FsBlobBackend;
 import dev.berth.storage.meta.MetadataLocation;
+import dev.berth.storage.s3.S3BlobBackend;
+import dev.berth.storage.s3.S3Location;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -12,6 +17,7 @@ import java.util.Map;
  * The server's settings, from command-line options over environment variables over defaults.
  *
  * @param metadata where the metadata lives: the embedded database under {@code dataDir}, or PostgreSQL
+ * @param s3 the bucket that holds the blobs, or null to keep them under {@code dataDir}
  * @param uploadExpiry how long an unfinished upload session lives before it is removed
  * @param gcGrace how long a blob stays after its last link went (and how recently linked a blob must be for a
  *                delete to leave it linked, a push in progress); untagged manifests younger than it are kept too
@@ -26,7 +32,7 @@ import java.util.Map;
  * @param uploads the caps on open upload sessions
  * @param connections the read timeouts and connection caps
  */
-public record ServerConfig(String bind, int port, Path dataDir, MetadataLocation metadata, Duration uploadExpiry, Duration gcGrace,
+public record ServerConfig(String bind, int port, Path dataDir, MetadataLocation metadata, S3Location s3, Duration uploadExpiry, Duration gcGrace,
                            Duration gcInterval, int gcBusyRate, Duration historyRetention, long minFreeBytes, String adminToken, Path tlsCert, Path tlsKey, LoginLimits logins,
                            UploadLimits uploads, ConnectionLimits connections) {
 
@@ -53,11 +59,15 @@ public record ServerConfig(String bind, int port, Path dataDir, MetadataLocation
     }
 
     /**
-     * An option: its flag and the kind of value it takes, the environment variable behind it, its default (null
-     * for none) and what it means. {@link #OPTIONS} is the one list that parsing and {@link #USAGE} read, and
-     * a test holds the README's configuration table to it.
+     * An option: its flag and the kind of value it takes (null for a switch, which takes none and is set by its
+     * presence, or by {@code true} in its environment variable), the environment variable behind it, its default
+     * (null for none) and what it means. {@link #OPTIONS} is the one list that parsing and {@link #USAGE} read,
+     * and a test holds the README's configuration table to it.
      */
     record Option(String flag, String argument, String env, String fallback, String help) {
+        boolean isSwitch() {
+            return argument == null;
+        }
     }
 
     static final List<Option> OPTIONS = List.of(
@@ -67,6 +77,16 @@ public record ServerConfig(String bind, int port, Path dataDir, MetadataLocation
             new Option("--metadata-url", "URL", "REGISTRY_METADATA_URL", null,
                     "PostgreSQL database for the metadata (jdbc:postgresql://HOST:PORT/DATABASE), shared by the nodes "
                             + "of a cluster; default: the embedded database under the data directory"),
+            new Option("--blob-store", "fs|s3", "REGISTRY_BLOB_STORE", "fs",
+                    "where blobs are kept: fs (the data directory) or s3 (a bucket of an S3-compatible store, "
+                            + "with credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or the AWS SDK's "
+                            + "other sources)"),
+            new Option("--s3-endpoint", "URL", "REGISTRY_S3_ENDPOINT", null,
+                    "address of the S3-compatible store (http://HOST:PORT); default: AWS S3"),
+            new Option("--s3-bucket", "NAME", "REGISTRY_S3_BUCKET", null, "bucket of the blobs, which must exist"),
+            new Option("--s3-region", "NAME", "REGISTRY_S3_REGION", S3Location.DEFAULT_REGION, "region of the bucket"),
+            new Option("--s3-path-style", null, "REGISTRY_S3_PATH_STYLE", null,
+                    "address the bucket in the path (http://HOST/BUCKET/KEY), as most self-hosted stores need"),
             new Option("--upload-expiry", "DUR", "REGISTRY_UPLOAD_EXPIRY", "24h",
                     "lifetime of unfinished uploads; durations are ISO-8601 or like 24h, 90m, 30s, 500ms"),
             new Option("--gc-grace", "DUR", "REGISTRY_GC_GRACE", "1h",
@@ -117,7 +137,7 @@ public record ServerConfig(String bind, int port, Path dataDir, MetadataLocation
     private static String usage() {
         StringBuilder usage = new StringBuilder("usage: java -jar registry.jar [options]\n");
         for (Option option : OPTIONS) {
-            usage.append("  ").append(option.flag()).append(' ').append(option.argument()).append('\n')
+            usage.append("  ").append(option.flag()).append(option.isSwitch() ? "" : " " + option.argument()).append('\n')
                     .append("      ").append(option.help()).append(" (env ").append(option.env())
                     .append(option.fallback() == null ? "" : ", default " + option.fallback()).append(")\n");
         }
@@ -150,20 +170,19 @@ public record ServerConfig(String bind, int port, Path dataDir, MetadataLocation
             if (arg.equals("--help") || arg.equals("-h")) {
                 return null;
             }
-            String name = arg;
-            String value;
             int eq = arg.indexOf('=');
-            if (arg.startsWith("--") && eq > 0) {
-                name = arg.substring(0, eq);
+            String name = arg.startsWith("--") && eq > 0 ? arg.substring(0, eq) : arg;
+            Option option = OPTIONS.stream().filter(o -> o.flag().equals(name)).findFirst()
+                    .orElseThrow(() -> new InvalidConfigException("unknown option " + arg));
+            String value;
+            if (name.length() < arg.length()) {
                 value = arg.substring(eq + 1);
+            } else if (option.isSwitch()) {
+                value = "true";
             } else if (i + 1 < args.length) {
                 value = args[++i];
             } else {
                 throw new InvalidConfigException("option " + arg + " needs a value");
-            }
-            String flag = name;
-            if (OPTIONS.stream().noneMatch(option -> option.flag().equals(flag))) {
-                throw new InvalidConfigException("unknown option " + arg);
             }
             values.put(name, value);
         }
@@ -186,6 +205,7 @@ public record ServerConfig(String bind, int port, Path dataDir, MetadataLocation
                 count(values, "--max-connections", 1), count(values, "--max-connections-per-address", 1));
         return new ServerConfig(values.get("--bind"), parsePort(values.get("--port")),
                 Path.of(values.get("--data-dir")).toAbsolutePath().normalize(), metadata(values.get("--metadata-url"), env),
+                s3(values),
                 duration(values, "--upload-expiry"),
                 durationOrZero(values, "--gc-grace"), durationOrZero(values, "--gc-interval"),
                 count(values, "--gc-busy-rate", 0),
@@ -196,6 +216,47 @@ public record ServerConfig(String bind, int port, Path dataDir, MetadataLocation
 
     public boolean tls() {
         return tlsCert != null;
+    }
+
+    /** Where the blobs are kept: {@link #s3} when set, else the data directory. */
+    public BlobBackend blobBackend() {
+        return s3 == null ? FsBlobBackend.INSTANCE : new S3BlobBackend(s3);
+    }
+
+    /** The bucket of {@code --blob-store s3}, or null for {@code fs}. */
+    private static S3Location s3(Map<String, String> values) {
+        String store = values.get("--blob-store");
+        boolean s3Options = values.containsKey("--s3-endpoint") || values.containsKey("--s3-bucket");
+        if (store.equals("fs")) {
+            if (s3Options) {
+                throw new InvalidConfigException("--s3-endpoint and --s3-bucket need --blob-store s3");
+            }
+            return null;
+        }
+        if (!store.equals("s3")) {
+            throw new InvalidConfigException("--blob-store is fs or s3: " + store);
+        }
+        String bucket = values.get("--s3-bucket");
+        if (bucket == null || bucket.isBlank()) {
+            throw new InvalidConfigException("--blob-store s3 needs --s3-bucket");
+        }
+        String endpoint = values.get("--s3-endpoint");
+        URI uri = null;
+        if (endpoint != null) {
+            try {
+                uri = URI.create(endpoint);
+            } catch (IllegalArgumentException e) {
+                uri = null;
+            }
+            if (uri == null || uri.getHost() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
+                throw new InvalidConfigException("--s3-endpoint is not an http(s) URL: " + endpoint);
+            }
+        }
+        String pathStyle = values.getOrDefault("--s3-path-style", "false");
+        if (!pathStyle.equals("true") && !pathStyle.equals("false")) {
+            throw new InvalidConfigException("--s3-path-style is true or false: " + pathStyle);
+        }
+        return new S3Location(uri, bucket, values.get("--s3-region"), Boolean.parseBoolean(pathStyle));
     }
 
     /**

@@ -1,7 +1,7 @@
 package dev.berth.http.cli;
 
 import dev.berth.core.digest.Digest;
-import dev.berth.storage.FsStorage;
+import dev.berth.storage.Storage;
 import dev.berth.storage.layout.DataLayout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,7 +56,7 @@ class CheckCommandTest {
 
     @Test
     void refusesMetadataOtherThanTheDirectorysOwn() throws IOException {
-        FsStorage.open(dataDir).close();
+        Storage.open(dataDir).close();
 
         assertThat(run("--data-dir", dataDir.toString(), "--metadata-url", "jdbc:postgresql://db/berth"))
                 .isEqualTo(CheckCommand.BAD_USAGE);
@@ -70,7 +70,7 @@ class CheckCommandTest {
 
     @Test
     void exitsZeroOnAnUndamagedDataDirectory() throws IOException {
-        FsStorage.open(dataDir).close();
+        Storage.open(dataDir).close();
 
         assertThat(run("--data-dir", dataDir.toString())).isEqualTo(CheckCommand.NO_PROBLEMS);
 
@@ -79,7 +79,7 @@ class CheckCommandTest {
 
     @Test
     void exitsOneOnAProblemAndZeroOnceItIsRepaired() throws IOException {
-        FsStorage.open(dataDir).close();
+        Storage.open(dataDir).close();
         Digest digest = Digest.sha256Of("meant".getBytes(StandardCharsets.UTF_8));
         Path file = new DataLayout(dataDir).blobFile(digest);
         Files.createDirectories(file.getParent());

@@ -1,5 +1,6 @@
 package dev.berth.http.server;
 
+import dev.berth.storage.s3.S3Location;
 import dev.berth.storage.meta.MetadataLocation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -7,6 +8,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -253,12 +255,48 @@ class ServerConfigTest {
     }
 
     @Test
+    void keepsBlobsInTheDataDirectoryUnlessAnS3BucketIsGiven() {
+        ServerConfig defaults = parse(Map.of());
+        assertThat(defaults.s3()).isNull();
+        assertThat(defaults.blobBackend().engine()).isEqualTo("fs");
+
+        ServerConfig s3 = parse(Map.of(), "--blob-store", "s3", "--s3-endpoint", "http://127.0.0.1:9000",
+                "--s3-bucket", "blobs", "--s3-path-style");
+        assertThat(s3.s3()).isEqualTo(new S3Location(URI.create("http://127.0.0.1:9000"), "blobs", "us-east-1", true));
+        assertThat(s3.blobBackend().engine()).isEqualTo("s3");
+        assertThat(s3.blobBackend().identity()).isEqualTo("s3 http://127.0.0.1:9000 bucket blobs");
+
+        ServerConfig fromEnv = parse(Map.of("REGISTRY_BLOB_STORE", "s3", "REGISTRY_S3_BUCKET", "b",
+                "REGISTRY_S3_REGION", "eu-west-1", "REGISTRY_S3_PATH_STYLE", "true"));
+        assertThat(fromEnv.s3()).isEqualTo(new S3Location(null, "b", "eu-west-1", true));
+        assertThat(parse(Map.of("REGISTRY_S3_PATH_STYLE", "true"), "--blob-store", "s3", "--s3-bucket", "b",
+                "--s3-path-style=false").s3().pathStyle()).isFalse();
+    }
+
+    @Test
+    void refusesAnIncompleteOrMisspeltS3Configuration() {
+        assertThatThrownBy(() -> parse(Map.of(), "--blob-store", "s3"))
+                .isInstanceOf(ServerConfig.InvalidConfigException.class).hasMessageContaining("--s3-bucket");
+        assertThatThrownBy(() -> parse(Map.of(), "--blob-store", "gcs"))
+                .isInstanceOf(ServerConfig.InvalidConfigException.class).hasMessageContaining("fs or s3");
+        assertThatThrownBy(() -> parse(Map.of(), "--s3-bucket", "b"))
+                .isInstanceOf(ServerConfig.InvalidConfigException.class).hasMessageContaining("--blob-store s3");
+        assertThatThrownBy(() -> parse(Map.of(), "--blob-store", "s3", "--s3-bucket", "b", "--s3-endpoint", "127.0.0.1:9000"))
+                .isInstanceOf(ServerConfig.InvalidConfigException.class).hasMessageContaining("--s3-endpoint");
+        assertThatThrownBy(() -> parse(Map.of("REGISTRY_S3_PATH_STYLE", "yes"), "--blob-store", "s3", "--s3-bucket", "b"))
+                .isInstanceOf(ServerConfig.InvalidConfigException.class).hasMessageContaining("--s3-path-style");
+    }
+
+    @Test
     void theReadmeConfigurationTableHasARowForEveryOptionWithItsVariableAndDefault() throws IOException {
+        // A | inside a cell is escaped in Markdown.
         List<String> rows = Files.readAllLines(Path.of("..", "README.md")).stream()
-                .filter(line -> line.startsWith("| `--") && !line.startsWith("| `--help")).toList();
+                .filter(line -> line.startsWith("| `--") && !line.startsWith("| `--help"))
+                .map(line -> line.replace("\\|", "|")).toList();
 
         for (ServerConfig.Option option : ServerConfig.OPTIONS) {
-            String flag = "| `" + option.flag() + " " + option.argument() + "` | `" + option.env() + "` | ";
+            String usage = option.isSwitch() ? option.flag() : option.flag() + " " + option.argument();
+            String flag = "| `" + usage + "` | `" + option.env() + "` | ";
             assertThat(rows).as(option.flag()).anySatisfy(row -> {
                 assertThat(row).startsWith(flag);
                 assertThat(row.substring(flag.length())).startsWith(option.fallback() == null ? "none" : "`");
@@ -266,7 +304,7 @@ class ServerConfigTest {
                     assertThat(row.substring(flag.length()).split("`")[1]).endsWith(option.fallback());
                 }
             });
-            assertThat(ServerConfig.USAGE).contains(option.flag() + " " + option.argument(), option.env());
+            assertThat(ServerConfig.USAGE).contains(usage, option.env());
         }
         assertThat(rows).hasSize(ServerConfig.OPTIONS.size());
     }

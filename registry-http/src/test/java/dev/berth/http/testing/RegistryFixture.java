@@ -25,7 +25,7 @@ import dev.berth.core.user.UserService;
 import dev.berth.http.auth.V2AccessGate;
 import dev.berth.http.metrics.RegistryMetrics;
 import dev.berth.http.v2.V2Endpoints;
-import dev.berth.storage.FsStorage;
+import dev.berth.storage.Storage;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -53,7 +53,7 @@ public final class RegistryFixture implements AutoCloseable {
     public static final int MAX_MANIFEST_BYTES = 128 * 1024;
     private static final long NO_THROTTLE = 1_000_000;
 
-    public final FsStorage storage;
+    public final Storage storage;
     public final SynchronousUploads uploads;
     public final RegistryService registry;
     public final RegistryMetrics metrics = new RegistryMetrics();
@@ -63,7 +63,7 @@ public final class RegistryFixture implements AutoCloseable {
 
     private RegistryFixture(Path dir) throws IOException {
         Clock clock = Clock.systemUTC();
-        storage = FsStorage.open(dir, clock, 0);
+        storage = Storage.open(dir, clock, 0);
         TenantService tenants = new TenantService(storage.tenantStore(), clock);
         tenants.ensureDefaultRegistry();
         tenants.create(LIMITED, false, LIMIT_BYTES);

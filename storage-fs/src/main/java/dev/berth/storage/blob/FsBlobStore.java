@@ -6,9 +6,11 @@ import dev.berth.core.blob.StoredBlobFile;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.OciErrorCode;
 import dev.berth.core.error.RegistryException;
+import dev.berth.core.upload.UploadId;
 import dev.berth.storage.layout.DataLayout;
 import dev.berth.storage.layout.Durability;
 import dev.berth.storage.space.DiskReserve;
+import dev.berth.storage.upload.UploadSink;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -32,7 +34,7 @@ import java.util.function.Consumer;
  * ({@link #put}) and upload commits share that one step. Safe for concurrent use: two writers of the same
  * digest rename identical bytes over each other, and readers holding the old file keep reading it.
  */
-public final class FsBlobStore implements BlobStore {
+public final class FsBlobStore implements BlobStore, UploadSink {
     private final DataLayout layout;
     private final DiskReserve reserve;
 
@@ -64,7 +66,7 @@ public final class FsBlobStore implements BlobStore {
                         Map.of("digest", digest.value(), "size", size, "offset", offset, "length", length));
             }
             channel.position(offset);
-            return new BlobContent(channel, offset, length);
+            return new BlobContent.FileWindow(channel, offset, length);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -124,6 +126,18 @@ public final class FsBlobStore implements BlobStore {
     /** The free space that writes of blob data keep on the data directory's filesystem. */
     public DiskReserve reserve() {
         return reserve;
+    }
+
+    @Override
+    public boolean stagedFileBecomesBlob() {
+        return true;
+    }
+
+    /** Makes the session's file durable and moves it in ({@link #moveIn}). */
+    @Override
+    public void commit(UploadId session, Path data, FileChannel file, long size, Digest digest) throws IOException {
+        file.force(true);
+        moveIn(data, digest);
     }
 
     /**

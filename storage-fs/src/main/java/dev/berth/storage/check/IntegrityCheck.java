@@ -4,6 +4,8 @@ import dev.berth.storage.blob.FsBlobStore;
 import dev.berth.storage.layout.DataDirectoryInUseException;
 import dev.berth.storage.layout.DataDirectoryLock;
 import dev.berth.storage.layout.DataLayout;
+import dev.berth.storage.FsBlobBackend;
+import dev.berth.storage.meta.BlobStoreBinding;
 import dev.berth.storage.meta.Database;
 import dev.berth.storage.meta.H2StoredDigests;
 import dev.berth.storage.meta.H2UsageCounters;
@@ -28,7 +30,7 @@ import java.util.function.Consumer;
  * counters are recounted last from the links that remain.
  *
  * <p>What it opens: the metadata database, directly, which applies any pending schema migration as a server
- * start would. Not {@code FsStorage}, whose startup recovery would drop the links of missing blobs before the
+ * start would. Not {@code Storage}, whose startup recovery would drop the links of missing blobs before the
  * check could report them; the check leaves {@code tmp/} and {@code uploads/} alone for the next server start
  * to clean. It holds the directory's lock ({@link DataDirectoryLock}), so while the check runs no server can start
  * on the directory, and the check cannot open a directory a server is using ({@link DataDirectoryInUseException}).
@@ -63,7 +65,8 @@ public final class IntegrityCheck implements AutoCloseable {
      *
      * @throws IllegalArgumentException when {@code dataDir} holds no Berth data (no {@code blobs/}, or never opened
      *         by a server): the check creates nothing, and would otherwise start a new empty database there
-     * @throws dev.berth.storage.meta.MetadataMismatchException when {@code metadata} is not the directory's metadata
+     * @throws dev.berth.storage.meta.MetadataMismatchException when {@code metadata} is not the directory's metadata, or
+     *         its blobs are not in the directory (an object store)
      * @throws DataDirectoryInUseException when another process (a server) is using the directory
      */
     public static IntegrityCheck open(Path dataDir, MetadataLocation metadata, Clock clock) throws IOException {
@@ -75,7 +78,16 @@ public final class IntegrityCheck implements AutoCloseable {
         DataDirectoryLock lock = DataDirectoryLock.acquire(layout);
         try {
             FsBlobStore blobs = new FsBlobStore(layout, DiskReserve.of(layout.root(), 0));
-            return new IntegrityCheck(layout, lock, metadata.open(layout), blobs, clock);
+            Database database = metadata.open(layout);
+            try {
+                // The check reads blob files: on metadata whose blobs are in an object store, every link would
+                // look dangling, and a repair would drop them all.
+                BlobStoreBinding.bind(database, FsBlobBackend.INSTANCE.identity());
+            } catch (IOException | RuntimeException e) {
+                database.close();
+                throw e;
+            }
+            return new IntegrityCheck(layout, lock, database, blobs, clock);
         } catch (IOException | RuntimeException e) {
             lock.close();
             throw e;

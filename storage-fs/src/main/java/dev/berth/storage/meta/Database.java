@@ -57,6 +57,9 @@ public final class Database implements AutoCloseable {
 
     private final DataSource pool;
     private final Runnable closePool;
+    /** The connection of the transaction this thread is running, for {@link #read}. */
+    private static final ThreadLocal<Connection> CURRENT = new ThreadLocal<>();
+
     /** Runs in a writing transaction once it holds its registry's row: a seam for tests of interleavings. */
     private volatile Consumer<String> registryLocked = registry -> { };
     private volatile Consumer<Collection<String>> blobRowsLocked = digests -> { };
@@ -159,12 +162,32 @@ public final class Database implements AutoCloseable {
         T run(Connection connection) throws SQLException;
     }
 
+    /**
+     * Runs a read inside the transaction this thread is running, if any, else in one of its own. A store asked a
+     * question from within another store's transaction (the object store's index, asked by a link whether a blob
+     * is stored) answers on that transaction's connection: it sees what that transaction sees, and never waits
+     * for a second connection of the pool, which transactions that each hold one could otherwise exhaust.
+     */
+    public <T> T read(Work<T> work) {
+        Connection running = CURRENT.get();
+        if (running == null) {
+            return transaction(work);
+        }
+        try {
+            return work.run(running);
+        } catch (SQLException e) {
+            throw new MetadataStoreException("metadata store: " + e.getMessage(), e);
+        }
+    }
+
     /** Runs {@code work} in one transaction, again from the start when it met a conflict with another. */
     public <T> T transaction(Work<T> work) {
         SQLException conflict = null;
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             try (Connection c = pool.getConnection()) {
                 c.setAutoCommit(false);
+                Connection outer = CURRENT.get();
+                CURRENT.set(c);
                 try {
                     T result = work.run(c);
                     c.commit();
@@ -173,6 +196,7 @@ public final class Database implements AutoCloseable {
                     c.rollback();
                     throw e;
                 } finally {
+                    CURRENT.set(outer);
                     // The pool hands this connection to the next caller as it is.
                     c.setAutoCommit(true);
                 }

@@ -1,7 +1,7 @@
 package dev.berth.storage.recovery;
 
 import dev.berth.core.digest.Digest;
-import dev.berth.storage.blob.FsBlobStore;
+import dev.berth.core.blob.BlobStore;
 import dev.berth.storage.layout.DataLayout;
 import dev.berth.storage.meta.H2StoredDigests;
 import dev.berth.storage.upload.FsUploadStore;
@@ -30,11 +30,11 @@ public final class StartupRecovery {
     private static final System.Logger LOG = System.getLogger(StartupRecovery.class.getName());
 
     private final DataLayout layout;
-    private final FsBlobStore blobs;
+    private final BlobStore blobs;
     private final FsUploadStore uploads;
     private final H2StoredDigests metadata;
 
-    public StartupRecovery(DataLayout layout, FsBlobStore blobs, FsUploadStore uploads, H2StoredDigests metadata) {
+    public StartupRecovery(DataLayout layout, BlobStore blobs, FsUploadStore uploads, H2StoredDigests metadata) {
         this.layout = layout;
         this.blobs = blobs;
         this.uploads = uploads;

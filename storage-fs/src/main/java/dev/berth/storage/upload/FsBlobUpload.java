@@ -7,8 +7,8 @@ import dev.berth.core.name.RepositoryName;
 import dev.berth.core.upload.BlobUpload;
 import dev.berth.core.upload.UploadId;
 import dev.berth.storage.blob.FileHashing;
-import dev.berth.storage.blob.FsBlobStore;
 import dev.berth.storage.layout.DataLayout;
+import dev.berth.storage.space.DiskReserve;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -28,9 +28,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * takes in the same bytes.
  *
  * <p>Commit, in order: check that {@code expected} is a SHA-256; compare it with the running digest (on a
- * mismatch the session is dropped and {@code DIGEST_INVALID} thrown); fsync the data file; move it into
- * the blob store ({@link FsBlobStore#moveIn}: rename, or drop when the blob is already there, then
- * directory fsync); delete the session's directory.
+ * mismatch the session is dropped and {@code DIGEST_INVALID} thrown); hand the file to the {@link UploadSink}
+ * (the filesystem's blob store fsyncs it and renames it into place; an object store sends what it has not
+ * shipped yet); delete the session's directory.
  *
  * <p>Threading: {@link #append}, {@link #commit}, {@link #cancel} and expiry are {@code synchronized}, so an
  * expiry sweep cannot pull the file from under a running append; the lock is uncontended in the normal case
@@ -47,7 +47,8 @@ final class FsBlobUpload implements BlobUpload {
     private final UploadId id;
     private final SessionInfo info;
     private final DataLayout layout;
-    private final FsBlobStore blobs;
+    private final DiskReserve reserve;
+    private final UploadSink sink;
     private final FsUploadStore sessions;
     private final BackgroundWork background;
     private final AtomicBoolean held = new AtomicBoolean();
@@ -66,27 +67,28 @@ final class FsBlobUpload implements BlobUpload {
     private CompletableFuture<Void> hashLane = CompletableFuture.completedFuture(null);
 
     private FsBlobUpload(UploadId id, SessionInfo info, long size, MessageDigest digest, DataLayout layout,
-                         FsBlobStore blobs, FsUploadStore sessions, BackgroundWork background) {
+                         FsUploadStore sessions, BackgroundWork background) {
         this.id = id;
         this.background = background;
         this.info = info;
         this.size = size;
         this.digest = digest;
         this.layout = layout;
-        this.blobs = blobs;
+        this.reserve = sessions.reserve();
+        this.sink = sessions.sink();
         this.sessions = sessions;
     }
 
     /** A session just opened, with an empty file. */
-    static FsBlobUpload started(UploadId id, SessionInfo info, DataLayout layout, FsBlobStore blobs, FsUploadStore sessions,
+    static FsBlobUpload started(UploadId id, SessionInfo info, DataLayout layout, FsUploadStore sessions,
                                 BackgroundWork background) {
-        return new FsBlobUpload(id, info, 0, Digest.newSha256(), layout, blobs, sessions, background);
+        return new FsBlobUpload(id, info, 0, Digest.newSha256(), layout, sessions, background);
     }
 
     /** A session found on disk after a restart; its digest is rebuilt when first needed. */
-    static FsBlobUpload resumed(UploadId id, SessionInfo info, long size, DataLayout layout, FsBlobStore blobs,
-                                FsUploadStore sessions, BackgroundWork background) {
-        return new FsBlobUpload(id, info, size, null, layout, blobs, sessions, background);
+    static FsBlobUpload resumed(UploadId id, SessionInfo info, long size, DataLayout layout, FsUploadStore sessions,
+                                BackgroundWork background) {
+        return new FsBlobUpload(id, info, size, null, layout, sessions, background);
     }
 
     @Override
@@ -150,7 +152,7 @@ final class FsBlobUpload implements BlobUpload {
             views[i] = bytes[i].duplicate();
             total += views[i].remaining();
         }
-        blobs.reserve().requireRoomFor(total);
+        reserve.requireRoomFor(total);
         MessageDigest running = digest();
         FileChannel file = channel();
         long before = file.position();
@@ -166,10 +168,9 @@ final class FsBlobUpload implements BlobUpload {
             BackgroundWork.awaitQuietly(hashed);
             forgetDigest();
             rollBackTo(file, before);
-            throw blobs.reserve().whenFull(e);
+            throw reserve.whenFull(e);
         }
-        size = before + total;
-        flushInBackground(file, total);
+        grew(file, before + total, total);
         return hashed;
     }
 
@@ -186,11 +187,10 @@ final class FsBlobUpload implements BlobUpload {
         } catch (IOException e) {
             // Nothing was hashed yet: cutting the file back keeps the two describing the same bytes.
             rollBackTo(file, before);
-            throw blobs.reserve().whenFull(e);
+            throw reserve.whenFull(e);
         }
         update(running, views);
-        size = before + total;
-        flushInBackground(file, total);
+        grew(file, before + total, total);
         return CompletableFuture.completedFuture(null);
     }
 
@@ -213,7 +213,13 @@ final class FsBlobUpload implements BlobUpload {
         }
     }
 
-    private void flushInBackground(FileChannel file, long written) {
+    /** Counts bytes written: the sink may ship them, and a file that becomes the blob is flushed as it grows. */
+    private void grew(FileChannel file, long newSize, long written) {
+        size = newSize;
+        sink.grew(id, layout.uploadData(id), newSize);
+        if (!sink.stagedFileBecomesBlob()) {
+            return;
+        }
         unflushed += written;
         if (unflushed >= FLUSH_STEP && (flushing == null || flushing.isDone())) {
             unflushed = 0;
@@ -236,6 +242,7 @@ final class FsBlobUpload implements BlobUpload {
         file.truncate(length);
         file.position(length);
         size = length;
+        sink.cutBack(id, length);
     }
 
     @Override
@@ -261,9 +268,8 @@ final class FsBlobUpload implements BlobUpload {
         long committed = size;
         FileChannel file = channel();
         BackgroundWork.awaitQuietly(flushing);
-        file.force(true);
+        sink.commit(id, layout.uploadData(id), file, committed, expected);
         closeChannel();
-        blobs.moveIn(layout.uploadData(id), expected);
         discard();
         return committed;
     }
@@ -349,7 +355,11 @@ final class FsBlobUpload implements BlobUpload {
         try {
             closeChannel();
         } finally {
-            sessions.remove(this);
+            try {
+                sessions.remove(this);
+            } finally {
+                sink.ended(id);
+            }
         }
     }
 

@@ -5,8 +5,8 @@ import dev.berth.core.name.RepositoryName;
 import dev.berth.core.upload.BlobUpload;
 import dev.berth.core.upload.UploadId;
 import dev.berth.core.upload.UploadStore;
-import dev.berth.storage.blob.FsBlobStore;
 import dev.berth.storage.layout.DataLayout;
+import dev.berth.storage.space.DiskReserve;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,16 +39,30 @@ public final class FsUploadStore implements UploadStore {
     private static final System.Logger LOG = System.getLogger(FsUploadStore.class.getName());
 
     private final DataLayout layout;
-    private final FsBlobStore blobs;
+    private final DiskReserve reserve;
+    private final UploadSink sink;
     private final Clock clock;
     private final ConcurrentHashMap<UploadId, FsBlobUpload> sessions = new ConcurrentHashMap<>();
     private final BackgroundWork background = new BackgroundWork();
     private volatile Consumer<BlobUpload> ended = session -> { };
 
-    public FsUploadStore(DataLayout layout, FsBlobStore blobs, Clock clock) {
+    /**
+     * Sessions under {@code layout}'s {@code uploads/}, keeping {@code reserve} free as they grow, and made blobs
+     * by {@code sink}.
+     */
+    public FsUploadStore(DataLayout layout, DiskReserve reserve, UploadSink sink, Clock clock) {
         this.layout = layout;
-        this.blobs = blobs;
+        this.reserve = reserve;
+        this.sink = sink;
         this.clock = clock;
+    }
+
+    DiskReserve reserve() {
+        return reserve;
+    }
+
+    UploadSink sink() {
+        return sink;
     }
 
     /**
@@ -61,7 +75,7 @@ public final class FsUploadStore implements UploadStore {
      */
     @Override
     public BlobUpload create(RepositoryName repository, String owner) throws IOException {
-        blobs.reserve().requireRoomFor(0);
+        reserve.requireRoomFor(0);
         UploadId id = UploadId.random();
         SessionInfo info = new SessionInfo(repository, owner, clock.instant());
         Path opening = layout.uploadDirBeingOpened(id);
@@ -73,12 +87,12 @@ public final class FsUploadStore implements UploadStore {
             Files.move(opening, layout.uploadDir(id), StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             deleteTree(opening);
-            throw blobs.reserve().whenFull(e);
+            throw reserve.whenFull(e);
         } catch (RuntimeException e) {
             deleteTree(opening);
             throw e;
         }
-        FsBlobUpload session = FsBlobUpload.started(id, info, layout, blobs, this, background);
+        FsBlobUpload session = FsBlobUpload.started(id, info, layout, this, background);
         sessions.put(id, session);
         return session;
     }
@@ -176,7 +190,7 @@ public final class FsUploadStore implements UploadStore {
         try {
             SessionInfo info = SessionInfo.read(layout.uploadInfo(id));
             long size = Files.size(layout.uploadData(id));
-            return FsBlobUpload.resumed(id, info, size, layout, blobs, this, background);
+            return FsBlobUpload.resumed(id, info, size, layout, this, background);
         } catch (UnreadableSessionException | NoSuchFileException e) {
             // A crash while the session was being opened or removed; the client has to start over.
             LOG.log(System.Logger.Level.WARNING, "removing unreadable upload session " + id + ": " + e.getMessage());

@@ -74,7 +74,7 @@ class FsBlobStoreTest {
     void opensAWindowOfTheBlob() throws IOException {
         store.put(DIGEST, CONTENT);
 
-        BlobContent content = store.open(DIGEST, 7, 5);
+        BlobContent.FileWindow content = (BlobContent.FileWindow) store.open(DIGEST, 7, 5);
         try (var channel = content.channel()) {
             ByteBuffer buffer = ByteBuffer.allocate(5);
             channel.read(buffer);

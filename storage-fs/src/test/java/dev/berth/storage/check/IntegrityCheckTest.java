@@ -6,7 +6,7 @@ import dev.berth.core.metadata.ManifestDependencies;
 import dev.berth.core.metadata.ManifestRecord;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.name.Tag;
-import dev.berth.storage.FsStorage;
+import dev.berth.storage.Storage;
 import dev.berth.storage.check.Finding.Kind;
 import dev.berth.storage.check.IntegrityCheck.Mode;
 import dev.berth.storage.layout.DataLayout;
@@ -63,7 +63,7 @@ class IntegrityCheckTest {
     @BeforeEach
     void storeTwoImagesAndALooseBlob() throws IOException {
         layout = new DataLayout(dataDir);
-        try (FsStorage storage = FsStorage.open(dataDir)) {
+        try (Storage storage = Storage.open(dataDir)) {
             storage.tenantStore().create("library", false, null, NOW);
             storage.tenantStore().create("acme", false, null, NOW);
             config = link(storage, APP, "{\"config\":1}");
@@ -148,7 +148,7 @@ class IntegrityCheckTest {
         CheckReport second = check(Mode.REPORT, afterwards);
         assertThat(second.problems()).isZero();
         assertThat(afterwards).extracting(Finding::kind).containsExactly(Kind.UNRECORDED_BLOB);
-        try (FsStorage storage = FsStorage.open(dataDir)) {
+        try (Storage storage = Storage.open(dataDir)) {
             var links = storage.metadataStores().blobLinks();
             assertThat(links.linkedBlobSize(APP, truncatedLayer)).isEmpty();
             assertThat(links.linkedBlobSize(APP, config)).isPresent();
@@ -240,7 +240,7 @@ class IntegrityCheckTest {
                 : List.of(aboutWebManifest, aboutLostLayer);
     }
 
-    private static Digest link(FsStorage storage, RepositoryName repository, String content) throws IOException {
+    private static Digest link(Storage storage, RepositoryName repository, String content) throws IOException {
         Digest digest = Digest.sha256Of(bytes(content));
         storage.blobStore().put(digest, bytes(content));
         storage.metadataStores().blobLinks().linkBlobs(List.of(new BlobLink(repository, digest, bytes(content).length)), d -> true);
@@ -248,7 +248,7 @@ class IntegrityCheckTest {
     }
 
     /** As a push does: the manifest's bytes stored and linked as a blob, then its record, tagged latest. */
-    private static Digest putManifest(FsStorage storage, RepositoryName repository, String content, Digest... references)
+    private static Digest putManifest(Storage storage, RepositoryName repository, String content, Digest... references)
             throws IOException {
         Digest digest = link(storage, repository, content);
         storage.metadataStores().manifests().putManifest(repository, new ManifestRecord(digest, MEDIA_TYPE,

@@ -24,7 +24,7 @@ import dev.berth.core.tenant.TenantService;
 import dev.berth.core.testing.MutableClock;
 import dev.berth.core.testing.TestImages;
 import dev.berth.core.usage.UsageRecorder;
-import dev.berth.storage.FsStorage;
+import dev.berth.storage.Storage;
 import dev.berth.storage.check.IntegrityCheck;
 import dev.berth.storage.meta.MetadataLocation;
 import org.junit.jupiter.api.AfterEach;
@@ -60,7 +60,7 @@ class GarbageCollectionTest {
     @TempDir
     Path dataDir;
     private final MutableClock clock = new MutableClock(Instant.now());
-    private FsStorage storage;
+    private Storage storage;
     private TenantService tenants;
     private RegistryService registry;
     private MetadataStores metadata;
@@ -73,7 +73,7 @@ class GarbageCollectionTest {
 
     /** Opens the storage and builds the registry over it. */
     private void open() throws IOException {
-        storage = FsStorage.open(dataDir, clock, 0);
+        storage = Storage.open(dataDir, clock, 0);
         tenants = new TenantService(storage.tenantStore(), clock);
         metadata = storage.metadataStores();
         QuotaLedger quota = new QuotaLedger(tenants, metadata.blobLinks(), clock);

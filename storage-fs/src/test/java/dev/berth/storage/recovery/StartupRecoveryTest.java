@@ -7,7 +7,7 @@ import dev.berth.core.metadata.ManifestRecord;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.name.Tag;
 import dev.berth.core.upload.BlobUpload;
-import dev.berth.storage.FsStorage;
+import dev.berth.storage.Storage;
 import dev.berth.storage.layout.DataLayout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +31,7 @@ class StartupRecoveryTest {
 
     @Test
     void createsTheLayoutInAnEmptyDirectory() throws IOException {
-        try (FsStorage storage = FsStorage.open(dataDir.resolve("fresh"))) {
+        try (Storage storage = Storage.open(dataDir.resolve("fresh"))) {
             DataLayout layout = storage.layout();
 
             assertThat(layout.blobsDir()).isDirectory();
@@ -49,7 +49,7 @@ class StartupRecoveryTest {
         Files.createDirectories(leftover.getParent());
         Files.writeString(leftover, "half a manifest");
 
-        try (FsStorage storage = FsStorage.open(dataDir)) {
+        try (Storage storage = Storage.open(dataDir)) {
             assertThat(leftover).doesNotExist();
             assertThat(storage.recoveryReport().tempFiles()).isEqualTo(1);
         }
@@ -59,7 +59,7 @@ class StartupRecoveryTest {
     void dropsUploadSessionsWhoseInfoIsUnreadable() throws IOException {
         BlobUpload torn;
         BlobUpload intact;
-        try (FsStorage storage = FsStorage.open(dataDir)) {
+        try (Storage storage = Storage.open(dataDir)) {
             torn = storage.uploadStore().create(REPOSITORY, "ci-bot");
             intact = storage.uploadStore().create(REPOSITORY, "ci-bot");
             intact.append(ByteBuffer.wrap(bytes("partial")));
@@ -68,7 +68,7 @@ class StartupRecoveryTest {
         Files.delete(layout.uploadInfo(torn.id()));
         Path stray = Files.createDirectories(layout.uploadsDir().resolve("not-a-session"));
 
-        try (FsStorage storage = FsStorage.open(dataDir)) {
+        try (Storage storage = Storage.open(dataDir)) {
             assertThat(layout.uploadDir(torn.id())).doesNotExist();
             assertThat(stray).doesNotExist();
             assertThat(storage.recoveryReport().uploadSessions()).isEqualTo(2);
@@ -81,7 +81,7 @@ class StartupRecoveryTest {
         Digest kept = Digest.sha256Of(bytes("kept"));
         Digest lost = Digest.sha256Of(bytes("lost"));
         Digest lostManifest = Digest.sha256Of(bytes("{\"lost\":true}"));
-        try (FsStorage storage = FsStorage.open(dataDir)) {
+        try (Storage storage = Storage.open(dataDir)) {
             storage.tenantStore().create(REPOSITORY.registry(), false, null, Instant.parse("2025-01-01T00:00:00Z"));
             storage.blobStore().put(kept, bytes("kept"));
             storage.blobStore().put(lost, bytes("lost"));
@@ -96,7 +96,7 @@ class StartupRecoveryTest {
         Files.delete(layout.blobFile(lost));
         Files.delete(layout.blobFile(lostManifest));
 
-        try (FsStorage storage = FsStorage.open(dataDir)) {
+        try (Storage storage = Storage.open(dataDir)) {
             assertThat(storage.metadataStores().blobLinks().linkedBlobSize(REPOSITORY, lost)).isEmpty();
             assertThat(storage.metadataStores().manifests().manifest(REPOSITORY, lostManifest)).isEmpty();
             assertThat(storage.metadataStores().tags().resolveTag(REPOSITORY, Tag.parse("latest"))).isEmpty();

@@ -50,7 +50,7 @@ class FsBlobUploadTest {
         layout = new DataLayout(dataDir);
         blobs = new FsBlobStore(layout, DiskReserve.of(layout.root(), 0));
         clock = new MutableClock(T0);
-        uploads = new FsUploadStore(layout, blobs, clock);
+        uploads = new FsUploadStore(layout, blobs.reserve(), blobs, clock);
     }
 
     @Test
@@ -196,7 +196,7 @@ class FsBlobUploadTest {
         before.append(ByteBuffer.wrap(bytes("hello ")));
         uploads.suspendAll();
 
-        FsUploadStore reopened = new FsUploadStore(layout, blobs, clock);
+        FsUploadStore reopened = new FsUploadStore(layout, blobs.reserve(), blobs, clock);
         BlobUpload after = reopened.find(before.id()).orElseThrow();
 
         assertThat(after).isNotSameAs(before);
@@ -214,7 +214,7 @@ class FsBlobUploadTest {
         before.append(ByteBuffer.wrap(bytes("partial")));
         uploads.suspendAll();
 
-        BlobUpload after = new FsUploadStore(layout, blobs, clock).find(before.id()).orElseThrow();
+        BlobUpload after = new FsUploadStore(layout, blobs.reserve(), blobs, clock).find(before.id()).orElseThrow();
 
         assertThat(after.commit(sha256("partial"))).isEqualTo(7);
     }
@@ -228,7 +228,7 @@ class FsBlobUploadTest {
 
         assertThat(layout.uploadDir(upload.id())).doesNotExist();
         assertThat(uploads.find(upload.id())).isEmpty();
-        assertThat(new FsUploadStore(layout, blobs, clock).find(upload.id())).isEmpty();
+        assertThat(new FsUploadStore(layout, blobs.reserve(), blobs, clock).find(upload.id())).isEmpty();
     }
 
     @Test
@@ -281,7 +281,7 @@ class FsBlobUploadTest {
         UploadId id = uploads.create(REPOSITORY, "ci-bot").id();
         uploads.suspendAll();
 
-        int expired = new FsUploadStore(layout, blobs, clock).expireStartedBefore(T0.plusSeconds(1));
+        int expired = new FsUploadStore(layout, blobs.reserve(), blobs, clock).expireStartedBefore(T0.plusSeconds(1));
 
         assertThat(expired).isEqualTo(1);
         assertThat(layout.uploadDir(id)).doesNotExist();
@@ -293,7 +293,7 @@ class FsBlobUploadTest {
         uploads.suspendAll();
         Files.writeString(layout.uploadInfo(id), "repository=library/alp");
 
-        assertThat(new FsUploadStore(layout, blobs, clock).find(id)).isEmpty();
+        assertThat(new FsUploadStore(layout, blobs.reserve(), blobs, clock).find(id)).isEmpty();
         assertThat(layout.uploadDir(id)).doesNotExist();
     }
 

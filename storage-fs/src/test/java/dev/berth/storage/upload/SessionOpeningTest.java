@@ -32,8 +32,8 @@ class SessionOpeningTest {
     Path dataDir;
 
     private FsUploadStore store(DataLayout layout) throws IOException {
-        return new FsUploadStore(layout, new FsBlobStore(layout, DiskReserve.of(layout.root(), 0)),
-                Clock.fixed(NOW, ZoneOffset.UTC));
+        DiskReserve reserve = DiskReserve.of(layout.root(), 0);
+        return new FsUploadStore(layout, reserve, new FsBlobStore(layout, reserve), Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     @Test

@@ -31,7 +31,8 @@ class UploadSessionCountTest {
     Path dataDir;
 
     private FsUploadStore store(DataLayout layout) throws IOException {
-        return new FsUploadStore(layout, new FsBlobStore(layout, DiskReserve.of(layout.root(), 0)), CLOCK);
+        DiskReserve reserve = DiskReserve.of(layout.root(), 0);
+        return new FsUploadStore(layout, reserve, new FsBlobStore(layout, reserve), CLOCK);
     }
 
     @Test

@@ -53,7 +53,7 @@ public final class GetBlobHandler implements V2Handler {
         if (range.partial()) {
             head.headers().set(HttpHeaderNames.CONTENT_RANGE, range.contentRange(blob.size()));
         }
-        request.respondFile(head, registry.openBlob(blob, range.start(), range.length()));
+        request.respondContent(head, registry.openBlob(blob, range.start(), range.length()));
     }
 
     /** A 416 that names the blob's size, as RFC 9110 asks, so that the client can ask for a range that fits. */

@@ -9,10 +9,10 @@ import dev.berth.core.tenant.TenantStore;
 import dev.berth.core.upload.UploadStore;
 import dev.berth.core.usage.UsageStore;
 import dev.berth.core.user.UserStore;
-import dev.berth.storage.blob.FsBlobStore;
 import dev.berth.storage.layout.DataDirectoryLock;
 import dev.berth.storage.layout.DataLayout;
 import dev.berth.storage.space.DiskReserve;
+import dev.berth.storage.meta.BlobStoreBinding;
 import dev.berth.storage.meta.Database;
 import dev.berth.storage.meta.H2CatalogStore;
 import dev.berth.storage.meta.H2GarbageStore;
@@ -28,21 +28,22 @@ import dev.berth.storage.recovery.StartupRecovery;
 import dev.berth.storage.upload.FsUploadStore;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 
 /**
- * The storage opened from one data directory: blobs and upload sessions on the filesystem, metadata in the
- * embedded H2 database there or in PostgreSQL ({@link MetadataLocation}), recovered from any crash before it is
- * handed out. See {@link DataLayout} for what lives where.
+ * The storage a node opens from its data directory: upload sessions staged there, metadata in the embedded H2
+ * database there or in PostgreSQL ({@link MetadataLocation}), blobs there or in an object store
+ * ({@link BlobBackend}), recovered from any crash before it is handed out. See {@link DataLayout} for what lives
+ * where.
  */
-public final class FsStorage implements AutoCloseable {
+public final class Storage implements AutoCloseable {
     private final DataLayout layout;
     private final MetadataLocation location;
     private final DataDirectoryLock lock;
-    private final FsBlobStore blobs;
+    private final BlobBackend backend;
+    private final BlobBackend.Blobs blobs;
     private final FsUploadStore uploads;
     private final Database database;
     private final MetadataStores metadata;
@@ -54,12 +55,13 @@ public final class FsStorage implements AutoCloseable {
     private final H2GcRunStore gcRuns;
     private final StartupRecovery.Report recovery;
 
-    private FsStorage(DataLayout layout, MetadataLocation location, DataDirectoryLock lock, FsBlobStore blobs,
-                      FsUploadStore uploads, Database database, MetadataStores metadata, Clock clock,
-                      StartupRecovery.Report recovery) {
+    private Storage(DataLayout layout, MetadataLocation location, DataDirectoryLock lock, BlobBackend backend,
+                    BlobBackend.Blobs blobs, FsUploadStore uploads, Database database, MetadataStores metadata,
+                    Clock clock, StartupRecovery.Report recovery) {
         this.layout = layout;
         this.location = location;
         this.lock = lock;
+        this.backend = backend;
         this.blobs = blobs;
         this.uploads = uploads;
         this.database = database;
@@ -74,36 +76,42 @@ public final class FsStorage implements AutoCloseable {
     }
 
     /** Opens the storage under {@code dataDir}, creating it when absent, with the system clock and no disk reserve. */
-    public static FsStorage open(Path dataDir) throws IOException {
+    public static Storage open(Path dataDir) throws IOException {
         return open(dataDir, Clock.systemUTC(), 0);
     }
 
     /** Opens the storage under {@code dataDir} with its metadata in the embedded database there. */
-    public static FsStorage open(Path dataDir, Clock clock, long minFreeBytes) throws IOException {
-        return open(dataDir, MetadataLocation.embedded(), clock, minFreeBytes);
+    public static Storage open(Path dataDir, Clock clock, long minFreeBytes) throws IOException {
+        return open(dataDir, MetadataLocation.embedded(), FsBlobBackend.INSTANCE, clock, minFreeBytes);
     }
 
     /**
-     * Opens the storage under {@code dataDir}, with its metadata at {@code metadata}; {@code clock} stamps
-     * sessions, links and repositories, and writes of blob data leave {@code minFreeBytes} free on the
-     * filesystem ({@link DiskReserve}).
+     * Opens the storage under {@code dataDir}, with its metadata at {@code metadata} and its blobs in
+     * {@code blobBackend}; {@code clock} stamps sessions, links and repositories, and writes of upload data leave
+     * {@code minFreeBytes} free on the data directory's filesystem ({@link DiskReserve}).
      */
-    public static FsStorage open(Path dataDir, MetadataLocation metadata, Clock clock, long minFreeBytes)
-            throws IOException {
+    public static Storage open(Path dataDir, MetadataLocation metadata, BlobBackend blobBackend, Clock clock,
+                               long minFreeBytes) throws IOException {
         DataLayout layout = new DataLayout(dataDir);
         StartupRecovery.createDirectories(layout);
         DataDirectoryLock lock = DataDirectoryLock.acquire(layout);
         Database database = null;
+        BlobBackend.Blobs blobs = null;
         try {
             MetadataBinding.bind(layout, metadata);
-            FsBlobStore blobs = new FsBlobStore(layout, DiskReserve.of(layout.root(), minFreeBytes));
-            FsUploadStore uploads = new FsUploadStore(layout, blobs, clock);
+            DiskReserve reserve = DiskReserve.of(layout.root(), minFreeBytes);
             database = metadata.open(layout);
-            StartupRecovery.Report report = new StartupRecovery(layout, blobs, uploads,
+            BlobStoreBinding.bind(database, blobBackend.identity());
+            blobs = blobBackend.open(layout, database, clock, reserve);
+            FsUploadStore uploads = new FsUploadStore(layout, reserve, blobs.sink(), clock);
+            StartupRecovery.Report report = new StartupRecovery(layout, blobs.store(), uploads,
                     new H2StoredDigests(database, clock)).run();
-            return new FsStorage(layout, metadata, lock, blobs, uploads, database,
+            return new Storage(layout, metadata, lock, blobBackend, blobs, uploads, database,
                     H2MetadataStores.over(database, clock), clock, report);
         } catch (IOException | RuntimeException e) {
+            if (blobs != null) {
+                blobs.close();
+            }
             if (database != null) {
                 database.close();
             }
@@ -117,7 +125,7 @@ public final class FsStorage implements AutoCloseable {
     }
 
     public BlobStore blobStore() {
-        return blobs;
+        return blobs.store();
     }
 
     public UploadStore uploadStore() {
@@ -161,15 +169,11 @@ public final class FsStorage implements AutoCloseable {
 
     /**
      * Whether each backend answers now: the metadata database (a valid connection within a few seconds), and
-     * the blob directory (there, and writable by this process).
+     * the blobs (the directory there and writable, or the bucket answering).
      */
     public List<BackendHealth> health() {
-        String metadataProblem = database.problem();
-        Path blobsDir = layout.blobsDir();
-        String blobsProblem = Files.isDirectory(blobsDir) && Files.isWritable(blobsDir) ? null
-                : blobsDir + " is not a writable directory";
-        return List.of(new BackendHealth("metadata", location.engine(), metadataProblem),
-                new BackendHealth("blobs", "fs", blobsProblem));
+        return List.of(new BackendHealth("metadata", location.engine(), database.problem()),
+                new BackendHealth("blobs", backend.engine(), blobs.problem()));
     }
 
     /** What startup recovery found and removed when this storage was opened. */
@@ -177,16 +181,20 @@ public final class FsStorage implements AutoCloseable {
         return recovery;
     }
 
-    /** Closes open upload files (the sessions stay, to resume later) and the metadata database. */
+    /** Closes open upload files (the sessions stay, to resume later), the blobs and the metadata database. */
     @Override
     public void close() throws IOException {
         try {
             uploads.suspendAll();
         } finally {
             try {
-                database.close();
+                blobs.close();
             } finally {
-                lock.close();
+                try {
+                    database.close();
+                } finally {
+                    lock.close();
+                }
             }
         }
     }

@@ -1,0 +1,168 @@
+package dev.berth.storage.s3;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.berth.core.blob.BlobContent;
+import dev.berth.core.blob.BlobStore;
+import dev.berth.core.blob.StoredBlobFile;
+import dev.berth.core.digest.Digest;
+import dev.berth.core.error.OciErrorCode;
+import dev.berth.core.error.RegistryException;
+import dev.berth.storage.meta.H2BlobObjects;
+import dev.berth.storage.meta.H2BlobObjects.BlobObject;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.NoSuchFileException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * Blobs as objects of one bucket. An object is named when its bytes are first sent ({@code blobs/<id>}), never
+ * after its digest, so that storing a blob never copies one: the {@code blob_objects} row ({@link H2BlobObjects})
+ * is what makes a digest stored, and deleting the row is what makes it gone, before its object is deleted.
+ *
+ * <p>Whether a digest is stored ({@link #size}) is always asked of the index, inside the asking transaction: a link
+ * asks it under the blob's row lock, which orders it against the collector ({@code docs/consistency.md}). Where a
+ * stored digest's object is, for reads, is cached: a digest's object never changes while it is stored, so an entry
+ * is right until the blob is deleted (this node forgets it once the row is gone; a delete by another node shows
+ * as a missing object, which reads as a missing blob).
+ */
+public final class S3BlobStore implements BlobStore {
+    private static final String BLOBS = "blobs/";
+    private static final long CACHED_DIGESTS = 100_000;
+
+    private final S3Client s3;
+    private final String bucket;
+    private final H2BlobObjects objects;
+    private final Cache<Digest, BlobObject> known = Caffeine.newBuilder().maximumSize(CACHED_DIGESTS).build();
+
+    public S3BlobStore(S3Client s3, String bucket, H2BlobObjects objects) {
+        this.s3 = s3;
+        this.bucket = bucket;
+        this.objects = objects;
+    }
+
+    /** A new object name, for an upload or a small blob. */
+    static String newKey(String id) {
+        return BLOBS + id;
+    }
+
+    @Override
+    public OptionalLong size(Digest digest) {
+        return objects.find(digest).map(o -> OptionalLong.of(o.size())).orElse(OptionalLong.empty());
+    }
+
+    @Override
+    public BlobContent open(Digest digest, long offset, long length) throws IOException {
+        BlobObject object = find(digest).orElseThrow(() -> new NoSuchFileException(digest.value()));
+        if (offset < 0 || length < 0 || offset > object.size() || length > object.size() - offset) {
+            throw new RegistryException(OciErrorCode.RANGE_NOT_SATISFIABLE, "range outside the blob",
+                    Map.of("digest", digest.value(), "size", object.size(), "offset", offset, "length", length));
+        }
+        if (length == 0) {
+            return new BlobContent.Stream(InputStream.nullInputStream(), 0);
+        }
+        InputStream stream = S3Calls.call("read " + digest, () -> {
+            try {
+                return s3.getObject(b -> b.bucket(bucket).key(object.key()).range("bytes=" + offset + "-" + (offset + length - 1)),
+                        ResponseTransformer.toInputStream());
+            } catch (NoSuchKeyException e) {
+                forget(digest);
+                return null;
+            }
+        });
+        if (stream == null) {
+            throw new NoSuchFileException(digest.value());
+        }
+        return new BlobContent.Stream(stream, length);
+    }
+
+    @Override
+    public byte[] readAll(Digest digest) throws IOException {
+        BlobObject object = find(digest).orElseThrow(() -> new NoSuchFileException(digest.value()));
+        byte[] bytes = S3Calls.call("read " + digest, () -> {
+            try {
+                return s3.getObjectAsBytes(b -> b.bucket(bucket).key(object.key())).asByteArray();
+            } catch (NoSuchKeyException e) {
+                forget(digest);
+                return null;
+            }
+        });
+        if (bytes == null) {
+            throw new NoSuchFileException(digest.value());
+        }
+        return bytes;
+    }
+
+    /** Stores small content (a manifest) in an object of its own, unless the digest is stored already. */
+    @Override
+    public void put(Digest digest, byte[] content) throws IOException {
+        if (objects.find(digest).isPresent()) {
+            return;
+        }
+        String key = newKey(UUID.randomUUID().toString());
+        S3Calls.run("store " + digest, () -> s3.putObject(b -> b.bucket(bucket).key(key).contentLength((long) content.length),
+                RequestBody.fromInputStream(new ByteArrayInputStream(content), content.length)));
+        record(digest, key, content.length);
+    }
+
+    /**
+     * Makes the object at {@code key}, which holds {@code size} bytes verified to be {@code digest}, the blob's;
+     * when another object holds it already, this one is deleted instead.
+     */
+    void record(Digest digest, String key, long size) throws IOException {
+        if (objects.claim(digest, key, size)) {
+            known.put(digest, new BlobObject(key, size));
+        } else {
+            deleteObject(key);
+        }
+    }
+
+    /**
+     * Forgets the blob (its row, committed, then this node's cache), then deletes its object: a blob is never
+     * recorded with its object gone, even if the object's deletion never happens (a crash leaves an object no
+     * row names, which costs space and nothing else).
+     */
+    @Override
+    public void delete(Digest digest) throws IOException {
+        Optional<String> key = objects.remove(digest);
+        known.invalidate(digest);
+        if (key.isPresent()) {
+            deleteObject(key.get());
+        }
+    }
+
+    /** The stored blobs, from the index: the collector's search for blobs no link accounts for. */
+    @Override
+    public void forEach(Consumer<StoredBlobFile> visitor) {
+        objects.forEach(visitor);
+    }
+
+    void deleteObject(String key) throws IOException {
+        S3Calls.run("delete " + key, () -> s3.deleteObject(b -> b.bucket(bucket).key(key)));
+    }
+
+    /** Where a stored blob is, for a read. */
+    private Optional<BlobObject> find(Digest digest) {
+        BlobObject cached = known.getIfPresent(digest);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        Optional<BlobObject> found = objects.find(digest);
+        found.ifPresent(o -> known.put(digest, o));
+        return found;
+    }
+
+    private void forget(Digest digest) {
+        known.invalidate(digest);
+    }
+}
