@@ -8,10 +8,12 @@
 #                     port and creates bucket berth; exports the server's settings for a Berth started after it:
 #                     REGISTRY_BLOB_STORE=s3, REGISTRY_S3_ENDPOINT, REGISTRY_S3_BUCKET, REGISTRY_S3_PATH_STYLE,
 #                     AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY.
+#   s3_test_bucket NAME -> creates one more bucket on it.
 #   s3_test_stop   -> stops it, removes the directory and unsets those variables.
 
 S3_TEST_DIR=""
 S3_TEST_PID=""
+S3_TEST_ENDPOINT=""
 S3_TEST_JAR_DEFAULT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/storage-s3/target/s3proxy/s3proxy.jar"
 
 s3_test_start() {
@@ -39,10 +41,8 @@ CONF
     kill -0 "$S3_TEST_PID" 2>/dev/null || break
     sleep 0.1
   done
-  # S3Proxy needs the payload hash header, which curl before 8.x does not add by itself.
-  if ! curl -sf -o /dev/null -X PUT --aws-sigv4 "aws:amz:us-east-1:s3" --user berth-test:berth-test-secret \
-      -H "x-amz-content-sha256: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" \
-      "$endpoint/berth"; then
+  S3_TEST_ENDPOINT="$endpoint"
+  if ! s3_test_bucket berth; then
     echo "s3_test_start: S3Proxy did not start or refused the bucket; its log:" >&2
     tail -n 20 "$dir/s3proxy.log" >&2
     s3_test_stop
@@ -53,13 +53,22 @@ CONF
   echo "s3_test_start: S3Proxy on $endpoint, bucket berth (data in $dir/data)" >&2
 }
 
+s3_test_bucket() {
+  # S3Proxy needs the payload hash header, which curl before 8.x does not add by itself.
+  curl -sf -o /dev/null -X PUT --aws-sigv4 "aws:amz:us-east-1:s3" --user berth-test:berth-test-secret \
+    -H "x-amz-content-sha256: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" \
+    "$S3_TEST_ENDPOINT/$1"
+}
+
 s3_test_stop() {
   unset REGISTRY_BLOB_STORE REGISTRY_S3_ENDPOINT REGISTRY_S3_BUCKET REGISTRY_S3_PATH_STYLE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
   if [ -n "$S3_TEST_PID" ]; then
-    kill "$S3_TEST_PID" 2>/dev/null
-    wait "$S3_TEST_PID" 2>/dev/null
+    # Its exit status is the signal's: not a failure of the caller (which may run under set -e).
+    kill "$S3_TEST_PID" 2>/dev/null || true
+    wait "$S3_TEST_PID" 2>/dev/null || true
   fi
   [ -z "$S3_TEST_DIR" ] || rm -rf "$S3_TEST_DIR"
   S3_TEST_PID=""
   S3_TEST_DIR=""
+  S3_TEST_ENDPOINT=""
 }

@@ -3,6 +3,7 @@ package dev.berth.core.blob;
 import dev.berth.core.digest.Digest;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 
@@ -29,6 +30,16 @@ public interface BlobStore {
 
     /** Removes the blob's file; a no-op when absent. */
     void delete(Digest digest) throws IOException;
+
+    /**
+     * Removes several blobs, as {@link #delete} would one after the other; a store that can remove many in one
+     * request (an object store's batch delete) does.
+     */
+    default void deleteAll(List<Digest> digests) throws IOException {
+        for (Digest digest : digests) {
+            delete(digest);
+        }
+    }
 
     /**
      * Calls {@code visitor} with every stored blob, in no particular order, for the garbage collector's search

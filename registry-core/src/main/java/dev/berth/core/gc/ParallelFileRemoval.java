@@ -40,9 +40,7 @@ final class ParallelFileRemoval implements GarbageStore.FileRemoval, AutoCloseab
         for (int i = 0; i < slices; i++) {
             List<Digest> slice = garbage.subList(i * garbage.size() / slices, (i + 1) * garbage.size() / slices);
             removals.add(removers.submit(() -> {
-                for (Digest digest : slice) {
-                    blobs.delete(digest);
-                }
+                blobs.deleteAll(slice);
                 return null;
             }));
         }

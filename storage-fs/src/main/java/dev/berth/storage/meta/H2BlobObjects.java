@@ -4,6 +4,7 @@ import dev.berth.core.blob.StoredBlobFile;
 import dev.berth.core.digest.Digest;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -60,6 +61,28 @@ public final class H2BlobObjects {
                 Database.update(c, "DELETE FROM blob_objects WHERE digest = ?", digest.value());
             }
             return key;
+        });
+    }
+
+    /**
+     * Forgets where each of the blobs is, in one transaction; the keys of the objects that held them, which the
+     * caller deletes.
+     */
+    public List<String> removeAll(List<Digest> digests) {
+        if (digests.isEmpty()) {
+            return List.of();
+        }
+        return database.transaction(c -> {
+            List<String> keys = new ArrayList<>(digests.size());
+            for (int from = 0; from < digests.size(); from += H2StoredBlobs.CHUNK) {
+                Object[] chunk = digests.subList(from, Math.min(digests.size(), from + H2StoredBlobs.CHUNK)).stream()
+                        .map(Digest::value).toArray();
+                String in = H2StoredBlobs.placeholders(chunk.length);
+                keys.addAll(Database.queryList(c, "SELECT object_key FROM blob_objects WHERE digest IN (" + in
+                        + ") ORDER BY digest FOR UPDATE", rs -> rs.getString(1), chunk));
+                Database.update(c, "DELETE FROM blob_objects WHERE digest IN (" + in + ")", chunk);
+            }
+            return keys;
         });
     }
 

@@ -118,6 +118,7 @@ public final class FsUploadStore implements UploadStore {
                 expired++;
             }
         }
+        sink.expireBefore(cutoff);
         return expired;
     }
 

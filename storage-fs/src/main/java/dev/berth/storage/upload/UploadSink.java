@@ -6,6 +6,7 @@ import dev.berth.core.upload.UploadId;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.time.Instant;
 
 /**
  * Where the bytes of upload sessions go: sessions stage their bytes in a file of the data directory while the
@@ -38,5 +39,13 @@ public interface UploadSink {
 
     /** The session is gone (committed, cancelled, dropped or expired): forget anything kept for it. */
     default void ended(UploadId session) {
+    }
+
+    /**
+     * Removes what the sink keeps for sessions started before {@code cutoff} that no session accounts for any
+     * more (an object store's multipart uploads that a crash left behind); called by each expiry sweep, after it
+     * expired the sessions themselves.
+     */
+    default void expireBefore(Instant cutoff) throws IOException {
     }
 }

@@ -10,15 +10,20 @@ import dev.berth.core.error.OciErrorCode;
 import dev.berth.core.error.RegistryException;
 import dev.berth.storage.meta.H2BlobObjects;
 import dev.berth.storage.meta.H2BlobObjects.BlobObject;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.NoSuchFileException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -37,12 +42,16 @@ import java.util.function.Consumer;
  * as a missing object, which reads as a missing blob).
  */
 public final class S3BlobStore implements BlobStore {
+    private static final System.Logger LOG = System.getLogger(S3BlobStore.class.getName());
     private static final String BLOBS = "blobs/";
     private static final long CACHED_DIGESTS = 100_000;
+    /** The most keys S3 deletes in one request. */
+    private static final int DELETE_BATCH = 1000;
 
     private final S3Client s3;
     private final String bucket;
     private final H2BlobObjects objects;
+    private volatile boolean batchDeletes = true;
     private final Cache<Digest, BlobObject> known = Caffeine.newBuilder().maximumSize(CACHED_DIGESTS).build();
 
     public S3BlobStore(S3Client s3, String bucket, H2BlobObjects objects) {
@@ -139,6 +148,50 @@ public final class S3BlobStore implements BlobStore {
         if (key.isPresent()) {
             deleteObject(key.get());
         }
+    }
+
+    /**
+     * Forgets the blobs (their rows, in one transaction, then this node's cache), then deletes their objects with
+     * batch deletes of up to {@value #DELETE_BATCH} keys, as {@link #delete} does one. A store that does not take
+     * the batch delete as the SDK sends it (S3Proxy 2.6 answers 501 to the CRC32 checksum the SDK adds to it)
+     * gets single deletes from then on.
+     */
+    @Override
+    public void deleteAll(List<Digest> digests) throws IOException {
+        List<String> keys = objects.removeAll(digests);
+        known.invalidateAll(digests);
+        for (int from = 0; from < keys.size(); from += DELETE_BATCH) {
+            List<String> batch = keys.subList(from, Math.min(keys.size(), from + DELETE_BATCH));
+            if (!batchDeletes || !deleteBatch(batch)) {
+                for (String key : batch) {
+                    deleteObject(key);
+                }
+            }
+        }
+    }
+
+    /** Deletes the objects in one request; false when the store does not implement it. */
+    private boolean deleteBatch(List<String> keys) throws IOException {
+        List<ObjectIdentifier> ids = keys.stream().map(key -> ObjectIdentifier.builder().key(key).build()).toList();
+        DeleteObjectsResponse response;
+        try {
+            response = s3.deleteObjects(b -> b.bucket(bucket).delete(d -> d.objects(ids).quiet(true)));
+        } catch (S3Exception e) {
+            if (e.statusCode() != 501) {
+                throw new IOException("object store: delete " + keys.size() + " objects: " + e.getMessage(), e);
+            }
+            batchDeletes = false;
+            LOG.log(System.Logger.Level.INFO, "the object store does not take batch deletes (" + e.getMessage()
+                    + "); deleting objects one by one");
+            return false;
+        } catch (SdkException e) {
+            throw new IOException("object store: delete " + keys.size() + " objects: " + e.getMessage(), e);
+        }
+        if (!response.errors().isEmpty()) {
+            throw new IOException("object store: " + response.errors().size() + " of " + keys.size()
+                    + " objects not deleted, the first: " + response.errors().get(0));
+        }
+        return true;
     }
 
     /** The stored blobs, from the index: the collector's search for blobs no link accounts for. */

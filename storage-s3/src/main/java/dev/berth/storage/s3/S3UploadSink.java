@@ -6,12 +6,14 @@ import dev.berth.storage.upload.UploadSink;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +80,29 @@ public final class S3UploadSink implements UploadSink {
         Shipment shipment = shipments.remove(session);
         if (shipment != null) {
             shipment.abandon();
+        }
+    }
+
+    /**
+     * Aborts the multipart uploads of the bucket's {@code blobs/} started before {@code cutoff} (the upload
+     * expiry): their sessions have expired on every node by then, and one whose id a crash kept from being
+     * recorded is aborted nowhere else.
+     */
+    @Override
+    public void expireBefore(Instant cutoff) throws IOException {
+        List<MultipartUpload> stale = new ArrayList<>();
+        S3Calls.run("list multipart uploads", () -> s3.listMultipartUploadsPaginator(b -> b.bucket(bucket)
+                .prefix(S3BlobStore.newKey(""))).uploads().forEach(u -> {
+                    if (u.initiated().isBefore(cutoff)) {
+                        stale.add(u);
+                    }
+                }));
+        for (MultipartUpload upload : stale) {
+            S3Calls.run("abort " + upload.key(), () -> s3.abortMultipartUpload(b -> b.bucket(bucket)
+                    .key(upload.key()).uploadId(upload.uploadId())));
+        }
+        if (!stale.isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "aborted " + stale.size() + " multipart upload(s) started before " + cutoff);
         }
     }
 

@@ -193,6 +193,35 @@ class S3StorageTest {
     }
 
     @Test
+    void deletesManyBlobsWithBatchDeletes() throws IOException {
+        List<Digest> digests = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            byte[] content = ("blob " + i).getBytes();
+            digests.add(Digest.sha256Of(content));
+            blobs.put(digests.get(i), content);
+        }
+
+        blobs.deleteAll(digests.subList(0, 4));
+
+        assertThat(objectKeys()).hasSize(1);
+        assertThat(blobs.size(digests.get(4))).isPresent();
+        for (Digest gone : digests.subList(0, 4)) {
+            assertThat(blobs.size(gone)).isEmpty();
+        }
+    }
+
+    @Test
+    void theExpirySweepAbortsMultipartUploadsThatNoSessionAccountsFor() throws IOException {
+        String orphan = s3.createMultipartUpload(b -> b.bucket(location.bucket()).key("blobs/left-by-a-crash")).uploadId();
+        s3.uploadPart(b -> b.bucket(location.bucket()).key("blobs/left-by-a-crash").uploadId(orphan).partNumber(1),
+                software.amazon.awssdk.core.sync.RequestBody.fromBytes(random(1000)));
+
+        uploads.expireStartedBefore(Instant.now().plusSeconds(60));
+
+        assertThat(openMultipartUploads()).isZero();
+    }
+
+    @Test
     void aBlobWhoseObjectWentMissingReadsAsMissing() throws IOException {
         byte[] content = "gone".getBytes();
         Digest digest = Digest.sha256Of(content);
