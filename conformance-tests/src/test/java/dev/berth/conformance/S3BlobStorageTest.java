@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a chunked push of a layer of several parts, pulls whole and by range, across a {@code kill -9}; the objects in
  * the bucket are one per blob, each under the name it was uploaded under; a deleted repository's blobs leave the
  * bucket with the next collection; and the metadata stays bound to its bucket (a start with another is refused,
- * and so is {@code check}, which reads blob files from the data directory).
+ * and so is {@code check}, which reads blob files from the data directory). With {@code --s3-redirect}, a blob
+ * download is a 307 to a presigned URL of its object, which serves it (and ranges of it) without credentials.
  */
 class S3BlobStorageTest {
     private static final int MIB = 1024 * 1024;
@@ -70,6 +71,38 @@ class S3BlobStorageTest {
                     server.dataDir().toString(), "--port", "0"));
             assertThat(refused.exitStatus()).as(refused.stdout() + refused.stderr()).isEqualTo(1);
             assertThat(refused.stderr()).contains("bucket " + bucket, "bucket " + other);
+        }
+    }
+
+    @Test
+    void redirectsBlobDownloadsToPresignedUrlsOfTheStoreWhenAsked() throws Exception {
+        S3ProxyServer s3 = S3ProxyServer.shared();
+        List<String> options = new java.util.ArrayList<>(options(s3, s3.newBucket()));
+        options.add("--s3-redirect");
+        try (RegistryProcess server = RegistryProcess.startWithOptions(options, S3ProxyServer.credentialsEnvironment())) {
+            RegistryClient client = server.client();
+            Image image = client.pushImage("library/s3-redirect", "v1", 2);
+            Blob layer = image.layers().get(1);
+
+            HttpResponse<byte[]> get = client.getBlob(image.repo(), layer.digest());
+            assertStatus(get, 307);
+            assertThat(requireHeader(get, "Docker-Content-Digest")).isEqualTo(layer.digest());
+            java.net.URI location = java.net.URI.create(requireHeader(get, "Location"));
+            assertThat(location.getPort()).as("the store's own address").isEqualTo(s3.endpoint().getPort());
+            assertStatus(client.headBlob(image.repo(), layer.digest()), 200);
+
+            // The client fetches it from the store itself, without the registry's credentials.
+            java.net.http.HttpClient plain = java.net.http.HttpClient.newHttpClient();
+            HttpResponse<byte[]> fetched = plain.send(java.net.http.HttpRequest.newBuilder(location).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertStatus(fetched, 200);
+            assertThat(fetched.body()).isEqualTo(layer.bytes());
+            HttpResponse<byte[]> part = plain.send(java.net.http.HttpRequest.newBuilder(location)
+                    .header("Range", "bytes=1-10").build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertStatus(part, 206);
+            assertThat(part.body()).isEqualTo(Arrays.copyOfRange(layer.bytes(), 1, 11));
+
+            assertStatus(server.anonymousClient().getBlob(image.repo(), layer.digest()), 401);
         }
     }
 

@@ -3,7 +3,9 @@ package dev.berth.core.blob;
 import dev.berth.core.digest.Digest;
 
 import java.io.IOException;
+import java.net.URI;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 
@@ -18,6 +20,14 @@ public interface BlobStore {
 
     /** Opens {@code length} bytes of the blob from {@code offset}; the caller closes the channel. */
     BlobContent open(Digest digest, long offset, long length) throws IOException;
+
+    /**
+     * A URL the client may fetch the stored blob from itself, for a while, instead of through the server (an
+     * object store's presigned URL); empty when the store serves blobs only through the server, as by default.
+     */
+    default Optional<URI> downloadUrl(Digest digest) throws IOException {
+        return Optional.empty();
+    }
 
     /** Reads a small blob (a manifest) whole. */
     byte[] readAll(Digest digest) throws IOException;

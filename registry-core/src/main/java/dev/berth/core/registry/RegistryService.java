@@ -29,6 +29,7 @@ import dev.berth.core.usage.UsageRecorder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,6 +87,15 @@ public final class RegistryService {
             throw RegistryException.blobUnknown(digest);
         }
         return new BlobInfo(digest, size.getAsLong());
+    }
+
+    /** Where the client may fetch a linked blob itself (the blob store's presigned URL), or empty. */
+    public Optional<URI> blobUrl(BlobInfo blob) {
+        try {
+            return blobs.downloadUrl(blob.digest());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Opens a window of a linked blob; the caller closes the channel. */

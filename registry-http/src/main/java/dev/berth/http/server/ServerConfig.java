@@ -87,6 +87,9 @@ public record ServerConfig(String bind, int port, Path dataDir, MetadataLocation
             new Option("--s3-region", "NAME", "REGISTRY_S3_REGION", S3Location.DEFAULT_REGION, "region of the bucket"),
             new Option("--s3-path-style", null, "REGISTRY_S3_PATH_STYLE", null,
                     "address the bucket in the path (http://HOST/BUCKET/KEY), as most self-hosted stores need"),
+            new Option("--s3-redirect", null, "REGISTRY_S3_REDIRECT", null,
+                    "answer blob downloads with a 307 to a presigned URL of the object (valid 20 minutes), which "
+                            + "clients fetch from the store themselves"),
             new Option("--upload-expiry", "DUR", "REGISTRY_UPLOAD_EXPIRY", "24h",
                     "lifetime of unfinished uploads; durations are ISO-8601 or like 24h, 90m, 30s, 500ms"),
             new Option("--gc-grace", "DUR", "REGISTRY_GC_GRACE", "1h",
@@ -252,11 +255,8 @@ public record ServerConfig(String bind, int port, Path dataDir, MetadataLocation
                 throw new InvalidConfigException("--s3-endpoint is not an http(s) URL: " + endpoint);
             }
         }
-        String pathStyle = values.getOrDefault("--s3-path-style", "false");
-        if (!pathStyle.equals("true") && !pathStyle.equals("false")) {
-            throw new InvalidConfigException("--s3-path-style is true or false: " + pathStyle);
-        }
-        return new S3Location(uri, bucket, values.get("--s3-region"), Boolean.parseBoolean(pathStyle));
+        return new S3Location(uri, bucket, values.get("--s3-region"), toggle(values, "--s3-path-style"),
+                toggle(values, "--s3-redirect"));
     }
 
     /**
@@ -274,6 +274,15 @@ public record ServerConfig(String bind, int port, Path dataDir, MetadataLocation
         } catch (IllegalArgumentException e) {
             throw new InvalidConfigException("--metadata-url: " + e.getMessage());
         }
+    }
+
+    /** A switch: set by its flag alone, or by {@code true} or {@code false}. */
+    private static boolean toggle(Map<String, String> values, String flag) {
+        String value = values.getOrDefault(flag, "false");
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new InvalidConfigException(flag + " is true or false: " + value);
+        }
+        return Boolean.parseBoolean(value);
     }
 
     private static int parsePort(String value) {

@@ -262,15 +262,16 @@ class ServerConfigTest {
 
         ServerConfig s3 = parse(Map.of(), "--blob-store", "s3", "--s3-endpoint", "http://127.0.0.1:9000",
                 "--s3-bucket", "blobs", "--s3-path-style");
-        assertThat(s3.s3()).isEqualTo(new S3Location(URI.create("http://127.0.0.1:9000"), "blobs", "us-east-1", true));
+        assertThat(s3.s3()).isEqualTo(new S3Location(URI.create("http://127.0.0.1:9000"), "blobs", "us-east-1", true, false));
         assertThat(s3.blobBackend().engine()).isEqualTo("s3");
         assertThat(s3.blobBackend().identity()).isEqualTo("s3 http://127.0.0.1:9000 bucket blobs");
 
         ServerConfig fromEnv = parse(Map.of("REGISTRY_BLOB_STORE", "s3", "REGISTRY_S3_BUCKET", "b",
                 "REGISTRY_S3_REGION", "eu-west-1", "REGISTRY_S3_PATH_STYLE", "true"));
-        assertThat(fromEnv.s3()).isEqualTo(new S3Location(null, "b", "eu-west-1", true));
+        assertThat(fromEnv.s3()).isEqualTo(new S3Location(null, "b", "eu-west-1", true, false));
         assertThat(parse(Map.of("REGISTRY_S3_PATH_STYLE", "true"), "--blob-store", "s3", "--s3-bucket", "b",
                 "--s3-path-style=false").s3().pathStyle()).isFalse();
+        assertThat(parse(Map.of(), "--blob-store", "s3", "--s3-bucket", "b", "--s3-redirect").s3().redirect()).isTrue();
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.berth.storage.space.DiskReserve;
 import dev.berth.storage.upload.UploadSink;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -48,7 +49,8 @@ public final class S3BlobBackend implements BlobBackend {
             s3.close();
             throw new IOException("the blob store does not answer: " + e.getMessage(), e);
         }
-        S3BlobStore store = new S3BlobStore(s3, location.bucket(), new H2BlobObjects(database, clock));
+        S3Presigner presigner = location.redirect() ? location.presigner() : null;
+        S3BlobStore store = new S3BlobStore(s3, location.bucket(), new H2BlobObjects(database, clock), presigner);
         ExecutorService shippers = shippers();
         S3UploadSink sink = new S3UploadSink(s3, location.bucket(), store, shippers);
         return new Blobs() {
@@ -83,6 +85,9 @@ public final class S3BlobBackend implements BlobBackend {
                     Thread.currentThread().interrupt();
                 } finally {
                     s3.close();
+                    if (presigner != null) {
+                        presigner.close();
+                    }
                 }
             }
         };

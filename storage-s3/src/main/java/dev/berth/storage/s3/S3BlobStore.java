@@ -18,10 +18,13 @@ import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.NoSuchFileException;
 import java.util.List;
 import java.util.Map;
@@ -51,13 +54,31 @@ public final class S3BlobStore implements BlobStore {
     private final S3Client s3;
     private final String bucket;
     private final H2BlobObjects objects;
+    private final S3Presigner presigner;
     private volatile boolean batchDeletes = true;
     private final Cache<Digest, BlobObject> known = Caffeine.newBuilder().maximumSize(CACHED_DIGESTS).build();
 
-    public S3BlobStore(S3Client s3, String bucket, H2BlobObjects objects) {
+    /** @param presigner signs download URLs for {@link #downloadUrl}, or null to serve every download through the node */
+    public S3BlobStore(S3Client s3, String bucket, H2BlobObjects objects, S3Presigner presigner) {
         this.s3 = s3;
         this.bucket = bucket;
         this.objects = objects;
+        this.presigner = presigner;
+    }
+
+    /** A presigned URL of the blob's object, valid for {@link S3Location#PRESIGNED_FOR}, when redirects are on. */
+    @Override
+    public Optional<URI> downloadUrl(Digest digest) throws IOException {
+        if (presigner == null) {
+            return Optional.empty();
+        }
+        BlobObject object = find(digest).orElseThrow(() -> new NoSuchFileException(digest.value()));
+        try {
+            return Optional.of(presigner.presignGetObject(p -> p.signatureDuration(S3Location.PRESIGNED_FOR)
+                    .getObjectRequest(g -> g.bucket(bucket).key(object.key()))).url().toURI());
+        } catch (URISyntaxException e) {
+            throw new IOException("object store: a presigned URL that is not a URI: " + e.getMessage(), e);
+        }
     }
 
     /** A new object name, for an upload or a small blob. */

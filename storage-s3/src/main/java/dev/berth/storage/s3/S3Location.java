@@ -6,6 +6,8 @@ import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 import java.net.URI;
 import java.time.Duration;
@@ -23,8 +25,12 @@ import java.util.Objects;
  * @param endpoint the store's address, or null for AWS S3 itself
  * @param pathStyle address the bucket in the path ({@code http://host/bucket/key}) rather than the host name, as
  *     most self-hosted stores need
+ * @param redirect answer a blob download with a redirect to a presigned URL of its object ({@code --s3-redirect}),
+ *     which the client fetches from the store itself, rather than streaming it through the node
  */
-public record S3Location(URI endpoint, String bucket, String region, boolean pathStyle) {
+public record S3Location(URI endpoint, String bucket, String region, boolean pathStyle, boolean redirect) {
+    /** How long a presigned download URL is valid: a pull in progress finishes within it. */
+    static final Duration PRESIGNED_FOR = Duration.ofMinutes(20);
     public static final String DEFAULT_REGION = "us-east-1";
     /** Requests to the store at once, per node: uploads ship parts and downloads read on this many connections. */
     private static final int MAX_CONNECTIONS = 128;
@@ -49,6 +55,16 @@ public record S3Location(URI endpoint, String bucket, String region, boolean pat
                         .connectionTimeout(Duration.ofSeconds(5))
                         .socketTimeout(Duration.ofSeconds(60)))
                 .overrideConfiguration(o -> o.retryStrategy(b -> b.maxAttempts(8)));
+        if (endpoint != null) {
+            builder.endpointOverride(endpoint);
+        }
+        return builder.build();
+    }
+
+    /** Signs download URLs of the bucket's objects with the client's credentials; the caller closes it. */
+    S3Presigner presigner() {
+        S3Presigner.Builder builder = S3Presigner.builder().region(Region.of(region))
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(pathStyle).build());
         if (endpoint != null) {
             builder.endpointOverride(endpoint);
         }

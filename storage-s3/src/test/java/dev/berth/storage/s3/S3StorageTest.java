@@ -56,11 +56,11 @@ class S3StorageTest {
     @BeforeEach
     void setUp() throws Exception {
         S3ProxyServer server = S3ProxyServer.shared();
-        location = new S3Location(server.endpoint(), server.newBucket(), null, true);
+        location = new S3Location(server.endpoint(), server.newBucket(), null, true, false);
         s3 = location.client();
         layout = new DataLayout(dataDir);
         database = Database.open(layout);
-        blobs = new S3BlobStore(s3, location.bucket(), new H2BlobObjects(database, new MutableClock(Instant.parse("2026-01-01T00:00:00Z"))));
+        blobs = new S3BlobStore(s3, location.bucket(), new H2BlobObjects(database, new MutableClock(Instant.parse("2026-01-01T00:00:00Z"))), null);
         shippers = Executors.newFixedThreadPool(4);
         uploads = newUploadStore();
     }

@@ -18,10 +18,14 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 
+import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
 
-/** Serves a blob (end-2: {@code GET}/{@code HEAD /v2/<name>/blobs/<digest>}), whole or a {@code Range} of it (206). */
+/**
+ * Serves a blob (end-2: {@code GET}/{@code HEAD /v2/<name>/blobs/<digest>}), whole or a {@code Range} of it (206),
+ * or redirects a {@code GET} (307) to where the blob store serves it itself, when it does ({@code --s3-redirect}).
+ */
 public final class GetBlobHandler implements V2Handler {
     private final RegistryService registry;
 
@@ -36,6 +40,15 @@ public final class GetBlobHandler implements V2Handler {
             FullHttpResponse response = Responses.empty(HttpResponseStatus.OK);
             describe(response.headers(), blob).set(HttpHeaderNames.CONTENT_LENGTH, blob.size());
             request.respond(response);
+            return;
+        }
+        Optional<URI> elsewhere = registry.blobUrl(blob);
+        if (elsewhere.isPresent()) {
+            // The store serves it (--s3-redirect): a Range goes along with the client's next request.
+            FullHttpResponse redirect = Responses.empty(HttpResponseStatus.TEMPORARY_REDIRECT);
+            redirect.headers().set(HttpHeaderNames.LOCATION, elsewhere.get().toString())
+                    .set(Responses.CONTENT_DIGEST, blob.digest().value());
+            request.respond(redirect);
             return;
         }
         String asked = request.request().headers().get(HttpHeaderNames.RANGE);
