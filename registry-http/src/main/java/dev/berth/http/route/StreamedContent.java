@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * piece the connection takes starts it again.
  */
 final class StreamedContent implements ChunkedInput<ByteBuf> {
-    private static final int PIECE = 256 * 1024;
+    private static final int PIECE = 512 * 1024;
     private static final int AHEAD = 4;
     /** Threads that wait on object-store reads; bounded, queued beyond. */
     private static final ExecutorService READERS = readers();
@@ -105,38 +105,47 @@ final class StreamedContent implements ChunkedInput<ByteBuf> {
     /** Starts the reader unless it runs, everything is read, or enough is ready. */
     private void readAhead() {
         if (!closed && read < length && queued.get() < AHEAD && reading.compareAndSet(false, true)) {
-            READERS.execute(this::readPiece);
+            READERS.execute(this::readPieces);
         }
     }
 
-    private void readPiece() {
+    /**
+     * Reads pieces until enough are ready or the stream is done; resumes the transfer after each, so that the
+     * connection writes one while the next is read.
+     */
+    private void readPieces() {
         try {
-            int want = (int) Math.min(PIECE, length - read);
-            byte[] bytes = stream.readNBytes(want);
-            if (bytes.length < want) {
-                throw new IOException("the stored blob ended after " + (read + bytes.length) + " of " + length + " bytes");
+            while (!closed && read < length && queued.get() < AHEAD) {
+                int want = (int) Math.min(PIECE, length - read);
+                byte[] bytes = stream.readNBytes(want);
+                if (bytes.length < want) {
+                    throw new IOException("the stored blob ended after " + (read + bytes.length) + " of " + length + " bytes");
+                }
+                read += bytes.length;
+                ready.add(Unpooled.wrappedBuffer(bytes));
+                queued.incrementAndGet();
+                resumeTransfer();
             }
-            read += bytes.length;
-            ready.add(Unpooled.wrappedBuffer(bytes));
-            queued.incrementAndGet();
         } catch (IOException e) {
             failure = closed ? null : e;
+            resumeTransfer();
         } finally {
             reading.set(false);
         }
         if (closed) {
             releaseReady(); // the connection went during this read: what it added is released here
-            return;
+        } else if (failure == null) {
+            readAhead(); // the connection took a piece after the loop's last look
         }
+    }
+
+    private void resumeTransfer() {
         ctx.executor().execute(() -> {
             ChunkedWriteHandler writer = ctx.pipeline().get(ChunkedWriteHandler.class);
             if (writer != null) {
                 writer.resumeTransfer();
             }
         });
-        if (failure == null) {
-            readAhead();
-        }
     }
 
     private static ExecutorService readers() {

@@ -174,7 +174,7 @@ public final class S3BlobStore implements BlobStore {
     /**
      * Forgets the blobs (their rows, in one transaction, then this node's cache), then deletes their objects with
      * batch deletes of up to {@value #DELETE_BATCH} keys, as {@link #delete} does one. A store that does not take
-     * the batch delete as the SDK sends it (S3Proxy 2.6 answers 501 to the CRC32 checksum the SDK adds to it)
+     * the batch delete as the SDK sends it (S3Proxy 2.6 and 3.3 answer 501 to the CRC32 checksum the SDK adds to it)
      * gets single deletes from then on.
      */
     @Override

@@ -20,7 +20,7 @@ import java.util.Objects;
  *
  * <p>Checksums: the client computes request checksums and validates response checksums only where an operation
  * requires them. The SDK's default since 2.30 adds a CRC to every upload, which S3-compatible servers that predate
- * it (S3Proxy 2.6 among them) refuse with 400; the SHA-256 of every blob is verified by Berth itself anyway.
+ * it (S3Proxy 2.6 and 3.3 among them) refuse; the SHA-256 of every blob is verified by Berth itself anyway.
  *
  * @param endpoint the store's address, or null for AWS S3 itself
  * @param pathStyle address the bucket in the path ({@code http://host/bucket/key}) rather than the host name, as

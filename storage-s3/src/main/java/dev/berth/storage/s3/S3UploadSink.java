@@ -17,17 +17,17 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutorService;
 
 /**
  * Upload sessions made blobs in the object store. A session's bytes are shipped to a multipart upload of the
- * object {@code blobs/<session id>} as soon as a whole part of the {@link PartPlan} is staged, one part after the
- * other on a pool of shipping threads; the commit ships what is left (the last part) and completes the upload, so
- * the bytes that move after the digest is known are at most one part. A blob of no more than one part, which
- * never filled one, goes in a single {@code PutObject}.
+ * object {@code blobs/<session id>} as soon as a whole part of the {@link PartPlan} is staged, a few parts at a time
+ * on a pool of shipping threads; the commit ships what is left (the last part, and any that failed) and completes
+ * the upload, so the bytes that move after the digest is known are one part when shipping keeps up. A blob of no
+ * more than one part, which never filled one, goes in a single {@code PutObject}.
  *
  * <p>The multipart upload's id is written beside the session's staged file ({@code multipart}): a session resumed
  * after a restart aborts it and ships again from its first part, since the parts' state was in memory.
@@ -111,103 +111,117 @@ public final class S3UploadSink implements UploadSink {
     }
 
     /**
-     * One session's multipart upload. Parts ship in order on one lane ({@link #lane}) of the shipping pool.
+     * One session's multipart upload. Whole parts ship on {@value #LANES} lanes of the shipping pool (part n on
+     * lane n mod {@value #LANES}, in order on each), so that a few parts of one blob are in flight at once: the
+     * store writes each on a thread of its own.
      *
      * <p>Threading: the session calls {@link #grew}, {@link #cutBack}, {@link #finish} and {@link #abandon} one at a
-     * time (under its own lock); the lane's tasks run one after the other. The part state ({@link #shipped},
-     * {@link #uploadId}) belongs to the lane while it runs: cut back and finish wait for it to be idle first, and
-     * no task is queued while they run, so the join hands the state over.
+     * time (under its own lock). Lane tasks run concurrently with {@link #grew} and with each other: what they share
+     * is {@link #shipped} (a concurrent map) and the upload id (under this object's monitor). Cut back and finish wait for every lane to be idle first, and no task is queued while they run.
      */
     private final class Shipment {
+        private static final int LANES = 3;
+
         private final String key;
         private final Path data;
         private final Path multipartFile;
-        private final TreeMap<Integer, CompletedPart> shipped = new TreeMap<>();
+        private final ConcurrentSkipListMap<Integer, CompletedPart> shipped = new ConcurrentSkipListMap<>();
+        /** Guarded by this. */
         private String uploadId;
-        /** Bytes staged, as the session last said: what the lane may ship. */
-        private volatile long staged;
-        /** The first part no queued task ships: {@link #grew} queues a task when it is wholly staged. */
+        /** The first part that no lane has been given: {@link #grew} gives each part once it is wholly staged. */
         private int unplanned = 1;
-        private CompletableFuture<Void> lane = CompletableFuture.completedFuture(null);
+        @SuppressWarnings("unchecked")
+        private final CompletableFuture<Void>[] lanes = new CompletableFuture[LANES];
 
         Shipment(UploadId session, Path data) {
             this.key = S3BlobStore.newKey(session.value());
             this.data = data;
             this.multipartFile = data.resolveSibling(MULTIPART_FILE);
+            java.util.Arrays.fill(lanes, CompletableFuture.completedFuture(null));
             abortLeftOver();
         }
 
         void grew(long size) {
-            staged = size;
-            if (unplanned <= PartPlan.MAX_PARTS && PartPlan.end(unplanned) <= size) {
-                unplanned = size >= PartPlan.end(PartPlan.MAX_PARTS) ? PartPlan.MAX_PARTS + 1 : PartPlan.partAt(size);
-                lane = lane.thenRunAsync(this::shipWholeParts, shippers);
+            for (; unplanned <= PartPlan.MAX_PARTS && PartPlan.end(unplanned) <= size; unplanned++) {
+                int n = unplanned;
+                int lane = n % LANES;
+                lanes[lane] = lanes[lane].thenRunAsync(() -> shipWhole(n), shippers);
             }
         }
 
-        /** Waits for the lane, then forgets the parts that reach past {@code length}: they ship again. */
+        /** Waits for the lanes, then forgets the parts that reach past {@code length}: they ship again. */
         void cutBack(long length) {
             await();
-            staged = length;
-            shipped.entrySet().removeIf(e -> PartPlan.end(e.getKey()) > length);
-            unplanned = nextPart();
+            shipped.keySet().removeIf(n -> PartPlan.end(n) > length);
+            unplanned = length == 0 ? 1 : PartPlan.partAt(length - 1);
+            while (shipped.containsKey(unplanned)) {
+                unplanned++;
+            }
         }
 
-        /** Ships what is left and completes the object; its key. */
+        /** Ships every part not shipped yet (the last one, and any that failed) and completes the object; its key. */
         String finish(long size) throws IOException {
             await();
-            staged = size;
-            if (uploadId == null && size <= PartPlan.size(1)) {
+            if (uploadId() == null && size <= PartPlan.size(1)) {
                 S3Calls.run("store " + key, () -> s3.putObject(b -> b.bucket(bucket).key(key).contentLength(size),
                         RequestBody.fromContentProvider(() -> open(0, size), size, "application/octet-stream")));
                 return key;
             }
-            for (int n = nextPart(); PartPlan.start(n) < size || shipped.isEmpty(); n++) {
-                ship(n, PartPlan.start(n), Math.min(size, PartPlan.end(n)));
+            // A part shipped ends at or before the size (cut backs forget the others), so the parts that are there
+            // are right as they are, the last one included when the blob ends on its boundary.
+            int last = size == 0 ? 1 : PartPlan.partAt(size - 1);
+            for (int n = 1; n <= last; n++) {
+                if (!shipped.containsKey(n)) {
+                    ship(n, PartPlan.start(n), Math.min(size, PartPlan.end(n)));
+                }
             }
             List<CompletedPart> parts = new ArrayList<>(shipped.values());
-            String id = uploadId;
+            String id = uploadId();
             S3Calls.run("complete " + key, () -> s3.completeMultipartUpload(b -> b.bucket(bucket).key(key)
                     .uploadId(id).multipartUpload(m -> m.parts(parts))));
-            uploadId = null;
+            forgetUploadId();
             Files.deleteIfExists(multipartFile);
             return key;
         }
 
-        /** The session ended without a finished upload: aborts it, on the lane, after any part in flight. */
+        /** The session ended without a finished upload: aborts it once the parts in flight are done. */
         void abandon() {
-            lane = lane.handle((ok, failure) -> null).thenRunAsync(this::abort, shippers);
+            CompletableFuture.allOf(lanes).handle((ok, failure) -> null).thenRunAsync(this::abort, shippers);
         }
 
-        /**
-         * Ships every part now wholly staged. A failure is logged and left to the next task or the commit, which
-         * ships from the first part not shipped; the lane itself never fails.
-         */
-        private void shipWholeParts() {
+        /** A whole part, shipped; a failure is logged and left to the commit, which ships every part missing. */
+        private void shipWhole(int n) {
             try {
-                for (int n = nextPart(); n <= PartPlan.MAX_PARTS && PartPlan.end(n) <= staged; n = nextPart()) {
-                    ship(n, PartPlan.start(n), PartPlan.end(n));
-                }
+                ship(n, PartPlan.start(n), PartPlan.end(n));
             } catch (IOException | UncheckedIOException e) {
-                LOG.log(System.Logger.Level.WARNING, "shipping " + key + " failed; the next part or the commit tries again", e);
+                LOG.log(System.Logger.Level.WARNING, "shipping part " + n + " of " + key + " failed; the commit sends it again", e);
             }
-        }
-
-        private int nextPart() {
-            return shipped.isEmpty() ? 1 : shipped.lastKey() + 1;
         }
 
         private void ship(int n, long start, long end) throws IOException {
-            if (uploadId == null) {
-                uploadId = S3Calls.call("start " + key, () -> s3.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId());
-                Files.writeString(multipartFile, uploadId);
-            }
-            String id = uploadId;
+            String id = uploadId(true);
             long length = end - start;
             String etag = S3Calls.call("ship part " + n + " of " + key, () -> s3.uploadPart(b -> b.bucket(bucket).key(key)
                     .uploadId(id).partNumber(n).contentLength(length),
                     RequestBody.fromContentProvider(() -> open(start, length), length, "application/octet-stream")).eTag());
             shipped.put(n, CompletedPart.builder().partNumber(n).eTag(etag).build());
+        }
+
+        private synchronized String uploadId() {
+            return uploadId;
+        }
+
+        /** The multipart upload's id, started (and recorded beside the staged file) on first use. */
+        private synchronized String uploadId(boolean start) throws IOException {
+            if (uploadId == null && start) {
+                uploadId = S3Calls.call("start " + key, () -> s3.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId());
+                Files.writeString(multipartFile, uploadId);
+            }
+            return uploadId;
+        }
+
+        private synchronized void forgetUploadId() {
+            uploadId = null;
         }
 
         private FileRange open(long start, long length) {
@@ -219,10 +233,10 @@ public final class S3UploadSink implements UploadSink {
         }
 
         private void await() {
-            lane.join();
+            CompletableFuture.allOf(lanes).join();
         }
 
-        private void abort() {
+        private synchronized void abort() {
             if (uploadId == null) {
                 return;
             }
@@ -233,7 +247,7 @@ public final class S3UploadSink implements UploadSink {
                 Files.deleteIfExists(multipartFile);
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.WARNING, "could not abort the multipart upload of " + key
-                        + "; the bucket's lifecycle rule for incomplete uploads has to", e);
+                        + "; the expiry sweep does", e);
             }
         }
 
@@ -241,7 +255,9 @@ public final class S3UploadSink implements UploadSink {
         private void abortLeftOver() {
             try {
                 if (Files.exists(multipartFile)) {
-                    uploadId = Files.readString(multipartFile).trim();
+                    synchronized (this) {
+                        uploadId = Files.readString(multipartFile).trim();
+                    }
                     abort();
                 }
             } catch (IOException e) {

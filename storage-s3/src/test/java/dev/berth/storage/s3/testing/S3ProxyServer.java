@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
- * A real S3-compatible server for the tests: S3Proxy 2.6 with its {@code filesystem-nio2} backend, run as a process
+ * A real S3-compatible server for the tests: S3Proxy (the build's version) with its {@code filesystem-nio2} backend, run as a process
  * of its own from the jar the build copies ({@code berth.s3proxy.jar}), started once per test JVM on a free port and
  * stopped when the JVM exits. Each caller gets a bucket of its own ({@link #newBucket}). The store tests of
  * {@code storage-s3} use it, and the black-box tests of {@code conformance-tests} start servers on it.
@@ -70,7 +70,7 @@ public final class S3ProxyServer {
 
     /**
      * A client of the server, for a test to look into its buckets: path-style addressing, the server's keys, and
-     * checksums only where required (S3Proxy 2.6 refuses the SDK's default ones).
+     * checksums only where required (S3Proxy refuses the SDK's default ones).
      */
     public S3Client client() {
         return S3Client.builder().endpointOverride(endpoint).forcePathStyle(true).region(Region.US_EAST_1)
