@@ -889,8 +889,11 @@ def build_report(a, bench, limits, info, started, elapsed):
     add("")
     add(f"Berth: `{info.get('berth_version', '?')}` at commit `{info.get('git', '?')}`, Basic auth as a "
         f"repository user with push on `library`; JVM options: `{info.get('java_opts') or '(none)'}`. "
-        f"Distribution: `{info.get('dist_version', '?')}`, no auth, filesystem storage; both data "
-        f"directories on `{info.get('data_fs', '?')}`.")
+        f"Distribution: `{info.get('dist_version', '?')}`, no auth. Blobs: {info.get('storage', 'filesystem')}; "
+        f"both data directories on `{info.get('data_fs', '?')}`.")
+    if info.get("s3_limit"):
+        add("")
+        add(f"The S3 server's own throughput, measured in the same run (the limit of the S3 rows): {info['s3_limit']}.")
     add("")
     allr = [r for w in R for k in R[w] for r in R[w][k]]
     wall = sum(r["wall_s"] for r in allr)
@@ -965,7 +968,7 @@ def build_report(a, bench, limits, info, started, elapsed):
     add("## Machine")
     add("")
     for k in ("nproc", "cpu", "kernel", "memory", "java", "python", "curl", "wrk", "hey", "dist_version",
-              "data_fs", "other_load"):
+              "data_fs", "storage", "s3_limit", "other_load"):
         if k in info:
             add(f"- {k}: {info[k]}")
     add("")

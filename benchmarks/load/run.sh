@@ -2,7 +2,7 @@
 # Load benchmark: Berth vs CNCF Distribution 2.8 on loopback, in one run. See README.md.
 #
 #   benchmarks/load/run.sh [--quick] [--rounds N] [--no-build] [--jar PATH] [--no-warmup]
-#                          [--warmup-passes N] [--keep] [--nice N]
+#                          [--warmup-passes N] [--keep] [--nice N] [--s3]
 #
 #   --quick      short smoke run: 64 MiB blobs, 100 small uploads, 3 s of load, 1 round
 #   --rounds N   rounds (default 3; 1 with --quick)
@@ -18,6 +18,11 @@
 #                (with autogroup scheduling, plain nice counts only inside the session): on a
 #                machine that other work keeps busy, this keeps that work from deciding the
 #                result (default 0: normal priority)
+#   --s3         both servers keep their blobs in S3: one S3Proxy (filesystem-nio2 backend, its data in the
+#                work directory) with a bucket for each, Berth with --blob-store s3, Distribution with its
+#                s3 driver (its redirects off, so that both serve blobs through themselves, Berth's default);
+#                and the S3 server's own PUT/GET throughput of one blob-sized object (S3Limit.java, the same
+#                SDK) is measured beside them, as the limit
 #
 # Environment: BENCH_WORK_PARENT (default /var/tmp) holds both servers' data directories;
 # BERTH_JAVA_OPTS JVM options for Berth (default -Xmx512m, as the README recommends for production).
@@ -30,7 +35,7 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
-QUICK=0 ROUNDS="" BUILD=1 JAR="" WARMUP=1 WARMUP_PASSES="" KEEP=0 NICE=0
+QUICK=0 ROUNDS="" BUILD=1 JAR="" WARMUP=1 WARMUP_PASSES="" KEEP=0 NICE=0 S3=0
 ORIG_ARGS="$*"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -42,7 +47,8 @@ while [ $# -gt 0 ]; do
     --warmup-passes) WARMUP_PASSES="$2"; shift ;;
     --keep) KEEP=1 ;;
     --nice) NICE="$2"; shift ;;
-    -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --s3) S3=1 ;;
+    -h|--help) sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -120,6 +126,7 @@ cleanup() {
   stop_pid "$BENCH_PID" 10
   stop_pid "$BERTH_PID" 15
   stop_pid "$DIST_PID" 10
+  if declare -F s3_test_stop >/dev/null; then s3_test_stop; fi
   wait 2>/dev/null || true
   if [ -n "$AG_OLD" ]; then echo "$AG_OLD" >/proc/$$/autogroup 2>/dev/null || true; fi
   if [ $KEEP -eq 1 ]; then
@@ -168,9 +175,37 @@ wait_http() {  # wait_http URL PID SECONDS: until /v2/ answers 200 or 401
   return 1
 }
 
+# ------------------------------------------------------------------ S3 (--s3)
+STORAGE="filesystem (each server's data directory on $(df -PT "$WORK" | awk 'NR==2 {print $2}'))"
+DIST_STORAGE="  filesystem:
+    rootdirectory: $WORK/dist/root"
+if [ $S3 -eq 0 ]; then
+  mkdir -p "$WORK/dist/root"
+else
+  # shellcheck source=../../scripts/lib-server.sh
+  . "$ROOT/scripts/lib-server.sh"
+  # shellcheck source=../../scripts/lib-s3proxy.sh
+  . "$ROOT/scripts/lib-s3proxy.sh"
+  # Its data in the work directory, on the disk the filesystem runs use; bucket berth for Berth (the variables
+  # Berth reads are exported), bucket dist for Distribution.
+  TMPDIR="$WORK" s3_test_start || { echo "run.sh: S3Proxy did not start" >&2; exit 1; }
+  s3_test_bucket dist || { echo "run.sh: could not create bucket dist" >&2; exit 1; }
+  STORAGE="S3: one S3Proxy on loopback (filesystem-nio2 backend, its data in the work directory on $(df -PT "$WORK" | awk 'NR==2 {print $2}')), a bucket per server; Berth's metadata in its embedded H2"
+  DIST_STORAGE="  s3:
+    accesskey: $AWS_ACCESS_KEY_ID
+    secretkey: $AWS_SECRET_ACCESS_KEY
+    region: us-east-1
+    regionendpoint: $REGISTRY_S3_ENDPOINT
+    bucket: dist
+    secure: false
+    v4auth: true
+  redirect:
+    disable: true"
+fi
+
 # ------------------------------------------------------------------ Distribution
 DIST_PORT="$(free_port)"
-mkdir -p "$WORK/dist/root"
+mkdir -p "$WORK/dist"
 cat >"$WORK/dist/config.yml" <<EOF
 version: 0.1
 log:
@@ -178,8 +213,7 @@ log:
   accesslog:
     disabled: true
 storage:
-  filesystem:
-    rootdirectory: $WORK/dist/root
+$DIST_STORAGE
   delete:
     enabled: true
   cache:
@@ -189,7 +223,10 @@ http:
   secret: $(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 EOF
 say "starting Distribution ($DIST_VERSION) on 127.0.0.1:$DIST_PORT"
-nice -n "$NICE" /usr/bin/docker-registry serve "$WORK/dist/config.yml" >"$WORK/dist/log" 2>&1 </dev/null &
+# AWS_CA_BUNDLE (set on some machines) makes Distribution's S3 driver panic at start: its HTTP transport takes none.
+# Berth's REGISTRY_* variables are not Distribution's (it reads REGISTRY_* as configuration).
+env -u AWS_CA_BUNDLE -u REGISTRY_BLOB_STORE -u REGISTRY_S3_ENDPOINT -u REGISTRY_S3_BUCKET -u REGISTRY_S3_PATH_STYLE \
+  nice -n "$NICE" /usr/bin/docker-registry serve "$WORK/dist/config.yml" >"$WORK/dist/log" 2>&1 </dev/null &
 DIST_PID=$!
 if ! wait_http "http://127.0.0.1:$DIST_PORT/v2/" "$DIST_PID" 30; then
   tail -20 "$WORK/dist/log" >&2; echo "run.sh: Distribution did not start" >&2; exit 1
@@ -240,6 +277,18 @@ jq -n \
   --arg command "$cmdline" \
   --arg nice_note "$([ "$NICE" = 0 ] && echo 'normal (nice 0)' || echo "servers and load generators at nice $NICE$([ -n "$AG_OLD" ] && echo ', and so is their scheduler autogroup'), everything else at its own")" \
   '$ARGS.named' >"$WORK/info.json"
+
+# ------------------------------------------------------------------ the S3 server's own throughput (--s3)
+S3_LIMIT=""
+if [ $S3 -eq 1 ]; then
+  S3_LIMIT_MIB=256; [ $QUICK -eq 1 ] && S3_LIMIT_MIB=64
+  say "measuring the S3 server's own PUT/GET of a $S3_LIMIT_MIB MiB object"
+  S3_LIMIT="$(nice -n "$NICE" java -cp "$WORK/registry.jar" "$HERE/S3Limit.java" "$REGISTRY_S3_ENDPOINT" dist \
+    "$S3_LIMIT_MIB" 3 "$SCRATCH")" || { echo "run.sh: S3Limit failed" >&2; exit 1; }
+  S3_LIMIT="$S3_LIMIT_MIB MiB object, SDK v2 (S3Limit.java), best of 3 after a warm-up: $S3_LIMIT"
+fi
+jq --arg storage "$STORAGE" --arg s3_limit "$S3_LIMIT" '. + {storage: $storage} + (if $s3_limit == "" then {} else {s3_limit: $s3_limit} end)' \
+  "$WORK/info.json" >"$WORK/info.json.new" && mv "$WORK/info.json.new" "$WORK/info.json"
 
 # ------------------------------------------------------------------ measure
 BENCH_ARGS=(--berth-url "http://127.0.0.1:$BERTH_PORT" --berth-pid "$BERTH_PID" --berth-user bench
