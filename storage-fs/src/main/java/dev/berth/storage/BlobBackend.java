@@ -9,6 +9,7 @@ import dev.berth.storage.upload.UploadSink;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.function.Supplier;
 
 /**
  * Where the blobs are kept: the data directory's own {@code blobs/} ({@link FsBlobBackend}, the default) or an
@@ -28,13 +29,23 @@ public interface BlobBackend {
     /** Opens the blobs; {@code database} is the metadata, where an object store keeps its index. */
     Blobs open(DataLayout layout, Database database, Clock clock, DiskReserve reserve) throws IOException;
 
-    /** The opened blobs: the store, where uploads go, and whether they answer. Closed with the storage. */
-    interface Blobs extends Closeable {
-        BlobStore store();
-
-        UploadSink sink();
-
+    /**
+     * The opened blobs, closed with the storage.
+     *
+     * @param store the blobs
+     * @param sink where verified uploads go
+     * @param check asks whether the blobs answer now: why not, or null when they do
+     * @param closer what closing them takes (clients, threads)
+     */
+    record Blobs(BlobStore store, UploadSink sink, Supplier<String> check, Closeable closer) implements Closeable {
         /** Why the blobs do not answer now, or null when they do. */
-        String problem();
+        public String problem() {
+            return check.get();
+        }
+
+        @Override
+        public void close() throws IOException {
+            closer.close();
+        }
     }
 }

@@ -1,18 +1,17 @@
 package dev.berth.storage.s3;
 
-import dev.berth.core.blob.BlobStore;
 import dev.berth.storage.BlobBackend;
 import dev.berth.storage.layout.DataLayout;
 import dev.berth.storage.meta.Database;
 import dev.berth.storage.meta.H2BlobObjects;
 import dev.berth.storage.space.DiskReserve;
-import dev.berth.storage.upload.UploadSink;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -53,44 +52,32 @@ public final class S3BlobBackend implements BlobBackend {
         S3BlobStore store = new S3BlobStore(s3, location.bucket(), new H2BlobObjects(database, clock), presigner);
         ExecutorService shippers = shippers();
         S3UploadSink sink = new S3UploadSink(s3, location.bucket(), store, shippers);
-        return new Blobs() {
-            @Override
-            public BlobStore store() {
-                return store;
-            }
+        return new Blobs(store, sink, () -> problem(s3), () -> close(s3, presigner, shippers));
+    }
 
-            @Override
-            public UploadSink sink() {
-                return sink;
-            }
+    /** Whether the bucket answers within a few seconds. */
+    private String problem(S3Client s3) {
+        try {
+            s3.headBucket(b -> b.bucket(location.bucket()).overrideConfiguration(o -> o.apiCallTimeout(Duration.ofSeconds(3))));
+            return null;
+        } catch (SdkException e) {
+            return location.describe() + ": " + e.getMessage();
+        }
+    }
 
-            @Override
-            public String problem() {
-                try {
-                    s3.headBucket(b -> b.bucket(location.bucket()).overrideConfiguration(o -> o
-                            .apiCallTimeout(java.time.Duration.ofSeconds(3))));
-                    return null;
-                } catch (SdkException e) {
-                    return location.describe() + ": " + e.getMessage();
-                }
+    /** Lets the parts in flight finish, then closes the clients. */
+    private static void close(S3Client s3, S3Presigner presigner, ExecutorService shippers) {
+        shippers.shutdown();
+        try {
+            shippers.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            s3.close();
+            if (presigner != null) {
+                presigner.close();
             }
-
-            /** Lets the parts in flight finish, then closes the client. */
-            @Override
-            public void close() {
-                shippers.shutdown();
-                try {
-                    shippers.awaitTermination(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } finally {
-                    s3.close();
-                    if (presigner != null) {
-                        presigner.close();
-                    }
-                }
-            }
-        };
+        }
     }
 
     private static ExecutorService shippers() {
