@@ -2,7 +2,6 @@ package dev.berth.http.route;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.stream.ChunkedInput;
 import io.netty.handler.stream.ChunkedWriteHandler;
@@ -117,12 +116,8 @@ final class StreamedContent implements ChunkedInput<ByteBuf> {
         try {
             while (!closed && read < length && queued.get() < AHEAD) {
                 int want = (int) Math.min(PIECE, length - read);
-                byte[] bytes = stream.readNBytes(want);
-                if (bytes.length < want) {
-                    throw new IOException("the stored blob ended after " + (read + bytes.length) + " of " + length + " bytes");
-                }
-                read += bytes.length;
-                ready.add(Unpooled.wrappedBuffer(bytes));
+                ready.add(readPiece(want));
+                read += want;
                 queued.incrementAndGet();
                 resumeTransfer();
             }
@@ -136,6 +131,26 @@ final class StreamedContent implements ChunkedInput<ByteBuf> {
             releaseReady(); // the connection went during this read: what it added is released here
         } else if (failure == null) {
             readAhead(); // the connection took a piece after the loop's last look
+        }
+    }
+
+    /**
+     * The next {@code size} bytes of the stream, in a pooled direct buffer: the socket writes it without another
+     * copy, and no array is allocated (and zeroed) per piece.
+     */
+    private ByteBuf readPiece(int size) throws IOException {
+        ByteBuf piece = ctx.alloc().directBuffer(size, size);
+        try {
+            while (piece.isWritable()) {
+                if (piece.writeBytes(stream, piece.writableBytes()) < 0) {
+                    throw new IOException("the stored blob ended after " + (read + piece.readableBytes()) + " of "
+                            + length + " bytes");
+                }
+            }
+            return piece;
+        } catch (IOException | RuntimeException e) {
+            piece.release();
+            throw e;
         }
     }
 
