@@ -350,15 +350,16 @@ final class FsBlobUpload implements BlobUpload {
         }
     }
 
+    /** Ends the session: the sink first (it may still be reading or writing in the session's directory), then its files. */
     private void discard() throws IOException {
         gone = true;
         try {
             closeChannel();
         } finally {
             try {
-                sessions.remove(this);
-            } finally {
                 sink.ended(id);
+            } finally {
+                sessions.remove(this);
             }
         }
     }

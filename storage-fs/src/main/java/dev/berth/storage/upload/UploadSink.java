@@ -37,7 +37,10 @@ public interface UploadSink {
      */
     void commit(UploadId session, Path data, FileChannel file, long size, Digest digest) throws IOException;
 
-    /** The session is gone (committed, cancelled, dropped or expired): forget anything kept for it. */
+    /**
+     * The session is ending (committed, cancelled, dropped or expired): forget anything kept for it. Called before
+     * the session's files are removed, and returns once nothing of the sink reads or writes them any more.
+     */
     default void ended(UploadId session) {
     }
 

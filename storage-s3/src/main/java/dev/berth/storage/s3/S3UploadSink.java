@@ -184,9 +184,14 @@ public final class S3UploadSink implements UploadSink {
             return key;
         }
 
-        /** The session ended without a finished upload: aborts it once the parts in flight are done. */
+        /**
+         * The session is ending: waits for the parts in flight (they read its staged file, and the first one writes
+         * the upload's id beside it, both of which are about to be removed), then aborts the upload unless it was
+         * completed.
+         */
         void abandon() {
-            CompletableFuture.allOf(lanes).handle((ok, failure) -> null).thenRunAsync(this::abort, shippers);
+            await();
+            abort();
         }
 
         /** A whole part, shipped; a failure is logged and left to the commit, which ships every part missing. */
