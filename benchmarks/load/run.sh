@@ -176,7 +176,8 @@ wait_http() {  # wait_http URL PID SECONDS: until /v2/ answers 200 or 401
 }
 
 # ------------------------------------------------------------------ S3 (--s3)
-STORAGE="filesystem (each server's data directory on $(df -PT "$WORK" | awk 'NR==2 {print $2}'))"
+WORK_FS="$(df -PT "$WORK" | awk 'NR==2 {print $2}')"
+STORAGE="filesystem (each server's data directory on $WORK_FS)"
 DIST_STORAGE="  filesystem:
     rootdirectory: $WORK/dist/root"
 if [ $S3 -eq 0 ]; then
@@ -190,7 +191,7 @@ else
   # Berth reads are exported), bucket dist for Distribution.
   TMPDIR="$WORK" s3_test_start || { echo "run.sh: S3Proxy did not start" >&2; exit 1; }
   s3_test_bucket dist || { echo "run.sh: could not create bucket dist" >&2; exit 1; }
-  STORAGE="S3: one S3Proxy on loopback (filesystem-nio2 backend, its data in the work directory on $(df -PT "$WORK" | awk 'NR==2 {print $2}')), a bucket per server; Berth's metadata in its embedded H2"
+  STORAGE="S3: one S3Proxy on loopback (filesystem-nio2 backend, its data in the work directory on $WORK_FS), a bucket per server; Berth's metadata in its embedded H2"
   DIST_STORAGE="  s3:
     accesskey: $AWS_ACCESS_KEY_ID
     secretkey: $AWS_SECRET_ACCESS_KEY

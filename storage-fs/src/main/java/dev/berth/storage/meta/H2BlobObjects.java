@@ -52,18 +52,6 @@ public final class H2BlobObjects {
                 digest.value(), key, size, clock.instant(), digest.value()) == 1);
     }
 
-    /** Forgets where the blob is; the key of the object that held it, which the caller deletes, or empty. */
-    public Optional<String> remove(Digest digest) {
-        return database.transaction(c -> {
-            Optional<String> key = Database.queryList(c, "SELECT object_key FROM blob_objects WHERE digest = ? FOR UPDATE",
-                    rs -> rs.getString(1), digest.value()).stream().findFirst();
-            if (key.isPresent()) {
-                Database.update(c, "DELETE FROM blob_objects WHERE digest = ?", digest.value());
-            }
-            return key;
-        });
-    }
-
     /**
      * Forgets where each of the blobs is, in one transaction; the keys of the objects that held them, which the
      * caller deletes.

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -46,7 +47,8 @@ final class FsBlobUpload implements BlobUpload {
 
     private final UploadId id;
     private final SessionInfo info;
-    private final DataLayout layout;
+    /** The session's staged bytes, {@code uploads/<id>/data}. */
+    private final Path data;
     private final DiskReserve reserve;
     private final UploadSink sink;
     private final FsUploadStore sessions;
@@ -73,7 +75,7 @@ final class FsBlobUpload implements BlobUpload {
         this.info = info;
         this.size = size;
         this.digest = digest;
-        this.layout = layout;
+        this.data = layout.uploadData(id);
         this.reserve = sessions.reserve();
         this.sink = sessions.sink();
         this.sessions = sessions;
@@ -216,7 +218,7 @@ final class FsBlobUpload implements BlobUpload {
     /** Counts bytes written: the sink may ship them, and a file that becomes the blob is flushed as it grows. */
     private void grew(FileChannel file, long newSize, long written) {
         size = newSize;
-        sink.grew(id, layout.uploadData(id), newSize);
+        sink.grew(id, data, newSize);
         if (!sink.stagedFileBecomesBlob()) {
             return;
         }
@@ -268,7 +270,7 @@ final class FsBlobUpload implements BlobUpload {
         long committed = size;
         FileChannel file = channel();
         BackgroundWork.awaitQuietly(flushing);
-        sink.commit(id, layout.uploadData(id), file, committed, expected);
+        sink.commit(id, data, file, committed, expected);
         closeChannel();
         discard();
         return committed;
@@ -306,7 +308,7 @@ final class FsBlobUpload implements BlobUpload {
         if (channel == null) {
             try {
                 // READ as well as WRITE: the digest is rebuilt through the same channel after a restart.
-                channel = FileChannel.open(layout.uploadData(id), StandardOpenOption.READ, StandardOpenOption.WRITE);
+                channel = FileChannel.open(data, StandardOpenOption.READ, StandardOpenOption.WRITE);
             } catch (NoSuchFileException e) {
                 discard();
                 throw RegistryException.uploadUnknown(id.value());

@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Consumer;
 
 /**
@@ -72,7 +73,7 @@ public final class S3BlobStore implements BlobStore {
         if (presigner == null) {
             return Optional.empty();
         }
-        BlobObject object = find(digest).orElseThrow(() -> new NoSuchFileException(digest.value()));
+        BlobObject object = located(digest);
         try {
             return Optional.of(presigner.presignGetObject(p -> p.signatureDuration(S3Location.PRESIGNED_FOR)
                     .getObjectRequest(g -> g.bucket(bucket).key(object.key()))).url().toURI());
@@ -93,7 +94,7 @@ public final class S3BlobStore implements BlobStore {
 
     @Override
     public BlobContent open(Digest digest, long offset, long length) throws IOException {
-        BlobObject object = find(digest).orElseThrow(() -> new NoSuchFileException(digest.value()));
+        BlobObject object = located(digest);
         if (offset < 0 || length < 0 || offset > object.size() || length > object.size() - offset) {
             throw new RegistryException(OciErrorCode.RANGE_NOT_SATISFIABLE, "range outside the blob",
                     Map.of("digest", digest.value(), "size", object.size(), "offset", offset, "length", length));
@@ -101,36 +102,14 @@ public final class S3BlobStore implements BlobStore {
         if (length == 0) {
             return new BlobContent.Stream(InputStream.nullInputStream(), 0);
         }
-        InputStream stream = S3Calls.call("read " + digest, () -> {
-            try {
-                return s3.getObject(b -> b.bucket(bucket).key(object.key()).range("bytes=" + offset + "-" + (offset + length - 1)),
-                        ResponseTransformer.toInputStream());
-            } catch (NoSuchKeyException e) {
-                forget(digest);
-                return null;
-            }
-        });
-        if (stream == null) {
-            throw new NoSuchFileException(digest.value());
-        }
+        InputStream stream = read(digest, object, key -> s3.getObject(b -> b.bucket(bucket).key(key)
+                .range("bytes=" + offset + "-" + (offset + length - 1)), ResponseTransformer.toInputStream()));
         return new BlobContent.Stream(stream, length);
     }
 
     @Override
     public byte[] readAll(Digest digest) throws IOException {
-        BlobObject object = find(digest).orElseThrow(() -> new NoSuchFileException(digest.value()));
-        byte[] bytes = S3Calls.call("read " + digest, () -> {
-            try {
-                return s3.getObjectAsBytes(b -> b.bucket(bucket).key(object.key())).asByteArray();
-            } catch (NoSuchKeyException e) {
-                forget(digest);
-                return null;
-            }
-        });
-        if (bytes == null) {
-            throw new NoSuchFileException(digest.value());
-        }
-        return bytes;
+        return read(digest, located(digest), key -> s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray());
     }
 
     /** Stores small content (a manifest) in an object of its own, unless the digest is stored already. */
@@ -157,23 +136,17 @@ public final class S3BlobStore implements BlobStore {
         }
     }
 
-    /**
-     * Forgets the blob (its row, committed, then this node's cache), then deletes its object: a blob is never
-     * recorded with its object gone, even if the object's deletion never happens (a crash leaves an object no
-     * row names, which costs space and nothing else).
-     */
+    /** As {@link #deleteAll} does for several. */
     @Override
     public void delete(Digest digest) throws IOException {
-        Optional<String> key = objects.remove(digest);
-        known.invalidate(digest);
-        if (key.isPresent()) {
-            deleteObject(key.get());
-        }
+        deleteAll(List.of(digest));
     }
 
     /**
      * Forgets the blobs (their rows, in one transaction, then this node's cache), then deletes their objects with
-     * batch deletes of up to {@value #DELETE_BATCH} keys, as {@link #delete} does one. A store that does not take
+     * batch deletes of up to {@value #DELETE_BATCH} keys: a blob is never recorded with its object gone, even if
+     * the object's deletion never happens (a crash leaves an object no row names, which costs space and nothing
+     * else). A store that does not take
      * the batch delete as the SDK sends it (S3Proxy 2.6 and 3.3 answer 501 to the CRC32 checksum the SDK adds to it)
      * gets single deletes from then on.
      */
@@ -225,7 +198,27 @@ public final class S3BlobStore implements BlobStore {
         S3Calls.run("delete " + key, () -> s3.deleteObject(b -> b.bucket(bucket).key(key)));
     }
 
-    /** Where a stored blob is, for a read. */
+    /** Where a stored blob is, for a read; {@link NoSuchFileException} when it is not stored. */
+    private BlobObject located(Digest digest) throws NoSuchFileException {
+        return find(digest).orElseThrow(() -> new NoSuchFileException(digest.value()));
+    }
+
+    /**
+     * Reads the blob's object with {@code read}, given its key: a missing object (deleted by another node since
+     * this one cached where it was) reads as a missing blob, and is forgotten here too.
+     */
+    private <T> T read(Digest digest, BlobObject object, Function<String, T> read) throws IOException {
+        return S3Calls.call("read " + digest, () -> {
+            try {
+                return read.apply(object.key());
+            } catch (NoSuchKeyException e) {
+                known.invalidate(digest);
+                throw new NoSuchFileException(digest.value());
+            }
+        });
+    }
+
+    /** Where a stored blob is, for a read: from this node's cache, else the index. */
     private Optional<BlobObject> find(Digest digest) {
         BlobObject cached = known.getIfPresent(digest);
         if (cached != null) {
@@ -236,7 +229,4 @@ public final class S3BlobStore implements BlobStore {
         return found;
     }
 
-    private void forget(Digest digest) {
-        known.invalidate(digest);
-    }
 }
