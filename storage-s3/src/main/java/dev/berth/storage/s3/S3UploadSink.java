@@ -204,7 +204,7 @@ public final class S3UploadSink implements UploadSink {
         }
 
         private void ship(int n, long start, long end) throws IOException {
-            String id = uploadId(true);
+            String id = startedUploadId();
             long length = end - start;
             String etag = S3Calls.call("ship part " + n + " of " + key, () -> s3.uploadPart(b -> b.bucket(bucket).key(key)
                     .uploadId(id).partNumber(n).contentLength(length),
@@ -217,8 +217,8 @@ public final class S3UploadSink implements UploadSink {
         }
 
         /** The multipart upload's id, started (and recorded beside the staged file) on first use. */
-        private synchronized String uploadId(boolean start) throws IOException {
-            if (uploadId == null && start) {
+        private synchronized String startedUploadId() throws IOException {
+            if (uploadId == null) {
                 uploadId = S3Calls.call("start " + key, () -> s3.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId());
                 Files.writeString(multipartFile, uploadId);
             }
