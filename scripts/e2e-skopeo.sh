@@ -16,6 +16,10 @@
 #   E2E_KEEP=1           keep the temp dir (images, server log, skopeo logs) for inspection
 #   BERTH_JAVA           java binary to run the jar with (default: java)
 #   BERTH_JAVA_OPTS      extra JVM options
+#   BERTH_CLUSTER_NODES  when set, the same checks against a cluster of that many nodes behind HAProxy instead
+#                        of one server (scripts/lib-cluster.sh: the nodes share a throw-away PostgreSQL and
+#                        S3Proxy unless REGISTRY_METADATA_URL / REGISTRY_BLOB_STORE name others; needs haproxy);
+#                        "server" below means the cluster: it starts, stops and restarts as a whole
 set -u -o pipefail
 
 if [ $# -ne 1 ] || [ -z "$1" ]; then
@@ -27,6 +31,14 @@ fi
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=scripts/lib-server.sh
 . "$HERE/lib-server.sh"
+if [ -n "${BERTH_CLUSTER_NODES:-}" ]; then
+  # shellcheck source=scripts/lib-postgres.sh
+  . "$HERE/lib-postgres.sh"
+  # shellcheck source=scripts/lib-s3proxy.sh
+  . "$HERE/lib-s3proxy.sh"
+  # shellcheck source=scripts/lib-cluster.sh
+  . "$HERE/lib-cluster.sh"
+fi
 
 case "$1" in /*) JAR="$1" ;; *) JAR="$PWD/$1" ;; esac
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/berth-e2e.XXXXXX")"
@@ -45,9 +57,24 @@ START_TS=$(date +%s)
 printf 'unqualified-search-registries = []\n' > "$TMP/registries.conf"
 export CONTAINERS_REGISTRIES_CONF="$TMP/registries.conf"
 
+# server_start / server_stop TIMEOUT (the restart keeps the cluster's PostgreSQL and S3Proxy) / server_stop_all
+# TIMEOUT; server_logs lists the server's logs (a cluster's: each node's, then HAProxy's, which names the node
+# every request went to)
+if [ -n "${BERTH_CLUSTER_NODES:-}" ]; then
+  server_start() { cluster_start "$JAR" "$DATA" "${LOG%.log}" "$TOKEN"; }
+  server_stop() { cluster_stop_nodes "$1"; }
+  server_stop_all() { cluster_stop "$1"; }
+  server_logs() { printf "%s\n" "${LOG%.log}"-node*.log "${LOG%.log}"-haproxy.log; }
+else
+  server_start() { berth_start "$JAR" "$DATA" "$LOG" "$TOKEN"; }
+  server_stop() { berth_stop "$1"; }
+  server_stop_all() { berth_stop "$1"; }
+  server_logs() { echo "$LOG"; }
+fi
+
 # shellcheck disable=SC2317  # invoked by the EXIT trap
 cleanup() {
-  berth_stop 10 >/dev/null 2>&1
+  server_stop_all 10 >/dev/null 2>&1
   if [ "${E2E_KEEP:-0}" = "1" ]; then
     echo "e2e: kept $TMP"
   else
@@ -67,20 +94,22 @@ detail() { sed 's/^/      | /'; }
 show_log() { grep -v 'level=debug' "$1" | tail -n "${2:-15}" | detail; }
 
 finish() {
-  local rc=0
-  if [ -s "$LOG" ]; then
-    local n
-    n="$(grep -cE 'Exception|\bERROR\b|SEVERE' "$LOG" || true)"
-    if [ "${n:-0}" -gt 0 ]; then
-      info "server log has $n line(s) mentioning Exception/ERROR/SEVERE; first ones:"
-      grep -E 'Exception|\bERROR\b|SEVERE' "$LOG" | head -n 10 | cut -c1-300 | detail
+  local rc=0 log
+  while IFS= read -r log; do
+    if [ -s "$log" ]; then
+      local n
+      n="$(grep -cE 'Exception|\bERROR\b|SEVERE' "$log" || true)"
+      if [ "${n:-0}" -gt 0 ]; then
+        info "server log $(basename "$log") has $n line(s) mentioning Exception/ERROR/SEVERE; first ones:"
+        grep -E 'Exception|\bERROR\b|SEVERE' "$log" | head -n 10 | cut -c1-300 | detail
+      fi
     fi
-  fi
-  if [ "$FAILED" -gt 0 ] && [ -s "$LOG" ]; then
-    echo "---- last 40 lines of the server log ($LOG) ----"
-    tail -n 40 "$LOG" | cut -c1-400
-    echo "----"
-  fi
+    if [ "$FAILED" -gt 0 ] && [ -s "$log" ]; then
+      echo "---- last 40 lines of the server log ($log) ----"
+      tail -n 40 "$log" | cut -c1-400
+      echo "----"
+    fi
+  done < <(server_logs)
   echo "e2e: took $(( $(date +%s) - START_TS ))s"
   echo "e2e: $PASSED passed, $FAILED failed"
   [ "$FAILED" -eq 0 ] || rc=1
@@ -138,7 +167,7 @@ if [ ! -f "$JAR" ]; then
   fail "jar exists: $JAR"
   finish
 fi
-if berth_start "$JAR" "$DATA" "$LOG" "$TOKEN" 2>"$TMP/start.err"; then
+if server_start 2>"$TMP/start.err"; then
   pass "server starts on $(reg) and /v2/ answers $(curl -s -o /dev/null -w '%{http_code}' "$(url '')")"
 else
   fail "server starts and becomes ready"; detail < "$TMP/start.err"
@@ -482,12 +511,12 @@ else
 fi
 
 # ---------------------------------------------------------------- 9. restart on the same data dir
-if berth_stop 20; then
+if server_stop 20; then
   pass "server stops within 20s of SIGTERM"
 else
   fail "server stops within 20s of SIGTERM (had to be killed or was already dead)"
 fi
-if berth_start "$JAR" "$DATA" "$LOG" "$TOKEN" 2>"$TMP/start.err"; then
+if server_start 2>"$TMP/start.err"; then
   rm -rf "${OUTD:?}/multi-after"
   ok=1; why=""
   if ! sk_copy "pull-after" --src-tls-verify=false --src-creds "$CREDS" "$(ref e2e-multi:v1)" "oci:$OUTD/multi-after:v1"; then
@@ -505,7 +534,7 @@ if berth_start "$JAR" "$DATA" "$LOG" "$TOKEN" 2>"$TMP/start.err"; then
   else
     fail "restart on the same data dir: $why"
   fi
-  if berth_stop 20; then pass "restarted server stops within 20s of SIGTERM"
+  if server_stop 20; then pass "restarted server stops within 20s of SIGTERM"
   else fail "restarted server stops within 20s of SIGTERM"; fi
 else
   fail "server restarts on the same data dir"; detail < "$TMP/start.err"

@@ -11,7 +11,8 @@
 #                                         Returns 0 if it exited on SIGTERM in time.
 #
 # Environment: BERTH_JAVA (default: java) runs the jar; BERTH_JAVA_OPTS extra JVM options;
-# BERTH_READY_TIMEOUT seconds to wait for readiness (default 60).
+# BERTH_READY_TIMEOUT seconds to wait for readiness (default 60); BERTH_NODE_HOST, when set, gives the server
+# REGISTRY_NODE_ADDRESS=BERTH_NODE_HOST:PORT (the address the other nodes of a cluster reach it at; lib-cluster.sh).
 
 # shellcheck disable=SC2034  # read by the scripts that source this file
 BERTH_PID=""
@@ -70,6 +71,8 @@ berth_start() {
   for attempt in 1 2 3; do
     port="$(berth_free_port)" || { echo "berth_start: no free port" >&2; return 1; }
     echo "berth_start: starting $jar on 127.0.0.1:$port (data dir $datadir, log $log)" >&2
+    # a variable of this function only, exported to the server
+    [ -z "${BERTH_NODE_HOST:-}" ] || local -x REGISTRY_NODE_ADDRESS="$BERTH_NODE_HOST:$port"
     # shellcheck disable=SC2086
     REGISTRY_ADMIN_TOKEN="$token" \
       "$java" ${BERTH_JAVA_OPTS:-} -jar "$jar" --port "$port" --bind 127.0.0.1 --data-dir "$datadir" \
