@@ -65,6 +65,8 @@ defaults
     mode http
     log global
     option httplog
+    # connections that send nothing (port probes) are not logged
+    option dontlognull
     # Round robin per request, not per connection: in mode http HAProxy picks a server for every request, also
     # for the second and later requests of a kept-alive client connection (no stickiness: no cookie, no
     # stick-table, no "option prefer-last-server"). Both sides stay kept-alive (option http-keep-alive, the
