@@ -149,7 +149,7 @@ class BlobLinkerTest {
     @Test
     void aFailedCommitFailsEveryLinkOfItsBatchAndReleasesTheirReservations() {
         f.withRegistry("acme", 100L);
-        UploadId upload = UploadId.random();
+        UploadId upload = UploadId.startedOn("0000beef");
         quota.reserve(APP, upload, 90);
         f.metadata.beforeLinkCommit(() -> {
             throw new IllegalStateException("disk full");
@@ -158,6 +158,6 @@ class BlobLinkerTest {
         assertThatThrownBy(() -> linker.link(APP, digestOf(1), 90, upload)).hasMessage("disk full");
 
         f.metadata.beforeLinkCommit(() -> { });
-        quota.reserve(APP, UploadId.random(), 100);
+        quota.reserve(APP, UploadId.startedOn("0000beef"), 100);
     }
 }

@@ -52,7 +52,7 @@ class QuotaLedgerTest {
     void refusesAReservationPastTheLimit() {
         f.withRegistry("acme", 100L);
 
-        assertDenied(() -> quota.reserve(APP, UploadId.random(), 101));
+        assertDenied(() -> quota.reserve(APP, UploadId.startedOn("0000beef"), 101));
     }
 
     @Test
@@ -61,7 +61,7 @@ class QuotaLedgerTest {
         f.withRegistry("acme", 100L);
         f.linkBlob(APP, "0123456789");
 
-        assertThatThrownBy(() -> quota.reserve(APP, UploadId.random(), 91))
+        assertThatThrownBy(() -> quota.reserve(APP, UploadId.startedOn("0000beef"), 91))
                 .isInstanceOfSatisfying(RegistryException.class, e -> {
                     assertThat(e.getMessage()).contains("100").contains("10");
                     assertThat((Map<Object, Object>) e.detail()).containsEntry("storage_limit_bytes", 100L).containsEntry("storage_used_bytes", 10L);
@@ -71,7 +71,7 @@ class QuotaLedgerTest {
     @Test
     void acceptsAReservationAndALinkThatReachTheLimitExactly() {
         f.withRegistry("acme", 100L);
-        UploadId upload = UploadId.random();
+        UploadId upload = UploadId.startedOn("0000beef");
 
         quota.reserve(APP, upload, 100);
         linker.link(APP, digestOf(1), 100, upload);
@@ -111,8 +111,8 @@ class QuotaLedgerTest {
     @Test
     void refusesOthersWhileAReservationHoldsTheRoomAndAcceptsThemOnceReleased() {
         f.withRegistry("acme", 100L);
-        UploadId first = UploadId.random();
-        UploadId second = UploadId.random();
+        UploadId first = UploadId.startedOn("0000beef");
+        UploadId second = UploadId.startedOn("0000beef");
         quota.reserve(APP, first, 100);
 
         assertDenied(() -> quota.reserve(WEB, second, 1));
@@ -124,19 +124,19 @@ class QuotaLedgerTest {
     @Test
     void convertsAReservationIntoUsageOnLink() {
         f.withRegistry("acme", 100L);
-        UploadId upload = UploadId.random();
+        UploadId upload = UploadId.startedOn("0000beef");
         quota.reserve(APP, upload, 60);
 
         linker.link(APP, digestOf(1), 60, upload);
 
-        assertThatCode(() -> quota.reserve(APP, UploadId.random(), 40)).doesNotThrowAnyException();
+        assertThatCode(() -> quota.reserve(APP, UploadId.startedOn("0000beef"), 40)).doesNotThrowAnyException();
     }
 
     @Test
     void refusesNothingWithoutALimit() {
         f.withRegistry("acme", null);
 
-        quota.reserve(APP, UploadId.random(), Long.MAX_VALUE / 2);
+        quota.reserve(APP, UploadId.startedOn("0000beef"), Long.MAX_VALUE / 2);
         linker.link(APP, digestOf(1), Long.MAX_VALUE / 4, null);
 
         assertThat(f.tenantStore.usage("acme")).isEqualTo(Long.MAX_VALUE / 4);
@@ -144,7 +144,7 @@ class QuotaLedgerTest {
 
     @Test
     void refusesAReservationInARegistryThatDoesNotExist() {
-        assertThatThrownBy(() -> quota.reserve(RepositoryName.parse("nowhere/app"), UploadId.random(), 1))
+        assertThatThrownBy(() -> quota.reserve(RepositoryName.parse("nowhere/app"), UploadId.startedOn("0000beef"), 1))
                 .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.ociCode()).contains(OciErrorCode.NAME_UNKNOWN));
     }
 
@@ -154,7 +154,7 @@ class QuotaLedgerTest {
         linker.link(APP, digestOf(1), 80, null);
         f.tenants.update("acme", null, true, 50L);
 
-        assertDenied(() -> quota.reserve(APP, UploadId.random(), 1));
+        assertDenied(() -> quota.reserve(APP, UploadId.startedOn("0000beef"), 1));
         assertThat(f.metadata.linkedBlobSize(APP, digestOf(1))).hasValue(80);
     }
 
@@ -162,24 +162,24 @@ class QuotaLedgerTest {
     void letsTwoSmallUploadsThatTogetherFitReserveAtTheSameTime() {
         f.withRegistry("acme", 100L);
 
-        quota.reserve(APP, UploadId.random(), 10);
+        quota.reserve(APP, UploadId.startedOn("0000beef"), 10);
 
-        assertThatCode(() -> quota.reserve(WEB, UploadId.random(), 10)).doesNotThrowAnyException();
+        assertThatCode(() -> quota.reserve(WEB, UploadId.startedOn("0000beef"), 10)).doesNotThrowAnyException();
     }
 
     @Test
     void dropsTheReservationsOfUploadsThatNoLongerExist() {
         f.withRegistry("acme", 32 * MIB);
-        UploadId dead = UploadId.random();
-        UploadId alive = UploadId.random();
+        UploadId dead = UploadId.startedOn("0000beef");
+        UploadId alive = UploadId.startedOn("0000beef");
         quota.reserve(APP, dead, 16 * MIB);
         quota.reserve(WEB, alive, 16 * MIB);
-        assertDenied(() -> quota.reserve(APP, UploadId.random(), 1));
+        assertDenied(() -> quota.reserve(APP, UploadId.startedOn("0000beef"), 1));
 
         quota.retainOnly(alive::equals);
 
-        assertThatCode(() -> quota.reserve(APP, UploadId.random(), 16 * MIB)).doesNotThrowAnyException();
-        assertDenied(() -> quota.reserve(APP, UploadId.random(), 1));
+        assertThatCode(() -> quota.reserve(APP, UploadId.startedOn("0000beef"), 16 * MIB)).doesNotThrowAnyException();
+        assertDenied(() -> quota.reserve(APP, UploadId.startedOn("0000beef"), 1));
     }
 
     @Test
@@ -199,7 +199,7 @@ class QuotaLedgerTest {
             Thread t = new Thread(() -> {
                 try {
                     start.await();
-                    UploadId upload = UploadId.random();
+                    UploadId upload = UploadId.startedOn("0000beef");
                     RepositoryName repo = RepositoryName.parse("acme/r" + n);
                     quota.reserve(repo, upload, each);
                     linker.link(repo, digestOf(n), each, upload);
@@ -272,7 +272,7 @@ class QuotaLedgerTest {
 
         f.registry.completeUpload(upload, Digest.sha256Of(bytes("0123456789")));
 
-        assertThatCode(() -> quota.reserve(WEB, UploadId.random(), 90)).doesNotThrowAnyException();
+        assertThatCode(() -> quota.reserve(WEB, UploadId.startedOn("0000beef"), 90)).doesNotThrowAnyException();
     }
 
     @Test
@@ -283,7 +283,7 @@ class QuotaLedgerTest {
 
         f.registry.cancelUpload(upload);
 
-        assertThatCode(() -> quota.reserve(WEB, UploadId.random(), 100)).doesNotThrowAnyException();
+        assertThatCode(() -> quota.reserve(WEB, UploadId.startedOn("0000beef"), 100)).doesNotThrowAnyException();
     }
 
     @Test
@@ -294,7 +294,7 @@ class QuotaLedgerTest {
 
         assertThatThrownBy(() -> f.registry.completeUpload(upload, digestOf(1))).isInstanceOf(RegistryException.class);
 
-        assertThatCode(() -> quota.reserve(WEB, UploadId.random(), 100)).doesNotThrowAnyException();
+        assertThatCode(() -> quota.reserve(WEB, UploadId.startedOn("0000beef"), 100)).doesNotThrowAnyException();
     }
 
     @Test
@@ -306,7 +306,7 @@ class QuotaLedgerTest {
 
         f.registry.expireUploads();
 
-        assertThatCode(() -> quota.reserve(WEB, UploadId.random(), 100)).doesNotThrowAnyException();
+        assertThatCode(() -> quota.reserve(WEB, UploadId.startedOn("0000beef"), 100)).doesNotThrowAnyException();
     }
 
     @Test
@@ -330,12 +330,12 @@ class QuotaLedgerTest {
         BlobUpload busy = f.registry.startUpload(APP, "ci-bot");
         f.registry.reserve(busy, 30);
         f.clock.advance(java.time.Duration.ofMinutes(6));
-        assertDenied(() -> quota.reserve(WEB, UploadId.random(), 20));
+        assertDenied(() -> quota.reserve(WEB, UploadId.startedOn("0000beef"), 20));
 
         int released = f.registry.releaseIdleReservations(java.time.Duration.ofMinutes(15));
 
         assertThat(released).isEqualTo(1);
-        assertThatCode(() -> quota.reserve(WEB, UploadId.random(), 70)).doesNotThrowAnyException();
+        assertThatCode(() -> quota.reserve(WEB, UploadId.startedOn("0000beef"), 70)).doesNotThrowAnyException();
         assertThat(f.registry.upload(APP, idle.id().value())).isSameAs(idle);
         assertDenied(() -> f.registry.reserve(idle, 60));
     }
@@ -350,6 +350,6 @@ class QuotaLedgerTest {
         f.clock.advance(java.time.Duration.ofMinutes(14));
 
         assertThat(f.registry.releaseIdleReservations(java.time.Duration.ofMinutes(15))).isZero();
-        assertDenied(() -> quota.reserve(WEB, UploadId.random(), 90));
+        assertDenied(() -> quota.reserve(WEB, UploadId.startedOn("0000beef"), 90));
     }
 }

@@ -33,7 +33,7 @@ public final class InMemoryUploadStore implements UploadStore {
 
     @Override
     public BlobUpload create(RepositoryName repository, String owner) {
-        Session session = new Session(UploadId.random(), repository, owner, clock.instant());
+        Session session = new Session(UploadId.startedOn("0000beef"), repository, owner, clock.instant());
         sessions.put(session.id, session);
         return session;
     }

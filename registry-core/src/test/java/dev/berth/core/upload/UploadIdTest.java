@@ -15,10 +15,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class UploadIdTest {
     @Test
-    void generatesThirtyTwoLowercaseHexCharacters() {
-        UploadId id = UploadId.random();
+    void generatesThirtyTwoLowercaseHexCharactersThatStartWithTheNode() {
+        UploadId id = UploadId.startedOn("0a1b2c3d");
 
-        assertThat(id.value()).matches("[a-f0-9]{32}");
+        assertThat(id.value()).matches("0a1b2c3d[a-f0-9]{24}");
+        assertThat(id.node()).isEqualTo("0a1b2c3d");
         assertThat(UploadId.parse(id.value())).isEqualTo(id);
         assertThat(id.toString()).isEqualTo(id.value());
     }
@@ -27,7 +28,7 @@ class UploadIdTest {
     void generatesDistinctIds() {
         Set<UploadId> ids = new HashSet<>();
         for (int i = 0; i < 1000; i++) {
-            ids.add(UploadId.random());
+            ids.add(UploadId.startedOn("0a1b2c3d"));
         }
         assertThat(ids).hasSize(1000);
     }
@@ -43,6 +44,13 @@ class UploadIdTest {
     void refusesAnythingButThirtyTwoHexAsUploadUnknown(String value) {
         assertThatThrownBy(() -> UploadId.parse(value))
                 .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.ociCode()).contains(OciErrorCode.BLOB_UPLOAD_UNKNOWN));
+    }
+
+    @ParameterizedTest
+    @NullAndEmptySource
+    @ValueSource(strings = {"0a1b2c3", "0a1b2c3d4", "0A1B2C3D", "../../.."})
+    void refusesANodeIdThatIsNotEightLowercaseHex(String node) {
+        assertThatThrownBy(() -> UploadId.startedOn(node)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @ParameterizedTest

@@ -22,6 +22,7 @@ import java.util.HexFormat;
  *   meta/berth.mv.db            the embedded H2 metadata database (repositories, links, manifests, tags)
  *   metadata-location           "h2", or "postgresql &lt;jdbc url&gt;": the metadata this directory's blobs belong to
  *   berth.lock                  locked by the one process (server or check) using the directory
+ *   node-id                     eight hex characters: the node's id in a cluster, the start of its upload ids
  *   tmp/&lt;random&gt;.tmp           a file being written, before its atomic rename into place
  *   quarantine/&lt;time&gt;/sha256/ab/ab12…ef   a file the integrity check found corrupt, moved out of blobs/
  * </pre>
@@ -152,6 +153,11 @@ public final class DataLayout {
      */
     public Path metadataBindingFile() {
         return root.resolve("metadata-location");
+    }
+
+    /** {@code node-id}: the id of the node that serves this directory ({@link NodeId}), written at its first start. */
+    public Path nodeIdFile() {
+        return root.resolve("node-id");
     }
 
     /** {@code tmp}: files being written; everything in it is garbage after a restart. */

@@ -6,6 +6,7 @@ import dev.berth.core.upload.BlobUpload;
 import dev.berth.core.upload.UploadId;
 import dev.berth.core.upload.UploadStore;
 import dev.berth.storage.layout.DataLayout;
+import dev.berth.storage.layout.NodeId;
 import dev.berth.storage.space.DiskReserve;
 
 import java.io.IOException;
@@ -42,19 +43,21 @@ public final class FsUploadStore implements UploadStore {
     private final DiskReserve reserve;
     private final UploadSink sink;
     private final Clock clock;
+    private final String node;
     private final ConcurrentHashMap<UploadId, FsBlobUpload> sessions = new ConcurrentHashMap<>();
     private final BackgroundWork background = new BackgroundWork();
     private volatile Consumer<BlobUpload> ended = session -> { };
 
     /**
      * Sessions under {@code layout}'s {@code uploads/}, keeping {@code reserve} free as they grow, and made blobs
-     * by {@code sink}.
+     * by {@code sink}; their ids start with the directory's {@link NodeId}.
      */
     public FsUploadStore(DataLayout layout, DiskReserve reserve, UploadSink sink, Clock clock) {
         this.layout = layout;
         this.reserve = reserve;
         this.sink = sink;
         this.clock = clock;
+        this.node = NodeId.of(layout);
     }
 
     DiskReserve reserve() {
@@ -76,7 +79,7 @@ public final class FsUploadStore implements UploadStore {
     @Override
     public BlobUpload create(RepositoryName repository, String owner) throws IOException {
         reserve.requireRoomFor(0);
-        UploadId id = UploadId.random();
+        UploadId id = UploadId.startedOn(node);
         SessionInfo info = new SessionInfo(repository, owner, clock.instant());
         Path opening = layout.uploadDirBeingOpened(id);
         Files.createDirectories(layout.uploadsDir());

@@ -187,7 +187,7 @@ class FsBlobUploadTest {
 
         assertThat(uploads.find(upload.id())).containsSame(upload);
         assertThat(uploads.find(upload.id())).containsSame(upload);
-        assertThat(uploads.find(UploadId.random())).isEmpty();
+        assertThat(uploads.find(UploadId.startedOn("0000beef"))).isEmpty();
     }
 
     @Test

@@ -52,7 +52,7 @@ class SessionOpeningTest {
     void aSessionBeingOpenedIsInvisibleToSweepsAndLeftToItsOpener() throws IOException {
         DataLayout layout = new DataLayout(dataDir);
         FsUploadStore store = store(layout);
-        UploadId opening = UploadId.random();
+        UploadId opening = UploadId.startedOn("0000beef");
         // What a concurrent create has written so far: its directory and data file, not yet its info file.
         Files.createDirectories(layout.uploadDirBeingOpened(opening));
         Files.createFile(layout.uploadDirBeingOpened(opening).resolve("data"));
@@ -67,7 +67,7 @@ class SessionOpeningTest {
     @Test
     void aSessionLeftHalfOpenedByACrashIsRemovedAtStartup() throws IOException {
         DataLayout layout = new DataLayout(dataDir);
-        UploadId opening = UploadId.random();
+        UploadId opening = UploadId.startedOn("0000beef");
         Files.createDirectories(layout.uploadDirBeingOpened(opening));
 
         assertThat(store(layout).removeUnreadableSessions()).isEqualTo(1);
