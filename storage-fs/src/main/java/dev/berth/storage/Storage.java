@@ -10,7 +10,9 @@ import dev.berth.core.upload.UploadStore;
 import dev.berth.core.usage.UsageStore;
 import dev.berth.core.user.UserStore;
 import dev.berth.storage.layout.DataDirectoryLock;
+import dev.berth.storage.cluster.PostgresCluster;
 import dev.berth.storage.layout.DataLayout;
+import dev.berth.storage.layout.NodeId;
 import dev.berth.storage.space.DiskReserve;
 import dev.berth.storage.meta.BlobStoreBinding;
 import dev.berth.storage.meta.Database;
@@ -31,6 +33,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The storage a node opens from its data directory: upload sessions staged there, metadata in the embedded H2
@@ -174,6 +177,27 @@ public final class Storage implements AutoCloseable {
     public List<BackendHealth> health() {
         return List.of(new BackendHealth("metadata", location.engine(), database.problem()),
                 new BackendHealth("blobs", backend.engine(), blobs.problem()));
+    }
+
+    /** This node's id, the start of its upload ids ({@link NodeId}). */
+    public String nodeId() {
+        return NodeId.of(layout);
+    }
+
+    /**
+     * Joins the other nodes that share this storage's PostgreSQL database, as this node reachable at
+     * {@code address} ({@code host:port}); empty with the embedded database, which one process owns.
+     *
+     * @throws IllegalStateException when another node is live on the database and the blobs are on the filesystem,
+     *                               where the other node cannot see them
+     */
+    public Optional<PostgresCluster> joinCluster(String address) {
+        if (!(location instanceof MetadataLocation.PostgreSql postgres)) {
+            return Optional.empty();
+        }
+        return Optional.of(PostgresCluster.join(nodeId(), address, database,
+                PostgresCluster.ListenConnection.to(postgres.jdbcUrl(), postgres.user(), postgres.password()),
+                backend != FsBlobBackend.INSTANCE));
     }
 
     /** What startup recovery found and removed when this storage was opened. */

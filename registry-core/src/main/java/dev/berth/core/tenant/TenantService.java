@@ -2,6 +2,8 @@ package dev.berth.core.tenant;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
+import dev.berth.core.cluster.CacheChange;
+import dev.berth.core.cluster.CacheCoherence;
 import dev.berth.core.error.RegistryException;
 import dev.berth.core.listing.Listing;
 import dev.berth.core.listing.PageRequest;
@@ -17,7 +19,9 @@ import java.util.function.Consumer;
 /**
  * Tenant registries: their life cycle through the management API, and the cached view of their access
  * level and limit that every {@code /v2} request consults. The cache is invalidated by every change made
- * here, so a change is seen by the very next request.
+ * here, so a change is seen by the very next request, and the change is announced to the other nodes of a cluster
+ * ({@link CacheCoherence}), which drop the registry from their caches (and, when it was deleted, forget it as this
+ * node does) before the announcement returns.
  */
 public final class TenantService {
     /** The registry that exists from the first start, so that {@code docker push HOST/library/x} works at once. */
@@ -25,12 +29,21 @@ public final class TenantService {
 
     private final TenantStore store;
     private final Clock clock;
+    private final CacheCoherence coherence;
     private final LoadingCache<String, Optional<TenantRegistry>> cache;
     private final List<Consumer<String>> onDelete = new CopyOnWriteArrayList<>();
 
+    /** The registries of a process that owns its store. */
     public TenantService(TenantStore store, Clock clock) {
+        this(store, clock, CacheCoherence.SINGLE_PROCESS);
+    }
+
+    /** The registries of a node whose cache {@code coherence} keeps true to the other nodes' changes. */
+    public TenantService(TenantStore store, Clock clock, CacheCoherence coherence) {
         this.store = store;
         this.clock = clock;
+        this.coherence = coherence;
+        coherence.subscribe(this::forget);
         this.cache = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(5)).build(name -> {
             MemoryOnly.checkMayLoad();
             return store.find(name);
@@ -46,7 +59,7 @@ public final class TenantService {
     public void ensureDefaultRegistry() {
         if (store.find(DEFAULT_REGISTRY).isEmpty()) {
             store.create(DEFAULT_REGISTRY, false, null, clock.instant());
-            cache.invalidate(DEFAULT_REGISTRY);
+            changed(DEFAULT_REGISTRY);
         }
     }
 
@@ -59,7 +72,7 @@ public final class TenantService {
         if (!store.create(name, isPublic, storageLimitBytes, clock.instant())) {
             throw RegistryException.conflict("REGISTRY_EXISTS", "registry '" + name + "' already exists");
         }
-        cache.invalidate(name);
+        changed(name);
         return get(name);
     }
 
@@ -79,7 +92,7 @@ public final class TenantService {
         if (!store.update(name, isPublic, changeLimit, storageLimitBytes, clock.instant())) {
             throw RegistryException.notFound("registry", name);
         }
-        cache.invalidate(name);
+        changed(name);
         return get(name);
     }
 
@@ -90,6 +103,27 @@ public final class TenantService {
         }
         cache.invalidate(name);
         onDelete.forEach(listener -> listener.accept(name));
+        coherence.announce(CacheChange.tenant(name));
+    }
+
+    private void changed(String name) {
+        cache.invalidate(name);
+        coherence.announce(CacheChange.tenant(name));
+    }
+
+    /** What another node's change (or a resync) makes stale here: a deleted registry is forgotten as on its node. */
+    private void forget(CacheChange change) {
+        switch (change.kind()) {
+            case TENANT -> {
+                cache.invalidate(change.key());
+                if (store.find(change.key()).isEmpty()) {
+                    onDelete.forEach(listener -> listener.accept(change.key()));
+                }
+            }
+            case EVERYTHING -> cache.invalidateAll();
+            default -> {
+            }
+        }
     }
 
     private static void checkLimit(Long storageLimitBytes) {
@@ -102,7 +136,7 @@ public final class TenantService {
 
     /** The registry, from the cache (its usage figures may be a few seconds old; its settings are current). */
     public Optional<TenantRegistry> cached(String name) {
-        return cache.get(name);
+        return coherence.cachesCurrent() ? cache.get(name) : store.find(name);
     }
 
     /** The registry's current state from the store, usage included. */

@@ -4,6 +4,8 @@ import dev.berth.core.auth.Principal;
 import dev.berth.core.auth.SecretHasher;
 import dev.berth.core.auth.UserDirectory;
 import dev.berth.core.catalog.GroupResult;
+import dev.berth.core.cluster.CacheChange;
+import dev.berth.core.cluster.CacheCoherence;
 import dev.berth.core.error.RegistryException;
 import dev.berth.core.listing.Listing;
 import dev.berth.core.listing.PageRequest;
@@ -22,7 +24,10 @@ import java.util.regex.Pattern;
 
 /**
  * The life cycle of repository users. Each change is written to the store and then to the in-memory
- * {@link UserDirectory} that authentication reads, so it takes effect on the very next request.
+ * {@link UserDirectory} that authentication reads, so it takes effect on the very next request; then it is announced
+ * to the other nodes of a cluster ({@link CacheCoherence}), which read the user again from the store before the
+ * announcement returns. The directory's writes are serialized on it, so that a re-read from the store never
+ * lands after a newer change and undoes it.
  */
 public final class UserService {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{1,62}");
@@ -33,19 +38,39 @@ public final class UserService {
     private final TenantService tenants;
     private final SecretHasher hasher;
     private final Clock clock;
+    private final CacheCoherence coherence;
     private final SecureRandom random = new SecureRandom();
 
-    public UserService(UserStore store, UserDirectory directory, TenantService tenants, SecretHasher hasher, Clock clock) {
+    public UserService(UserStore store, UserDirectory directory, TenantService tenants, SecretHasher hasher, Clock clock,
+                       CacheCoherence coherence) {
         this.store = store;
         this.directory = directory;
         this.tenants = tenants;
         this.hasher = hasher;
         this.clock = clock;
+        this.coherence = coherence;
+        coherence.subscribe(this::reread);
     }
 
     /** Loads every user into the directory; call once at start-up. */
     public void loadDirectory() {
-        directory.load(store.all());
+        synchronized (directory) {
+            directory.replaceAll(store.all());
+        }
+    }
+
+    /** Reads again what another node changed (or, when this node may have missed changes, every user). */
+    private void reread(CacheChange change) {
+        switch (change.kind()) {
+            case USER -> {
+                synchronized (directory) {
+                    store.find(change.key()).ifPresentOrElse(directory::put, () -> directory.remove(change.key()));
+                }
+            }
+            case EVERYTHING -> loadDirectory();
+            default -> {
+            }
+        }
     }
 
     public CreatedUser create(String name, String description, Integer durationDays, List<Permission> permissions) {
@@ -60,10 +85,13 @@ public final class UserService {
         String secret = hasher.newSecret();
         User user = new User(newId(), name, description, true, checkDuration(durationDays), expiry(now, durationDays), now, now,
                 checkPermissions(permissions == null ? List.of() : permissions), hasher.hash(secret));
-        if (!store.insert(user)) {
-            throw RegistryException.conflict("USER_EXISTS", "user '" + name + "' already exists");
+        synchronized (directory) {
+            if (!store.insert(user)) {
+                throw RegistryException.conflict("USER_EXISTS", "user '" + name + "' already exists");
+            }
+            directory.put(user);
         }
-        directory.put(user);
+        coherence.announce(CacheChange.user(user.id()));
         return new CreatedUser(user, secret);
     }
 
@@ -127,10 +155,13 @@ public final class UserService {
     }
 
     public void delete(String id) {
-        if (!store.delete(id)) {
-            throw RegistryException.notFound("user", id);
+        synchronized (directory) {
+            if (!store.delete(id)) {
+                throw RegistryException.notFound("user", id);
+            }
+            directory.remove(id);
         }
-        directory.remove(id);
+        coherence.announce(CacheChange.user(id));
     }
 
     /** Deletes each user; those that do not exist are reported as failed, the others are deleted. */
@@ -165,9 +196,11 @@ public final class UserService {
 
     /** Drops a deleted registry's permissions from the directory (the store dropped them with the registry). */
     public void registryDeleted(String registry) {
-        for (User user : List.copyOf(directory.all())) {
-            if (user.accessTo(registry) != null) {
-                store.find(user.id()).ifPresentOrElse(directory::put, () -> directory.remove(user.id()));
+        synchronized (directory) {
+            for (User user : List.copyOf(directory.all())) {
+                if (user.accessTo(registry) != null) {
+                    store.find(user.id()).ifPresentOrElse(directory::put, () -> directory.remove(user.id()));
+                }
             }
         }
     }
@@ -178,10 +211,13 @@ public final class UserService {
     }
 
     private User save(User user) {
-        if (!store.update(user)) {
-            throw RegistryException.notFound("user", user.id());
+        synchronized (directory) {
+            if (!store.update(user)) {
+                throw RegistryException.notFound("user", user.id());
+            }
+            directory.put(user);
         }
-        directory.put(user);
+        coherence.announce(CacheChange.user(user.id()));
         return user;
     }
 

@@ -19,6 +19,8 @@ public interface UserStore {
 
     Optional<User> find(String id);
 
+    Optional<User> findByName(String name);
+
     /**
      * Users ordered by name, filtered by name substring and, when not null, by a permission on {@code registry}
      * and by their {@code status} at {@code now}.

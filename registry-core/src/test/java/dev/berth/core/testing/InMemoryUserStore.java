@@ -48,6 +48,11 @@ public final class InMemoryUserStore implements UserStore {
     }
 
     @Override
+    public synchronized Optional<User> findByName(String name) {
+        return users.values().stream().filter(user -> user.name().equals(name)).findFirst();
+    }
+
+    @Override
     public synchronized Listing<User> list(PageRequest page, String registry, UserStatus status, Instant now) {
         List<User> matching = users.values().stream()
                 .filter(u -> status == null || UserStatus.of(u, now) == status)

@@ -2,13 +2,14 @@ package dev.berth.core.user;
 
 import dev.berth.core.auth.SecretHasher;
 import dev.berth.core.auth.UserDirectory;
+import dev.berth.core.cluster.CacheCoherence;
 import dev.berth.core.error.Problem;
 import dev.berth.core.error.RegistryException;
 import dev.berth.core.listing.PageRequest;
+import dev.berth.core.tenant.TenantService;
 import dev.berth.core.testing.InMemoryTenantStore;
 import dev.berth.core.testing.InMemoryUserStore;
 import dev.berth.core.testing.MutableClock;
-import dev.berth.core.tenant.TenantService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -27,7 +28,7 @@ class UserServiceTest {
     private final UserDirectory directory = new UserDirectory();
     private final TenantService tenants = new TenantService(new InMemoryTenantStore(), clock);
     private final SecretHasher hasher = new SecretHasher();
-    private final UserService users = new UserService(store, directory, tenants, hasher, clock);
+    private final UserService users = new UserService(store, directory, tenants, hasher, clock, CacheCoherence.SINGLE_PROCESS);
 
     UserServiceTest() {
         tenants.create("acme", false, null);
@@ -263,7 +264,7 @@ class UserServiceTest {
         User user = bot().user();
         UserDirectory fresh = new UserDirectory();
 
-        new UserService(store, fresh, tenants, hasher, clock).loadDirectory();
+        new UserService(store, fresh, tenants, hasher, clock, CacheCoherence.SINGLE_PROCESS).loadDirectory();
 
         assertThat(fresh.byName("ci-bot")).contains(user);
     }

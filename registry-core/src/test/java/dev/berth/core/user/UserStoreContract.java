@@ -37,6 +37,8 @@ public abstract class UserStoreContract extends StoreContract {
         assertThat(read).usingRecursiveComparison().ignoringFields("permissions").isEqualTo(user);
         assertThat(read.permissions()).containsExactly(new Permission("acme", Access.PUSH), new Permission("zeta", Access.PULL));
         assertThat(users.find("u-2")).isEmpty();
+        assertThat(users.findByName("ci-bot")).map(User::id).contains("u-1");
+        assertThat(users.findByName("ci")).isEmpty();
     }
 
     @Test

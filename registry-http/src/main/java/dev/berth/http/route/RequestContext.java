@@ -14,6 +14,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpChunkedInput;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -201,6 +202,31 @@ public final class RequestContext {
                 ctx.close();
                 throw new UncheckedIOException(e);
             }
+        }
+    }
+
+    /**
+     * Sends the head of an answer that another node gives to this request; {@link #relayContent} sends its body.
+     * False when the request has an answer already (the relayed one must then be dropped).
+     */
+    public boolean relayHead(HttpResponse head) {
+        if (!answered.compareAndSet(false, true)) {
+            return false;
+        }
+        if (closeAfterAnswer) {
+            head.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CONNECTION, io.netty.handler.codec.http.HttpHeaderValues.CLOSE);
+        }
+        status = head.status().code();
+        ctx.write(head);
+        return true;
+    }
+
+    /** Sends a piece of a relayed answer's body ({@link #relayHead}); the last one ends the answer. */
+    public void relayContent(HttpContent piece) {
+        if (piece instanceof LastHttpContent) {
+            ctx.writeAndFlush(piece).addListener(f -> written());
+        } else {
+            ctx.writeAndFlush(piece);
         }
     }
 

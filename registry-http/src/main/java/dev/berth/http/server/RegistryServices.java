@@ -9,6 +9,8 @@ import dev.berth.core.auth.SecretHasher;
 import dev.berth.core.auth.SlowHashExecutor;
 import dev.berth.core.auth.UserDirectory;
 import dev.berth.core.catalog.CatalogService;
+import dev.berth.core.cluster.CacheCoherence;
+import dev.berth.core.cluster.ClusterMembership;
 import dev.berth.core.gc.GarbageCollector;
 import dev.berth.core.gc.RemovalPace;
 import dev.berth.core.link.BlobLinker;
@@ -24,17 +26,18 @@ import dev.berth.core.usage.UsageRecorder;
 import dev.berth.core.user.UserService;
 import dev.berth.http.auth.Argon2AdminToken;
 import dev.berth.http.auth.V2AccessGate;
+import dev.berth.http.cluster.UploadForwarding;
 import dev.berth.http.metrics.MeteredExchanges;
 import dev.berth.http.metrics.RegistryMetrics;
 import dev.berth.http.route.ExchangeFactory;
 import dev.berth.http.v2.V2Endpoints;
 import dev.berth.management.ManagementApi;
 import dev.berth.storage.Storage;
+import dev.berth.storage.cluster.PostgresCluster;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -77,9 +80,14 @@ final class RegistryServices implements AutoCloseable {
                 config.minFreeBytes()));
         RegistryLimits limits = new RegistryLimits(RegistryLimits.DEFAULTS.maxManifestBytes(), config.uploadExpiry(),
                 RegistryLimits.DEFAULTS.maxListPage(), config.gcGrace());
-        TenantService tenants = new TenantService(storage.tenantStore(), clock);
+        Optional<PostgresCluster> cluster = storage.joinCluster(config.nodeAddress());
+        cluster.ifPresent(opened::add);
+        CacheCoherence coherence = cluster.<CacheCoherence>map(node -> node).orElse(CacheCoherence.SINGLE_PROCESS);
+        ClusterMembership membership = cluster.<ClusterMembership>map(node -> node)
+                .orElseGet(() -> ClusterMembership.single(storage.nodeId()));
+        TenantService tenants = new TenantService(storage.tenantStore(), clock, coherence);
         tenants.ensureDefaultRegistry();
-        MetadataCache metadataCache = new MetadataCache();
+        MetadataCache metadataCache = new MetadataCache(coherence);
         tenants.onDelete(metadataCache::invalidateRegistry);
         MetadataStores metadata = metadataCache.over(storage.metadataStores());
         Housekeeping housekeeping = opened.add(new Housekeeping());
@@ -96,8 +104,8 @@ final class RegistryServices implements AutoCloseable {
         RegistryService registry = new RegistryService(metadata, storage.blobStore(), uploads, tenants, quota, linker,
                 usage, limits, clock);
         SecretHasher hasher = new SecretHasher();
-        UserDirectory directory = new UserDirectory();
-        UserService users = new UserService(storage.userStore(), directory, tenants, hasher, clock);
+        UserDirectory directory = new UserDirectory(coherence, storage.userStore());
+        UserService users = new UserService(storage.userStore(), directory, tenants, hasher, clock, coherence);
         users.loadDirectory();
         tenants.onDelete(users::registryDeleted);
         Argon2AdminToken adminToken = Argon2AdminToken.initialise(storage.userStore(), config.adminToken(), System.out);
@@ -123,7 +131,7 @@ final class RegistryServices implements AutoCloseable {
         });
         GarbageCollector collector = new GarbageCollector(metadataCache.over(storage.garbageStore()), storage.gcRunStore(),
                 storage.blobStore(), metadata.repositories(), registry, config.gcGrace(),
-                new RemovalPace(linker::linkCount, config.gcBusyRate()), nodeName(config), housekeeping.collections(),
+                new RemovalPace(linker::linkCount, config.gcBusyRate()), config.nodeAddress(), housekeeping.collections(),
                 clock);
         metrics.watch(collector);
         housekeeping.start(registry, usage, config.uploadExpiry(), config.uploads().idleRelease());
@@ -134,7 +142,8 @@ final class RegistryServices implements AutoCloseable {
             housekeeping.startHistoryRetention(new HistoryRetention(storage.usageStore(), config.historyRetention(), clock),
                     config.historyRetention());
         }
-        return MeteredExchanges.wrap(new HttpRoutes(new V2Endpoints(registry, gate, blocking, metrics),
+        return MeteredExchanges.wrap(new HttpRoutes(new V2Endpoints(registry, gate, blocking, metrics,
+                new UploadForwarding(membership)),
                 new ManagementApi(tenants, users, catalog, collector, adminLogin), new HealthCheck(storage::health), metrics,
                 blocking), metrics);
     }
@@ -143,16 +152,6 @@ final class RegistryServices implements AutoCloseable {
      * This node's name in the collection lease: its host and port, the same after a restart, so that a node that
      * crashed during a run takes its own lease back at once rather than after it expires.
      */
-    private static String nodeName(ServerConfig config) {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            host = "localhost";
-        }
-        return host + ":" + config.port();
-    }
-
     /** The pool for blocking work: the disk and the metadata store. */
     private static ThreadPoolExecutor blockingPool() {
         int threads = Math.max(16, Runtime.getRuntime().availableProcessors() * 8);

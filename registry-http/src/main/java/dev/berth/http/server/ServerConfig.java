@@ -6,7 +6,9 @@ import dev.berth.storage.meta.MetadataLocation;
 import dev.berth.storage.s3.S3BlobBackend;
 import dev.berth.storage.s3.S3Location;
 
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -27,12 +29,13 @@ import java.util.Map;
  * @param minFreeBytes the free space that uploads leave on the data directory's filesystem
  * @param adminToken the admin token from the environment, or null to keep the stored one (or generate one)
  * @param tlsCert the PEM certificate chain to serve HTTPS with, or null for plain HTTP
+ * @param nodeAddress where the other nodes of a cluster reach this one ({@code host:port})
  * @param tlsKey the PEM (PKCS#8) private key of {@code tlsCert}, or null
  * @param logins the failed-login throttle and the bounds of the slow hash
  * @param uploads the caps on open upload sessions
  * @param connections the read timeouts and connection caps
  */
-public record ServerConfig(String bind, int port, Path dataDir, MetadataLocation metadata, S3Location s3, Duration uploadExpiry, Duration gcGrace,
+public record ServerConfig(String bind, int port, String nodeAddress, Path dataDir, MetadataLocation metadata, S3Location s3, Duration uploadExpiry, Duration gcGrace,
                            Duration gcInterval, int gcBusyRate, Duration historyRetention, long minFreeBytes, String adminToken, Path tlsCert, Path tlsKey, LoginLimits logins,
                            UploadLimits uploads, ConnectionLimits connections) {
 
@@ -74,6 +77,9 @@ public record ServerConfig(String bind, int port, Path dataDir, MetadataLocation
             new Option("--port", "N", "REGISTRY_PORT", "5000", "port to listen on"),
             new Option("--bind", "ADDRESS", "REGISTRY_BIND", "0.0.0.0", "address to bind"),
             new Option("--data-dir", "DIR", "REGISTRY_DATA_DIR", "data", "data directory (blobs, uploads, metadata)"),
+            new Option("--node-address", "HOST:PORT", "REGISTRY_NODE_ADDRESS", null,
+                    "where the other nodes of a cluster reach this one, to hand it the requests of the uploads it "
+                            + "holds; default: this host's name and --port"),
             new Option("--metadata-url", "URL", "REGISTRY_METADATA_URL", null,
                     "PostgreSQL database for the metadata (jdbc:postgresql://HOST:PORT/DATABASE), shared by the nodes "
                             + "of a cluster; default: the embedded database under the data directory"),
@@ -206,7 +212,8 @@ public record ServerConfig(String bind, int port, Path dataDir, MetadataLocation
         ConnectionLimits connections = new ConnectionLimits(duration(values, "--header-timeout"),
                 duration(values, "--idle-timeout"), duration(values, "--body-timeout"),
                 count(values, "--max-connections", 1), count(values, "--max-connections-per-address", 1));
-        return new ServerConfig(values.get("--bind"), parsePort(values.get("--port")),
+        int port = parsePort(values.get("--port"));
+        return new ServerConfig(values.get("--bind"), port, nodeAddress(values.get("--node-address"), port),
                 Path.of(values.get("--data-dir")).toAbsolutePath().normalize(), metadata(values.get("--metadata-url"), env),
                 s3(values),
                 duration(values, "--upload-expiry"),
@@ -283,6 +290,23 @@ public record ServerConfig(String bind, int port, Path dataDir, MetadataLocation
             throw new InvalidConfigException(flag + " is true or false: " + value);
         }
         return Boolean.parseBoolean(value);
+    }
+
+    /** The {@code host:port} the other nodes reach this one at: as given, or this host's name and port. */
+    private static String nodeAddress(String value, int port) {
+        if (value == null) {
+            try {
+                return InetAddress.getLocalHost().getHostName() + ":" + port;
+            } catch (UnknownHostException e) {
+                return "localhost:" + port;
+            }
+        }
+        int colon = value.lastIndexOf(':');
+        if (colon <= 0 || colon == value.length() - 1) {
+            throw new InvalidConfigException("--node-address is HOST:PORT: " + value);
+        }
+        parsePort(value.substring(colon + 1));
+        return value;
     }
 
     private static int parsePort(String value) {

@@ -4,6 +4,7 @@ import dev.berth.core.error.OciErrorCode;
 import dev.berth.core.error.RegistryException;
 import dev.berth.core.registry.RegistryService;
 import dev.berth.http.auth.V2AccessGate;
+import dev.berth.http.cluster.UploadForwarding;
 import dev.berth.http.auth.V2AccessGate.Need;
 import dev.berth.http.metrics.RegistryMetrics;
 import dev.berth.http.route.AggregatingExchange;
@@ -32,6 +33,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 
 import static io.netty.handler.codec.http.HttpMethod.DELETE;
@@ -45,7 +47,8 @@ import static io.netty.handler.codec.http.HttpMethod.PUT;
  * The table of {@code /v2} endpoints: for each endpoint, the methods it serves and how each opens its exchange
  * (the handler, who may call it, and whether the body is streamed to an upload session, for blob uploads, or
  * aggregated, for everything else, capped small or at the manifest limit). A method not in an endpoint's row
- * is refused with {@code METHOD_NOT_ALLOWED}.
+ * is refused with {@code METHOD_NOT_ALLOWED}. A request about an upload session that another node of the cluster
+ * holds goes to that node before anything else ({@link UploadForwarding}): it authorizes it there.
  */
 public final class V2Endpoints implements ExchangeFactory {
     /** Bodies of requests that carry none worth keeping (GET, DELETE) are capped small. */
@@ -55,6 +58,7 @@ public final class V2Endpoints implements ExchangeFactory {
     private final V2AccessGate gate;
     private final Executor blocking;
     private final Runnable uploadPaused;
+    private final UploadForwarding forwarding;
     private final V2Router router = new V2Router();
     /**
      * The access check of each need: authentication and authorization happen here, once, for every aggregated
@@ -64,8 +68,10 @@ public final class V2Endpoints implements ExchangeFactory {
     /** The rows of the table, one per endpoint, looked up by method. */
     private final Map<Endpoint, Map<HttpMethod, ExchangeFactory>> table = new EnumMap<>(Endpoint.class);
 
-    public V2Endpoints(RegistryService registry, V2AccessGate gate, Executor blocking, RegistryMetrics metrics) {
+    public V2Endpoints(RegistryService registry, V2AccessGate gate, Executor blocking, RegistryMetrics metrics,
+                       UploadForwarding forwarding) {
         this.registry = registry;
+        this.forwarding = forwarding;
         this.gate = gate;
         this.blocking = blocking;
         this.uploadPaused = metrics::uploadPaused;
@@ -108,6 +114,12 @@ public final class V2Endpoints implements ExchangeFactory {
     @Override
     public Exchange open(RequestContext request) {
         request.route(router.route(request.request().uri()));
+        if (request.route().endpoint() == Endpoint.UPLOAD) {
+            Optional<Exchange> forwarded = forwarding.forward(request, request.route().segment());
+            if (forwarded.isPresent()) {
+                return forwarded.get();
+            }
+        }
         HttpMethod method = request.request().method();
         ExchangeFactory exchange = table.get(request.route().endpoint()).get(method);
         if (exchange == null) {

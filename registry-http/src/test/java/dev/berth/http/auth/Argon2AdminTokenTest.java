@@ -60,6 +60,11 @@ class Argon2AdminTokenTest {
         }
 
         @Override
+        public Optional<User> findByName(String name) {
+            return Optional.empty();
+        }
+
+        @Override
         public Listing<User> list(PageRequest page, String registry, UserStatus status, Instant now) {
             return new Listing<>(0, List.of());
         }

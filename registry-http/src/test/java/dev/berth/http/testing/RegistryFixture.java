@@ -8,6 +8,8 @@ import dev.berth.core.auth.LoginThrottle;
 import dev.berth.core.auth.SecretHasher;
 import dev.berth.core.auth.SlowHashExecutor;
 import dev.berth.core.auth.UserDirectory;
+import dev.berth.core.cluster.CacheCoherence;
+import dev.berth.core.cluster.ClusterMembership;
 import dev.berth.core.link.BlobLinker;
 import dev.berth.core.metadata.MetadataStores;
 import dev.berth.core.metadata.cache.MetadataCache;
@@ -23,6 +25,7 @@ import dev.berth.core.user.Access;
 import dev.berth.core.user.Permission;
 import dev.berth.core.user.UserService;
 import dev.berth.http.auth.V2AccessGate;
+import dev.berth.http.cluster.UploadForwarding;
 import dev.berth.http.metrics.RegistryMetrics;
 import dev.berth.http.v2.V2Endpoints;
 import dev.berth.storage.Storage;
@@ -67,7 +70,7 @@ public final class RegistryFixture implements AutoCloseable {
         TenantService tenants = new TenantService(storage.tenantStore(), clock);
         tenants.ensureDefaultRegistry();
         tenants.create(LIMITED, false, LIMIT_BYTES);
-        MetadataStores metadata = new MetadataCache().over(storage.metadataStores());
+        MetadataStores metadata = new MetadataCache(CacheCoherence.SINGLE_PROCESS).over(storage.metadataStores());
         UsageRecorder usage = new UsageRecorder(storage.usageStore(), clock, Runnable::run);
         uploads = new SynchronousUploads(storage.uploadStore());
         QuotaLedger quota = new QuotaLedger(tenants, metadata.blobLinks(), clock);
@@ -76,7 +79,7 @@ public final class RegistryFixture implements AutoCloseable {
                 new RegistryLimits(MAX_MANIFEST_BYTES, Duration.ofDays(1), 100, Duration.ofHours(1)), clock);
         SecretHasher hasher = new SecretHasher();
         UserDirectory directory = new UserDirectory();
-        UserService users = new UserService(storage.userStore(), directory, tenants, hasher, clock);
+        UserService users = new UserService(storage.userStore(), directory, tenants, hasher, clock, CacheCoherence.SINGLE_PROCESS);
         addUser(users, PUSHER, List.of(new Permission(TenantService.DEFAULT_REGISTRY, Access.PUSH), new Permission(LIMITED, Access.PUSH)));
         addUser(users, PULLER, List.of(new Permission(TenantService.DEFAULT_REGISTRY, Access.PULL)));
         FailedLogins failedLogins = new FailedLogins(new LoginThrottle(1000, Duration.ofMinutes(1), NO_THROTTLE, clock),
@@ -96,7 +99,8 @@ public final class RegistryFixture implements AutoCloseable {
 
     /** The {@code /v2} routes, with their blocking work on {@code blocking}. */
     public V2Endpoints endpoints(Executor blocking) {
-        return new V2Endpoints(registry, gate, blocking, metrics);
+        return new V2Endpoints(registry, gate, blocking, metrics,
+                new UploadForwarding(ClusterMembership.single("0000beef")));
     }
 
     /** The {@code Authorization} header of one of the fixture's users. */

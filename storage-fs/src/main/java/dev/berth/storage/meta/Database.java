@@ -180,6 +180,11 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** True while this thread runs a transaction of a database. */
+    public static boolean inTransaction() {
+        return CURRENT.get() != null;
+    }
+
     /** Runs {@code work} in one transaction, again from the start when it met a conflict with another. */
     public <T> T transaction(Work<T> work) {
         SQLException conflict = null;
@@ -234,7 +239,7 @@ public final class Database implements AutoCloseable {
     // --- small JDBC helpers shared by the stores
 
     /** Runs an INSERT, UPDATE or DELETE with positional parameters (null binds SQL NULL); the rows it changed. */
-    static int update(Connection c, String sql, Object... parameters) throws SQLException {
+    public static int update(Connection c, String sql, Object... parameters) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(sql)) {
             bind(s, parameters);
             return s.executeUpdate();
@@ -243,12 +248,13 @@ public final class Database implements AutoCloseable {
 
     /** Reads the current row of a result. */
     @FunctionalInterface
-    interface RowReader<T> {
+    public interface RowReader<T> {
         T read(ResultSet rs) throws SQLException;
     }
 
     /** Every row {@code sql} selects, each read by {@code reader}, in the order the query gives. */
-    static <T> List<T> queryList(Connection c, String sql, RowReader<T> reader, Object... parameters) throws SQLException {
+    public static <T> List<T> queryList(Connection c, String sql, RowReader<T> reader, Object... parameters)
+            throws SQLException {
         try (PreparedStatement s = c.prepareStatement(sql)) {
             bind(s, parameters);
             List<T> rows = new ArrayList<>();

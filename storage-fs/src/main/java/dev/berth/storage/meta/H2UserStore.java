@@ -89,6 +89,11 @@ public final class H2UserStore implements UserStore {
     }
 
     @Override
+    public Optional<User> findByName(String name) {
+        return database.transaction(c -> select(c, " WHERE u.name = ?", List.of(name)).stream().findFirst());
+    }
+
+    @Override
     public Listing<User> list(PageRequest page, String registry, UserStatus status, Instant now) {
         return database.transaction(c -> {
             PagedQuery query = new PagedQuery("users u").whereContains("u.name", page.nameContains());

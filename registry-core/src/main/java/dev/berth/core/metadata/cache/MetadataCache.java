@@ -2,6 +2,8 @@ package dev.berth.core.metadata.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.berth.core.cluster.CacheChange;
+import dev.berth.core.cluster.CacheCoherence;
 import dev.berth.core.gc.GarbageStore;
 import dev.berth.core.memory.MemoryOnly;
 import dev.berth.core.metadata.MetadataStores;
@@ -21,14 +23,26 @@ import java.util.function.Supplier;
  * time of the read, and every write through the wrapped ports bumps that generation after the write has
  * committed. A read racing with a write can only file its (possibly old) answer under the old generation,
  * which no later read asks for, so a read that starts after a write returns sees the write. Writes made
- * around these ports (deleting a whole tenant registry) call {@link #invalidateRegistry}. This relies on
- * one server process owning the database, which is how Berth runs.
+ * around these ports (deleting a whole tenant registry) call {@link #invalidateRegistry}.
+ *
+ * <p>Nodes that share the database hear of each other's writes through {@link CacheCoherence}: a write here
+ * announces its repository once this node has started its new generation, and the announcement returns only when
+ * every other node has started one too (or stopped answering from its caches), so a read on any node that starts
+ * after the write was acknowledged sees it. While this node cannot confirm that it has heard every announcement,
+ * every read goes to the store and nothing is cached.
  */
 public final class MetadataCache {
     private static final long MAX_ENTRIES = 200_000;
 
     private final Map<RepositoryName, AtomicLong> generations = new ConcurrentHashMap<>();
     private final Cache<Key, Object> answers = Caffeine.newBuilder().maximumSize(MAX_ENTRIES).build();
+    private final CacheCoherence coherence;
+
+    /** A cache whose answers stay true to the writes of the other nodes that {@code coherence} connects it to. */
+    public MetadataCache(CacheCoherence coherence) {
+        this.coherence = coherence;
+        coherence.subscribe(this::forget);
+    }
 
     /** A read: its kind, repository, repository generation and arguments. */
     private record Key(String kind, RepositoryName repository, long generation, Object first, Object second) {
@@ -59,6 +73,9 @@ public final class MetadataCache {
     /** The answer to a read of the repository's current generation, reading through on a miss. */
     @SuppressWarnings("unchecked")
     <T> T read(String kind, RepositoryName repository, Object first, Object second, Supplier<T> read) {
+        if (!coherence.cachesCurrent()) {
+            return read.get();
+        }
         Key key = new Key(kind, repository, generation(repository).get(), first, second);
         return (T) answers.get(key, k -> {
             MemoryOnly.checkMayLoad();
@@ -75,9 +92,24 @@ public final class MetadataCache {
         }
     }
 
-    /** Starts a new generation of the repository's answers. */
+    /** Starts a new generation of the repository's answers, here and then on every other node. */
     void changed(RepositoryName repository) {
         generation(repository).incrementAndGet();
+        coherence.announce(CacheChange.repository(repository.value()));
+    }
+
+    /** What another node's write (or a resync) makes stale here. */
+    private void forget(CacheChange change) {
+        switch (change.kind()) {
+            case REPOSITORY -> generation(RepositoryName.parse(change.key())).incrementAndGet();
+            case TENANT -> invalidateRegistry(change.key());
+            case EVERYTHING -> {
+                generations.values().forEach(AtomicLong::incrementAndGet);
+                answers.invalidateAll();
+            }
+            default -> {
+            }
+        }
     }
 
     private AtomicLong generation(RepositoryName repository) {

@@ -1,5 +1,6 @@
 package dev.berth.core.metadata.cache;
 
+import dev.berth.core.cluster.CacheCoherence;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.memory.MemoryOnly;
 import dev.berth.core.metadata.BlobLink;
@@ -38,7 +39,7 @@ class MetadataCacheTest {
     private final AtomicInteger reads = new AtomicInteger();
     private final InMemoryTenantStore tenants = registries("acme", "other");
     private final InMemoryMetadataStore real = new InMemoryMetadataStore(tenants, Clock.systemUTC());
-    private final MetadataCache cache = new MetadataCache();
+    private final MetadataCache cache = new MetadataCache(CacheCoherence.SINGLE_PROCESS);
     private final MetadataStores stores = cache.over(new MetadataStores(counting(RepositoryStore.class),
             counting(BlobLinkStore.class), counting(ManifestStore.class), counting(TagStore.class)));
     private final BlobLinkStore links = stores.blobLinks();
