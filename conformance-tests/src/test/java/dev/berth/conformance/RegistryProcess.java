@@ -91,7 +91,8 @@ public final class RegistryProcess implements AutoCloseable {
         this.logFile = root.resolve("server.log");
         byte[] tokenBytes = new byte[16];
         new SecureRandom().nextBytes(tokenBytes);
-        this.adminToken = HexFormat.of().formatHex(tokenBytes);
+        // The nodes of a cluster share one token: given in the environment, it is the one the clients carry.
+        this.adminToken = environment.getOrDefault("REGISTRY_ADMIN_TOKEN", HexFormat.of().formatHex(tokenBytes));
     }
 
     /** Creates a server with a fresh data directory and starts it; waits until {@code GET /v2/} answers. */
@@ -182,7 +183,8 @@ public final class RegistryProcess implements AutoCloseable {
                 "-jar", jar.toString(),
                 "--port", Integer.toString(port),
                 "--bind", bindAddress,
-                "--data-dir", dataDir.toString()));
+                "--data-dir", dataDir.toString(),
+                "--node-address", "127.0.0.1:" + port));
         if (tls != null) {
             cmd.addAll(List.of("--tls-cert", tls.certificate().toString(), "--tls-key", tls.privateKey().toString()));
         }
