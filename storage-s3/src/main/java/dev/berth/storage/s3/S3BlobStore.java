@@ -204,8 +204,9 @@ public final class S3BlobStore implements BlobStore {
     }
 
     /**
-     * Reads the blob's object with {@code read}, given its key: a missing object (deleted by another node since
-     * this one cached where it was) reads as a missing blob, and is forgotten here too.
+     * Reads the blob's object with {@code read}, given its key. An object missing under the key this node cached
+     * was collected by another node since; the index then names the object of the blob pushed again, if it was,
+     * and that one is read, else the blob is missing.
      */
     private <T> T read(Digest digest, BlobObject object, Function<String, T> read) throws IOException {
         return S3Calls.call("read " + digest, () -> {
@@ -213,7 +214,17 @@ public final class S3BlobStore implements BlobStore {
                 return read.apply(object.key());
             } catch (NoSuchKeyException e) {
                 known.invalidate(digest);
-                throw new NoSuchFileException(digest.value());
+                Optional<BlobObject> now = objects.find(digest).filter(o -> !o.key().equals(object.key()));
+                if (now.isEmpty()) {
+                    throw new NoSuchFileException(digest.value());
+                }
+                known.put(digest, now.get());
+                try {
+                    return read.apply(now.get().key());
+                } catch (NoSuchKeyException gone) {
+                    known.invalidate(digest);
+                    throw new NoSuchFileException(digest.value());
+                }
             }
         });
     }

@@ -104,6 +104,23 @@ class S3StorageTest {
     }
 
     @Test
+    void aNodeThatCachedWhereABlobWasReadsItWhereItIsAfterAnotherNodeCollectedAndStoredItAgain() throws IOException {
+        S3BlobStore otherNode = new S3BlobStore(s3, location.bucket(),
+                new H2BlobObjects(database, new MutableClock(Instant.parse("2026-01-01T00:00:00Z"))), null);
+        byte[] content = "a layer pushed, collected and pushed again".getBytes();
+        Digest digest = Digest.sha256Of(content);
+        blobs.put(digest, content);
+        assertThat(otherNode.readAll(digest)).isEqualTo(content);
+
+        blobs.delete(digest);
+        blobs.put(digest, content);
+        assertThat(otherNode.readAll(digest)).isEqualTo(content);
+
+        blobs.delete(digest);
+        assertThatThrownBy(() -> otherNode.readAll(digest)).isInstanceOf(NoSuchFileException.class);
+    }
+
+    @Test
     void aLargeUploadShipsWholePartsAsTheyArriveAndTheCommitCompletesTheObjectWhereItWasSent() throws IOException {
         byte[] content = random(20 * MIB + 123);
         BlobUpload upload = uploads.create(REPOSITORY, "ci");
