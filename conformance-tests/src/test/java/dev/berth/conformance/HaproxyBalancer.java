@@ -3,7 +3,6 @@ package dev.berth.conformance;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -11,10 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * HAProxy (Debian's {@code haproxy} package) as a process of its own ({@code haproxy -db -f CONFIG}, in the
@@ -73,7 +70,7 @@ public final class HaproxyBalancer implements AutoCloseable {
         try {
             // A port found free can be taken before HAProxy binds it: then another one.
             for (int attempt = 1; ; attempt++) {
-                HaproxyBalancer balancer = launch(binary, dir, freePort(), backendPorts);
+                HaproxyBalancer balancer = launch(binary, dir, RegistryProcess.freePort(), backendPorts);
                 if (balancer != null) {
                     return balancer;
                 }
@@ -83,7 +80,7 @@ public final class HaproxyBalancer implements AutoCloseable {
                 }
             }
         } catch (RuntimeException | Error e) {
-            deleteRecursively(dir);
+            RegistryProcess.deleteRecursively(dir);
             throw e;
         }
     }
@@ -192,7 +189,7 @@ public final class HaproxyBalancer implements AutoCloseable {
     @Override
     public void close() {
         stop();
-        deleteRecursively(dir);
+        RegistryProcess.deleteRecursively(dir);
     }
 
     private void stop() {
@@ -225,14 +222,6 @@ public final class HaproxyBalancer implements AutoCloseable {
         return candidates.stream().filter(Files::isExecutable).findFirst().orElse(null);
     }
 
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     private static String read(Path file) {
         try {
             return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
@@ -247,23 +236,6 @@ public final class HaproxyBalancer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for haproxy", e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort: a temp directory
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort
         }
     }
 }

@@ -445,7 +445,8 @@ public final class RegistryProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
+    /** A free loopback port (for this and the other processes the tests start). */
+    static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             s.setReuseAddress(true);
             return s.getLocalPort();
@@ -454,7 +455,8 @@ public final class RegistryProcess implements AutoCloseable {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
+    /** Deletes a temporary directory and what it holds, as far as it can. */
+    static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }
