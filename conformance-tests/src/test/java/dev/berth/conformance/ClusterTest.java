@@ -87,6 +87,18 @@ class ClusterTest {
     }
 
     @Test
+    void everyNodeReportsItsIdAddressAndCachesOnHealthz() throws Exception {
+        for (RegistryProcess node : nodes) {
+            JsonNode health = json(node.anonymousClient().get("/healthz"));
+            assertThat(health.get("status").asText()).isEqualTo("ok");
+            assertThat(health.at("/node/id").asText())
+                    .isEqualTo(Files.readString(node.dataDir().resolve("node-id"), StandardCharsets.UTF_8).strip());
+            assertThat(health.at("/node/address").asText()).isEqualTo("127.0.0.1:" + node.port());
+            assertThat(health.at("/node/caches_current").asBoolean()).isTrue();
+        }
+    }
+
+    @Test
     void aChunkedUploadWhoseRequestsLandOnEveryNodeCompletesWithItsDigestVerified() {
         String repo = management(0).newRegistry("chunks") + "/app";
         Blob blob = Content.randomBlob(7 * MIB + 123);

@@ -144,7 +144,7 @@ final class RegistryServices implements AutoCloseable {
         }
         return MeteredExchanges.wrap(new HttpRoutes(new V2Endpoints(registry, gate, blocking, metrics,
                 new UploadForwarding(membership)),
-                new ManagementApi(tenants, users, catalog, collector, adminLogin), new HealthCheck(storage::health), metrics,
+                new ManagementApi(tenants, users, catalog, collector, adminLogin), new HealthCheck(storage::health, membership, coherence), metrics,
                 blocking), metrics);
     }
 
