@@ -114,6 +114,11 @@ public final class RegistryProcess implements AutoCloseable {
         return start(true, tls);
     }
 
+    /** Like {@link #startWithTls(ServerTls)}, with more command-line options and variables (the nodes of a cluster). */
+    public static RegistryProcess startWithTls(ServerTls tls, List<String> options, Map<String, String> environment) {
+        return start(true, tls, "127.0.0.1", options, environment);
+    }
+
     /** Like {@link #start()}, listening on the given local address instead of loopback ({@code --bind}). */
     public static RegistryProcess startBoundTo(String address) {
         return start(true, null, address);

@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
 
 import java.util.ArrayDeque;
@@ -46,22 +47,27 @@ final class ForwardedExchange implements Exchange {
     /** The relay is over: answered in full, failed, or the client gone. */
     private boolean ended;
 
-    ForwardedExchange(RequestContext request, String node, String address, String self) {
+    ForwardedExchange(RequestContext request, String node, String address, String self, SslContext tls) {
         this.request = request;
         this.node = node;
         this.address = address;
         Channel client = request.channelContext().channel();
         int colon = address.lastIndexOf(':');
+        String host = address.substring(0, colon);
+        int port = Integer.parseInt(address.substring(colon + 1));
         HttpRequest head = head(request, self);
         new Bootstrap().group(client.eventLoop()).channel(client.getClass())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel channel) {
+                        if (tls != null) {
+                            channel.pipeline().addLast(tls.newHandler(channel.alloc(), host, port));
+                        }
                         channel.pipeline().addLast(new HttpClientCodec(), new AnswerRelay());
                     }
                 })
-                .connect(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)))
+                .connect(host, port)
                 .addListener((ChannelFuture connected) -> {
                     if (connected.isSuccess()) {
                         connected(connected.channel(), head);

@@ -143,7 +143,7 @@ final class RegistryServices implements AutoCloseable {
                     config.historyRetention());
         }
         return MeteredExchanges.wrap(new HttpRoutes(new V2Endpoints(registry, gate, blocking, metrics,
-                new UploadForwarding(membership)),
+                new UploadForwarding(membership, config.tls() ? UploadForwarding.trusting(config.tlsCert()) : null)),
                 new ManagementApi(tenants, users, catalog, collector, adminLogin), new HealthCheck(storage::health, membership, coherence), metrics,
                 blocking), metrics);
     }

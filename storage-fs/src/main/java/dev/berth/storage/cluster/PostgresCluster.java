@@ -21,6 +21,8 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -75,6 +77,7 @@ public final class PostgresCluster implements CacheCoherence, ClusterMembership,
     /** For each other node, the highest sequence number of this node's changes that it has acknowledged. */
     private final Map<String, Long> acknowledged = new HashMap<>();
     private final Thread listener;
+    private final CountDownLatch firstRoundTrip = new CountDownLatch(1);
     private volatile Map<String, String> live = Map.of();
     private volatile long confirmedAt;
     private volatile boolean confirmed;
@@ -111,7 +114,9 @@ public final class PostgresCluster implements CacheCoherence, ClusterMembership,
 
     /**
      * Joins the cluster as node {@code self}, reachable by the others at {@code address} ({@code host:port}), and
-     * starts listening. The caches do not answer until the first round trip has come back.
+     * starts listening. Returns once this node knows the others and they have had the time of a heartbeat to
+     * learn of it (a session it opens is one they can forward to), or after {@link #STALE_AFTER} when the
+     * database does not answer; the caches answer from the first round trip on.
      *
      * @param blobsShared whether the blobs are where every node sees them (an object store), not in this node's
      *                    data directory
@@ -131,6 +136,16 @@ public final class PostgresCluster implements CacheCoherence, ClusterMembership,
         }
         PostgresCluster cluster = new PostgresCluster(self, address, database, listen);
         cluster.listener.start();
+        try {
+            if (cluster.firstRoundTrip.await(STALE_AFTER.toMillis(), TimeUnit.MILLISECONDS)) {
+                Thread.sleep(2 * HEARTBEAT.toMillis());
+            } else {
+                LOG.warn("cluster: no round trip to the database within {}; serving from the database meanwhile",
+                        STALE_AFTER);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         return cluster;
     }
 
@@ -218,6 +233,7 @@ public final class PostgresCluster implements CacheCoherence, ClusterMembership,
             }
             confirmedAt = started;
             confirmed = true;
+            firstRoundTrip.countDown();
             long next = started + HEARTBEAT.toNanos();
             for (long left = next - System.nanoTime(); left > 0 && !closed; left = next - System.nanoTime()) {
                 PGNotification[] arrived = notifications.getNotifications((int) Math.max(1, left / 1_000_000));
