@@ -28,7 +28,8 @@
 #       -> prints the HAProxy config cluster_start uses (balancer on 127.0.0.1:PORT).
 #
 # Environment: BERTH_CLUSTER_NODES (default 3); BERTH_HAPROXY the haproxy binary (default: haproxy on PATH, else
-# /usr/sbin/haproxy); what lib-server.sh reads (BERTH_JAVA, BERTH_JAVA_OPTS, BERTH_READY_TIMEOUT) for each node.
+# /usr/sbin/haproxy); BERTH_HAPROXY_LOG=errors logs only the requests that failed (option dontlog-normal: a
+# benchmark, where a line per request costs HAProxy a write on the cores the nodes need); what lib-server.sh reads (BERTH_JAVA, BERTH_JAVA_OPTS, BERTH_READY_TIMEOUT) for each node.
 
 CLUSTER_PORT=""
 CLUSTER_NODE_PORTS=""
@@ -67,6 +68,12 @@ defaults
     option httplog
     # connections that send nothing (port probes) are not logged
     option dontlognull
+CFG
+  if [ "${BERTH_HAPROXY_LOG:-}" = errors ]; then
+    echo "    # only failed requests (BERTH_HAPROXY_LOG=errors)"
+    echo "    option dontlog-normal"
+  fi
+  cat <<CFG
     # Round robin per request, not per connection: in mode http HAProxy picks a server for every request, also
     # for the second and later requests of a kept-alive client connection (no stickiness: no cookie, no
     # stick-table, no "option prefer-last-server"). Both sides stay kept-alive (option http-keep-alive, the

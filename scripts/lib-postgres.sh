@@ -7,12 +7,15 @@
 #                     runs as the package's unprivileged postgres user, which must reach it), start on a free
 #                     loopback port, create database berth (C collation); sets PG_TEST_URL
 #                     (jdbc:postgresql://127.0.0.1:PORT/berth?user=berth, trusted, no password).
+#   pg_test_database NAME -> creates one more database NAME (C collation) on it and prints its JDBC URL (as
+#                     PG_TEST_URL's): one server, several independent Berth set-ups (load benchmark --cluster).
 #   pg_test_stop   -> stops it (immediate) and removes the directory.
 #
 # PG_TEST_FSYNC=on keeps PostgreSQL's fsyncs (a benchmark); tests run with fsync=off, as the Java harness does.
 
 PG_TEST_DIR=""
 PG_TEST_URL=""
+PG_TEST_PORT=""
 
 pg_test_bin() {
   local found
@@ -37,10 +40,18 @@ pg_test_start() {
     -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=${PG_TEST_FSYNC:-off}" start >/dev/null \
     || { rm -rf "$dir"; return 1; }
   PG_TEST_DIR="$dir"
-  pg_test_as_owner "$bin/createdb" -h 127.0.0.1 -p "$port" -U berth --template template0 --lc-collate C \
-    --lc-ctype C --encoding UTF8 berth || { pg_test_stop; return 1; }
+  PG_TEST_PORT="$port"
+  pg_test_database berth >/dev/null || { pg_test_stop; return 1; }
   PG_TEST_URL="jdbc:postgresql://127.0.0.1:$port/berth?user=berth"
   echo "pg_test_start: PostgreSQL on 127.0.0.1:$port (cluster $dir/cluster)" >&2
+}
+
+pg_test_database() {
+  local bin
+  bin="$(pg_test_bin)" || return 1
+  pg_test_as_owner "$bin/createdb" -h 127.0.0.1 -p "$PG_TEST_PORT" -U berth --template template0 --lc-collate C \
+    --lc-ctype C --encoding UTF8 "$1" || return 1
+  echo "jdbc:postgresql://127.0.0.1:$PG_TEST_PORT/$1?user=berth"
 }
 
 pg_test_stop() {
@@ -50,4 +61,5 @@ pg_test_stop() {
   rm -rf "$PG_TEST_DIR"
   PG_TEST_DIR=""
   PG_TEST_URL=""
+  PG_TEST_PORT=""
 }

@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
 """Berth vs CNCF Distribution load benchmark: the measuring part.
 
-run.sh builds the jar, starts both servers on loopback and then runs this script, which
+run.sh builds the jar, starts the servers on loopback (Berth and Distribution; with --cluster more
+Berth set-ups: see run.sh) and then runs this script, which
   1. measures the machine limits (single-core SHA-256 of the JVM, sequential write + fsync,
      loopback download with sendfile and with a copy),
   2. prepares one image and one 1000-tag repository on each server (not measured),
   3. warms each server up long enough for Berth's JIT to reach steady state (the JVM keeps
      compiling for thousands of requests): the same on both servers, not measured (see
      Bench.warmup_plan),
-  4. runs ROUNDS rounds; in each round every workload runs on Berth, then on Distribution
-     (A, B, A, B, ...), each with fresh random content for every upload,
+  4. runs ROUNDS rounds; in each round every workload runs on each target in turn (A, B, A, B, ...),
+     each with fresh random content for every upload,
   5. prints a Markdown table and writes it (plus the raw numbers as JSON).
 
 Only python3's standard library; curl, wrk, hey, java, dd and sync are run as programs.
@@ -67,6 +68,30 @@ def proc_cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
+def tree_cpu_seconds(roots):
+    """utime + stime of the processes `roots` and all their live descendants (PostgreSQL's backends are
+    children of its postmaster), from one pass over /proc."""
+    procs = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        procs[int(d)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / CLK_TCK)
+    total = 0.0
+    for pid, (ppid, cpu) in procs.items():
+        p, seen = pid, 0
+        while p and seen < 64:
+            if p in roots:
+                total += cpu
+                break
+            p, seen = procs.get(p, (0, 0))[0], seen + 1
+    return total
+
+
 def proc_status_kb(pid, key):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -112,17 +137,36 @@ def alive(pid):
 # --------------------------------------------------------------------------- servers
 
 class Server:
-    def __init__(self, key, label, url, pid, user=None, secret=None):
+    """One target of the benchmark: a registry at url, served by the processes pids (a cluster: its nodes and
+    its balancer; their CPU is added up, and so are their peak RSS). workloads: the keys it runs (None: all);
+    data_of: the key of an earlier target whose repositories it serves (no setup of its own); limit: what its
+    upload and download rows are set against ("machine", "s3" or "none")."""
+
+    def __init__(self, key, label, url, pids, user=None, secret=None, short=None, workloads=None,
+                 data_of=None, limit="machine"):
         self.key = key
         self.label = label
+        self.short = short or label
         self.url = url.rstrip("/")
         u = urllib.parse.urlsplit(self.url)
         self.host, self.port = u.hostname, u.port
-        self.pid = pid
+        self.pids = list(pids)
         self.user, self.secret = user, secret
+        self.workloads = workloads
+        self.data_of = data_of
+        self.limit = limit
         self.auth = None
         if user:
             self.auth = "Basic " + base64.b64encode(f"{user}:{secret}".encode()).decode()
+
+    def runs(self, w):
+        return self.workloads is None or w in self.workloads
+
+    def cpu_seconds(self):
+        return sum(proc_cpu_seconds(p) for p in self.pids)
+
+    def rss_kb(self, key):
+        return sum(proc_status_kb(p, key) or 0 for p in self.pids)
 
     def headers(self, extra=None):
         h = {}
@@ -703,9 +747,11 @@ WORKLOADS = [
 
 
 class Bench:
-    def __init__(self, a, servers):
+    def __init__(self, a, servers, ratios, store_pids=()):
         self.a = a
         self.servers = servers
+        self.ratios = ratios  # [(key, key)]: the ratio columns of the report
+        self.store_pids = set(store_pids)  # the S3 server and PostgreSQL: their CPU is shown on its own
         self.curl = Curl(a.scratch)  # downloads
         self.uploader = SendfileHttp()  # big uploads
         self.blob = a.blob_mib * MiB
@@ -716,21 +762,26 @@ class Bench:
 
     def measured(self, server, fn):
         subprocess.run(["sync"], check=True)
-        if not alive(server.pid):
-            raise BenchError(f"{server.label} (pid {server.pid}) is not running")
-        reset_ok = reset_peak_rss(server.pid)
+        for pid in server.pids:
+            if not alive(pid):
+                raise BenchError(f"{server.label} (pid {pid}) is not running")
+        reset_ok = all([reset_peak_rss(pid) for pid in server.pids])
         m0, o0 = machine_busy_seconds(), own_cpu_seconds()
-        c0 = proc_cpu_seconds(server.pid)
+        s0 = tree_cpu_seconds(self.store_pids) if self.store_pids else 0.0
+        c0 = server.cpu_seconds()
         t0 = time.perf_counter()
         res = fn()
-        c1 = proc_cpu_seconds(server.pid)
+        c1 = server.cpu_seconds()
+        s1 = tree_cpu_seconds(self.store_pids) if self.store_pids else 0.0
         m1, o1 = machine_busy_seconds(), own_cpu_seconds()
         res["cpu_s"] = c1 - c0
         res["wall_s"] = time.perf_counter() - t0
         res["client_cpu_s"] = o1 - o0
-        res["other_cpu_s"] = max(0.0, (m1 - m0) - (c1 - c0) - (o1 - o0))
-        res["peak_rss_kb"] = proc_status_kb(server.pid, "VmHWM")
-        res["rss_kb"] = proc_status_kb(server.pid, "VmRSS")
+        if self.store_pids:
+            res["store_cpu_s"] = max(0.0, s1 - s0)
+        res["other_cpu_s"] = max(0.0, (m1 - m0) - (c1 - c0) - (o1 - o0) - (s1 - s0))
+        res["peak_rss_kb"] = server.rss_kb("VmHWM")
+        res["rss_kb"] = server.rss_kb("VmRSS")
         res["peak_rss_reset"] = reset_ok
         return res
 
@@ -804,6 +855,9 @@ class Bench:
             log(f"WARNING {server.label} {w}: {res['errors']} non-2xx/socket errors of {res['requests']}")
         return res
 
+    def servers_of(self, w):
+        return [s for s in self.servers if s.runs(w)]
+
     @staticmethod
     def summary(w, r):
         if w in BIG or w == "download":
@@ -830,9 +884,9 @@ class Bench:
         sizes = {"blob": a.warmup_blob_mib * MiB, "small_count": a.warmup_small, "wrk_seconds": a.warmup_seconds}
         t0 = time.time()
         for tag, w in self.warmup_plan():
-            for s in self.servers:
+            for s in self.servers_of(w):
                 r = self.run_one(w, s, sizes)
-                log(f"warm-up {tag:4s} {w:16s} {s.label:13s} {self.summary(w, r)}")
+                log(f"warm-up {tag:4s} {w:16s} {s.short:13s} {self.summary(w, r)}")
         log(f"warm-up done in {time.time() - t0:.0f} s")
 
     def rounds(self):
@@ -840,11 +894,11 @@ class Bench:
         sizes = {"blob": self.blob, "small_count": a.small_count, "wrk_seconds": a.wrk_seconds}
         for rnd in range(1, a.rounds + 1):
             for w, _, _ in WORKLOADS:
-                for s in self.servers:  # A, B, A, B, ...
+                for s in self.servers_of(w):  # A, B, A, B, ...
                     r = self.run_one(w, s, sizes)
                     r["round"] = rnd
                     self.results[w][s.key].append(r)
-                    log(f"round {rnd}  {w:16s} {s.label:13s} {self.summary(w, r)}")
+                    log(f"round {rnd}  {w:16s} {s.short:13s} {self.summary(w, r)}")
 
 
 # --------------------------------------------------------------------------- report
@@ -875,8 +929,29 @@ def small_warmup_passes(a):
     return 3 * a.warmup_passes + 1
 
 
+def limit_cell(server, kind, v, limits):
+    """The "% of limit" cell of a server's MB/s in an upload (kind "up") or download ("down") row."""
+    if server.limit == "s3":
+        if kind == "up" and limits.get("s3_multipart_mb_s"):
+            return (f"{100 * v / limits['s3_multipart_mb_s']:.0f}% of S3 multipart, "
+                    f"{100 * v / limits['s3_put_mb_s']:.0f}% of S3 PutObject")
+        if kind == "down" and limits.get("s3_get_mb_s"):
+            return f"{100 * v / limits['s3_get_mb_s']:.0f}% of S3 GetObject"
+        return "n/a"
+    lim = limits.get("sha256_mb_s") if kind == "up" else limits.get("download_mb_s")
+    limname = "SHA-256" if kind == "up" else "loopback download"
+    cell = f"{100 * v / lim:.0f}% of {limname}" if lim else "n/a"
+    fs, pc = limits.get("fsync_mb_s"), limits.get("pagecache_mb_s")
+    if kind == "up" and lim and fs and pc:
+        cell += f" ({100 * v / fs:.0f}% of fsync write, {100 * v / pc:.0f}% of page-cache write)"
+    return cell
+
+
 def build_report(a, bench, limits, info, started, elapsed):
-    B, D = bench.servers[0], bench.servers[1]
+    S = bench.servers
+    by_key = {s.key: s for s in S}
+    ratios = [(by_key[x], by_key[y]) for x, y in bench.ratios]
+    limited = [s for s in S if s.limit != "none"]
     R = bench.results
     lines = []
     add = lines.append
@@ -884,13 +959,16 @@ def build_report(a, bench, limits, info, started, elapsed):
     add(f"# Berth vs CNCF Distribution: load benchmark")
     add("")
     add(f"Run {started} ({'quick smoke run' if a.quick else 'full run'}), {a.rounds} round(s) "
-        f"interleaved Berth, Distribution, Berth, ... per workload; every figure is the median over "
+        f"interleaved {', '.join([s.label for s in S] + [S[0].label])}, ... per workload; every figure is the median over "
         f"the rounds (peak RSS: the maximum). Wall time {elapsed / 60:.1f} min.")
     add("")
     add(f"Berth: `{info.get('berth_version', '?')}` at commit `{info.get('git', '?')}`, Basic auth as a "
         f"repository user with push on `library`; JVM options: `{info.get('java_opts') or '(none)'}`. "
         f"Distribution: `{info.get('dist_version', '?')}`, no auth. Blobs: {info.get('storage', 'filesystem')}; "
-        f"both data directories on `{info.get('data_fs', '?')}`.")
+        f"{'both' if len(S) == 2 else 'all'} data directories on `{info.get('data_fs', '?')}`.")
+    if info.get("targets"):
+        add("")
+        add(f"Targets: {info['targets']}")
     if info.get("s3_limit"):
         add("")
         add(f"The S3 server's own throughput, measured in the same run (the limit of the S3 rows): {info['s3_limit']}.")
@@ -900,8 +978,12 @@ def build_report(a, bench, limits, info, started, elapsed):
     other = sum(r["other_cpu_s"] for r in allr)
     ncpu = os.cpu_count() or 1
     share = 100 * other / (wall * ncpu) if wall else 0
+    store = ""
+    if bench.store_pids:
+        ss = 100 * sum(r.get("store_cpu_s", 0) for r in allr) / (wall * ncpu) if wall else 0
+        store = f" (and the S3 server and PostgreSQL, counted apart as 'store', {ss:.0f}%)"
     add(f"Priority: {info.get('nice_note', 'default')}. During the measured workloads, processes other than "
-        f"the server under test and the load generator used {share:.0f}% of the machine's "
+        f"the server under test{store} and the load generator used {share:.0f}% of the machine's "
         f"{ncpu} CPUs (see 'Every round').")
     if share > 10:
         add("")
@@ -910,48 +992,45 @@ def build_report(a, bench, limits, info, started, elapsed):
             "with more runnable threads. Run again on a quiet machine"
             + (".**" if info.get("nice_note", "").startswith("servers") else ", or with `--nice -10`.**"))
     add("")
-    add("MB = 10^6 bytes, GB = 10^9 bytes. Arrow: which direction is better. Ratio = Berth / Distribution.")
+    add("MB = 10^6 bytes, GB = 10^9 bytes. Arrow: which direction is better. Ratio = "
+        + "; ".join(f"{x.label} / {y.label}" + (f" ({x.short}/{y.short})" if len(ratios) > 1 else "")
+                    for x, y in ratios) + ".")
     add("")
-    add("| workload | metric | | Berth | Distribution | Berth/Dist | Berth % of limit | Dist % of limit |")
-    add("|---|---|---|---:|---:|---:|---:|---:|")
+    add("| workload | metric | | " + " | ".join(s.label for s in S) + " | "
+        + " | ".join(f"{x.short}/{y.short}" for x, y in ratios) + " | "
+        + " | ".join(f"{s.short} % of limit" for s in limited) + " |")
+    add("|---|---|---|" + "---:|" * (len(S) + len(ratios) + len(limited)))
     sha, dl = limits.get("sha256_mb_s"), limits.get("download_mb_s")
-    titles = {w: t for w, t, _ in WORKLOADS}
     for w, title, kind in WORKLOADS:
-        rb, rd = R[w][B.key], R[w][D.key]
-        if not rb or not rd:
+        rs = {s.key: R[w][s.key] for s in bench.servers_of(w)}
+        if not rs or not all(rs.values()):
             continue
         title = title.replace("256 MiB", f"{blob_mib} MiB").replace("4 times", f"{a.download_repeats} times").replace("500 uploads", f"{a.small_count} uploads") \
             .replace("1000-tag", f"{a.tags}-tag")
-        rows = []
+        def medians(field):
+            return {k: med([r[field] for r in v]) for k, v in rs.items()}
+        rows = []  # (metric, arrow, {server key: value}, {server key: % of limit cell})
         if kind in ("up", "down"):
-            vb, vd = med([r["mb_s"] for r in rb]), med([r["mb_s"] for r in rd])
-            lim = sha if kind == "up" else dl
-            limname = "SHA-256" if kind == "up" else "loopback download"
-            pb = f"{100 * vb / lim:.0f}% of {limname}" if lim else "n/a"
-            pd = f"{100 * vd / lim:.0f}% of {limname}" if lim else "n/a"
-            fs, pc = limits.get("fsync_mb_s"), limits.get("pagecache_mb_s")
-            if kind == "up" and fs and pc:
-                pb += f" ({100 * vb / fs:.0f}% of fsync write, {100 * vb / pc:.0f}% of page-cache write)"
-                pd += f" ({100 * vd / fs:.0f}% of fsync write, {100 * vd / pc:.0f}% of page-cache write)"
-            rows.append(("MB/s", "↑", vb, vd, pb, pd))
-            rows.append(("server CPU s per GB", "↓", med([r["cpu_per_unit"] for r in rb]),
-                         med([r["cpu_per_unit"] for r in rd]), "", ""))
+            v = medians("mb_s")
+            rows.append(("MB/s", "↑", v, {k: limit_cell(by_key[k], kind, x, limits) for k, x in v.items()}))
+            rows.append(("server CPU s per GB", "↓", medians("cpu_per_unit"), {}))
         else:
             unit = "uploads/s" if kind == "small" else "requests/s"
-            rows.append((unit, "↑", med([r["rate"] for r in rb]), med([r["rate"] for r in rd]), "", ""))
-            rows.append(("p99 latency ms", "↓", med([r["p99_ms"] for r in rb]), med([r["p99_ms"] for r in rd]), "", ""))
+            rows.append((unit, "↑", medians("rate"), {}))
+            rows.append(("p99 latency ms", "↓", medians("p99_ms"), {}))
             per = "server CPU s per 1000 uploads" if kind == "small" else "server CPU s per 1000 requests"
-            rows.append((per, "↓", med([r["cpu_per_unit"] for r in rb]), med([r["cpu_per_unit"] for r in rd]), "", ""))
-        rows.append(("peak RSS MiB", "↓", max(r["peak_rss_kb"] for r in rb) / 1024,
-                     max(r["peak_rss_kb"] for r in rd) / 1024, "", ""))
-        eb = sum(r.get("errors", 0) for r in rb)
-        ed = sum(r.get("errors", 0) for r in rd)
-        for i, (m, arrow, vb, vd, pb, pd) in enumerate(rows):
+            rows.append((per, "↓", medians("cpu_per_unit"), {}))
+        rows.append(("peak RSS MiB", "↓", {k: max(r["peak_rss_kb"] for r in v) / 1024 for k, v in rs.items()}, {}))
+        errors = {k: sum(r.get("errors", 0) for r in v) for k, v in rs.items()}
+        for i, (m, arrow, vals, pcts) in enumerate(rows):
             name = f"**{title}**" if i == 0 else ""
-            if i == 0 and (eb or ed):
-                name += f" (errors: Berth {eb}, Distribution {ed})"
+            if i == 0 and any(errors.values()):
+                name += " (errors: " + ", ".join(f"{by_key[k].label} {n}" for k, n in errors.items()) + ")"
             digits = 2 if "CPU" in m or "p99" in m else 1
-            add(f"| {name} | {m} | {arrow} | {fmt(vb, digits)} | {fmt(vd, digits)} | {ratio(vb, vd)} | {pb} | {pd} |")
+            cells = [fmt(vals[s.key], digits) if s.key in vals else "" for s in S]
+            cells += [ratio(vals[x.key], vals[y.key]) if x.key in vals and y.key in vals else "" for x, y in ratios]
+            cells += [pcts.get(s.key, "") for s in limited]
+            add(f"| {name} | {m} | {arrow} | " + " | ".join(cells) + " |")
     add("")
     add("## Machine limits (same run)")
     add("")
@@ -986,6 +1065,8 @@ def build_report(a, bench, limits, info, started, elapsed):
     else:
         add("- no warm-up (`--no-warmup` or `--warmup-passes 0`): round 1 includes Berth's JIT compilation")
     for s in bench.servers:
+        if s.data_of:
+            continue
         f = bench.facts.get(s.key, {})
         add(f"- {s.label}: tag list answer {f.get('tag_list_bytes')} bytes with {f.get('tag_list_count')} tags"
             + (f" (Link: {f.get('tag_list_link')})" if f.get("tag_list_link") else "")
@@ -993,16 +1074,18 @@ def build_report(a, bench, limits, info, started, elapsed):
     add("")
     add("## Every round")
     add("")
-    add("CPU s: the server's own (utime + stime from /proc/PID/stat), the load generator's (this "
-        "script, which sends the big uploads itself with sendfile, with curl, wrk or hey), and "
-        "everything else on the machine (from /proc/stat: the other "
-        f"server idling, and whatever else runs) during the workload's wall time; {os.cpu_count()} CPUs "
+    add("CPU s: the server's own (utime + stime from /proc/PID/stat; a cluster's: its nodes' and its "
+        "balancer's), the load generator's (this script, which sends the big uploads itself with sendfile, "
+        "with curl, wrk or hey), "
+        + ("the store's (the S3 server and PostgreSQL, with all their processes), " if bench.store_pids else "")
+        + "and everything else on the machine (from /proc/stat: the other "
+        f"servers idling, and whatever else runs) during the workload's wall time; {os.cpu_count()} CPUs "
         "give 2 CPU s per second of wall time at most.")
     add("")
     add("| workload | server | " + " | ".join(f"round {i}" for i in range(1, a.rounds + 1)) + " |")
     add("|---|---|" + "---:|" * a.rounds)
     for w, _, kind in WORKLOADS:
-        for s in bench.servers:
+        for s in bench.servers_of(w):
             cells = []
             for r in R[w][s.key]:
                 if kind in ("up", "down"):
@@ -1010,7 +1093,8 @@ def build_report(a, bench, limits, info, started, elapsed):
                 else:
                     c = f"{r['rate']:.0f}/s, p99 {r['p99_ms']:.2f} ms"
                 c += (f"; CPU s: server {r['cpu_s']:.2f}, client {r['client_cpu_s']:.2f}, "
-                      f"other {r['other_cpu_s']:.2f} in {r['wall_s']:.1f} s")
+                      + (f"store {r['store_cpu_s']:.2f}, " if "store_cpu_s" in r else "")
+                      + f"other {r['other_cpu_s']:.2f} in {r['wall_s']:.1f} s")
                 if r.get("errors"):
                     c += f"; {r['errors']} errors"
                 cells.append(c)
@@ -1022,12 +1106,9 @@ def build_report(a, bench, limits, info, started, elapsed):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--berth-url", required=True)
-    ap.add_argument("--berth-pid", type=int, required=True)
-    ap.add_argument("--berth-user", required=True)
-    ap.add_argument("--berth-secret-file", required=True)
-    ap.add_argument("--dist-url", required=True)
-    ap.add_argument("--dist-pid", type=int, required=True)
+    ap.add_argument("--targets", required=True,
+                    help="JSON file: {targets: [{key, label, short, url, pids, user, secret_file, workloads, "
+                         "data_of, limit}], ratios: [[key, key], ...], store_pids: [...]} (run.sh writes it)")
     ap.add_argument("--work", required=True, help="directory on the data disk")
     ap.add_argument("--scratch", required=True, help="directory for client-side files (tmpfs if possible)")
     ap.add_argument("--here", required=True, help="benchmarks/load")
@@ -1073,12 +1154,15 @@ def main():
     signal.signal(signal.SIGHUP, on_term)
 
     info = json.load(open(a.info_json))
-    secret = open(a.berth_secret_file).read().strip()
-    servers = [Server("berth", "Berth", a.berth_url, a.berth_pid, a.berth_user, secret),
-               Server("dist", "Distribution", a.dist_url, a.dist_pid)]
+    spec = json.load(open(a.targets))
+    servers = []
+    for t in spec["targets"]:
+        secret = open(t["secret_file"]).read().strip() if t.get("secret_file") else None
+        servers.append(Server(t["key"], t["label"], t["url"], t["pids"], t.get("user"), secret, t.get("short"),
+                              t.get("workloads"), t.get("data_of"), t.get("limit", "machine")))
     started = time.strftime("%Y-%m-%d %H:%M:%S %Z")
     t_start = time.time()
-    bench = Bench(a, servers)
+    bench = Bench(a, servers, spec["ratios"], spec.get("store_pids", ()))
 
     limits = {}
     log("machine limit: SHA-256 (one core, JVM)")
@@ -1095,15 +1179,20 @@ def main():
         limits[f"{m}_passes"] = ",".join(f"{x:.0f}" for x in p)
         log(f"  {m}: {best:.0f} MB/s (passes {limits[f'{m}_passes']})")
     limits["download_mb_s"] = max(limits["sendfile_mb_s"], limits["copy_mb_s"])
+    for k, v in re.findall(r"(s3_\w+_mb_s)=([\d.]+)", info.get("s3_limit", "")):
+        limits[k] = float(v)
 
     layer = os.urandom(MiB)
     config = json.dumps({"architecture": "amd64", "os": "linux", "config": {},
                          "rootfs": {"type": "layers", "diff_ids": ["sha256:" + hashlib.sha256(layer).hexdigest()]}
                          }).encode()
     for s in servers:
-        log(f"setup {s.label}: image {a.image_repo}:v1 and {a.tags} tags in {a.tags_repo}")
-        s_peak = proc_status_kb(s.pid, "VmHWM")
-        bench.facts[s.key] = setup_server(s, layer, config, a.tags, a.image_repo, a.tags_repo)
+        s_peak = s.rss_kb("VmHWM")
+        if s.data_of:  # the same registry by another way in: its repositories are set up already
+            bench.facts[s.key] = dict(bench.facts[s.data_of])
+        else:
+            log(f"setup {s.label}: image {a.image_repo}:v1 and {a.tags} tags in {a.tags_repo}")
+            bench.facts[s.key] = setup_server(s, layer, config, a.tags, a.image_repo, a.tags_repo)
         bench.facts[s.key]["startup_peak_rss_kb"] = s_peak
 
     if a.warmup:
@@ -1122,7 +1211,7 @@ def main():
     with open(a.out_md, "w") as f:
         f.write(md)
     with open(a.out_json, "w") as f:
-        json.dump({"settings": {k: v for k, v in vars(a).items() if k not in ("berth_secret_file",)},
+        json.dump({"settings": vars(a), "targets": spec,
                    "info": info, "limits": limits, "facts": bench.facts, "results": bench.results},
                   f, indent=1, default=str)
     print(md)

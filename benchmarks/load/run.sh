@@ -2,7 +2,7 @@
 # Load benchmark: Berth vs CNCF Distribution 2.8 on loopback, in one run. See README.md.
 #
 #   benchmarks/load/run.sh [--quick] [--rounds N] [--no-build] [--jar PATH] [--no-warmup]
-#                          [--warmup-passes N] [--keep] [--nice N] [--s3]
+#                          [--warmup-passes N] [--keep] [--nice N] [--s3] [--cluster]
 #
 #   --quick      short smoke run: 64 MiB blobs, 100 small uploads, 3 s of load, 1 round
 #   --rounds N   rounds (default 3; 1 with --quick)
@@ -23,6 +23,13 @@
 #                s3 driver (its redirects off, so that both serve blobs through themselves, Berth's default);
 #                and the S3 server's own PUT/GET throughput of one blob-sized object (S3Limit.java, the same
 #                SDK) is measured beside them, as the limit
+#   --cluster    --s3, with Berth in the set-ups of a cluster, side by side in the same run: Distribution on S3
+#                (as --s3); Berth on S3 + PostgreSQL, one node; Berth on S3 + PostgreSQL, three nodes behind
+#                HAProxy (scripts/lib-cluster.sh); that cluster's node 1 directly (request workloads only); and
+#                Berth on the filesystem with its embedded H2 (request workloads only: the reference for the
+#                cluster's manifest GET and blob HEAD). One S3Proxy (a bucket per registry) and one throw-away
+#                PostgreSQL (scripts/lib-postgres.sh, its default fsync=off; a database per registry); both, the
+#                nodes and HAProxy run at the --nice of the servers
 #
 # Environment: BENCH_WORK_PARENT (default /var/tmp) holds both servers' data directories;
 # BERTH_JAVA_OPTS JVM options for Berth (default -Xmx512m, as the README recommends for production).
@@ -36,6 +43,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 QUICK=0 ROUNDS="" BUILD=1 JAR="" WARMUP=1 WARMUP_PASSES="" KEEP=0 NICE=0 S3=0
+CLUSTER=0
 ORIG_ARGS="$*"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -48,7 +56,8 @@ while [ $# -gt 0 ]; do
     --keep) KEEP=1 ;;
     --nice) NICE="$2"; shift ;;
     --s3) S3=1 ;;
-    -h|--help) sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --cluster) CLUSTER=1; S3=1 ;;
+    -h|--help) sed -n '2,39p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -72,6 +81,10 @@ missing=()
 for cmd in "${!PKG[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || missing+=("${PKG[$cmd]}")
 done
+if [ $CLUSTER -eq 1 ]; then
+  command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
+  compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null || missing+=(postgresql)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing: ${missing[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -107,7 +120,7 @@ if [ "${SHM_FREE_KB:-0}" -gt $((3 * 1024 * 1024)) ]; then
 else
   SCRATCH="$WORK/scratch"; mkdir -p "$SCRATCH"
 fi
-BERTH_PID="" DIST_PID="" BENCH_PID="" AG_OLD=""
+BERTH_PID="" DIST_PID="" BENCH_PID="" AG_OLD="" PG1_PID=""
 
 stop_pid() {  # stop_pid PID SECONDS: SIGTERM, then SIGKILL
   local pid="$1" t="$2" i
@@ -126,6 +139,9 @@ cleanup() {
   stop_pid "$BENCH_PID" 10
   stop_pid "$BERTH_PID" 15
   stop_pid "$DIST_PID" 10
+  if declare -F cluster_stop_nodes >/dev/null; then cluster_stop_nodes 15 || true; fi
+  stop_pid "$PG1_PID" 15
+  if declare -F pg_test_stop >/dev/null; then pg_test_stop; fi
   if declare -F s3_test_stop >/dev/null; then s3_test_stop; fi
   wait 2>/dev/null || true
   if [ -n "$AG_OLD" ]; then echo "$AG_OLD" >/proc/$$/autogroup 2>/dev/null || true; fi
@@ -234,22 +250,73 @@ if ! wait_http "http://127.0.0.1:$DIST_PORT/v2/" "$DIST_PID" 30; then
 fi
 
 # ------------------------------------------------------------------ Berth
-BERTH_PORT="$(free_port)"
 TOKEN="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+create_user() {  # create_user PORT SECRET_FILE: the repository user bench (push on library), its secret to the file
+  local json secret
+  json="$(curl -sS -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    "http://127.0.0.1:$1/api/v1/users" \
+    -d '{"name":"bench","description":"load benchmark","duration_days":-1,"permissions":[{"registry":"library","access":"push"}]}')"
+  secret="$(jq -r '.secret // empty' <<<"$json")"
+  [ -n "$secret" ] || { echo "run.sh: could not create the Berth user on port $1: $json" >&2; return 1; }
+  umask 077; printf '%s' "$secret" >"$2"; umask 022
+}
+renice_tree() {  # renice_tree PID...: every thread of these processes and of their descendants to niceness $NICE
+  local pid t
+  [ "$NICE" != 0 ] || return 0
+  for pid in "$@"; do
+    for t in /proc/"$pid"/task/*; do renice -n "$NICE" -p "${t##*/}" >/dev/null 2>&1 || true; done
+    # shellcheck disable=SC2046
+    renice_tree $(pgrep -P "$pid" || true)
+  done
+}
+
+# ------------------------------------------------------------------ Berth on S3 + PostgreSQL (--cluster)
+# One node and a cluster of three, each with a database of its own on one PostgreSQL and a bucket of its own on the
+# S3Proxy (the single node: bucket berth, which s3_test_start exported). lib-server.sh's berth_start starts them
+# (and sets BERTH_PID / BERTH_PORT, which the Berth section below sets afterwards for its own server); they, HAProxy,
+# PostgreSQL and S3Proxy are reniced to the servers' niceness once running (threads created later inherit it).
+PG1_PORT="" PG_POSTMASTER=""
+if [ $CLUSTER -eq 1 ]; then
+  # shellcheck source=../../scripts/lib-postgres.sh
+  . "$ROOT/scripts/lib-postgres.sh"
+  # shellcheck source=../../scripts/lib-cluster.sh
+  . "$ROOT/scripts/lib-cluster.sh"
+  # not in the work directory: as root, PostgreSQL runs as the postgres user, which must reach its directory
+  TMPDIR="${BENCH_WORK_PARENT:-/var/tmp}" pg_test_start || { echo "run.sh: PostgreSQL did not start" >&2; exit 1; }
+  PG_POSTMASTER="$(head -1 "$PG_TEST_DIR/cluster/postmaster.pid")"
+  PG_CLUSTER_URL="$(pg_test_database cluster)" || { echo "run.sh: could not create database cluster" >&2; exit 1; }
+  s3_test_bucket cluster || { echo "run.sh: could not create bucket cluster" >&2; exit 1; }
+  export BERTH_JAVA_OPTS="${BERTH_JAVA_OPTS--Xmx512m}"
+  say "starting Berth on S3 + PostgreSQL, one node"
+  REGISTRY_METADATA_URL="$PG_TEST_URL" BERTH_NODE_HOST=127.0.0.1 \
+    berth_start "$WORK/registry.jar" "$WORK/pg1/data" "$WORK/berth-pg1.log" "$TOKEN" || exit 1
+  PG1_PID="$BERTH_PID" PG1_PORT="$BERTH_PORT" BERTH_PID=""
+  say "starting Berth on S3 + PostgreSQL, three nodes behind HAProxy"
+  # HAProxy logs failed requests only: a line per request would cost it a write on the cores the nodes need
+  REGISTRY_METADATA_URL="$PG_CLUSTER_URL" REGISTRY_S3_BUCKET=cluster BERTH_CLUSTER_NODES=3 BERTH_HAPROXY_LOG=errors \
+    cluster_start "$WORK/registry.jar" "$WORK/cluster" "$WORK/cluster" "$TOKEN" || exit 1
+  # shellcheck disable=SC2086
+  renice_tree "$S3_TEST_PID" "$PG_POSTMASTER" "$PG1_PID" $CLUSTER_NODE_PIDS "$CLUSTER_HAPROXY_PID"
+  STORAGE="S3: one S3Proxy on loopback (filesystem-nio2 backend, its data in the work directory on $WORK_FS), a bucket per registry; Berth's metadata (S3+PG, the cluster) in one throw-away PostgreSQL $("$(pg_test_bin)/postgres" --version | awk '{print $3}') (scripts/lib-postgres.sh: fsync=${PG_TEST_FSYNC:-off}), a database per registry; Berth fs+H2: blobs and metadata in its data directory"
+fi
+
+BERTH_PORT="$(free_port)"
+# with --cluster this Berth is the one on the filesystem with its embedded H2: none of the S3 settings
+BERTH_ENV=()
+[ $CLUSTER -eq 0 ] || BERTH_ENV=(-u REGISTRY_BLOB_STORE -u REGISTRY_S3_ENDPOINT -u REGISTRY_S3_BUCKET -u REGISTRY_S3_PATH_STYLE)
 say "starting Berth on 127.0.0.1:$BERTH_PORT"
 # shellcheck disable=SC2086
-REGISTRY_ADMIN_TOKEN="$TOKEN" nice -n "$NICE" java ${BERTH_JAVA_OPTS--Xmx512m} -jar "$WORK/registry.jar" --port "$BERTH_PORT" \
+REGISTRY_ADMIN_TOKEN="$TOKEN" env "${BERTH_ENV[@]}" nice -n "$NICE" java ${BERTH_JAVA_OPTS--Xmx512m} -jar "$WORK/registry.jar" --port "$BERTH_PORT" \
   --bind 127.0.0.1 --data-dir "$WORK/berth/data" >"$WORK/berth.log" 2>&1 </dev/null &
 BERTH_PID=$!
 if ! wait_http "http://127.0.0.1:$BERTH_PORT/v2/" "$BERTH_PID" 90; then
   tail -20 "$WORK/berth.log" >&2; echo "run.sh: Berth did not start" >&2; exit 1
 fi
-USER_JSON="$(curl -sS -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-  "http://127.0.0.1:$BERTH_PORT/api/v1/users" \
-  -d '{"name":"bench","description":"load benchmark","duration_days":-1,"permissions":[{"registry":"library","access":"push"}]}')"
-SECRET="$(jq -r '.secret // empty' <<<"$USER_JSON")"
-[ -n "$SECRET" ] || { echo "run.sh: could not create the Berth user: $USER_JSON" >&2; exit 1; }
-umask 077; printf '%s' "$SECRET" >"$WORK/berth-secret"; umask 022
+create_user "$BERTH_PORT" "$WORK/berth-secret" || exit 1
+if [ $CLUSTER -eq 1 ]; then
+  create_user "$PG1_PORT" "$WORK/pg1-secret" || exit 1
+  create_user "$CLUSTER_PORT" "$WORK/cluster-secret" || exit 1
+fi
 
 # ------------------------------------------------------------------ facts about the machine
 TS="$(date -u +%Y%m%dT%H%M%SZ)"
@@ -257,7 +324,8 @@ RESULTS="$HERE/results"
 mkdir -p "$RESULTS"
 GIT="$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 if [ -n "$(cd "$ROOT" && git status --porcelain -- . ':!benchmarks' 2>/dev/null | head -1)" ]; then GIT="$GIT+dirty"; fi
-OTHER_JAVA=$(ps -eo pid=,args= | awk -v me="$BERTH_PID" '$1 != me && /java/ && !/awk/' | wc -l)
+OUR_PIDS=" $BERTH_PID $PG1_PID ${CLUSTER_NODE_PIDS:-} ${S3_TEST_PID:-} "
+OTHER_JAVA=$(ps -eo pid=,args= | awk -v ours="$OUR_PIDS" 'index(ours, " " $1 " ") == 0 && /java/ && !/awk/' | wc -l)
 cmdline="benchmarks/load/run.sh${ORIG_ARGS:+ $ORIG_ARGS}"
 jq -n \
   --arg nproc "$(nproc)" \
@@ -278,6 +346,13 @@ jq -n \
   --arg command "$cmdline" \
   --arg nice_note "$([ "$NICE" = 0 ] && echo 'normal (nice 0)' || echo "servers and load generators at nice $NICE$([ -n "$AG_OLD" ] && echo ', and so is their scheduler autogroup'), everything else at its own")" \
   '$ARGS.named' >"$WORK/info.json"
+if [ $CLUSTER -eq 1 ]; then
+  jq --arg haproxy "$("$(cluster_haproxy_bin)" -v | head -1)" \
+    --arg postgresql "$("$(pg_test_bin)/postgres" --version)" \
+    --arg targets "Berth S3+PG: one node (--node-address), blobs in S3, metadata in PostgreSQL. Berth 3 nodes + HAProxy: three such nodes sharing a database, a bucket and the admin token, behind HAProxy (round robin per request, scripts/lib-cluster.sh; it logs failed requests only); their CPU and peak RSS are the sum over the nodes and HAProxy. Berth cluster node 1: the first node of that cluster, asked directly (request workloads only, the cluster's repositories). Berth fs+H2: one node with blobs and metadata in its data directory (request workloads only). Distribution: its s3 driver, redirects off. The S3 rows' limit: the S3 server's own throughput below." \
+    '. + {haproxy: $haproxy, postgresql: $postgresql, targets: $targets}' "$WORK/info.json" >"$WORK/info.json.new" \
+    && mv "$WORK/info.json.new" "$WORK/info.json"
+fi
 
 # ------------------------------------------------------------------ the S3 server's own throughput (--s3)
 S3_LIMIT=""
@@ -292,15 +367,42 @@ jq --arg storage "$STORAGE" --arg s3_limit "$S3_LIMIT" '. + {storage: $storage} 
   "$WORK/info.json" >"$WORK/info.json.new" && mv "$WORK/info.json.new" "$WORK/info.json"
 
 # ------------------------------------------------------------------ measure
-BENCH_ARGS=(--berth-url "http://127.0.0.1:$BERTH_PORT" --berth-pid "$BERTH_PID" --berth-user bench
-  --berth-secret-file "$WORK/berth-secret" --dist-url "http://127.0.0.1:$DIST_PORT" --dist-pid "$DIST_PID"
+TARGETS=()  # one JSON object per target, in the order each round takes them
+target() {  # target KEY LABEL SHORT PORT "PID..." SECRET_FILE LIMIT ["WORKLOAD..." [DATA_OF]] (bench.py's Server)
+  TARGETS+=("$(jq -cn --arg key "$1" --arg lbl "$2" --arg short "$3" --arg url "http://127.0.0.1:$4" \
+    --arg pids "$5" --arg secret "$6" --arg limit "$7" --arg workloads "${8:-}" --arg data_of "${9:-}" \
+    '{key: $key, label: $lbl, short: $short, url: $url, pids: ($pids | split(" ") | map(tonumber)), limit: $limit}
+     + (if $secret == "" then {} else {user: "bench", secret_file: $secret} end)
+     + (if $workloads == "" then {} else {workloads: ($workloads | split(" "))} end)
+     + (if $data_of == "" then {} else {data_of: $data_of} end)')")
+}
+if [ $CLUSTER -eq 1 ]; then
+  REQUESTS="manifest_tag manifest_digest blob_head tag_list"
+  target pg "Berth S3+PG" "S3+PG" "$PG1_PORT" "$PG1_PID" "$WORK/pg1-secret" s3
+  target cluster "Berth 3 nodes + HAProxy" "3 nodes" "$CLUSTER_PORT" "$CLUSTER_NODE_PIDS $CLUSTER_HAPROXY_PID" \
+    "$WORK/cluster-secret" s3
+  target node1 "Berth cluster node 1" "node 1" "${CLUSTER_NODE_PORTS%% *}" "${CLUSTER_NODE_PIDS%% *}" \
+    "$WORK/cluster-secret" none "$REQUESTS" cluster
+  target berth "Berth fs+H2" "fs" "$BERTH_PORT" "$BERTH_PID" "$WORK/berth-secret" none "$REQUESTS"
+  target dist "Distribution" "Dist" "$DIST_PORT" "$DIST_PID" "" s3
+  RATIOS='[["pg","dist"],["cluster","dist"],["node1","dist"],["node1","berth"],["cluster","berth"]]'
+  STORE_PIDS="$S3_TEST_PID $PG_POSTMASTER"
+else
+  target berth Berth Berth "$BERTH_PORT" "$BERTH_PID" "$WORK/berth-secret" machine
+  target dist Distribution Dist "$DIST_PORT" "$DIST_PID" "" machine
+  RATIOS='[["berth","dist"]]'
+  STORE_PIDS=""
+fi
+printf '%s\n' "${TARGETS[@]}" | jq -s --argjson ratios "$RATIOS" --arg store "$STORE_PIDS" \
+  '{targets: ., ratios: $ratios, store_pids: ($store | split(" ") | map(select(. != "") | tonumber))}' >"$WORK/targets.json"
+BENCH_ARGS=(--targets "$WORK/targets.json"
   --work "$WORK" --scratch "$SCRATCH" --here "$HERE" --info-json "$WORK/info.json"
   --out-md "$RESULTS/$TS.md" --out-json "$RESULTS/$TS.json")
 [ $QUICK -eq 1 ] && BENCH_ARGS+=(--quick)
 [ -n "$ROUNDS" ] && BENCH_ARGS+=(--rounds "$ROUNDS")
 [ $WARMUP -eq 0 ] && BENCH_ARGS+=(--no-warmup)
 [ -n "$WARMUP_PASSES" ] && BENCH_ARGS+=(--warmup-passes "$WARMUP_PASSES")
-say "measuring (Berth pid $BERTH_PID, Distribution pid $DIST_PID, work dir $WORK)"
+say "measuring (Berth pid $BERTH_PID, Distribution pid $DIST_PID${PG1_PID:+, Berth S3+PG pid $PG1_PID, cluster pids ${CLUSTER_NODE_PIDS:-}}, work dir $WORK)"
 nice -n "$NICE" "$PY" "$HERE/bench.py" "${BENCH_ARGS[@]}" &
 BENCH_PID=$!
 set +e
@@ -317,6 +419,9 @@ if [ $RC -ne 0 ]; then
 fi
 kill -0 "$BERTH_PID" 2>/dev/null || { echo "run.sh: Berth died during the run" >&2; exit 1; }
 kill -0 "$DIST_PID" 2>/dev/null || { echo "run.sh: Distribution died during the run" >&2; exit 1; }
+for pid in $PG1_PID ${CLUSTER_NODE_PIDS:-}; do
+  kill -0 "$pid" 2>/dev/null || { echo "run.sh: Berth node pid $pid died during the run" >&2; exit 1; }
+done
 cp "$RESULTS/$TS.md" "$RESULTS/latest.md"
 cp "$RESULTS/$TS.json" "$RESULTS/latest.json"
 say "done in $(( $(date +%s) - T0 )) s: $RESULTS/$TS.md (and latest.md)"
