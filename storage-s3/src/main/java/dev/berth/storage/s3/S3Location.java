@@ -4,6 +4,7 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.LegacyMd5Plugin;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.S3Configuration;
@@ -20,7 +21,10 @@ import java.util.Objects;
  *
  * <p>Checksums: the client computes request checksums and validates response checksums only where an operation
  * requires them. The SDK's default since 2.30 adds a CRC to every upload, which S3-compatible servers that predate
- * it (S3Proxy 2.6 and 3.3 among them) refuse; the SHA-256 of every blob is verified by Berth itself anyway.
+ * it (S3Proxy 2.6 and 3.3 among them) refuse; the SHA-256 of every blob is verified by Berth itself anyway. The
+ * operations that require a checksum (a batch delete) carry a {@code Content-MD5}, as before 2.30
+ * ({@link LegacyMd5Plugin}): those servers refuse the CRC32 the SDK would send instead (S3Proxy answers 501), and
+ * AWS S3 takes either.
  *
  * @param endpoint the store's address, or null for AWS S3 itself
  * @param pathStyle address the bucket in the path ({@code http://host/bucket/key}) rather than the host name, as
@@ -50,6 +54,7 @@ public record S3Location(URI endpoint, String bucket, String region, boolean pat
                 .forcePathStyle(pathStyle)
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .addPlugin(LegacyMd5Plugin.create())
                 .httpClientBuilder(Apache5HttpClient.builder()
                         .maxConnections(MAX_CONNECTIONS)
                         .connectionTimeout(Duration.ofSeconds(5))

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.IOException;
@@ -101,6 +103,22 @@ class S3StorageTest {
         assertThat(blobs.size(digest)).isEmpty();
         assertThat(objectKeys()).isEmpty();
         assertThatThrownBy(() -> blobs.readAll(digest)).isInstanceOf(NoSuchFileException.class);
+    }
+
+    @Test
+    void theCollectorsBatchDeletesAreTakenByAStoreThatRefusesTheSdksNewerChecksums() throws IOException {
+        List<Digest> digests = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            byte[] content = ("blob " + i).getBytes();
+            digests.add(Digest.sha256Of(content));
+            blobs.put(digests.get(i), content);
+        }
+        List<ObjectIdentifier> keys = objectKeys().stream().map(key -> ObjectIdentifier.builder().key(key).build()).toList();
+
+        DeleteObjectsResponse deleted = s3.deleteObjects(b -> b.bucket(location.bucket()).delete(d -> d.objects(keys)));
+
+        assertThat(deleted.errors()).isEmpty();
+        assertThat(objectKeys()).isEmpty();
     }
 
     @Test
