@@ -1,6 +1,7 @@
 package dev.berth.core.auth;
 
 import dev.berth.core.cluster.CacheCoherence;
+import dev.berth.core.memory.MemoryOnly;
 import dev.berth.core.user.User;
 import dev.berth.core.user.UserStore;
 
@@ -66,11 +67,19 @@ public final class UserDirectory {
     }
 
     public Optional<User> byName(String name) {
-        return coherence.cachesCurrent() ? Optional.ofNullable(byName.get(name)) : store.findByName(name);
+        if (coherence.cachesCurrent()) {
+            return Optional.ofNullable(byName.get(name));
+        }
+        MemoryOnly.checkMayLoad();
+        return store.findByName(name);
     }
 
     public Optional<User> byId(String id) {
-        return coherence.cachesCurrent() ? Optional.ofNullable(byId.get(id)) : store.find(id);
+        if (coherence.cachesCurrent()) {
+            return Optional.ofNullable(byId.get(id));
+        }
+        MemoryOnly.checkMayLoad();
+        return store.find(id);
     }
 
     public Collection<User> all() {

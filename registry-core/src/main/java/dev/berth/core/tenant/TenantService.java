@@ -136,7 +136,11 @@ public final class TenantService {
 
     /** The registry, from the cache (its usage figures may be a few seconds old; its settings are current). */
     public Optional<TenantRegistry> cached(String name) {
-        return coherence.cachesCurrent() ? cache.get(name) : store.find(name);
+        if (coherence.cachesCurrent()) {
+            return cache.get(name);
+        }
+        MemoryOnly.checkMayLoad();
+        return store.find(name);
     }
 
     /** The registry's current state from the store, usage included. */

@@ -74,6 +74,7 @@ public final class MetadataCache {
     @SuppressWarnings("unchecked")
     <T> T read(String kind, RepositoryName repository, Object first, Object second, Supplier<T> read) {
         if (!coherence.cachesCurrent()) {
+            MemoryOnly.checkMayLoad();
             return read.get();
         }
         Key key = new Key(kind, repository, generation(repository).get(), first, second);

@@ -1,6 +1,6 @@
 package dev.berth.core.metadata.cache;
 
-import dev.berth.core.cluster.CacheCoherence;
+import dev.berth.core.cluster.CacheChange;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.memory.MemoryOnly;
 import dev.berth.core.metadata.BlobLink;
@@ -15,6 +15,7 @@ import dev.berth.core.name.RepositoryName;
 import dev.berth.core.name.Tag;
 import dev.berth.core.testing.InMemoryMetadataStore;
 import dev.berth.core.testing.InMemoryTenantStore;
+import dev.berth.core.testing.ManualCoherence;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.InvocationTargetException;
@@ -39,7 +40,8 @@ class MetadataCacheTest {
     private final AtomicInteger reads = new AtomicInteger();
     private final InMemoryTenantStore tenants = registries("acme", "other");
     private final InMemoryMetadataStore real = new InMemoryMetadataStore(tenants, Clock.systemUTC());
-    private final MetadataCache cache = new MetadataCache(CacheCoherence.SINGLE_PROCESS);
+    private final ManualCoherence coherence = new ManualCoherence();
+    private final MetadataCache cache = new MetadataCache(coherence);
     private final MetadataStores stores = cache.over(new MetadataStores(counting(RepositoryStore.class),
             counting(BlobLinkStore.class), counting(ManifestStore.class), counting(TagStore.class)));
     private final BlobLinkStore links = stores.blobLinks();
@@ -103,6 +105,66 @@ class MetadataCacheTest {
         assertThat(answers).containsExactly(Optional.of(MANIFEST));
         assertThat(reads.get()).isEqualTo(before);
         assertThat(manifests.manifest(APP, MANIFEST)).isPresent();
+    }
+
+    @Test
+    void announcesEachWriteToTheOtherNodesByItsRepository() {
+        links.linkBlobs(List.of(new BlobLink(APP, BLOB, 1)), d -> true);
+        manifests.putManifest(APP, manifest(), LATEST, ManifestDependencies.NONE);
+
+        assertThat(coherence.announced()).isNotEmpty().containsOnly(CacheChange.repository("acme/app"));
+    }
+
+    @Test
+    void forgetsWhatAnotherNodeChangedAndOnlyThat() {
+        links.linkBlobs(List.of(new BlobLink(APP, BLOB, 1)), d -> true);
+        links.linkBlobs(List.of(new BlobLink(WEB, BLOB, 1)), d -> true);
+        assertThat(tags.resolveTag(APP, LATEST)).isEmpty();
+        assertThat(tags.resolveTag(WEB, LATEST)).isEmpty();
+        // Another node pushes to APP, behind this cache.
+        real.putManifest(APP, manifest(), LATEST, ManifestDependencies.NONE);
+        int before = reads.get();
+
+        coherence.tell(CacheChange.repository("acme/app"));
+
+        assertThat(tags.resolveTag(APP, LATEST)).contains(MANIFEST);
+        assertThat(tags.resolveTag(WEB, LATEST)).isEmpty();
+        assertThat(reads.get()).as("only the changed repository read again").isEqualTo(before + 1);
+    }
+
+    @Test
+    void forgetsEveryRepositoryOfARegistryAnotherNodeChangedAndEverythingOnAResync() {
+        links.linkBlobs(List.of(new BlobLink(APP, BLOB, 1)), d -> true);
+        links.linkBlobs(List.of(new BlobLink(WEB, BLOB, 1)), d -> true);
+        assertThat(tags.resolveTag(APP, LATEST)).isEmpty();
+        assertThat(tags.resolveTag(WEB, LATEST)).isEmpty();
+        real.putManifest(APP, manifest(), LATEST, ManifestDependencies.NONE);
+        real.putManifest(WEB, manifest(), LATEST, ManifestDependencies.NONE);
+
+        coherence.tell(CacheChange.tenant("acme"));
+        assertThat(tags.resolveTag(APP, LATEST)).contains(MANIFEST);
+        assertThat(tags.resolveTag(WEB, LATEST)).as("another registry's answer is kept").isEmpty();
+
+        coherence.tell(CacheChange.EVERYTHING);
+        assertThat(tags.resolveTag(WEB, LATEST)).contains(MANIFEST);
+    }
+
+    @Test
+    void readsTheStoreEveryTimeAndNeverOnTheEventLoopWhileItsCachesAreNotCurrent() {
+        links.linkBlobs(List.of(new BlobLink(APP, BLOB, 1)), d -> true);
+        manifests.putManifest(APP, manifest(), LATEST, ManifestDependencies.NONE);
+        tags.resolveTag(APP, LATEST);
+        coherence.current(false);
+        int before = reads.get();
+
+        assertThat(tags.resolveTag(APP, LATEST)).contains(MANIFEST);
+        assertThat(tags.resolveTag(APP, LATEST)).contains(MANIFEST);
+        assertThat(reads.get()).isEqualTo(before + 2);
+        assertThat(MemoryOnly.attempt(() -> tags.resolveTag(APP, LATEST))).as("answered from memory").isFalse();
+
+        coherence.current(true);
+        tags.resolveTag(APP, LATEST);
+        assertThat(MemoryOnly.attempt(() -> tags.resolveTag(APP, LATEST))).isTrue();
     }
 
     @Test
