@@ -4,6 +4,7 @@ import dev.berth.core.digest.Digest;
 
 import java.io.IOException;
 import java.net.URI;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -56,4 +57,13 @@ public interface BlobStore {
      * for blobs no metadata accounts for. Blobs stored or deleted during the walk may or may not be seen.
      */
     void forEach(Consumer<StoredBlobFile> visitor) throws IOException;
+
+    /**
+     * Removes what the store holds below its stored blobs that nothing accounts for and that is too old for a commit
+     * in progress to claim still (an object store's objects that a crash left between their upload and the record
+     * that makes them a blob); how many. A filesystem's strays are blob files, which {@link #forEach} finds.
+     */
+    default int removeStrays(Instant now) throws IOException {
+        return 0;
+    }
 }

@@ -172,6 +172,7 @@ public final class GarbageCollector {
                     run = collectBlobs(run, cutoff);
                 }
                 run = expireUploads(run);
+                removeStrays(run);
                 run = run.finished(clock.instant());
             } catch (RuntimeException | IOException e) {
                 LOG.log(System.Logger.Level.WARNING, "garbage collection " + run.id() + " failed", e);
@@ -293,6 +294,16 @@ public final class GarbageCollector {
             }
         }
         return run;
+    }
+
+    private void removeStrays(GcRun run) throws IOException {
+        if (!run.dryRun()) {
+            int removed = blobs.removeStrays(clock.instant());
+            if (removed > 0) {
+                LOG.log(System.Logger.Level.INFO, "garbage collection " + run.id() + " removed " + removed
+                        + " stray object(s) of uploads a crash left unrecorded");
+            }
+        }
     }
 
     private GcRun expireUploads(GcRun run) {

@@ -5,8 +5,10 @@ import dev.berth.core.digest.Digest;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -72,6 +74,23 @@ public final class H2BlobObjects {
             }
             return keys;
         });
+    }
+
+    /** Those of the object keys that no blob is recorded in. */
+    public List<String> unrecorded(List<String> keys) {
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        Set<String> recorded = new HashSet<>();
+        database.transaction(c -> {
+            for (int from = 0; from < keys.size(); from += H2StoredBlobs.CHUNK) {
+                Object[] chunk = keys.subList(from, Math.min(keys.size(), from + H2StoredBlobs.CHUNK)).toArray();
+                recorded.addAll(Database.queryList(c, "SELECT object_key FROM blob_objects WHERE object_key IN ("
+                        + H2StoredBlobs.placeholders(chunk.length) + ")", rs -> rs.getString(1), chunk));
+            }
+            return null;
+        });
+        return keys.stream().filter(key -> !recorded.contains(key)).toList();
     }
 
     /** Calls {@code visitor} with every stored blob, a page at a time, in digest order. */

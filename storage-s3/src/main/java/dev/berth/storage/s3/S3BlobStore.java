@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 import java.io.ByteArrayInputStream;
@@ -26,6 +27,9 @@ import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.NoSuchFileException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,6 +52,8 @@ import java.util.function.Consumer;
 public final class S3BlobStore implements BlobStore {
     private static final System.Logger LOG = System.getLogger(S3BlobStore.class.getName());
     private static final String BLOBS = "blobs/";
+    /** How old an object no blob is recorded in must be to be taken for a stray. */
+    static final Duration STRAY_AFTER = Duration.ofHours(24);
     private static final long CACHED_DIGESTS = 100_000;
     /** The most keys S3 deletes in one request. */
     private static final int DELETE_BATCH = 1000;
@@ -154,6 +160,29 @@ public final class S3BlobStore implements BlobStore {
     public void deleteAll(List<Digest> digests) throws IOException {
         List<String> keys = objects.removeAll(digests);
         known.invalidateAll(digests);
+        deleteObjects(keys);
+    }
+
+    /**
+     * Deletes the objects under {@code blobs/} that no blob is recorded in and that were written more than
+     * {@link #STRAY_AFTER} ago: an upload commits (completes its object, then records it) in much less, so no
+     * commit in progress can still claim one. They are what a crash between the two steps, or a delete that never
+     * happened, leaves behind.
+     */
+    @Override
+    public int removeStrays(Instant now) throws IOException {
+        Instant cutoff = now.minus(STRAY_AFTER);
+        List<String> strays = new ArrayList<>();
+        S3Calls.run("list objects", () -> s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(BLOBS)).forEach(page -> {
+            List<String> old = page.contents().stream().filter(o -> o.lastModified().isBefore(cutoff))
+                    .map(S3Object::key).toList();
+            strays.addAll(objects.unrecorded(old));
+        }));
+        deleteObjects(strays);
+        return strays.size();
+    }
+
+    private void deleteObjects(List<String> keys) throws IOException {
         for (int from = 0; from < keys.size(); from += DELETE_BATCH) {
             List<String> batch = keys.subList(from, Math.min(keys.size(), from + DELETE_BATCH));
             if (!batchDeletes || !deleteBatch(batch)) {

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
@@ -119,6 +120,23 @@ class S3StorageTest {
 
         assertThat(deleted.errors()).isEmpty();
         assertThat(objectKeys()).isEmpty();
+    }
+
+    @Test
+    void aCollectionRemovesOnlyObjectsNoBlobIsRecordedInOnceTheyAreOldEnough() throws IOException {
+        byte[] content = "a stored manifest".getBytes();
+        blobs.put(Digest.sha256Of(content), content);
+        String stray = S3BlobStore.newKey("0000beef00000000000000000000dead");
+        s3.putObject(b -> b.bucket(location.bucket()).key(stray), RequestBody.fromString("an upload a crash left"));
+        s3.putObject(b -> b.bucket(location.bucket()).key("elsewhere/object"), RequestBody.fromString("not a blob's"));
+        Instant now = Instant.now();
+
+        assertThat(blobs.removeStrays(now)).as("objects younger than a day").isZero();
+        assertThat(objectKeys()).hasSize(3);
+
+        assertThat(blobs.removeStrays(now.plus(S3BlobStore.STRAY_AFTER).plusSeconds(60))).isEqualTo(1);
+        assertThat(objectKeys()).hasSize(2).doesNotContain(stray).contains("elsewhere/object");
+        assertThat(blobs.readAll(Digest.sha256Of(content))).isEqualTo(content);
     }
 
     @Test
