@@ -73,7 +73,11 @@ public final class PostgresCluster implements CacheCoherence, ClusterMembership,
     private final ListenConnection listen;
     private final ClusterNodes nodes = new ClusterNodes(LIVE_WITHIN);
     private final List<Consumer<CacheChange>> subscribers = new CopyOnWriteArrayList<>();
-    private final AtomicLong sequence = new AtomicLong();
+    /**
+     * This node's changes are numbered from its start time in microseconds on, so that a restarted node's numbers
+     * are above any an acknowledgement from before its restart could still carry.
+     */
+    private final AtomicLong sequence = new AtomicLong(System.currentTimeMillis() * 1000);
     /** For each other node, the highest sequence number of this node's changes that it has acknowledged. */
     private final Map<String, Long> acknowledged = new HashMap<>();
     private final Thread listener;
