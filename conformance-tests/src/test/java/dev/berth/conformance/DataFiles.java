@@ -38,7 +38,7 @@ final class DataFiles {
     }
 
     /** The files of the data directory that are not blobs, uploads or temporary files, whatever the server did. */
-    private static final Set<String> BOOKKEEPING = Set.of("berth.lock", "metadata-location");
+    private static final Set<String> BOOKKEEPING = Set.of("berth.lock", "metadata-location", "node-id");
 
     /** Every regular file under the data directory but the metadata's: path relative to it ({@code /}) to size. */
     static Map<String, Long> outsideDatabase(Path dataDir) {
