@@ -53,7 +53,8 @@ final class ForwardedExchange implements Exchange {
         this.address = address;
         Channel client = request.channelContext().channel();
         int colon = address.lastIndexOf(':');
-        String host = address.substring(0, colon);
+        // An IPv6 address comes in brackets ([::1]:5000), which a socket address does not take.
+        String host = address.substring(0, colon).replaceAll("^\\[(.*)]$", "$1");
         int port = Integer.parseInt(address.substring(colon + 1));
         HttpRequest head = head(request, self);
         new Bootstrap().group(client.eventLoop()).channel(client.getClass())
