@@ -18,12 +18,12 @@ import java.util.Optional;
 public interface ManifestStore {
     /**
      * Verifies the manifest's dependencies, records it in the repository (creating the repository when
-     * needed) and, when {@code tag} is not null, points the tag at it (moving it from any previous manifest),
+     * needed) and points each of the {@code tags} at it (moving them from any previous manifest),
      * in one transaction that no unlink of the same registry interleaves with: either an unlink commits first
      * and this fails with {@code MANIFEST_BLOB_UNKNOWN}, or this commits first and the unlink sees the
      * manifest's references. {@code NAME_UNKNOWN} when the registry does not exist.
      */
-    void putManifest(RepositoryName repository, ManifestRecord manifest, Tag tag, ManifestDependencies dependencies);
+    void putManifest(RepositoryName repository, ManifestRecord manifest, List<Tag> tags, ManifestDependencies dependencies);
 
     /** The manifest stored in the repository under {@code digest}, or empty. */
     Optional<ManifestRecord> manifest(RepositoryName repository, Digest digest);

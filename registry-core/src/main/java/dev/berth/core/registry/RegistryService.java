@@ -34,9 +34,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -299,13 +301,21 @@ public final class RegistryService {
 
     // ---- manifests --------------------------------------------------------------------------------
 
-    /**
-     * Validates and stores a manifest, and tags it when the reference is a tag. Everything it references
-     * must already be in the repository: blobs linked, child manifests stored, checked atomically with the
-     * write (a concurrent delete either loses, or makes this push fail with {@code MANIFEST_BLOB_UNKNOWN}).
-     */
+    /** As {@link #putManifest(RepositoryName, Reference, List, String, byte[], String)}, with no tags beside the reference. */
     public PushedManifest putManifest(RepositoryName repository, Reference reference, String contentType, byte[] body,
                                       String actor) {
+        return putManifest(repository, reference, List.of(), contentType, body, actor);
+    }
+
+    /**
+     * Validates and stores a manifest, and points at it the reference when it is a tag and every one of {@code tags}
+     * (a push by digest may name tags), all in the transaction that records it. Everything it references must
+     * already be in the repository: blobs linked, child manifests stored, checked atomically with the write (a
+     * concurrent delete either loses, or makes this push fail with {@code MANIFEST_BLOB_UNKNOWN}). Each tag is a
+     * push in the repository's history.
+     */
+    public PushedManifest putManifest(RepositoryName repository, Reference reference, List<Tag> tags, String contentType,
+                                      byte[] body, String actor) {
         tenants.requireExists(repository.registry());
         if (body.length > limits.maxManifestBytes()) {
             throw new RegistryException(OciErrorCode.MANIFEST_TOO_LARGE,
@@ -324,10 +334,18 @@ public final class RegistryService {
         ManifestRecord record = new ManifestRecord(digest, manifest.mediaType(), body.length, manifest.references(),
                 manifest.subject() == null ? null : manifest.subject().digest(), manifest.artifactType(),
                 manifest.annotations(), clock.instant());
-        metadata.manifests().putManifest(repository, record, reference instanceof Tag tag ? tag : null,
+        Set<Tag> pointed = new LinkedHashSet<>();
+        if (reference instanceof Tag tag) {
+            pointed.add(tag);
+        }
+        pointed.addAll(tags);
+        metadata.manifests().putManifest(repository, record, List.copyOf(pointed),
                 dependencies.andBlob(new Descriptor(manifest.mediaType(), digest, body.length, null, null)));
-        usage.pushed(repository, reference.value(), digest, body.length, actor);
-        return new PushedManifest(digest, record.subject());
+        if (pointed.isEmpty()) {
+            usage.pushed(repository, reference.value(), digest, body.length, actor);
+        }
+        pointed.forEach(tag -> usage.pushed(repository, tag.value(), digest, body.length, actor));
+        return new PushedManifest(digest, record.subject(), List.copyOf(pointed));
     }
 
     /**

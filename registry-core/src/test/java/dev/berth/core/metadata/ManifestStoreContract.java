@@ -31,7 +31,7 @@ public abstract class ManifestStoreContract extends MetadataContract {
                 Map.of("org.opencontainers.image.created", "2025-01-01T00:00:00Z", "quote", "\"json\" {}"),
                 Instant.parse("2025-01-01T00:00:00.654321Z"));
 
-        manifests().putManifest(ALPINE, manifest, null, ManifestDependencies.NONE);
+        manifests().putManifest(ALPINE, manifest, List.of(), ManifestDependencies.NONE);
 
         ManifestRecord read = manifests().manifest(ALPINE, manifest.digest()).orElseThrow();
         assertThat(read).usingRecursiveComparison().ignoringFields("references").isEqualTo(manifest);
@@ -92,7 +92,7 @@ public abstract class ManifestStoreContract extends MetadataContract {
     void recordsNothingIntoARegistryThatDoesNotExist() {
         RepositoryName orphan = RepositoryName.parse("acmex/app");
 
-        assertOci(() -> manifests().putManifest(orphan, manifest("m", null), Tag.parse("v1"), ManifestDependencies.NONE),
+        assertOci(() -> manifests().putManifest(orphan, manifest("m", null), List.of(Tag.parse("v1")), ManifestDependencies.NONE),
                 OciErrorCode.NAME_UNKNOWN);
 
         assertThat(metadata.repositories().repositoryExists(orphan)).isFalse();
@@ -107,9 +107,22 @@ public abstract class ManifestStoreContract extends MetadataContract {
         link(ALPINE, digest("layer"), 5);
         ManifestRecord manifest = manifest("m", null);
 
-        manifests().putManifest(ALPINE, manifest, Tag.parse("v1"), dependencies(blob("config", 6), blob("layer", 5)));
+        manifests().putManifest(ALPINE, manifest, List.of(Tag.parse("v1")), dependencies(blob("config", 6), blob("layer", 5)));
 
         assertThat(metadata.tags().resolveTag(ALPINE, Tag.parse("v1"))).contains(manifest.digest());
+    }
+
+    @Test
+    void pointsEveryTagOfAPushAtTheManifestMovingThemFromAnother() {
+        ManifestRecord first = manifest("first", null);
+        ManifestRecord second = manifest("second", null);
+        manifests().putManifest(ALPINE, first, List.of(Tag.parse("1.2"), Tag.parse("latest")), ManifestDependencies.NONE);
+
+        manifests().putManifest(ALPINE, second, List.of(Tag.parse("1.3"), Tag.parse("latest")), ManifestDependencies.NONE);
+
+        assertThat(metadata.tags().resolveTag(ALPINE, Tag.parse("1.2"))).contains(first.digest());
+        assertThat(metadata.tags().resolveTag(ALPINE, Tag.parse("1.3"))).contains(second.digest());
+        assertThat(metadata.tags().resolveTag(ALPINE, Tag.parse("latest"))).contains(second.digest());
     }
 
     @Test
@@ -117,7 +130,7 @@ public abstract class ManifestStoreContract extends MetadataContract {
         link(ALPINE, digest("config"), 6);
         ManifestRecord manifest = manifest("m", null);
 
-        assertOci(() -> manifests().putManifest(ALPINE, manifest, Tag.parse("v1"),
+        assertOci(() -> manifests().putManifest(ALPINE, manifest, List.of(Tag.parse("v1")),
                 dependencies(blob("config", 6), blob("layer", 5))), OciErrorCode.MANIFEST_BLOB_UNKNOWN);
 
         assertThat(manifests().manifest(ALPINE, manifest.digest())).isEmpty();
@@ -128,7 +141,7 @@ public abstract class ManifestStoreContract extends MetadataContract {
     void refusesAManifestWhoseBlobSizeDiffersFromTheLink() {
         link(ALPINE, digest("layer"), 5);
 
-        assertOci(() -> manifests().putManifest(ALPINE, manifest("m", null), null, dependencies(blob("layer", 4))),
+        assertOci(() -> manifests().putManifest(ALPINE, manifest("m", null), List.of(), dependencies(blob("layer", 4))),
                 OciErrorCode.MANIFEST_INVALID);
     }
 
@@ -139,11 +152,11 @@ public abstract class ManifestStoreContract extends MetadataContract {
         ManifestDependencies index = new ManifestDependencies(List.of(),
                 List.of(new Descriptor(IMAGE_MANIFEST, child.digest(), child.size(), null, null)));
 
-        assertOci(() -> manifests().putManifest(ALPINE, manifest("index", null), null, index),
+        assertOci(() -> manifests().putManifest(ALPINE, manifest("index", null), List.of(), index),
                 OciErrorCode.MANIFEST_BLOB_UNKNOWN);
 
         put(ALPINE, child, null);
-        manifests().putManifest(ALPINE, manifest("index", null), null, index);
+        manifests().putManifest(ALPINE, manifest("index", null), List.of(), index);
         assertThat(manifests().manifest(ALPINE, manifest("index", null).digest())).isPresent();
     }
 }

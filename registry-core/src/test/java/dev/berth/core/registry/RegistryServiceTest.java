@@ -230,7 +230,7 @@ class RegistryServiceTest {
     @Test
     void deletingATagKeepsTheManifestAndItsOtherTags() {
         PushedManifest pushed = pushImage(APP, "v1", "layer");
-        f.metadata.putManifest(APP, f.metadata.manifest(APP, pushed.digest()).orElseThrow(), Tag.parse("stable"),
+        f.metadata.putManifest(APP, f.metadata.manifest(APP, pushed.digest()).orElseThrow(), List.of(Tag.parse("stable")),
                 ManifestDependencies.NONE);
 
         registry.deleteManifest(APP, Tag.parse("v1"), ACTOR);
@@ -243,7 +243,7 @@ class RegistryServiceTest {
     @Test
     void deletingByDigestRemovesTheManifestAndEveryTag() {
         PushedManifest pushed = pushImage(APP, "v1", "layer");
-        f.metadata.putManifest(APP, f.metadata.manifest(APP, pushed.digest()).orElseThrow(), Tag.parse("stable"),
+        f.metadata.putManifest(APP, f.metadata.manifest(APP, pushed.digest()).orElseThrow(), List.of(Tag.parse("stable")),
                 ManifestDependencies.NONE);
 
         registry.deleteManifest(APP, pushed.digest(), ACTOR);

@@ -180,7 +180,7 @@ public final class InMemoryMetadataStore implements RepositoryStore, BlobLinkSto
     }
 
     @Override
-    public synchronized void putManifest(RepositoryName repository, ManifestRecord manifest, Tag tag,
+    public synchronized void putManifest(RepositoryName repository, ManifestRecord manifest, List<Tag> tags,
                                          ManifestDependencies dependencies) {
         requireRegistry(repository);
         Repo existing = repos.get(repository.value());
@@ -201,9 +201,7 @@ public final class InMemoryMetadataStore implements RepositoryStore, BlobLinkSto
         repo.manifests.put(manifest.digest(), new ManifestRecord(manifest.digest(), manifest.mediaType(), manifest.size(),
                 List.copyOf(new LinkedHashSet<>(manifest.references())), manifest.subject(), manifest.artifactType(),
                 manifest.annotations(), manifest.pushedAt()));
-        if (tag != null) {
-            repo.tags.put(tag.value(), manifest.digest());
-        }
+        tags.forEach(tag -> repo.tags.put(tag.value(), manifest.digest()));
     }
 
     @Override

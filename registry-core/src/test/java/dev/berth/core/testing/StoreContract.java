@@ -79,7 +79,7 @@ public abstract class StoreContract {
 
     /** Puts a manifest without dependencies, tagged when {@code tag} is not null. */
     protected void put(RepositoryName repository, ManifestRecord manifest, String tag) {
-        metadata.manifests().putManifest(repository, manifest, tag == null ? null : Tag.parse(tag),
+        metadata.manifests().putManifest(repository, manifest, tag == null ? List.of() : List.of(Tag.parse(tag)),
                 ManifestDependencies.NONE);
     }
 

@@ -47,14 +47,14 @@ public final class H2ManifestStore implements ManifestStore {
     }
 
     @Override
-    public void putManifest(RepositoryName repository, ManifestRecord manifest, Tag tag,
+    public void putManifest(RepositoryName repository, ManifestRecord manifest, List<Tag> tags,
                             ManifestDependencies dependencies) {
         database.transaction(c -> {
             long id = repositories.ensure(c, repository, repositories.requireRegistry(c, repository.registry())).id();
             dependencies.verify(contents(c, id));
             upsert(c, id, manifest);
             replaceReferences(c, id, manifest);
-            if (tag != null) {
+            for (Tag tag : tags) {
                 H2TagStore.point(c, id, tag, manifest.digest(), manifest.pushedAt());
             }
             repositories.touch(c, id);

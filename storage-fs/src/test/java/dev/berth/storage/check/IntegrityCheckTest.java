@@ -252,7 +252,7 @@ class IntegrityCheckTest {
             throws IOException {
         Digest digest = link(storage, repository, content);
         storage.metadataStores().manifests().putManifest(repository, new ManifestRecord(digest, MEDIA_TYPE,
-                bytes(content).length, List.of(references), null, null, Map.of(), NOW), Tag.parse("latest"),
+                bytes(content).length, List.of(references), null, null, Map.of(), NOW), List.of(Tag.parse("latest")),
                 ManifestDependencies.NONE);
         return digest;
     }

@@ -60,7 +60,7 @@ class H2MetadataStoresTest {
     void keepsItsDataWhenClosedAndReopened() throws IOException {
         ManifestRecord manifest = manifest("m");
         store.blobLinks().linkBlobs(List.of(new BlobLink(ALPINE, digest("layer"), 7)), d -> true);
-        store.manifests().putManifest(ALPINE, manifest, Tag.parse("latest"), ManifestDependencies.NONE);
+        store.manifests().putManifest(ALPINE, manifest, List.of(Tag.parse("latest")), ManifestDependencies.NONE);
         database.close();
 
         open();

@@ -60,7 +60,7 @@ class H2StoredDigestsTest {
     void namesEveryLinkedAndManifestDigestOnce() {
         ManifestRecord manifest = manifest("m");
         store.blobLinks().linkBlobs(List.of(new BlobLink(ALPINE, digest("layer"), 1), new BlobLink(BUSYBOX, digest("layer"), 1)), d -> true);
-        store.manifests().putManifest(ALPINE, manifest, null, ManifestDependencies.NONE);
+        store.manifests().putManifest(ALPINE, manifest, List.of(), ManifestDependencies.NONE);
         List<Digest> named = new ArrayList<>();
 
         digests.forEach(named::add);
@@ -72,7 +72,7 @@ class H2StoredDigestsTest {
     void findsTheNamedDigestsWhoseBlobIsMissing() throws IOException {
         ManifestRecord manifest = manifest("m");
         store.blobLinks().linkBlobs(List.of(new BlobLink(ALPINE, digest("stored"), 6), new BlobLink(ALPINE, digest("lost"), 4)), d -> true);
-        store.manifests().putManifest(BUSYBOX, manifest, null, ManifestDependencies.NONE);
+        store.manifests().putManifest(BUSYBOX, manifest, List.of(), ManifestDependencies.NONE);
         InMemoryBlobStore blobs = new InMemoryBlobStore();
         blobs.put(digest("stored"), "stored".getBytes(StandardCharsets.UTF_8));
 
@@ -83,8 +83,8 @@ class H2StoredDigestsTest {
     void namesTheRepositoriesThatLinkADigestOrStoreAManifestUnderIt() {
         ManifestRecord manifest = manifest("m");
         store.blobLinks().linkBlobs(List.of(new BlobLink(BUSYBOX, manifest.digest(), 1), new BlobLink(ALPINE, manifest.digest(), 1)), d -> true);
-        store.manifests().putManifest(ALPINE, manifest, null, ManifestDependencies.NONE);
-        store.manifests().putManifest(ACME_APP, manifest, null, ManifestDependencies.NONE);
+        store.manifests().putManifest(ALPINE, manifest, List.of(), ManifestDependencies.NONE);
+        store.manifests().putManifest(ACME_APP, manifest, List.of(), ManifestDependencies.NONE);
 
         assertThat(digests.repositoriesNaming(manifest.digest()))
                 .containsExactly(ACME_APP.value(), ALPINE.value(), BUSYBOX.value());
@@ -95,8 +95,8 @@ class H2StoredDigestsTest {
     void forgetsEveryRowThatNamesADigest() {
         ManifestRecord manifest = manifest("m");
         store.blobLinks().linkBlobs(List.of(new BlobLink(ALPINE, manifest.digest(), 10)), d -> true);
-        store.manifests().putManifest(ALPINE, manifest, Tag.parse("latest"), ManifestDependencies.NONE);
-        store.manifests().putManifest(BUSYBOX, manifest, null, ManifestDependencies.NONE);
+        store.manifests().putManifest(ALPINE, manifest, List.of(Tag.parse("latest")), ManifestDependencies.NONE);
+        store.manifests().putManifest(BUSYBOX, manifest, List.of(), ManifestDependencies.NONE);
 
         assertThat(digests.forget(manifest.digest())).isEqualTo(3);
 

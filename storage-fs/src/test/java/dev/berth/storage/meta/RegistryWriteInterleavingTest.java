@@ -64,7 +64,7 @@ abstract class RegistryWriteInterleavingTest {
         tenants.create("acme", false, null, LONG_AGO);
         // v1 links the layer long ago, past any grace period, and is the artifact a retention job deletes.
         store.blobLinks().linkBlobs(List.of(new BlobLink(APP, layer, 100)), d -> true);
-        store.manifests().putManifest(APP, manifest("v1"), Tag.parse("v1"), ManifestDependencies.NONE);
+        store.manifests().putManifest(APP, manifest("v1"), List.of(Tag.parse("v1")), ManifestDependencies.NONE);
         clock.advance(Duration.ofDays(1));
         database.onRegistryLocked(registry -> interleaving.hold());
     }
@@ -85,7 +85,7 @@ abstract class RegistryWriteInterleavingTest {
         store.manifests().deleteManifest(APP, manifest("v1").digest());
 
         Interleaving run = interleaving.first(() -> {
-            store.manifests().putManifest(APP, v2, V2, needsLayer());
+            store.manifests().putManifest(APP, v2, List.of(V2), needsLayer());
             return null;
         }).thenBlocked(this::unlinkWhatTheDeleteLeft);
 
@@ -103,7 +103,7 @@ abstract class RegistryWriteInterleavingTest {
         store.manifests().deleteManifest(APP, manifest("v1").digest());
 
         Interleaving run = interleaving.first(this::unlinkWhatTheDeleteLeft).thenBlocked(() -> {
-            store.manifests().putManifest(APP, v2, V2, needsLayer());
+            store.manifests().putManifest(APP, v2, List.of(V2), needsLayer());
             return null;
         });
 
@@ -135,7 +135,7 @@ abstract class RegistryWriteInterleavingTest {
     @Test
     void aPushThatLocksFirstIsDeletedWithTheRegistryAndTheNameComesBackEmpty() throws Exception {
         Interleaving run = interleaving.first(() -> {
-            store.manifests().putManifest(RepositoryName.parse("acme/other"), manifest("other"), V2, ManifestDependencies.NONE);
+            store.manifests().putManifest(RepositoryName.parse("acme/other"), manifest("other"), List.of(V2), ManifestDependencies.NONE);
             return null;
         }).thenBlocked(() -> tenants.delete("acme"));
 

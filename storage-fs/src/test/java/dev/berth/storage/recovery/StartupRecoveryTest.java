@@ -90,7 +90,7 @@ class StartupRecoveryTest {
             storage.metadataStores().blobLinks().linkBlobs(List.of(new BlobLink(REPOSITORY, lost, 4)), d -> true);
             storage.metadataStores().manifests().putManifest(REPOSITORY, new ManifestRecord(lostManifest,
                     "application/vnd.oci.image.manifest.v1+json", 13, List.of(kept), null, null, Map.of(),
-                    Instant.parse("2025-01-01T00:00:00Z")), Tag.parse("latest"), ManifestDependencies.NONE);
+                    Instant.parse("2025-01-01T00:00:00Z")), List.of(Tag.parse("latest")), ManifestDependencies.NONE);
         }
         DataLayout layout = new DataLayout(dataDir);
         Files.delete(layout.blobFile(lost));

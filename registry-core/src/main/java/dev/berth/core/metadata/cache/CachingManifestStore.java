@@ -26,10 +26,10 @@ final class CachingManifestStore implements ManifestStore {
     }
 
     @Override
-    public void putManifest(RepositoryName repository, ManifestRecord manifest, Tag tag,
+    public void putManifest(RepositoryName repository, ManifestRecord manifest, List<Tag> tags,
                             ManifestDependencies dependencies) {
         cache.write(repository, () -> {
-            store.putManifest(repository, manifest, tag, dependencies);
+            store.putManifest(repository, manifest, tags, dependencies);
             return null;
         });
     }

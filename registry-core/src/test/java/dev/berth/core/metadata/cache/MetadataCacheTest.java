@@ -77,7 +77,7 @@ class MetadataCacheTest {
     @Test
     void answersARepeatedPullReadFromMemory() {
         links.linkBlobs(List.of(new BlobLink(APP, BLOB, 1)), d -> true);
-        manifests.putManifest(APP, manifest(), LATEST, ManifestDependencies.NONE);
+        manifests.putManifest(APP, manifest(), List.of(LATEST), ManifestDependencies.NONE);
         tags.resolveTag(APP, LATEST);
         manifests.manifest(APP, MANIFEST);
         links.linkedBlobSize(APP, BLOB);
@@ -92,7 +92,7 @@ class MetadataCacheTest {
     @Test
     void answersFromMemoryOnlyWhatItHoldsAndNeverReadsTheStoreThen() {
         links.linkBlobs(List.of(new BlobLink(APP, BLOB, 1)), d -> true);
-        manifests.putManifest(APP, manifest(), LATEST, ManifestDependencies.NONE);
+        manifests.putManifest(APP, manifest(), List.of(LATEST), ManifestDependencies.NONE);
         tags.resolveTag(APP, LATEST);
         int before = reads.get();
         List<Object> answers = new ArrayList<>();
@@ -110,7 +110,7 @@ class MetadataCacheTest {
     @Test
     void announcesEachWriteToTheOtherNodesByItsRepository() {
         links.linkBlobs(List.of(new BlobLink(APP, BLOB, 1)), d -> true);
-        manifests.putManifest(APP, manifest(), LATEST, ManifestDependencies.NONE);
+        manifests.putManifest(APP, manifest(), List.of(LATEST), ManifestDependencies.NONE);
 
         assertThat(coherence.announced()).isNotEmpty().containsOnly(CacheChange.repository("acme/app"));
     }
@@ -122,7 +122,7 @@ class MetadataCacheTest {
         assertThat(tags.resolveTag(APP, LATEST)).isEmpty();
         assertThat(tags.resolveTag(WEB, LATEST)).isEmpty();
         // Another node pushes to APP, behind this cache.
-        real.putManifest(APP, manifest(), LATEST, ManifestDependencies.NONE);
+        real.putManifest(APP, manifest(), List.of(LATEST), ManifestDependencies.NONE);
         int before = reads.get();
 
         coherence.tell(CacheChange.repository("acme/app"));
@@ -138,8 +138,8 @@ class MetadataCacheTest {
         links.linkBlobs(List.of(new BlobLink(WEB, BLOB, 1)), d -> true);
         assertThat(tags.resolveTag(APP, LATEST)).isEmpty();
         assertThat(tags.resolveTag(WEB, LATEST)).isEmpty();
-        real.putManifest(APP, manifest(), LATEST, ManifestDependencies.NONE);
-        real.putManifest(WEB, manifest(), LATEST, ManifestDependencies.NONE);
+        real.putManifest(APP, manifest(), List.of(LATEST), ManifestDependencies.NONE);
+        real.putManifest(WEB, manifest(), List.of(LATEST), ManifestDependencies.NONE);
 
         coherence.tell(CacheChange.tenant("acme"));
         assertThat(tags.resolveTag(APP, LATEST)).contains(MANIFEST);
@@ -152,7 +152,7 @@ class MetadataCacheTest {
     @Test
     void readsTheStoreEveryTimeAndNeverOnTheEventLoopWhileItsCachesAreNotCurrent() {
         links.linkBlobs(List.of(new BlobLink(APP, BLOB, 1)), d -> true);
-        manifests.putManifest(APP, manifest(), LATEST, ManifestDependencies.NONE);
+        manifests.putManifest(APP, manifest(), List.of(LATEST), ManifestDependencies.NONE);
         tags.resolveTag(APP, LATEST);
         coherence.current(false);
         int before = reads.get();
@@ -171,7 +171,7 @@ class MetadataCacheTest {
     void seesATagMoveAndADeleteOnTheNextRead() {
         links.linkBlobs(List.of(new BlobLink(APP, BLOB, 1)), d -> true);
         assertThat(tags.resolveTag(APP, LATEST)).isEmpty();
-        manifests.putManifest(APP, manifest(), LATEST, ManifestDependencies.NONE);
+        manifests.putManifest(APP, manifest(), List.of(LATEST), ManifestDependencies.NONE);
         assertThat(tags.resolveTag(APP, LATEST)).contains(MANIFEST);
         assertThat(tags.listTags(APP, null, 10)).containsExactly(LATEST);
 
