@@ -17,6 +17,13 @@
   5. Distribution: stopped, then `registry garbage-collect CONFIG` offline, timed;
   6. prints a Markdown report and writes it to --out-md.
 
+With --s3 (run.sh --s3) both servers keep their blobs in one S3Proxy (a bucket each; its filesystem-nio2 backend
+keeps an object as the file <bucket directory>/<key>): --dist-root and --berth-data are the buckets' directories,
+Distribution's layout is written there as files (S3Proxy serves them; empty directories, which S3Proxy removes
+when it deletes an object, are removed after each step that leaves some, so that the layout compares with what the
+API leaves), the S3 server's CPU is counted beside the servers', and its own delete rates (S3DeleteLimit.java) are
+measured at the start and at the end as the limit.
+
 Only python3's standard library (plus ../load/bench.py); java, jcmd, jfr, sync and docker-registry run as programs.
 """
 
@@ -310,6 +317,30 @@ def fsync_pairs(work, seconds, unlink=None, unlinkers=1):
     return sum(counts[:4]) / elapsed, sum(counts[4:]) / elapsed
 
 
+def limit_s3_deletes(a, batch_keys, single_keys):
+    """The S3 server's own delete rates (S3DeleteLimit.java, with Berth's SDK from its jar): a dict of the figures."""
+    p = subprocess.run(["nice", "-n", str(a.nice), "java", "-cp", a.jar, os.path.join(HERE, "S3DeleteLimit.java"),
+                        a.s3_endpoint, "limit", str(batch_keys), str(single_keys), str(a.bytes)],
+                       capture_output=True, text=True, timeout=1800)
+    if p.returncode != 0:
+        raise Failed(f"S3DeleteLimit failed ({p.returncode}): {p.stderr[-2000:]}")
+    res = {k: float(v) for k, v in (kv.split("=") for kv in p.stdout.split())}
+    res.update(batch_keys=batch_keys, single_keys=single_keys)
+    return res
+
+
+def prune_empty(root):
+    """Removes the empty directories under root/docker (bottom-up): what S3Proxy's filesystem backend leaves of a
+    directory once the last object in it is deleted through it, and what S3 has of one at all. Returns seconds."""
+    t0 = time.perf_counter()
+    for d, _, _ in os.walk(os.path.join(root, "docker"), topdown=False):
+        try:
+            os.rmdir(d)
+        except OSError:
+            pass  # not empty
+    return time.perf_counter() - t0
+
+
 # --------------------------------------------------------------------------- Distribution's layout
 
 HEX = re.compile(r"[0-9a-f]{64}")
@@ -395,11 +426,15 @@ def populate(a, r):
             gcload(a, "populate", "--url", a.dist_url, "--root", a.dist_root, "--mode", mode, "--prefix", prefix,
                    "--blobs", 2, "--images", 2, "--repos", 1, "--threads", 1, "--bytes", a.bytes,
                    "--out", check + mode + ".txt")
+        if a.s3:
+            prune_empty(a.dist_root)
         check_dist_layout(a, "after the pushes")
         log(f"populating Distribution: {a.blobs:,} blobs and {a.images:,} images written into its layout")
         r["dist_populate"] = gcload(a, "populate", "--root", a.dist_root, "--mode", "dist-files", "--blobs", a.blobs,
                                     "--images", a.images, "--repos", a.repos, "--threads", 4,
                                     "--bytes", a.bytes, "--out", listfile)
+        if a.s3:
+            r["dist_populate"]["prune_s"] = prune_empty(a.dist_root)
     log(f"  {r['dist_populate']}")
     manifests = [tuple(line.split()) for line in open(listfile)]
     spot_check_dist(a, manifests, 200)
@@ -429,9 +464,13 @@ def make_garbage(a, r, dist_manifests):
                "--list", os.path.join(a.work, "dist-check-dist.txt"))
         gcload(a, "delete", "--root", a.dist_root, "--threads", 1,
                "--list", os.path.join(a.work, "dist-check-dist-files.txt"))
+        if a.s3:
+            prune_empty(a.dist_root)
         check_dist_layout(a, "after the deletes")
         log(f"Distribution: what a DELETE of each of the {len(dist_manifests):,} manifests does, done to its files")
         r["dist_delete"] = gcload(a, "delete", "--root", a.dist_root, "--threads", 4, "--list", listfile)
+        if a.s3:
+            r["dist_delete"]["prune_s"] = prune_empty(a.dist_root)
     log(f"  {r['dist_delete']}")
     spot_check_dist(a, dist_manifests, 404)
 
@@ -536,14 +575,16 @@ def berth_gc(a, r):
 def snapshot(a, client_pid):
     return {"t": time.time(), "berth": bench.proc_cpu_seconds(a.berth_pid),
             "client": bench.proc_cpu_seconds(client_pid), "machine": bench.machine_busy_seconds(),
-            "threads": thread_cpu(a.berth_pid), "gc_sched": thread_sched(a.berth_pid, "berth-gc")}
+            "threads": thread_cpu(a.berth_pid), "gc_sched": thread_sched(a.berth_pid, "berth-gc"),
+            "store": bench.proc_cpu_seconds(a.s3_pid) if a.s3_pid else 0.0}
 
 
 def cpu_between(s0, s1):
     d = s1["t"] - s0["t"]
-    berth, client, machine = (s1[k] - s0[k] for k in ("berth", "client", "machine"))
-    return {"seconds": d, "berth_cores": berth / d, "client_cores": client / d,
-            "other_cores": max(0.0, machine - berth - client) / d, "idle_cores": max(0.0, os.cpu_count() - machine / d)}
+    berth, client, machine, store = (s1[k] - s0[k] for k in ("berth", "client", "machine", "store"))
+    return {"seconds": d, "berth_cores": berth / d, "client_cores": client / d, "store_cores": store / d,
+            "other_cores": max(0.0, machine - berth - client - store) / d,
+            "idle_cores": max(0.0, os.cpu_count() - machine / d)}
 
 
 def summarise_jfr(a, jfr):
@@ -637,21 +678,28 @@ def dist_gc(a, r):
     subprocess.run(["sync"], check=True, timeout=600)
     log(f"Distribution: registry garbage-collect on {before:,} blobs")
     out = os.path.join(a.work, "dist-gc.out")
+    # Berth's REGISTRY_* variables (--s3) would be read as Distribution's configuration; AWS_CA_BUNDLE makes its s3
+    # driver panic (as in run.sh)
+    env = {k: v for k, v in os.environ.items()
+           if k != "AWS_CA_BUNDLE" and k not in ("REGISTRY_BLOB_STORE", "REGISTRY_S3_ENDPOINT", "REGISTRY_S3_BUCKET",
+                                                 "REGISTRY_S3_PATH_STYLE")}
     busy0 = bench.machine_busy_seconds()
+    store0 = bench.proc_cpu_seconds(a.s3_pid) if a.s3_pid else 0.0
     t0 = time.perf_counter()
     with open(out, "w") as f:
         p = subprocess.Popen(["nice", "-n", str(a.nice), "/usr/bin/docker-registry", "garbage-collect", a.dist_config],
-                             stdout=f, stderr=subprocess.STDOUT)
+                             stdout=f, stderr=subprocess.STDOUT, env=env)
         _, status, usage = os.wait4(p.pid, 0)
     wall = time.perf_counter() - t0
     busy = bench.machine_busy_seconds() - busy0
+    store = (bench.proc_cpu_seconds(a.s3_pid) - store0) if a.s3_pid else 0.0
     if os.waitstatus_to_exitcode(status) != 0:
         raise Failed(f"garbage-collect failed: {open(out).read()[-2000:]}")
     after = count_dist_blobs(a.dist_root)
     summary = next((line.strip() for line in open(out) if "eligible for deletion" in line and "blobs" in line), "")
     cpu = usage.ru_utime + usage.ru_stime
     r["dist_gc"] = {"before": before, "after": after, "deleted": before - after, "wall_s": wall, "cpu_s": cpu,
-                    "summary": summary, "other_cores": max(0.0, busy - cpu) / wall}
+                    "summary": summary, "other_cores": max(0.0, busy - cpu - store) / wall, "store_cpu_s": store}
     log(f"  {before - after:,} blobs in {wall:.1f} s ({(before - after) / wall:,.0f}/s), CPU {cpu:.1f} s; {summary}")
 
 
@@ -667,11 +715,12 @@ def report(a, r, info, limits, started, elapsed):
     dist_rate = d["deleted"] / d["wall_s"]
     pb, pd, pa = (r["push"][k] for k in ("before", "during", "after"))
     L = []
-    L.append(f"# Garbage collection: Berth online vs Distribution offline ({started})\n")
+    L.append(f"# Garbage collection: Berth online vs Distribution offline{', blobs in S3' if a.s3 else ''} ({started})\n")
     L.append(f"`{info['command']}`; {info['cpu']}; {info['nproc']} CPUs; {info['memory']}; {info['kernel']}; "
              f"{info['java']}; {info['dist_version']}; Berth {info['git']} with `{info['java_opts']}` "
              f"`--gc-grace 0s --gc-interval 0`, metadata in {info.get('metadata', 'embedded H2')}; "
              f"data on {info['data_fs']}; {info['other_load']}; "
+             + (f"storage: {info['storage']}; " if a.s3 else "") + 
              f"priority: {info['nice_note']}. Elapsed {elapsed / 60:.1f} min.\n")
     L.append("## Machine limits (same run)\n")
     lf = limits["files"]
@@ -694,7 +743,21 @@ def report(a, r, info, limits, started, elapsed):
              f"{fmt(lf['unlink_during_fsync_per_s'])} unlinks/s meanwhile |")
     L.append(f"| **the same while 4 threads unlink synced files** | **{fmt(lf['fsync_during_unlink4_per_s'])} files/s "
              f"({100 * lf['fsync_during_unlink4_per_s'] / lf['fsync_per_s']:.0f}%)**, and "
-             f"{fmt(lf['unlink4_during_fsync_per_s'])} unlinks/s meanwhile |\n")
+             f"{fmt(lf['unlink4_during_fsync_per_s'])} unlinks/s meanwhile |" + ("" if a.s3 else "\n"))
+    if a.s3:
+        s3, s3e = limits["s3"], limits["s3_end"]
+        L.append(f"| S3 server: `PutObject` of {a.bytes} B objects, 8 threads | {fmt(s3['put_per_s'])} objects/s "
+                 f"(at the end: {fmt(s3e['put_per_s'])}) |")
+        L.append(f"| **S3 server: `DeleteObjects` of 1,000 keys, one request at a time** ({s3['batch_keys']:,.0f} objects "
+                 f"named as Berth names them) | **{fmt(s3['batch1000_per_s'])} objects/s** ({fmt(s3['batch1000_ms'])} ms a "
+                 f"request; at the end: {fmt(s3e['batch1000_per_s'])}) |")
+        L.append(f"| S3 server: `DeleteObjects` of 250 keys, 4 threads | {fmt(s3['batch250x4_per_s'])} objects/s "
+                 f"(at the end: {fmt(s3e['batch250x4_per_s'])}) |")
+        L.append(f"| **S3 server: single `DeleteObject`, one thread** ({s3['single_keys']:,.0f} objects) | "
+                 f"**{fmt(s3['single_per_s'])} objects/s** (at the end: {fmt(s3e['single_per_s'])}) |")
+        L.append(f"| S3 server: a blob deleted as Distribution's s3 driver deletes one (`ListObjects` of its prefix + "
+                 f"`DeleteObjects` of what it lists), one thread | {fmt(s3['dist_per_s'])} blobs/s (at the end: "
+                 f"{fmt(s3e['dist_per_s'])}) |\n")
     L.append("## Collection\n")
     L.append("| | Berth (online, pushes going on) | Distribution (offline) | ratio |\n|---|---:|---:|---:|")
     L.append(f"| blobs freed | {blobs:,} ({run['bytes_freed'] / 1e6:,.1f} MB) | {d['deleted']:,} | |")
@@ -704,27 +767,47 @@ def report(a, r, info, limits, started, elapsed):
     L.append(f"| **blobs freed per second** | **{fmt(berth_rate)}** ({fmt(api_rate)} by the API's timestamps, "
              f"{fmt(wall_rate)} by the wall) | **{fmt(dist_rate)}** | **{berth_rate / dist_rate:.2f}** |")
     ul = max(lf["unlink_per_s"], le["unlink_per_s"])
-    L.append(f"| share of the unlink limit, one thread (the better of the two: {fmt(ul)}/s) | "
-             f"{100 * berth_rate / ul:.0f}% | {100 * dist_rate / ul:.0f}% | |")
-    L.append(f"| server CPU during it | {r['cpu_during']['berth_cores'] * r['cpu_during']['seconds']:.1f} s "
-             f"({r['cpu_during']['berth_cores']:.2f} cores, pushes included) | {d['cpu_s']:.1f} s "
-             f"({d['cpu_s'] / d['wall_s']:.2f} cores) | |")
-    L.append(f"| blob files left | {r['gc_left_files']:,} (the push workload's) | {d['after']:,} | |\n")
-    L.append(f"Target: at least 2,000 blobs/s on the filesystem: **{'met' if berth_rate >= 2000 else 'NOT met'}** "
-             f"({fmt(berth_rate)}).\n")
+    if a.s3:
+        bl = max(limits["s3"]["batch1000_per_s"], limits["s3_end"]["batch1000_per_s"])
+        dl = max(limits["s3"]["dist_per_s"], limits["s3_end"]["dist_per_s"])
+        sl = max(limits["s3"]["single_per_s"], limits["s3_end"]["single_per_s"])
+        L.append(f"| share of the S3 server's `DeleteObjects` of 1,000 keys (the better of the two: {fmt(bl)}/s) | "
+                 f"{100 * berth_rate / bl:.0f}% | {100 * dist_rate / bl:.0f}% | |")
+        L.append(f"| share of its single `DeleteObject` ({fmt(sl)}/s) / of a blob deleted as Distribution's driver "
+                 f"does ({fmt(dl)}/s) | {100 * berth_rate / sl:.0f}% / {100 * berth_rate / dl:.0f}% | "
+                 f"{100 * dist_rate / sl:.0f}% / {100 * dist_rate / dl:.0f}% | |")
+        sc = r["cpu_during"]["store_cores"] * r["cpu_during"]["seconds"]
+        L.append(f"| server CPU during it | {r['cpu_during']['berth_cores'] * r['cpu_during']['seconds']:.1f} s "
+                 f"({r['cpu_during']['berth_cores']:.2f} cores, pushes included); S3Proxy {sc:.1f} s "
+                 f"({r['cpu_during']['store_cores']:.2f} cores) | {d['cpu_s']:.1f} s ({d['cpu_s'] / d['wall_s']:.2f} "
+                 f"cores); S3Proxy {d['store_cpu_s']:.1f} s ({d['store_cpu_s'] / d['wall_s']:.2f} cores) | |")
+        L.append(f"| objects left in the bucket's `blobs/` | {r['gc_left_files']:,} (the push workload's) | "
+                 f"{d['after']:,} blob directories | |\n")
+        L.append(f"No target of its own on S3; the filesystem's, at least 2,000 blobs/s: "
+                 f"**{'met' if berth_rate >= 2000 else 'NOT met'}** here too ({fmt(berth_rate)}).\n")
+    else:
+        L.append(f"| share of the unlink limit, one thread (the better of the two: {fmt(ul)}/s) | "
+                 f"{100 * berth_rate / ul:.0f}% | {100 * dist_rate / ul:.0f}% | |")
+        L.append(f"| server CPU during it | {r['cpu_during']['berth_cores'] * r['cpu_during']['seconds']:.1f} s "
+                 f"({r['cpu_during']['berth_cores']:.2f} cores, pushes included) | {d['cpu_s']:.1f} s "
+                 f"({d['cpu_s'] / d['wall_s']:.2f} cores) | |")
+        L.append(f"| blob files left | {r['gc_left_files']:,} (the push workload's) | {d['after']:,} | |\n")
+        L.append(f"Target: at least 2,000 blobs/s on the filesystem: **{'met' if berth_rate >= 2000 else 'NOT met'}** "
+                 f"({fmt(berth_rate)}).\n")
     L.append("## Push rate around the collection (Berth)\n")
     L.append(f"{a.pushers} clients, each: a new {a.bytes} B layer (monolithic `POST ?digest=`), a new config, a "
              "manifest `PUT` by tag. Windows: the collection, and as long (at most "
              f"{a.window} s) right before and right after it.\n")
     L.append("| window | seconds | pushes | pushes/s | vs before | p50 ms | p99 ms | Berth cores | client cores "
-             "| other cores | idle cores |")
-    L.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+             + ("| S3Proxy cores " if a.s3 else "") + "| other cores | idle cores |")
+    L.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|" + ("---:|" if a.s3 else ""))
     cpu = {"before": r["cpu_before"], "during": r["cpu_during"], "after": r["cpu_after"]}
     for k, w in (("before", pb), ("during", pd), ("after", pa)):
         c = cpu[k]
         L.append(f"| {k} | {w['seconds']:.1f} | {w['pushes']:,} | {w['per_s']:.1f} | "
                  f"{100 * w['per_s'] / pb['per_s']:.0f}% | {w['p50_ms']:.1f} | {w['p99_ms']:.1f} | "
-                 f"{c['berth_cores']:.2f} | {c['client_cores']:.2f} | {c['other_cores']:.2f} | {c['idle_cores']:.2f} |")
+                 f"{c['berth_cores']:.2f} | {c['client_cores']:.2f} | "
+                 + (f"{c['store_cores']:.2f} | " if a.s3 else "") + f"{c['other_cores']:.2f} | {c['idle_cores']:.2f} |")
     ps = r["push_summary"]
     failures = f"{ps['failures']}" + (f" (first: {ps['first_failure']})" if ps["failures"] else "")
     met = "met" if pd["per_s"] >= 0.8 * pb["per_s"] else "NOT met"
@@ -732,9 +815,10 @@ def report(a, r, info, limits, started, elapsed):
              f"{failures}.")
     L.append(f"Target: push rate during the collection at least 80% of the rate without: **{met}** "
              f"({100 * pd['per_s'] / pb['per_s']:.0f}% of before, {100 * pd['per_s'] / pa['per_s']:.0f}% of after).\n")
-    L.append(f"The machine's own figure (limits above): 4 threads storing small files with fsyncs got "
-             f"{100 * lf['fsync_during_unlink_per_s'] / lf['fsync_per_s']:.0f}% of their rate while one thread "
-             f"unlinked synced files, {100 * lf['fsync_during_unlink4_per_s'] / lf['fsync_per_s']:.0f}% while 4 did.\n")
+    if not a.s3:
+        L.append(f"The machine's own figure (limits above): 4 threads storing small files with fsyncs got "
+                 f"{100 * lf['fsync_during_unlink_per_s'] / lf['fsync_per_s']:.0f}% of their rate while one thread "
+                 f"unlinked synced files, {100 * lf['fsync_during_unlink4_per_s'] / lf['fsync_per_s']:.0f}% while 4 did.\n")
     g = r["gc_thread"]
     L.append(f"The collection's thread (`berth-gc`), {r['gc_wall_s']:.1f} s: on a CPU {g['on_cpu_s']:.1f} s, runnable but "
              f"waiting for a CPU {g['runqueue_s']:.1f} s, blocked (I/O, locks, sleeping) {g['blocked_s']:.1f} s "
@@ -759,6 +843,13 @@ def report(a, r, info, limits, started, elapsed):
     if a.dist_api:
         L.append(f"- Distribution populated through its API in {dp['seconds']:.0f} s; manifests deleted through it "
                  f"in {r['dist_delete']['seconds']:.0f} s.")
+    elif a.s3:
+        L.append(f"- Distribution: its layout written as files into its bucket's directory of S3Proxy (which serves "
+                 f"them as objects) in {dp['seconds']:.0f} s, empty directories removed after it "
+                 f"({dp.get('prune_s', 0):.1f} s: S3Proxy removes a directory when it deletes the last object in it); "
+                 f"checked against 2 blobs and 2 images pushed, then deleted, through its API and s3 driver (the trees "
+                 f"compared), and a sample of manifests fetched through it, 200 before and 404 after; the effect of "
+                 f"{a.images:,} manifest DELETEs done to its files in {r['dist_delete']['seconds']:.1f} s.")
     else:
         L.append(f"- Distribution: its filesystem layout written directly in {dp['seconds']:.0f} s (checked against "
                  f"2 blobs and 2 images pushed, then deleted, through its API; a sample of manifests fetched "
@@ -794,6 +885,10 @@ def main():
     ap.add_argument("--profile", action="store_true")
     ap.add_argument("--quick-limits", action="store_true")
     ap.add_argument("--nice", type=int, default=0)
+    ap.add_argument("--s3", action="store_true")
+    ap.add_argument("--s3-endpoint")
+    ap.add_argument("--s3-pid", type=int, default=0)
+    ap.add_argument("--jar")
     a = ap.parse_args()
     a.berth_secret = open(a.berth_secret_file).read().strip()
     a.token = open(a.token_file).read().strip()
@@ -821,6 +916,12 @@ def main():
     log(f"machine limit: create, walk and unlink {garbage:,} files of {a.bytes} B")
     limits["files"] = limit_files(a.work, garbage, a.bytes)
     log("  " + ", ".join(f"{k} {v:,.0f}" for k, v in limits["files"].items()))
+    s3_keys = (1000, 500) if a.quick_limits else (4000, 1000)
+    if a.s3:
+        log(f"machine limit: the S3 server's own deletes ({s3_keys[0]:,} objects in DeleteObjects of 1,000 and of 250 "
+            f"on 4 threads, {s3_keys[1]:,} by single DeleteObject, {s3_keys[1]:,} as Distribution's driver deletes)")
+        limits["s3"] = limit_s3_deletes(a, *s3_keys)
+        log("  " + ", ".join(f"{k} {v:,.0f}" for k, v in limits["s3"].items()))
 
     r = {}
     dist_manifests = populate(a, r)
@@ -830,6 +931,10 @@ def main():
     log(f"machine limit, again at the end: create, walk and unlink (one thread) {garbage:,} files of {a.bytes} B")
     limits["files_end"] = limit_files(a.work, garbage, a.bytes, four=False)
     log("  " + ", ".join(f"{k} {v:,.0f}" for k, v in limits["files_end"].items()))
+    if a.s3:
+        log("machine limit, again at the end: the S3 server's own deletes")
+        limits["s3_end"] = limit_s3_deletes(a, *s3_keys)
+        log("  " + ", ".join(f"{k} {v:,.0f}" for k, v in limits["s3_end"].items()))
     elapsed = time.time() - t_start
     md = report(a, r, info, limits, started, elapsed)
     os.makedirs(os.path.dirname(a.out_md), exist_ok=True)

@@ -4,7 +4,7 @@
 # See README.md.
 #
 #   benchmarks/gc/run.sh [--quick] [--blobs N] [--images N] [--window S] [--pushers N] [--warmup S] [--dist-api]
-#                        [--profile] [--no-build] [--jar PATH] [--keep] [--nice N] [--postgres]
+#                        [--profile] [--no-build] [--jar PATH] [--keep] [--nice N] [--postgres] [--s3]
 #
 #   --quick      smoke run: 10,000 blobs, 1,000 images, 10 s windows, short limits (about 2 minutes)
 #   --blobs N    blobs linked to no manifest (default 100000)
@@ -23,6 +23,14 @@
 #                this session's scheduler autogroup too, as ../load/run.sh does
 #   --postgres   Berth's metadata in a throw-away PostgreSQL cluster (Debian's postgresql package, started
 #                by ../../scripts/lib-postgres.sh at the same niceness, fsync on) instead of the embedded one
+#   --s3         both servers' blobs in S3: one S3Proxy (../../scripts/lib-s3proxy.sh, filesystem-nio2 backend,
+#                its data in the work directory, at the same niceness) with a bucket for each; Berth with
+#                --blob-store s3 (its collector deletes objects with DeleteObjects of up to 1,000 keys),
+#                Distribution with its s3 driver (as ../load/run.sh --s3) and its offline garbage-collect on it;
+#                Distribution's layout written as files into its bucket's directory (S3Proxy serves them);
+#                the S3 server's own delete rates (S3DeleteLimit.java) measured beside them, as the limit.
+#                S3Proxy's jar: S3PROXY_JAR, else storage-s3/target/s3proxy/s3proxy.jar of this tree or of
+#                the tree --jar comes from
 #
 # Environment: BENCH_WORK_PARENT (default /var/tmp) holds the data directories; BERTH_JAVA_OPTS the JVM
 # options of Berth (default -Xmx512m).
@@ -32,7 +40,7 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
-BUILD=1 JAR="" KEEP=0 NICE=0 POSTGRES=0 PY_ARGS=()
+BUILD=1 JAR="" KEEP=0 NICE=0 POSTGRES=0 S3=0 PY_ARGS=()
 ORIG_ARGS="$*"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -46,7 +54,8 @@ while [ $# -gt 0 ]; do
     --keep) KEEP=1 ;;
     --nice) NICE="$2"; shift ;;
     --postgres) POSTGRES=1 ;;
-    -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --s3) S3=1 ;;
+    -h|--help) sed -n '2,38p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -108,6 +117,9 @@ cleanup() {
   stop_pid "$BERTH_PID" 15
   stop_pid "$DIST_PID" 10
   [ "$POSTGRES" = 0 ] || pg_test_stop >/dev/null 2>&1 || true
+  if declare -F s3_test_stop >/dev/null; then
+    if [ $KEEP -eq 1 ]; then stop_pid "$S3_TEST_PID" 10; else s3_test_stop; fi
+  fi
   wait 2>/dev/null || true
   if [ -n "$AG_OLD" ]; then echo "$AG_OLD" >/proc/$$/autogroup 2>/dev/null || true; fi
   if [ $KEEP -eq 1 ]; then
@@ -158,9 +170,49 @@ wait_http() {  # wait_http URL PID SECONDS: until /v2/ answers 200 or 401
   return 1
 }
 
+# ------------------------------------------------------------------ S3 (--s3)
+DIST_ROOT="$WORK/dist/root" BERTH_BLOBS="$WORK/berth/data" BERTH_S3=() S3_ARGS=()
+STORAGE="filesystem (each server's data directory on $(df -PT "$WORK" | awk 'NR==2 {print $2}'))"
+DIST_STORAGE="  filesystem:
+    rootdirectory: $DIST_ROOT"
+if [ $S3 -eq 1 ]; then
+  # shellcheck source=../../scripts/lib-server.sh
+  . "$ROOT/scripts/lib-server.sh"
+  # shellcheck source=../../scripts/lib-s3proxy.sh
+  . "$ROOT/scripts/lib-s3proxy.sh"
+  if [ -z "${S3PROXY_JAR:-}" ] && [ ! -f "$S3_TEST_JAR_DEFAULT" ]; then
+    S3PROXY_JAR="$(cd "$(dirname "$JAR")/../.." && pwd)/storage-s3/target/s3proxy/s3proxy.jar"
+    export S3PROXY_JAR
+  fi
+  # its data in the work directory (the data disk); bucket berth (the variables Berth reads are exported, and
+  # given on its command line too), bucket dist, bucket limit for S3DeleteLimit.java
+  TMPDIR="$WORK" s3_test_start || { echo "run.sh: S3Proxy did not start" >&2; exit 1; }
+  for b in dist limit; do s3_test_bucket "$b" || { echo "run.sh: could not create bucket $b" >&2; exit 1; }; done
+  # the store runs at the servers' niceness (as PostgreSQL with --postgres): every thread now, later ones inherit it
+  if [ "$NICE" != 0 ]; then
+    for t in /proc/"$S3_TEST_PID"/task/*; do renice -n "$NICE" -p "${t##*/}" >/dev/null 2>&1 || true; done
+  fi
+  DIST_ROOT="$S3_TEST_DIR/data/dist" BERTH_BLOBS="$S3_TEST_DIR/data/berth"
+  BERTH_S3=(--blob-store s3 --s3-endpoint "$REGISTRY_S3_ENDPOINT" --s3-bucket berth --s3-path-style)
+  S3_ARGS=(--s3 --s3-endpoint "$REGISTRY_S3_ENDPOINT" --s3-pid "$S3_TEST_PID" --jar "$WORK/registry.jar")
+  STORAGE="S3: one S3Proxy $(unzip -p "${S3PROXY_JAR:-$S3_TEST_JAR_DEFAULT}" META-INF/MANIFEST.MF 2>/dev/null | sed -n 's/^Implementation-Version: *//p' | tr -d '\r') on loopback (filesystem-nio2 backend, its data in the work directory on $(df -PT "$WORK" | awk 'NR==2 {print $2}'), at the servers' niceness), a bucket per server"
+  DIST_STORAGE="  s3:
+    accesskey: $AWS_ACCESS_KEY_ID
+    secretkey: $AWS_SECRET_ACCESS_KEY
+    region: us-east-1
+    regionendpoint: $REGISTRY_S3_ENDPOINT
+    bucket: dist
+    secure: false
+    v4auth: true
+  redirect:
+    disable: true"
+else
+  mkdir -p "$DIST_ROOT"
+fi
+
 # ------------------------------------------------------------------ Distribution
 DIST_PORT="$(free_port)"
-mkdir -p "$WORK/dist/root"
+mkdir -p "$WORK/dist"
 cat >"$WORK/dist/config.yml" <<EOF
 version: 0.1
 log:
@@ -168,8 +220,7 @@ log:
   accesslog:
     disabled: true
 storage:
-  filesystem:
-    rootdirectory: $WORK/dist/root
+$DIST_STORAGE
   delete:
     enabled: true
   cache:
@@ -179,7 +230,10 @@ http:
   secret: $(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 EOF
 say "starting Distribution ($DIST_VERSION) on 127.0.0.1:$DIST_PORT"
-nice -n "$NICE" /usr/bin/docker-registry serve "$WORK/dist/config.yml" >"$WORK/dist/log" 2>&1 </dev/null &
+# AWS_CA_BUNDLE (set on some machines) makes Distribution's S3 driver panic at start; Berth's REGISTRY_* variables are
+# not Distribution's (it reads REGISTRY_* as configuration): as ../load/run.sh
+env -u AWS_CA_BUNDLE -u REGISTRY_BLOB_STORE -u REGISTRY_S3_ENDPOINT -u REGISTRY_S3_BUCKET -u REGISTRY_S3_PATH_STYLE \
+  nice -n "$NICE" /usr/bin/docker-registry serve "$WORK/dist/config.yml" >"$WORK/dist/log" 2>&1 </dev/null &
 DIST_PID=$!
 wait_http "http://127.0.0.1:$DIST_PORT/v2/" "$DIST_PID" 30 || { tail -20 "$WORK/dist/log" >&2; exit 1; }
 
@@ -200,10 +254,10 @@ fi
 BERTH_PORT="$(free_port)"
 TOKEN="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 umask 077; printf '%s' "$TOKEN" >"$WORK/admin-token"; umask 022
-say "starting Berth on 127.0.0.1:$BERTH_PORT (--gc-grace 0s --gc-interval 0)"
+say "starting Berth on 127.0.0.1:$BERTH_PORT (--gc-grace 0s --gc-interval 0${BERTH_S3[*]:+ ${BERTH_S3[*]}})"
 # shellcheck disable=SC2086
 REGISTRY_ADMIN_TOKEN="$TOKEN" nice -n "$NICE" java ${BERTH_JAVA_OPTS--Xmx512m} -jar "$WORK/registry.jar" \
-  --port "$BERTH_PORT" --bind 127.0.0.1 --data-dir "$WORK/berth/data" --gc-grace 0s --gc-interval 0 \
+  --port "$BERTH_PORT" --bind 127.0.0.1 --data-dir "$WORK/berth/data" --gc-grace 0s --gc-interval 0 "${BERTH_S3[@]}" \
   >"$WORK/berth.log" 2>&1 </dev/null &
 BERTH_PID=$!
 wait_http "http://127.0.0.1:$BERTH_PORT/v2/" "$BERTH_PID" 90 || { tail -20 "$WORK/berth.log" >&2; exit 1; }
@@ -218,7 +272,7 @@ umask 077; printf '%s' "$SECRET" >"$WORK/berth-secret"; umask 022
 TS="$(date -u +%Y%m%dT%H%M%SZ)"
 GIT="$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 if [ -n "$(cd "$ROOT" && git status --porcelain -- . ':!benchmarks' 2>/dev/null | head -1)" ]; then GIT="$GIT+dirty"; fi
-OTHER_JAVA=$(ps -eo pid=,args= | awk -v me="$BERTH_PID" '$1 != me && /java/ && !/awk/' | wc -l)
+OTHER_JAVA=$(ps -eo pid=,args= | awk -v me="$BERTH_PID" -v s3="${S3_TEST_PID:-}" '$1 != me && $1 != s3 && /java/ && !/awk/' | wc -l)
 jq -n \
   --arg nproc "$(nproc)" \
   --arg cpu "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')" \
@@ -229,6 +283,7 @@ jq -n \
   --arg git "$GIT" \
   --arg java_opts "${BERTH_JAVA_OPTS--Xmx512m}" \
   --arg metadata "$METADATA" \
+  --arg storage "$STORAGE" \
   --arg data_fs "$(df -PT "$WORK" | awk 'NR==2 {print $1" ("$2")"}')" \
   --arg other_load "load average at start $(cut -d' ' -f1-3 /proc/loadavg), $OTHER_JAVA other java process(es)" \
   --arg command "benchmarks/gc/run.sh${ORIG_ARGS:+ $ORIG_ARGS}" \
@@ -239,10 +294,10 @@ jq -n \
 say "measuring (Berth pid $BERTH_PID, Distribution pid $DIST_PID, work dir $WORK)"
 nice -n "$NICE" "$PY" "$HERE/gcbench.py" \
   --berth-url "http://127.0.0.1:$BERTH_PORT" --berth-pid "$BERTH_PID" --berth-user gcbench \
-  --berth-secret-file "$WORK/berth-secret" --token-file "$WORK/admin-token" --berth-data "$WORK/berth/data" \
+  --berth-secret-file "$WORK/berth-secret" --token-file "$WORK/admin-token" --berth-data "$BERTH_BLOBS" \
   --dist-url "http://127.0.0.1:$DIST_PORT" --dist-pid "$DIST_PID" --dist-config "$WORK/dist/config.yml" \
-  --dist-root "$WORK/dist/root" --work "$WORK" --scratch "$SCRATCH" --info-json "$WORK/info.json" \
-  --out-md "$HERE/results/$TS.md" "${PY_ARGS[@]}" &
+  --dist-root "$DIST_ROOT" --work "$WORK" --scratch "$SCRATCH" --info-json "$WORK/info.json" \
+  --out-md "$HERE/results/$TS.md" "${PY_ARGS[@]}" "${S3_ARGS[@]}" &
 BENCH_PID=$!
 set +e
 wait "$BENCH_PID"
