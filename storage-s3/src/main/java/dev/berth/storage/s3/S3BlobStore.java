@@ -151,10 +151,9 @@ public final class S3BlobStore implements BlobStore {
     /**
      * Forgets the blobs (their rows, in one transaction, then this node's cache), then deletes their objects with
      * batch deletes of up to {@value #DELETE_BATCH} keys: a blob is never recorded with its object gone, even if
-     * the object's deletion never happens (a crash leaves an object no row names, which costs space and nothing
-     * else). A store that does not take
-     * the batch delete as the SDK sends it (S3Proxy 2.6 and 3.3 answer 501 to the CRC32 checksum the SDK adds to it)
-     * gets single deletes from then on.
+     * the object's deletion never happens (a crash leaves an object no row names, which a later collection
+     * removes: {@link #removeStrays}). A store that does not implement the batch delete (it answers 501) gets
+     * single deletes from then on.
      */
     @Override
     public void deleteAll(List<Digest> digests) throws IOException {
