@@ -239,6 +239,28 @@ class PushWorkflowTest {
     }
 
     @Test
+    void aClosingPutWhoseRangeDoesNotContinueTheSessionGives416AndKeepsIt() {
+        // distribution-spec main, "Pushing a blob in chunks": the closing PUT's Content-Range must continue the
+        // session as a PATCH's does, else 416.
+        String repo = Content.randomRepo("push");
+        HttpResponse<byte[]> post = open(repo);
+        int chunk = chunkSize(post, 100);
+        Blob blob = Content.randomBlob(chunk * 2);
+        HttpResponse<byte[]> first = client().patchChunk(requireHeader(post, "Location"),
+                Arrays.copyOfRange(blob.bytes(), 0, chunk), 0);
+        assertStatus(first, 202);
+        String location = requireHeader(first, "Location");
+        byte[] rest = Arrays.copyOfRange(blob.bytes(), chunk, blob.size());
+
+        assertStatus(client().putLastChunk(location, blob.digest(), rest, chunk + 10L), 416);
+
+        HttpResponse<byte[]> status = client().uploadStatus(location);
+        assertStatus(status, 204);
+        assertHeader(status, "Range", "0-" + (chunk - 1));
+        assertCreated(client().putLastChunk(requireHeader(status, "Location"), blob.digest(), rest, chunk), repo, blob);
+    }
+
+    @Test
     void firstChunkNotStartingAtZeroGives416() {
         String repo = Content.randomRepo("push");
         HttpResponse<byte[]> post = open(repo);
