@@ -57,7 +57,7 @@ public final class AdminLogin {
             matches = hashes.run(() -> slowCheck.matches(token));
         } catch (SlowHashExecutor.Saturated e) {
             failures.saturated(api);
-            throw RegistryException.loginThrottled("too many logins are being checked", SATURATED_WAIT);
+            throw RegistryException.throttled("too many logins are being checked", SATURATED_WAIT);
         }
         if (matches) {
             verified.put(token, Boolean.TRUE);

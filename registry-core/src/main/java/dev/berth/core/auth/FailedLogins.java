@@ -39,7 +39,7 @@ public final class FailedLogins {
         }
         if (wait.isPresent()) {
             events.throttled(api, reason);
-            throw RegistryException.loginThrottled("too many failed logins from this client", wait.get());
+            throw RegistryException.throttled("too many failed logins from this client", wait.get());
         }
     }
 

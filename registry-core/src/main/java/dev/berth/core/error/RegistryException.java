@@ -92,13 +92,14 @@ public final class RegistryException extends RuntimeException {
     // ---- failures in the distribution spec's words --------------------------------------------
 
     /**
-     * A login refused without being checked, because its client or user failed too often lately or because the
-     * slow hash is saturated: {@code TOOMANYREQUESTS} on {@code /v2}, {@code TOO_MANY_REQUESTS} on the management
-     * API, both with the wait in whole seconds (rounded up, at least one, as {@code Retry-After} takes them).
+     * A request refused for now: a login not checked because its client or user failed too often lately or
+     * because the slow hash is saturated, or a request the blob store still throttled after retries:
+     * {@code TOOMANYREQUESTS} on {@code /v2}, {@code TOO_MANY_REQUESTS} on the management API, both with the wait
+     * in whole seconds (rounded up, at least one, as {@code Retry-After} takes them).
      *
      * @param why what the client is told, without the wait, which is appended
      */
-    public static RegistryException loginThrottled(String why, Duration retryAfter) {
+    public static RegistryException throttled(String why, Duration retryAfter) {
         long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
         return new RegistryException(Problem.THROTTLED, "TOO_MANY_REQUESTS", OciErrorCode.TOOMANYREQUESTS,
                 why + "; retry after " + seconds + " s", null, seconds);

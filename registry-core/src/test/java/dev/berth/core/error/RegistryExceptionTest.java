@@ -25,7 +25,7 @@ class RegistryExceptionTest {
 
     @Test
     void namesAThrottledLoginInEachApisWordsWithItsWaitInWholeSeconds() {
-        RegistryException error = RegistryException.loginThrottled("too many failed logins", Duration.ofMillis(1500));
+        RegistryException error = RegistryException.throttled("too many failed logins", Duration.ofMillis(1500));
 
         assertThat(error.problem()).isEqualTo(Problem.THROTTLED);
         assertThat(error.code()).isEqualTo("TOO_MANY_REQUESTS");

@@ -2,6 +2,7 @@ package dev.berth.http.route;
 
 import dev.berth.core.auth.Principal;
 import dev.berth.core.blob.BlobContent;
+import dev.berth.core.blob.BlobStoreBusyException;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -24,6 +25,7 @@ import io.netty.handler.stream.ChunkedNioFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -37,6 +39,8 @@ public final class RequestContext {
      * out (the measurements are in {@code docs/design-notes.md}, "Figures behind constants").
      */
     private static final int COPY_PIECE_SIZE = 512 * 1024;
+    /** What a client is asked to wait when the blob store throttles: its own backoff has run a few seconds by then. */
+    private static final Duration STORE_BUSY_WAIT = Duration.ofSeconds(2);
 
     private final ChannelHandlerContext ctx;
     private final HttpRequest request;
@@ -240,6 +244,10 @@ public final class RequestContext {
      * client nothing else.
      */
     public void fail(Throwable failure) {
+        if (storeBusy(failure)) {
+            fail(RegistryException.throttled("the blob store is throttling requests", STORE_BUSY_WAIT));
+            return;
+        }
         if (!(failure instanceof RegistryException error) || error.ociCode().isEmpty()) {
             failUnexpectedly(failure);
             return;
@@ -250,6 +258,16 @@ public final class RequestContext {
             response.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CONNECTION, io.netty.handler.codec.http.HttpHeaderValues.CLOSE);
         }
         respond(response);
+    }
+
+    /** Whether the failure comes from a blob store that still throttled after its client's retries. */
+    private static boolean storeBusy(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BlobStoreBusyException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A 500 and the end of the connection: the failed exchange may have left its body unread or half-handled. */

@@ -2,6 +2,7 @@ package dev.berth.http.route;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.core.blob.BlobStoreBusyException;
 import dev.berth.core.error.RegistryException;
 import dev.berth.http.testing.BlockingPool;
 import dev.berth.http.testing.EmbeddedConnection;
@@ -11,11 +12,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.io.UncheckedIOException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A {@code /v2} handler that fails unexpectedly, or with a failure {@code /v2} has no code for, is answered 500
- * with a reference and nothing of the cause.
+ * with a reference and nothing of the cause; one the blob store caused by throttling is a 429 to retry.
  */
 @ExtendWith(ParanoidLeakDetection.class)
 class UnexpectedFailureAnswerTest {
@@ -43,6 +46,20 @@ class UnexpectedFailureAnswerTest {
         failure = RegistryException.conflict("REGISTRY_EXISTS", "registry 'secret' already exists");
 
         assertAnsweredUnknownWithAReference();
+    }
+
+    @Test
+    void answersABlobStoreStillThrottlingAfterRetriesAsTooManyRequestsToRetry() throws Exception {
+        failure = new UncheckedIOException(new BlobStoreBusyException("object store: read: SlowDown", null));
+
+        connection.send("GET /v2/acme/app/manifests/latest HTTP/1.1\r\nHost: r\r\n\r\n");
+        connection.runBlocking();
+
+        Response answer = connection.response();
+        assertThat(answer.status()).isEqualTo(429);
+        assertThat(answer.header("Retry-After")).isEqualTo("2");
+        assertThat(new ObjectMapper().readTree(answer.body()).at("/errors/0/code").asText()).isEqualTo("TOOMANYREQUESTS");
+        assertThat(connection.isOpen()).isTrue();
     }
 
     private void assertAnsweredUnknownWithAReference() throws Exception {
