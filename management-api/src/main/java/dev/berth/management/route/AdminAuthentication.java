@@ -10,7 +10,7 @@ import io.netty.handler.codec.http.HttpHeaders;
  * Checks {@code Authorization: Bearer <admin token>} on a management call. Every refusal says the same
  * thing, whether the header is missing, malformed or holds a wrong token. {@link AdminLogin} remembers what
  * it has verified, so the slow hash is not paid on every call, and counts malformed and wrong tokens against
- * the client's address: a client over its limit is refused with 429 ({@link dev.berth.core.error.RegistryException#loginThrottled})
+ * the client's address: a client over its limit is refused with 429 ({@link dev.berth.core.error.RegistryException#throttled})
  * before anything is hashed. A call without any {@code Authorization} header is no login attempt and is
  * not counted.
  */

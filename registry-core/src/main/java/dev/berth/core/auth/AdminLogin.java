@@ -34,7 +34,7 @@ public final class AdminLogin {
     }
 
     /**
-     * True when {@code token} is the admin token. Throws {@link RegistryException#loginThrottled} when the client may
+     * True when {@code token} is the admin token. Throws {@link RegistryException#throttled} when the client may
      * not try now, or the hash pool has no room for the check.
      *
      * @param token the token presented, null or empty when the credentials were malformed

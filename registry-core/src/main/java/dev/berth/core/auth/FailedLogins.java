@@ -26,7 +26,7 @@ public final class FailedLogins {
     }
 
     /**
-     * Returns normally when the client may try to log in; a {@link RegistryException#loginThrottled} otherwise.
+     * Returns normally when the client may try to log in; a {@link RegistryException#throttled} otherwise.
      *
      * @param user the user name tried, or null when the credentials name none (the management bearer token)
      */
