@@ -9,6 +9,8 @@
 #                     REGISTRY_BLOB_STORE=s3, REGISTRY_S3_ENDPOINT, REGISTRY_S3_BUCKET, REGISTRY_S3_PATH_STYLE,
 #                     AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY.
 #   s3_test_bucket NAME -> creates one more bucket on it.
+#   s3_test_distribution_storage BUCKET -> prints the storage section of a CNCF Distribution 2.8 config for BUCKET
+#                     on it (its s3 driver, redirects off, so that it serves blobs through itself as Berth does).
 #   s3_test_stop   -> stops it, removes the directory and unsets those variables.
 
 S3_TEST_DIR=""
@@ -51,6 +53,21 @@ CONF
   export REGISTRY_BLOB_STORE=s3 REGISTRY_S3_ENDPOINT="$endpoint" REGISTRY_S3_BUCKET=berth REGISTRY_S3_PATH_STYLE=true
   export AWS_ACCESS_KEY_ID=berth-test AWS_SECRET_ACCESS_KEY=berth-test-secret
   echo "s3_test_start: S3Proxy on $endpoint, bucket berth (data in $dir/data)" >&2
+}
+
+s3_test_distribution_storage() {
+  cat <<YAML
+  s3:
+    accesskey: $AWS_ACCESS_KEY_ID
+    secretkey: $AWS_SECRET_ACCESS_KEY
+    region: us-east-1
+    regionendpoint: $S3_TEST_ENDPOINT
+    bucket: $1
+    secure: false
+    v4auth: true
+  redirect:
+    disable: true
+YAML
 }
 
 s3_test_bucket() {

@@ -196,16 +196,7 @@ if [ $S3 -eq 1 ]; then
   BERTH_S3=(--blob-store s3 --s3-endpoint "$REGISTRY_S3_ENDPOINT" --s3-bucket berth --s3-path-style)
   S3_ARGS=(--s3 --s3-endpoint "$REGISTRY_S3_ENDPOINT" --s3-pid "$S3_TEST_PID" --jar "$WORK/registry.jar")
   STORAGE="S3: one S3Proxy $(unzip -p "${S3PROXY_JAR:-$S3_TEST_JAR_DEFAULT}" META-INF/MANIFEST.MF 2>/dev/null | sed -n 's/^Implementation-Version: *//p' | tr -d '\r') on loopback (filesystem-nio2 backend, its data in the work directory on $(df -PT "$WORK" | awk 'NR==2 {print $2}'), at the servers' niceness), a bucket per server"
-  DIST_STORAGE="  s3:
-    accesskey: $AWS_ACCESS_KEY_ID
-    secretkey: $AWS_SECRET_ACCESS_KEY
-    region: us-east-1
-    regionendpoint: $REGISTRY_S3_ENDPOINT
-    bucket: dist
-    secure: false
-    v4auth: true
-  redirect:
-    disable: true"
+  DIST_STORAGE="$(s3_test_distribution_storage dist)"
 else
   mkdir -p "$DIST_ROOT"
 fi

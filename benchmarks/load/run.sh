@@ -208,16 +208,7 @@ else
   TMPDIR="$WORK" s3_test_start || { echo "run.sh: S3Proxy did not start" >&2; exit 1; }
   s3_test_bucket dist || { echo "run.sh: could not create bucket dist" >&2; exit 1; }
   STORAGE="S3: one S3Proxy on loopback (filesystem-nio2 backend, its data in the work directory on $WORK_FS), a bucket per server; Berth's metadata in its embedded H2"
-  DIST_STORAGE="  s3:
-    accesskey: $AWS_ACCESS_KEY_ID
-    secretkey: $AWS_SECRET_ACCESS_KEY
-    region: us-east-1
-    regionendpoint: $REGISTRY_S3_ENDPOINT
-    bucket: dist
-    secure: false
-    v4auth: true
-  redirect:
-    disable: true"
+  DIST_STORAGE="$(s3_test_distribution_storage dist)"
 fi
 
 # ------------------------------------------------------------------ Distribution
