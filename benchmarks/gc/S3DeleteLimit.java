@@ -1,8 +1,5 @@
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import dev.berth.storage.s3.S3Location;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.LegacyMd5Plugin;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -21,8 +18,8 @@ import java.util.function.Consumer;
 
 /**
  * Machine limit of the garbage-collection benchmark on S3 ({@code run.sh --s3}): how fast the S3 server itself
- * deletes small objects, with the SDK and settings Berth uses (path-style, checksums only when required, a
- * {@code Content-MD5} on the batch delete as {@code S3Location} adds it), from this host. The companion of
+ * deletes small objects, with the client Berth itself makes ({@code S3Location.client()}: path-style, checksums
+ * only when required, a {@code Content-MD5} on the batch delete), from this host. The companion of
  * {@code ../load/S3Limit.java} (throughput of one large object).
  *
  *   java -cp registry.jar S3DeleteLimit.java ENDPOINT BUCKET BATCH_KEYS SINGLE_KEYS BYTES
@@ -52,10 +49,7 @@ public class S3DeleteLimit {
         int singleKeys = Integer.parseInt(args[3]);
         byte[] body = new byte[Integer.parseInt(args[4])];
         new Random(7).nextBytes(body);
-        try (S3Client s3 = S3Client.builder().endpointOverride(endpoint).forcePathStyle(true).region(Region.US_EAST_1)
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .addPlugin(LegacyMd5Plugin.create()).build();
+        try (S3Client s3 = new S3Location(endpoint, bucket, S3Location.DEFAULT_REGION, true, false).client();
              Pool pool = new Pool(8)) {
             StringBuilder out = new StringBuilder();
             double putRate = 0;

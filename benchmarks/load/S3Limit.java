@@ -1,7 +1,5 @@
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import dev.berth.storage.s3.S3Location;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 
@@ -12,8 +10,8 @@ import java.nio.file.Path;
 import java.util.Random;
 
 /**
- * Machine limit for blobs in S3: the S3 server's own PUT and GET throughput of one object, measured with the same
- * SDK and settings Berth uses (path-style, checksums only when required), from this host.
+ * Machine limit for blobs in S3: the S3 server's own PUT and GET throughput of one object, measured with the client
+ * Berth itself makes ({@code S3Location.client()}: path-style, checksums only when required), from this host.
  *
  *   java -cp registry.jar S3Limit.java ENDPOINT BUCKET MIB PASSES SCRATCH_DIR
  *
@@ -40,9 +38,7 @@ public class S3Limit {
         long bytes = (long) mib << 20;
         double bestPut = 0, bestGet = 0, bestMultipart = 0;
         StringBuilder all = new StringBuilder();
-        try (S3Client s3 = S3Client.builder().endpointOverride(endpoint).forcePathStyle(true).region(Region.US_EAST_1)
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED).build()) {
+        try (S3Client s3 = new S3Location(endpoint, bucket, S3Location.DEFAULT_REGION, true, false).client()) {
             for (int p = 0; p <= passes; p++) {
                 String key = "s3-limit/" + p;
                 long t0 = System.nanoTime();
