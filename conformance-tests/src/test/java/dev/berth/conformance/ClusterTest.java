@@ -3,7 +3,6 @@ package dev.berth.conformance;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.conformance.Content.Blob;
 import dev.berth.conformance.RegistryClient.Image;
-import dev.berth.storage.s3.testing.S3ProxyServer;
 import dev.berth.storage.testing.PostgresServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,9 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,15 +50,9 @@ class ClusterTest {
     static void startCluster() throws Exception {
         assumeTrue(PostgresServer.shared().isPresent(), "PostgreSQL is not installed (apt-get install postgresql)");
         assumeTrue(HaproxyBalancer.installed(), "HAProxy is not installed (apt-get install haproxy)");
-        S3ProxyServer s3 = S3ProxyServer.shared();
-        List<String> options = List.of("--metadata-url",
-                PostgresServer.shared().orElseThrow().newDatabaseUrl() + "?user=" + PostgresServer.USER,
-                "--blob-store", "s3", "--s3-endpoint", s3.endpoint().toString(), "--s3-bucket", s3.newBucket(),
-                "--s3-path-style");
-        Map<String, String> environment = new HashMap<>(S3ProxyServer.credentialsEnvironment());
-        environment.put("REGISTRY_ADMIN_TOKEN", Content.randomAlnum(32));
+        SharedStorage shared = SharedStorage.fresh();
         for (int i = 0; i < NODES; i++) {
-            nodes.add(RegistryProcess.startWithOptions(options, environment));
+            nodes.add(RegistryProcess.startWithOptions(shared.options(), shared.environment()));
         }
         balancer = HaproxyBalancer.start(nodes.stream().map(RegistryProcess::port).toList());
     }
