@@ -12,7 +12,6 @@ import dev.berth.core.user.UserStore;
 import dev.berth.storage.layout.DataDirectoryLock;
 import dev.berth.storage.cluster.PostgresCluster;
 import dev.berth.storage.layout.DataLayout;
-import dev.berth.storage.layout.NodeId;
 import dev.berth.storage.space.DiskReserve;
 import dev.berth.storage.meta.BlobStoreBinding;
 import dev.berth.storage.meta.Database;
@@ -179,9 +178,9 @@ public final class Storage implements AutoCloseable {
                 new BackendHealth("blobs", backend.engine(), blobs.problem()));
     }
 
-    /** This node's id, the start of its upload ids ({@link NodeId}). */
+    /** This node's id, the start of its upload ids ({@link dev.berth.storage.layout.NodeId}). */
     public String nodeId() {
-        return NodeId.of(layout);
+        return uploads.nodeId();
     }
 
     /**

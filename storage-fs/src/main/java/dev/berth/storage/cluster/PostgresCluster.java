@@ -128,17 +128,10 @@ public final class PostgresCluster implements CacheCoherence, ClusterMembership,
      */
     public static PostgresCluster join(String self, String address, Database database, ListenConnection listen,
                                        boolean blobsShared) {
-        if (!blobsShared) {
-            ClusterNodes nodes = new ClusterNodes(LIVE_WITHIN);
-            Optional<Map.Entry<String, String>> other = database.transaction(nodes::live).entrySet().stream()
-                    .filter(node -> !node.getKey().equals(self)).findFirst();
-            if (other.isPresent()) {
-                throw new IllegalStateException("nodes share a registry only with its blobs in an object store "
-                        + "(--blob-store s3): this node keeps them in its data directory, and node "
-                        + other.get().getKey() + " at " + other.get().getValue() + " uses the same metadata database");
-            }
-        }
         PostgresCluster cluster = new PostgresCluster(self, address, database, listen);
+        if (!blobsShared) {
+            cluster.refuseBesideOthers();
+        }
         cluster.listener.start();
         try {
             if (cluster.firstRoundTrip.await(STALE_AFTER.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -151,6 +144,17 @@ public final class PostgresCluster implements CacheCoherence, ClusterMembership,
             Thread.currentThread().interrupt();
         }
         return cluster;
+    }
+
+    /** Refuses to join while another node is live: nodes can share a registry only through shared blobs. */
+    private void refuseBesideOthers() {
+        Optional<Map.Entry<String, String>> other = database.transaction(nodes::live).entrySet().stream()
+                .filter(node -> !node.getKey().equals(self)).findFirst();
+        if (other.isPresent()) {
+            throw new IllegalStateException("nodes share a registry only with its blobs in an object store "
+                    + "(--blob-store s3): this node keeps them in its data directory, and node "
+                    + other.get().getKey() + " at " + other.get().getValue() + " uses the same metadata database");
+        }
     }
 
     @Override

@@ -60,6 +60,11 @@ public final class FsUploadStore implements UploadStore {
         this.node = NodeId.of(layout);
     }
 
+    /** The id of the node these sessions belong to, the start of their ids. */
+    public String nodeId() {
+        return node;
+    }
+
     DiskReserve reserve() {
         return reserve;
     }
