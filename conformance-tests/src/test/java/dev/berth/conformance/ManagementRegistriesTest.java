@@ -57,6 +57,31 @@ class ManagementRegistriesTest {
     // ------------------------------------------------------------------------------------------ create
 
     @Test
+    void urlShowsTheClientsHostOnlyWhenItIsAValidHostAndPort() throws Exception {
+        String name = api().newRegistry("host");
+        String target = ManagementClient.API + registryPath(name);
+        try (RawHttp http = new RawHttp(registry.process())) {
+            String authorization = "Authorization: Bearer " + registry.process().adminToken() + "\r\n";
+            RawHttp.Answer named = http.send(("GET " + target + " HTTP/1.1\r\nHost: registry.example.com:5000\r\n"
+                    + authorization + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            assertThat(Content.JSON.readTree(named.body()).get("url").asText()).isEqualTo("registry.example.com:5000/" + name);
+            RawHttp.Answer forged = http.send(("GET " + target + " HTTP/1.1\r\nHost: evil.example/<b>x</b>\r\n"
+                    + authorization + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            assertThat(Content.JSON.readTree(forged.body()).get("url").asText()).as("where the server listens, not the forged Host")
+                    .isEqualTo(registry.process().baseUri().getAuthority() + "/" + name);
+        }
+    }
+
+    @Test
+    void urlShowsTheConfiguredPublicAddressWhateverTheHost() {
+        try (RegistryProcess configured = RegistryProcess.startWithOptions(List.of("--public-url", "https://registry.example.com/"))) {
+            ManagementClient client = configured.management();
+            String name = client.newRegistry("pub");
+            assertThat(client.registry(name).get("url").asText()).isEqualTo("registry.example.com/" + name);
+        }
+    }
+
+    @Test
     void createWithByteLimitAnswers201WithTheRegistryObject() {
         String name = uniqueName("acme");
         Instant before = Instant.now().truncatedTo(ChronoUnit.SECONDS);

@@ -174,6 +174,18 @@ class ManagementRepositoriesTest {
     }
 
     @Test
+    void listArtifactsFiltersByASubstringOfATagOrTheDigest() {
+        String artifacts = repositoryPath(reg, "team/app") + "/artifacts";
+        // "v" is no hex digit, so only the tag v1 can hold it
+        assertThat(names(assertList(api().get(artifacts, "name", "V")), "digest")).containsExactly(imageA.manifest().digest());
+        String hex = imageB.manifest().digest().substring("sha256:".length());
+        JsonNode byDigest = assertList(api().get(artifacts, "name", hex.substring(10, 22).toUpperCase()));
+        assertThat(byDigest.get("count").asLong()).isEqualTo(1);
+        assertThat(names(byDigest, "digest")).containsExactly(imageB.manifest().digest());
+        assertThat(assertList(api().get(artifacts, "name", "no-such-tag")).get("count").asLong()).isZero();
+    }
+
+    @Test
     void indexSizeIncludesItsChildren() {
         String repo = work + "/multi";
         Image amd = oci().pushImage(repo, "amd", 1);

@@ -296,6 +296,83 @@ class ManagementUsersTest {
                 obj("access", "pull")), 404);
     }
 
+    @Test
+    void groupAttachAndDetachThroughTheRegistry() {
+        String reg = api().newRegistry("bulk");
+        String a = api().createUser(uniqueName("ba"), 5, permissions(regA, "pull")).get("id").asText();
+        String b = api().createUser(uniqueName("bb"), 5, permissions()).get("id").asText();
+        String missing = "u-" + Content.randomAlnum(12);
+
+        JsonNode attached = json(ok(api().post(registryPath(reg) + "/users/attach", obj("users",
+                arr(obj("id", a, "access", "pull"), obj("id", missing, "access", "push"), obj("id", b, "access", "push"))))));
+        assertThat(texts(attached.get("attached"))).containsExactly(a, b);
+        assertThat(attached.get("failed").size()).as("%s", attached).isEqualTo(1);
+        assertThat(attached.get("failed").get(0).get("id").asText()).isEqualTo(missing);
+        assertThat(attached.get("failed").get(0).get("error").asText()).isNotBlank();
+        assertThat(perms(api().user(a))).containsExactlyInAnyOrder(regA + ":pull", reg + ":pull");
+        assertThat(perms(api().user(b))).containsExactly(reg + ":push");
+
+        JsonNode detached = json(ok(api().post(registryPath(reg) + "/users/detach", obj("ids", arr(a, missing)))));
+        assertThat(texts(detached.get("detached"))).containsExactly(a);
+        assertThat(detached.get("failed").get(0).get("id").asText()).isEqualTo(missing);
+        assertThat(perms(api().user(a))).containsExactly(regA + ":pull");
+        assertThat(names(assertList(api().get(registryPath(reg) + "/users")), "id")).containsExactly(b);
+
+        assertApiError(api().post(registryPath(reg) + "/users/attach", obj("users", arr(obj("id", a, "access", "own")))), 422);
+        assertThat(perms(api().user(a))).as("a refused body attaches no one").containsExactly(regA + ":pull");
+        assertApiError(api().post(registryPath("nosuch-" + Content.randomAlnum(6)) + "/users/attach", obj("users", arr())), 404);
+        assertApiError(api().post(registryPath("nosuch-" + Content.randomAlnum(6)) + "/users/detach", obj("ids", arr())), 404);
+    }
+
+    @Test
+    void permissionsCatalogueListsPullAndPush() {
+        JsonNode catalogue = assertList(api().get("/permissions"));
+        assertThat(catalogue.get("count").asLong()).isEqualTo(2);
+        assertThat(names(catalogue, "access")).containsExactly("pull", "push");
+        catalogue.get("results").forEach(level -> assertThat(level.get("description").asText()).isNotBlank());
+    }
+
+    @Test
+    void listFiltersByStatus() {
+        String prefix = "st" + Content.randomAlnum(6);
+        api().createUser(prefix + "-on", 5, permissions());
+        String off = api().createUser(prefix + "-off", 5, permissions()).get("id").asText();
+        String old = api().createUser(prefix + "-old", 5, permissions()).get("id").asText();
+        ok(api().post(userPath(off) + "/disable", null));
+        ok(api().patch(userPath(old), obj("expires_at", "2020-01-01T00:00:00Z")));
+
+        assertThat(names(assertList(api().get("/users", "name", prefix, "status", "enabled")), "name")).containsExactly(prefix + "-on");
+        assertThat(names(assertList(api().get("/users", "name", prefix, "status", "disabled")), "name")).containsExactly(prefix + "-off");
+        assertThat(names(assertList(api().get("/users", "name", prefix, "status", "expired")), "name")).containsExactly(prefix + "-old");
+        assertApiError(api().get("/users", "status", "deleted"), 400);
+    }
+
+    @Test
+    void createWithExpiresAtOrWithNeitherExpiryField() {
+        HttpResponse<byte[]> neverCreated = api().post("/users", obj("name", uniqueName("nev")));
+        assertStatus(neverCreated, 201);
+        JsonNode never = json(neverCreated);
+        assertThat(never.get("expires_at").isNull()).as("%s", never).isTrue();
+        assertThat(never.get("duration_days").asInt()).isEqualTo(-1);
+
+        Instant at = Instant.now().plus(Duration.ofDays(3)).plus(Duration.ofHours(2)).truncatedTo(ChronoUnit.SECONDS);
+        HttpResponse<byte[]> created = api().post("/users", obj("name", uniqueName("exp"), "expires_at", at.toString()));
+        assertStatus(created, 201);
+        JsonNode dated = json(created);
+        assertUserWithSecretShape(dated);
+        assertThat(Instant.parse(dated.get("expires_at").asText())).isEqualTo(at);
+        assertThat(dated.get("duration_days").asInt()).as("whole days to expires_at, rounded up").isEqualTo(4);
+
+        assertApiError(api().post("/users", obj("name", uniqueName("past"), "expires_at", "2020-01-01T00:00:00Z")), 422);
+        assertApiError(api().post("/users", obj("name", uniqueName("both"), "duration_days", 3, "expires_at", at.toString())), 422);
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> texts = new ArrayList<>();
+        array.forEach(n -> texts.add(n.asText()));
+        return texts;
+    }
+
     // ------------------------------------------------------------------------------------------ status and secret
 
     @Test

@@ -50,19 +50,20 @@ import java.util.Map;
 public final class ManagementApi {
     /** The largest request body accepted; the server refuses a longer one before reading it (see {@link #refusal}). */
     public static final int MAX_BODY_BYTES = 1024 * 1024;
-    private static final String DEFAULT_HOST = "localhost";
 
     private final Router router;
     private final AdminAuthentication authentication;
+    private final PublicAddress publicAddress;
 
+    /** @param publicAddress what the registries' {@code url} starts with */
     public ManagementApi(TenantService tenants, UserService users, CatalogService catalog, GarbageCollector collector,
-                         AdminLogin adminLogin) {
-        this(tenants, users, catalog, collector, adminLogin, Clock.systemUTC());
+                         AdminLogin adminLogin, PublicAddress publicAddress) {
+        this(tenants, users, catalog, collector, adminLogin, publicAddress, Clock.systemUTC());
     }
 
     /** @param clock tells whether a user has expired; tests fix it */
     ManagementApi(TenantService tenants, UserService users, CatalogService catalog, GarbageCollector collector,
-                  AdminLogin adminLogin, Clock clock) {
+                  AdminLogin adminLogin, PublicAddress publicAddress, Clock clock) {
         List<Route> routes = new ArrayList<>();
         routes.addAll(RegistryRoutes.of(tenants));
         routes.addAll(UsageRoutes.of(catalog));
@@ -73,6 +74,7 @@ public final class ManagementApi {
         routes.add(OpenApiDocument.load().route());
         this.router = new Router(routes);
         this.authentication = new AdminAuthentication(adminLogin);
+        this.publicAddress = publicAddress;
     }
 
     /** Every route served, for the test that holds the OpenAPI document to them. */
@@ -121,7 +123,9 @@ public final class ManagementApi {
         if (request.body().length > MAX_BODY_BYTES) {
             throw tooLarge();
         }
-        return match.route().operation().handle(new Call(match.params(), query(uri), request.body(), host(request)));
+        String host = request.headers() == null ? null : request.headers().get(HttpHeaderNames.HOST);
+        return match.route().operation().handle(new Call(match.params(), query(uri), request.body(),
+                publicAddress.forRequest(host)));
     }
 
     /** Resolves the route and checks the token (steps 1 and 2 of the class comment). */
@@ -153,10 +157,5 @@ public final class ManagementApi {
         } catch (IllegalArgumentException brokenEscape) {
             throw RegistryException.malformed("INVALID_PARAMETER", "the query string has a broken '%' escape");
         }
-    }
-
-    private static String host(ManagementRequest request) {
-        String host = request.headers() == null ? null : request.headers().get(HttpHeaderNames.HOST);
-        return host == null || host.isBlank() ? DEFAULT_HOST : host.trim();
     }
 }

@@ -39,6 +39,8 @@ import java.time.Duration;
 final class ApiFixture implements AutoCloseable {
     static final String TOKEN = "test-admin-token-0123456789";
     static final String HOST = "localhost:5000";
+    /** No configured public address: registry URLs show the client's Host, else this. */
+    static final PublicAddress LOCAL = PublicAddress.of(null, "berth-test:5000");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     final Storage storage;
@@ -54,7 +56,7 @@ final class ApiFixture implements AutoCloseable {
     record Response(int status, HttpHeaders headers, JsonNode json, String text) {
     }
 
-    private ApiFixture(Path dir) throws IOException {
+    private ApiFixture(Path dir, PublicAddress publicAddress) throws IOException {
         Clock clock = Clock.systemUTC();
         storage = Storage.open(dir, clock, 0);
         tenants = new TenantService(storage.tenantStore(), clock);
@@ -68,11 +70,16 @@ final class ApiFixture implements AutoCloseable {
         // Runs start on the calling thread: a POST answers once its run is over, so tests need not wait.
         collector = new GarbageCollector(storage.garbageStore(), storage.gcRunStore(), storage.blobStore(),
                 metadata.repositories(), registry, Duration.ZERO, RemovalPace.UNLIMITED, "test-node", Runnable::run, clock);
-        api = new ManagementApi(tenants, users, catalog, collector, TestAdminLogin.of(TOKEN::equals), clock);
+        api = new ManagementApi(tenants, users, catalog, collector, TestAdminLogin.of(TOKEN::equals), publicAddress, clock);
     }
 
     static ApiFixture open(Path dir) throws IOException {
-        return new ApiFixture(dir);
+        return new ApiFixture(dir, LOCAL);
+    }
+
+    /** The API as a server with that public address serves it. */
+    static ApiFixture open(Path dir, PublicAddress publicAddress) throws IOException {
+        return new ApiFixture(dir, publicAddress);
     }
 
     /** A call with the admin token; {@code body} may use single quotes for JSON's double quotes. */

@@ -26,7 +26,7 @@ class ManagementApiAuthTest {
     private final ManagementApi api = new ManagementApi(null, null, null, null, TestAdminLogin.of(token -> {
         checks.incrementAndGet();
         return TOKEN.equals(token);
-    }, 3, clock));
+    }, 3, clock), ApiFixture.LOCAL);
 
     @ParameterizedTest
     @ValueSource(strings = {"", "Bearer ", "Bearer wrong-token", "Basic YWRtaW46cmlnaHQtdG9rZW4=", "right-token", "Bearerright-token"})
@@ -119,7 +119,7 @@ class ManagementApiAuthTest {
     void neverThrowsEvenWhenTheVerifierFails() throws Exception {
         ManagementApi broken = new ManagementApi(null, null, null, null, TestAdminLogin.of(token -> {
             throw new IllegalStateException("hash store unavailable");
-        }));
+        }), ApiFixture.LOCAL);
         HttpHeaders headers = new DefaultHttpHeaders().set(HttpHeaderNames.AUTHORIZATION, "Bearer x");
         FullHttpResponse response = broken.handle(new ManagementRequest(HttpMethod.GET, "/api/v1/registries", headers, null, TestAdminLogin.ADDRESS));
         assertThat(response.status().code()).isEqualTo(500);

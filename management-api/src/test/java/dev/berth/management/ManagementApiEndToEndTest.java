@@ -81,6 +81,32 @@ class ManagementApiEndToEndTest {
         }
 
         @Test
+        void showsTheClientsHostInTheUrlOnlyWhenItIsAValidHostAndPort() {
+            call("POST", "/api/v1/registries", "{'name':'acme'}");
+            assertThat(urlWithHost("[::1]:5000")).isEqualTo("[::1]:5000/acme");
+            assertThat(urlWithHost("registry.example.com")).isEqualTo("registry.example.com/acme");
+            assertThat(urlWithHost("evil.example/<script>")).isEqualTo("berth-test:5000/acme");
+            assertThat(urlWithHost("host:99999")).isEqualTo("berth-test:5000/acme");
+            assertThat(urlWithHost("")).isEqualTo("berth-test:5000/acme");
+        }
+
+        private String urlWithHost(String host) {
+            var headers = new DefaultHttpHeaders().set(HttpHeaderNames.HOST, host)
+                    .set(HttpHeaderNames.AUTHORIZATION, "Bearer " + ApiFixture.TOKEN);
+            return berth.send("GET", "/api/v1/registries/acme", headers, null).json().path("url").asText();
+        }
+
+        @Test
+        void showsTheConfiguredPublicAddressWhateverTheClientsHost(@TempDir Path other) throws Exception {
+            try (ApiFixture configured = ApiFixture.open(other, PublicAddress.of("https://registry.example.com:8443/", "unused:1"))) {
+                JsonNode created = configured.call("POST", "/api/v1/registries", "{'name':'acme'}").json();
+                assertThat(created.path("url").asText()).isEqualTo("registry.example.com:8443/acme");
+                assertThat(configured.call("GET", "/api/v1/registries").json().path("results").get(0).path("url").asText())
+                        .isEqualTo("registry.example.com:8443/acme");
+            }
+        }
+
+        @Test
         void createsARegistryWithoutALimitAndShowsItsNulls() {
             JsonNode registry = call("POST", "/api/v1/registries", "{'name':'open-source','public':true}").json();
             assertThat(registry.path("public").asBoolean()).isTrue();
@@ -240,6 +266,12 @@ class ManagementApiEndToEndTest {
             assertThat(newest.path("tags").get(0).path("pulled_at").isNull()).isTrue();
             JsonNode byTag = call("GET", "/api/v1/registries/acme/repositories/team/app/artifacts?tag=v1").json();
             assertThat(names(byTag, "digest")).containsExactly(v1.value());
+            assertThat(names(call("GET", "/api/v1/registries/acme/repositories/team/app/artifacts?name=LATE").json(), "digest"))
+                    .containsExactly(v2.value());
+            String digestPart = v1.value().substring(7, 19);
+            JsonNode byDigest = call("GET", "/api/v1/registries/acme/repositories/team/app/artifacts?name=" + digestPart).json();
+            assertThat(names(byDigest, "digest")).containsExactly(v1.value());
+            assertThat(byDigest.path("count").asLong()).isEqualTo(1);
             assertError(call("GET", "/api/v1/registries/acme/repositories/nope/artifacts"), 404, "REPOSITORY_NOT_FOUND");
         }
 
@@ -352,12 +384,28 @@ class ManagementApiEndToEndTest {
         }
 
         @Test
+        void createsAUserWithoutExpiryOrExpiringAtAnInstant() {
+            JsonNode forever = call("POST", "/api/v1/users", "{'name':'forever'}").json();
+            assertThat(forever.path("duration_days").asInt()).isEqualTo(-1);
+            assertThat(forever.path("expires_at").isNull()).isTrue();
+            Instant at = Instant.now().plus(Duration.ofDays(10)).plusSeconds(3600);
+            Response dated = call("POST", "/api/v1/users", "{'name':'dated','expires_at':'" + at + "'}");
+            assertStatus(dated, 201);
+            assertThat(Instant.parse(dated.json().path("expires_at").asText())).isEqualTo(at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+            assertThat(dated.json().path("duration_days").asInt()).as("whole days to it, rounded up").isEqualTo(11);
+            assertThat(dated.json().path("status").asText()).isEqualTo("enabled");
+        }
+
+        @Test
         void refusesBadUsers() {
             create("ci-bot");
             assertError(call("POST", "/api/v1/users", "{'name':'ci-bot','duration_days':1}"), 409, "USER_EXISTS");
             assertError(call("POST", "/api/v1/users", "{'name':'admin','duration_days':1}"), 422, "INVALID_NAME");
             assertError(call("POST", "/api/v1/users", "{'name':'x','duration_days':1}"), 422, "INVALID_NAME");
-            assertError(call("POST", "/api/v1/users", "{'name':'bot'}"), 422, "INVALID_DURATION");
+            assertError(call("POST", "/api/v1/users", "{'name':'bot','expires_at':'2020-01-01T00:00:00Z'}"), 422, "INVALID_EXPIRY");
+            assertError(call("POST", "/api/v1/users", "{'name':'bot','expires_at':'soon'}"), 422, "INVALID_EXPIRY");
+            assertError(call("POST", "/api/v1/users", "{'name':'bot','duration_days':1,'expires_at':'2099-01-01T00:00:00Z'}"), 422,
+                    "CONFLICTING_FIELDS");
             assertError(call("POST", "/api/v1/users", "{'name':'bot','duration_days':0}"), 422, "INVALID_DURATION");
             assertError(call("POST", "/api/v1/users", "{'name':'bot','duration_days':'30'}"), 400, "INVALID_FIELD");
             assertError(call("POST", "/api/v1/users", "{'name':'bot','duration_days':1,'role':'x'}"), 400, "UNKNOWN_FIELD");
@@ -461,6 +509,51 @@ class ManagementApiEndToEndTest {
             assertStatus(call("DELETE", "/api/v1/registries/beta/users/" + id), 204);
             assertThat(call("GET", "/api/v1/registries/beta/users").json().path("count").asLong()).isZero();
             assertError(call("DELETE", "/api/v1/registries/beta/users/" + id), 404, "PERMISSION_NOT_FOUND");
+        }
+
+        @Test
+        void attachesAndDetachesSeveralUsersAtOnce() {
+            String first = create("first").path("id").asText();
+            String second = create("second").path("id").asText();
+            Response attached = call("POST", "/api/v1/registries/beta/users/attach",
+                    "{'users':[{'id':'" + first + "','access':'pull'},{'id':'u-0000','access':'push'},{'id':'" + second + "','access':'push'}]}");
+            assertStatus(attached, 200);
+            assertThat(attached.json().path("attached").toString()).isEqualTo("[\"" + first + "\",\"" + second + "\"]");
+            assertThat(attached.json().path("failed")).hasSize(1);
+            assertThat(attached.json().path("failed").get(0).path("id").asText()).isEqualTo("u-0000");
+            assertThat(attached.json().path("failed").get(0).path("error").asText()).isNotBlank();
+            assertThat(names(call("GET", "/api/v1/registries/beta/users").json(), "name")).containsExactly("first", "second");
+            assertThat(call("GET", "/api/v1/users/" + second).json().path("permissions").toString())
+                    .contains("{\"registry\":\"beta\",\"access\":\"push\"}");
+
+            Response detached = call("POST", "/api/v1/registries/beta/users/detach", "{'ids':['" + first + "','" + first + "']}");
+            assertStatus(detached, 200);
+            assertThat(detached.json().path("detached").toString()).isEqualTo("[\"" + first + "\"]");
+            assertThat(detached.json().path("failed").get(0).path("id").asText()).isEqualTo(first);
+            assertThat(names(call("GET", "/api/v1/registries/beta/users").json(), "name")).containsExactly("second");
+        }
+
+        @Test
+        void refusesBadGroupAttachesBeforeAttachingAnyone() {
+            String id = create("ci-bot").path("id").asText();
+            assertError(call("POST", "/api/v1/registries/beta/users/attach",
+                    "{'users':[{'id':'" + id + "','access':'pull'},{'id':'" + id + "','access':'own'}]}"), 422, "INVALID_ACCESS");
+            assertThat(call("GET", "/api/v1/registries/beta/users").json().path("count").asLong()).isZero();
+            assertError(call("POST", "/api/v1/registries/beta/users/attach", "{'users':[{'access':'pull'}]}"), 422, "MISSING_FIELD");
+            assertError(call("POST", "/api/v1/registries/beta/users/attach", "{}"), 422, "MISSING_FIELD");
+            assertError(call("POST", "/api/v1/registries/beta/users/attach", "{'users':[{'id':'x','access':'pull','role':1}]}"), 400,
+                    "UNKNOWN_FIELD");
+            assertError(call("POST", "/api/v1/registries/nope/users/attach", "{'users':[]}"), 404, "REGISTRY_NOT_FOUND");
+            assertError(call("POST", "/api/v1/registries/nope/users/detach", "{'ids':[]}"), 404, "REGISTRY_NOT_FOUND");
+            assertError(call("POST", "/api/v1/registries/beta/users/detach", "{'ids':'x'}"), 400, "INVALID_FIELD");
+        }
+
+        @Test
+        void listsThePermissionCatalogue() {
+            JsonNode catalogue = call("GET", "/api/v1/permissions").json();
+            assertThat(catalogue.path("count").asInt()).isEqualTo(2);
+            assertThat(names(catalogue, "access")).containsExactly("pull", "push");
+            catalogue.path("results").forEach(level -> assertThat(level.path("description").asText()).isNotBlank());
         }
 
         @Test

@@ -7,8 +7,9 @@ import dev.berth.management.route.Operation;
 import dev.berth.management.route.Reply;
 
 /**
- * Lists a repository's artifacts, newest push first: {@code GET .../repositories/{repository}/artifacts?tag=&page=&size=};
- * with {@code tag}, only the artifact that tag points at.
+ * Lists a repository's artifacts, newest push first: {@code GET .../repositories/{repository}/artifacts?name=&tag=&page=&size=};
+ * with {@code tag}, only the artifact that tag points at; with {@code name}, those with it in a tag or in the
+ * digest, ignoring case (the page's name filter).
  */
 final class ListArtifactsHandler implements Operation {
     private final CatalogService catalog;

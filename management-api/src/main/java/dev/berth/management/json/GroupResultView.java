@@ -16,7 +16,7 @@ public record GroupResultView(List<String> deleted, List<Failure> failed) {
     }
 
     public static GroupResultView of(GroupResult result) {
-        return new GroupResultView(result.deleted(),
+        return new GroupResultView(result.done(),
                 result.failed().stream().map(f -> new Failure(f.name(), f.error())).toList());
     }
 }

@@ -8,7 +8,8 @@ import dev.berth.management.json.Timestamps;
  * The registry object of the contract.
  *
  * @param storageLimitGib the byte limit rounded up to whole GiB; null with the byte limit when there is none
- * @param url {@code HOST/<name>}, HOST being the {@code Host} the client addressed, to prefix image names with
+ * @param url {@code HOST/<name>}, HOST being the server's public address ({@link dev.berth.management.PublicAddress}),
+ *            to prefix image names with
  */
 record RegistryView(String name, @JsonProperty("public") boolean isPublic, Long storageLimitBytes, Long storageLimitGib,
                     long storageUsedBytes, long repoCount, String url, String createdAt, String updatedAt) {

@@ -10,11 +10,12 @@ import java.util.Set;
 
 /**
  * One authenticated management call as an operation sees it: the decoded path parameters, the query, the
- * body and the {@code Host} the client addressed (registry URLs are built from it).
+ * body and the server's public address for this client (registry URLs are built from it).
  *
  * @param params path parameters by template name, percent-decoded ({@code team%2Fapp} is {@code team/app})
  * @param query query parameters, decoded, in the order sent
  * @param body the raw body, empty when none; not copied, never modified
+ * @param host the {@code host[:port]} clients reach the registry at (see {@code PublicAddress})
  */
 public record Call(Map<String, String> params, Map<String, List<String>> query, byte[] body, String host) {
     private static final String PAGE = "page";

@@ -21,7 +21,8 @@ final class CreateUserHandler implements Operation {
     public Reply handle(Call call) {
         CreateUserRequest request = CreateUserRequest.parse(call.body());
         return Reply.created(UserView.withSecret(
-                users.create(request.name(), request.description(), request.durationDays(), request.permissions()),
+                users.create(request.name(), request.description(), request.durationDays(), request.expiresAt(),
+                        request.permissions()),
                 clock.instant()));
     }
 }

@@ -1,8 +1,6 @@
 package dev.berth.management.user;
 
-import dev.berth.core.error.RegistryException;
 import dev.berth.management.json.JsonBody;
-import dev.berth.management.json.Timestamps;
 
 import java.time.Instant;
 import java.util.Set;
@@ -20,18 +18,6 @@ record UpdateUserRequest(String description, Integer durationDays, Instant expir
     static UpdateUserRequest parse(byte[] body) {
         JsonBody json = JsonBody.parse(body, FIELDS);
         return new UpdateUserRequest(CreateUserRequest.description(json), CreateUserRequest.durationDays(json),
-                expiresAt(json));
-    }
-
-    private static Instant expiresAt(JsonBody json) {
-        String value = json.string("expires_at");
-        if (value == null) {
-            return null;
-        }
-        Instant instant = Timestamps.parse(value);
-        if (instant == null) {
-            throw RegistryException.invalid("INVALID_EXPIRY", "expires_at is an RFC 3339 date-time such as 2026-05-30T22:00:00Z");
-        }
-        return instant;
+                CreateUserRequest.expiresAt(json));
     }
 }

@@ -8,8 +8,9 @@ import java.time.Clock;
 import java.util.List;
 
 /**
- * The user calls of the contract and their operations. {@code POST /users/delete} is the group action; no
- * user can have the id {@code delete} (ids are {@code u-} and hex), so nothing is shadowed.
+ * The user calls of the contract and their operations. {@code POST /users/delete} and
+ * {@code POST /registries/{registry}/users/attach|detach} are the group actions; no user can have the id
+ * {@code delete}, {@code attach} or {@code detach} (ids are {@code u-} and hex), so nothing is shadowed.
  */
 public final class UserRoutes {
     private static final String USERS = "/api/v1/users";
@@ -34,6 +35,9 @@ public final class UserRoutes {
                 Route.of(HttpMethod.POST, USER + "/refresh-secret", new RefreshSecretHandler(users, clock)),
                 Route.of(HttpMethod.GET, REGISTRY_USERS, new ListRegistryUsersHandler(users, clock)),
                 Route.of(HttpMethod.PUT, REGISTRY_USERS + "/{id}", new AttachUserHandler(users, clock)),
-                Route.of(HttpMethod.DELETE, REGISTRY_USERS + "/{id}", new DetachUserHandler(users)));
+                Route.of(HttpMethod.DELETE, REGISTRY_USERS + "/{id}", new DetachUserHandler(users)),
+                Route.of(HttpMethod.POST, REGISTRY_USERS + "/attach", new AttachUsersHandler(users)),
+                Route.of(HttpMethod.POST, REGISTRY_USERS + "/detach", new DetachUsersHandler(users)),
+                Route.of(HttpMethod.GET, "/api/v1/permissions", new ListPermissionsHandler()));
     }
 }

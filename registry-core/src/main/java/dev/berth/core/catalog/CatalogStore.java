@@ -13,6 +13,9 @@ public interface CatalogStore {
 
     Optional<RepositorySummary> repository(RepositoryName name);
 
-    /** The repository's artifacts, newest push first; when {@code tag} is not null, only the one it points at. */
+    /**
+     * The repository's artifacts, newest push first; when {@code tag} is not null, only the one it points at;
+     * the page's name filter keeps those with the fragment in their digest or in one of their tags.
+     */
     Listing<ArtifactSummary> artifacts(RepositoryName repository, String tag, PageRequest page);
 }

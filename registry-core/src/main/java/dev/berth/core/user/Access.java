@@ -4,7 +4,19 @@ import java.util.Locale;
 
 /** What a permission on a registry allows: {@code pull}, or {@code push} (which includes pull and delete). */
 public enum Access {
-    PULL, PUSH;
+    PULL("pull images and artifacts from the registry's repositories"),
+    PUSH("pull, push, tag and delete images and artifacts in the registry's repositories");
+
+    private final String description;
+
+    Access(String description) {
+        this.description = description;
+    }
+
+    /** What the access level allows, in a sentence for people choosing one (the permissions catalogue). */
+    public String description() {
+        return description;
+    }
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

@@ -13,7 +13,6 @@ import dev.berth.core.tenant.TenantService;
 
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -31,7 +30,6 @@ import java.util.regex.Pattern;
  */
 public final class UserService {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{1,62}");
-    private static final int MAX_DURATION_DAYS = 36_500;
 
     private final UserStore store;
     private final UserDirectory directory;
@@ -73,17 +71,23 @@ public final class UserService {
         }
     }
 
-    public CreatedUser create(String name, String description, Integer durationDays, List<Permission> permissions) {
+    /**
+     * Creates an enabled user with a new secret. It expires after {@code durationDays} (-1: never) or at
+     * {@code expiresAt}, which must be in the future; with neither, never.
+     */
+    public CreatedUser create(String name, String description, Integer durationDays, Instant expiresAt,
+                              List<Permission> permissions) {
         if (name == null || !NAME.matcher(name).matches() || name.equals(Principal.ADMIN)) {
             throw RegistryException.invalid("INVALID_NAME",
                     "user names match [a-z0-9][a-z0-9._-]{1,62} and are never 'admin'");
         }
-        if (durationDays == null) {
-            throw RegistryException.invalid("INVALID_DURATION", "duration_days is required (-1 for no expiry)");
-        }
         Instant now = clock.instant();
+        Expiry expiry = Expiry.of(now, durationDays, expiresAt, Expiry.never());
+        if (expiry.hasPassed(now)) {
+            throw RegistryException.invalid("INVALID_EXPIRY", "expires_at is in the past: a new user must be usable");
+        }
         String secret = hasher.newSecret();
-        User user = new User(newId(), name, description, true, checkDuration(durationDays), expiry(now, durationDays), now, now,
+        User user = new User(newId(), name, description, true, expiry.durationDays(), expiry.expiresAt(), now, now,
                 checkPermissions(permissions == null ? List.of() : permissions), hasher.hash(secret));
         synchronized (directory) {
             if (!store.insert(user)) {
@@ -115,23 +119,11 @@ public final class UserService {
      * sets it exactly; giving both is an error.
      */
     public User update(String id, String description, Integer durationDays, Instant expiresAt) {
-        if (durationDays != null && expiresAt != null) {
-            throw RegistryException.invalid("CONFLICTING_FIELDS", "give duration_days or expires_at, not both");
-        }
         User user = get(id);
         Instant now = clock.instant();
-        int duration = user.durationDays();
-        Instant expires = user.expiresAt();
-        if (durationDays != null) {
-            duration = checkDuration(durationDays);
-            expires = expiry(now, durationDays);
-        } else if (expiresAt != null) {
-            expires = expiresAt;
-            long days = Duration.between(now, expiresAt).toDays();
-            duration = (int) Math.max(0, Math.min(days, MAX_DURATION_DAYS));
-        }
+        Expiry expiry = Expiry.of(now, durationDays, expiresAt, new Expiry(user.durationDays(), user.expiresAt()));
         return save(new User(user.id(), user.name(), description != null ? description : user.description(), user.enabled(),
-                duration, expires, user.createdAt(), now, user.permissions(), user.secretHash()));
+                expiry.durationDays(), expiry.expiresAt(), user.createdAt(), now, user.permissions(), user.secretHash()));
     }
 
     public User replacePermissions(String id, List<Permission> permissions) {
@@ -181,6 +173,21 @@ public final class UserService {
         }
         permissions.add(new Permission(registry, access));
         return save(withPermissions(user, permissions));
+    }
+
+    /**
+     * Gives each listed user its access on the registry, in order (a user listed twice ends with its last
+     * access); users that do not exist are reported as failed. The registry must exist.
+     */
+    public GroupResult attachAll(String registry, List<Grant> grants) {
+        tenants.get(registry);
+        return GroupResult.of(grants, Grant::userId, grant -> attach(registry, grant.userId(), grant.access()));
+    }
+
+    /** Removes each listed user's permission on the registry; users without one are reported as failed. */
+    public GroupResult detachAll(String registry, List<String> ids) {
+        tenants.get(registry);
+        return GroupResult.of(ids, id -> detach(registry, id));
     }
 
     /** Removes the user's permission on the registry; 404 when it had none. */
@@ -235,17 +242,6 @@ public final class UserService {
             }
         }
         return List.copyOf(permissions);
-    }
-
-    private static int checkDuration(int durationDays) {
-        if (durationDays != -1 && (durationDays < 1 || durationDays > MAX_DURATION_DAYS)) {
-            throw RegistryException.invalid("INVALID_DURATION", "duration_days is -1 (never expires) or 1 to " + MAX_DURATION_DAYS);
-        }
-        return durationDays;
-    }
-
-    private static Instant expiry(Instant now, int durationDays) {
-        return durationDays == -1 ? null : now.plus(Duration.ofDays(durationDays));
     }
 
     private String newId() {

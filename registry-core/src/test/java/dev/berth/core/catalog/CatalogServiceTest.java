@@ -47,7 +47,7 @@ class CatalogServiceTest {
 
         GroupResult result = catalog.deleteRepositories("acme", List.of("team/app", "missing", "web", "Bad/Name"), "admin");
 
-        assertThat(result.deleted()).containsExactly("team/app", "web");
+        assertThat(result.done()).containsExactly("team/app", "web");
         assertThat(result.failed()).extracting(GroupResult.Failure::name).containsExactly("missing", "Bad/Name");
         assertThat(result.failed()).allSatisfy(failure -> assertThat(failure.error()).isNotBlank());
         assertThat(f.metadata.repositoryExists(APP)).isFalse();
@@ -62,7 +62,7 @@ class CatalogServiceTest {
         GroupResult result = catalog.deleteArtifacts("acme", "team/app",
                 List.of(v1.value(), "sha256:nothex", v1.value(), v2.value()), "admin");
 
-        assertThat(result.deleted()).containsExactly(v1.value(), v2.value());
+        assertThat(result.done()).containsExactly(v1.value(), v2.value());
         assertThat(result.failed()).extracting(GroupResult.Failure::name).containsExactly("sha256:nothex", v1.value());
         assertThat(f.metadata.manifest(APP, v1)).isEmpty();
     }

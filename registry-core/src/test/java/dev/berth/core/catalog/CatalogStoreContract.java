@@ -134,6 +134,28 @@ public abstract class CatalogStoreContract extends StoreContract {
     }
 
     @Test
+    void filtersArtifactsByASubstringOfATagOrOfTheDigestIgnoringCase() {
+        ManifestRecord release = image("release", 1, NOW);
+        ManifestRecord nightly = image("nightly", 1, NOW.plusSeconds(1));
+        ManifestRecord untagged = image("untagged", 1, NOW.plusSeconds(2));
+        put(APP, release, "v1.2-release");
+        put(APP, release, "stable");
+        put(APP, nightly, "nightly-2025");
+        put(APP, untagged, null);
+
+        assertThat(catalog.artifacts(APP, null, new PageRequest(1, 10, "RELEASE")).results())
+                .extracting(ArtifactSummary::digest).containsExactly(release.digest());
+        assertThat(catalog.artifacts(APP, null, new PageRequest(1, 10, "-")).results())
+                .extracting(ArtifactSummary::digest).containsExactly(nightly.digest(), release.digest());
+        String digestPart = untagged.digest().value().substring(20, 32).toUpperCase(java.util.Locale.ROOT);
+        Listing<ArtifactSummary> byDigest = catalog.artifacts(APP, null, new PageRequest(1, 10, digestPart));
+        assertThat(byDigest.count()).isEqualTo(1);
+        assertThat(byDigest.results()).extracting(ArtifactSummary::digest).containsExactly(untagged.digest());
+        assertThat(catalog.artifacts(APP, "stable", new PageRequest(1, 10, "nightly")).count()).isZero();
+        assertThat(catalog.artifacts(APP, null, new PageRequest(1, 10, "none-such")).results()).isEmpty();
+    }
+
+    @Test
     void sizesAnImageAsItsManifestPlusTheBlobsItReferences() {
         ManifestRecord image = image("image", 500, digest("config"), digest("layer 1"), digest("layer 2"), digest("unlinked"));
         link(APP, digest("config"), 10);

@@ -52,7 +52,7 @@ class UserServiceAcrossNodesTest {
     void aUserChangedOnOneNodeIsReadAgainByTheOtherWhenItHearsOfIt() {
         one.tenants.create("acme", false, null);
         one.announcedTo(other);
-        CreatedUser created = one.users.create("ci-bot", null, -1, List.of(new Permission("acme", Access.PULL)));
+        CreatedUser created = one.users.create("ci-bot", null, -1, null, List.of(new Permission("acme", Access.PULL)));
         assertThat(one.coherence.announced()).contains(CacheChange.user(created.user().id()));
         one.announcedTo(other);
         assertThat(other.directory.byName("ci-bot")).isPresent();
@@ -71,7 +71,7 @@ class UserServiceAcrossNodesTest {
     @Test
     void aNodeThatCannotTrustItsDirectoryAsksTheStoreButNeverOnTheEventLoop() {
         one.tenants.create("acme", false, null);
-        CreatedUser created = one.users.create("ci-bot", null, -1, List.of());
+        CreatedUser created = one.users.create("ci-bot", null, -1, null, List.of());
         other.coherence.current(false);
 
         assertThat(other.directory.byName("ci-bot")).isPresent();
@@ -82,11 +82,11 @@ class UserServiceAcrossNodesTest {
     @Test
     void aResyncMakesTheDirectoryHoldExactlyTheStoresUsers() {
         one.tenants.create("acme", false, null);
-        CreatedUser kept = one.users.create("kept", null, -1, List.of());
-        CreatedUser gone = one.users.create("gone", null, -1, List.of());
+        CreatedUser kept = one.users.create("kept", null, -1, null, List.of());
+        CreatedUser gone = one.users.create("gone", null, -1, null, List.of());
         other.users.loadDirectory();
         one.users.delete(gone.user().id());
-        CreatedUser added = one.users.create("added", null, -1, List.of());
+        CreatedUser added = one.users.create("added", null, -1, null, List.of());
 
         other.coherence.tell(CacheChange.EVERYTHING);
 

@@ -2,6 +2,7 @@ package dev.berth.core.user;
 
 import dev.berth.core.auth.SecretHasher;
 import dev.berth.core.auth.UserDirectory;
+import dev.berth.core.catalog.GroupResult;
 import dev.berth.core.cluster.CacheCoherence;
 import dev.berth.core.error.Problem;
 import dev.berth.core.error.RegistryException;
@@ -43,7 +44,7 @@ class UserServiceTest {
     }
 
     private CreatedUser bot() {
-        return users.create("ci-bot", "builds", 30, List.of(new Permission("acme", Access.PUSH)));
+        return users.create("ci-bot", "builds", 30, null, List.of(new Permission("acme", Access.PUSH)));
     }
 
     @Test
@@ -66,20 +67,20 @@ class UserServiceTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"ab", "ci-bot", "ci.bot_1", "0bot"})
     void acceptsANameOfTheGrammar(String name) {
-        assertThat(users.create(name, null, -1, List.of()).user().name()).isEqualTo(name);
+        assertThat(users.create(name, null, -1, null, List.of()).user().name()).isEqualTo(name);
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
     @ValueSource(strings = {"admin", "a", "", "-bot", ".bot", "_bot", "Bot", "ci bot", "ci/bot", "ci:bot"})
     void refusesANameOutsideTheRules(String name) {
-        assertProblem(() -> users.create(name, null, -1, List.of()), Problem.INVALID, "INVALID_NAME");
+        assertProblem(() -> users.create(name, null, -1, null, List.of()), Problem.INVALID, "INVALID_NAME");
     }
 
     @Test
     void refusesANameLongerThanSixtyThreeCharacters() {
-        users.create("a".repeat(63), null, -1, List.of());
+        users.create("a".repeat(63), null, -1, null, List.of());
 
-        assertProblem(() -> users.create("b".repeat(64), null, -1, List.of()), Problem.INVALID, "INVALID_NAME");
+        assertProblem(() -> users.create("b".repeat(64), null, -1, null, List.of()), Problem.INVALID, "INVALID_NAME");
     }
 
     @Test
@@ -91,7 +92,7 @@ class UserServiceTest {
 
     @Test
     void neverExpiresWithDurationMinusOne() {
-        User user = users.create("forever", null, -1, List.of()).user();
+        User user = users.create("forever", null, -1, null, List.of()).user();
 
         assertThat(user.durationDays()).isEqualTo(-1);
         assertThat(user.expiresAt()).isNull();
@@ -99,7 +100,7 @@ class UserServiceTest {
 
     @Test
     void expiresAfterOneDayWithDurationOne() {
-        User user = users.create("daily", null, 1, List.of()).user();
+        User user = users.create("daily", null, 1, null, List.of()).user();
 
         assertThat(user.expiresAt()).isEqualTo(clock.instant().plus(Duration.ofDays(1)));
     }
@@ -107,31 +108,65 @@ class UserServiceTest {
     @ParameterizedTest
     @ValueSource(ints = {0, -2, 36_501, Integer.MIN_VALUE})
     void refusesADurationOutsideTheRange(int days) {
-        assertProblem(() -> users.create("bot", null, days, List.of()), Problem.INVALID, "INVALID_DURATION");
+        assertProblem(() -> users.create("bot", null, days, null, List.of()), Problem.INVALID, "INVALID_DURATION");
     }
 
     @Test
-    void refusesAMissingDuration() {
-        assertProblem(() -> users.create("bot", null, null, List.of()), Problem.INVALID, "INVALID_DURATION");
+    void neverExpiresWithoutDurationOrExpiry() {
+        User user = users.create("bot", null, null, null, List.of()).user();
+
+        assertThat(user.durationDays()).isEqualTo(-1);
+        assertThat(user.expiresAt()).isNull();
+    }
+
+    @Test
+    void expiresAtAnExactInstantWithItsDaysRoundedUp() {
+        Instant at = clock.instant().plus(Duration.ofDays(3)).plusSeconds(5);
+
+        User user = users.create("bot", null, null, at, List.of()).user();
+
+        assertThat(user.expiresAt()).isEqualTo(at);
+        assertThat(user.durationDays()).isEqualTo(4);
+        assertThat(users.create("exact", null, null, clock.instant().plus(Duration.ofDays(2)), List.of()).user().durationDays())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void refusesAnExpiryThatHasPassedAtCreation() {
+        assertProblem(() -> users.create("bot", null, null, clock.instant(), List.of()), Problem.INVALID, "INVALID_EXPIRY");
+        assertProblem(() -> users.create("bot", null, null, clock.instant().minusSeconds(1), List.of()), Problem.INVALID,
+                "INVALID_EXPIRY");
+    }
+
+    @Test
+    void refusesAnExpiryBeyondTheLongestDuration() {
+        assertProblem(() -> users.create("bot", null, null, clock.instant().plus(Duration.ofDays(36_501)), List.of()),
+                Problem.INVALID, "INVALID_EXPIRY");
+    }
+
+    @Test
+    void refusesDurationAndExpiryTogetherAtCreation() {
+        assertProblem(() -> users.create("bot", null, 5, clock.instant().plus(Duration.ofDays(5)), List.of()),
+                Problem.INVALID, "CONFLICTING_FIELDS");
     }
 
     @Test
     void refusesAPermissionOnAnUnknownRegistry() {
-        assertProblem(() -> users.create("bot", null, -1, List.of(new Permission("nope", Access.PULL))),
+        assertProblem(() -> users.create("bot", null, -1, null, List.of(new Permission("nope", Access.PULL))),
                 Problem.INVALID, "UNKNOWN_REGISTRY");
     }
 
     @Test
     void refusesARegistryListedTwice() {
-        assertProblem(() -> users.create("bot", null, -1, List.of(new Permission("acme", Access.PULL), new Permission("acme", Access.PUSH))),
+        assertProblem(() -> users.create("bot", null, -1, null, List.of(new Permission("acme", Access.PULL), new Permission("acme", Access.PUSH))),
                 Problem.INVALID, "INVALID_PERMISSION");
     }
 
     @Test
     void refusesAPermissionWithoutAccessOrRegistry() {
-        assertProblem(() -> users.create("bot", null, -1, List.of(new Permission("acme", null))), Problem.INVALID, "INVALID_PERMISSION");
-        assertProblem(() -> users.create("bot", null, -1, List.of(new Permission(null, Access.PULL))), Problem.INVALID, "INVALID_PERMISSION");
-        assertProblem(() -> users.create("bot", null, -1, Arrays.asList((Permission) null)), Problem.INVALID, "INVALID_PERMISSION");
+        assertProblem(() -> users.create("bot", null, -1, null, List.of(new Permission("acme", null))), Problem.INVALID, "INVALID_PERMISSION");
+        assertProblem(() -> users.create("bot", null, -1, null, List.of(new Permission(null, Access.PULL))), Problem.INVALID, "INVALID_PERMISSION");
+        assertProblem(() -> users.create("bot", null, -1, null, Arrays.asList((Permission) null)), Problem.INVALID, "INVALID_PERMISSION");
     }
 
     @Test
@@ -163,7 +198,7 @@ class UserServiceTest {
         User updated = users.update(user.id(), "new", null, at);
 
         assertThat(updated.expiresAt()).isEqualTo(at);
-        assertThat(updated.durationDays()).isEqualTo(3);
+        assertThat(updated.durationDays()).isEqualTo(4);
         assertThat(updated.description()).isEqualTo("new");
     }
 
@@ -210,7 +245,7 @@ class UserServiceTest {
 
     @Test
     void attachReplacesThePermissionOnThatRegistryOnly() {
-        User user = users.create("bot", null, -1, List.of(new Permission("acme", Access.PULL), new Permission("other", Access.PULL))).user();
+        User user = users.create("bot", null, -1, null, List.of(new Permission("acme", Access.PULL), new Permission("other", Access.PULL))).user();
 
         User attached = users.attach("acme", user.id(), Access.PUSH);
 
@@ -240,6 +275,39 @@ class UserServiceTest {
     }
 
     @Test
+    void attachesSeveralUsersAndReportsTheUnknownOnes() {
+        User first = users.create("first", null, -1, null, List.of()).user();
+        User second = users.create("second", null, -1, null, List.of(new Permission("acme", Access.PULL))).user();
+
+        GroupResult result = users.attachAll("acme", List.of(new Grant(first.id(), Access.PULL), new Grant("u-none", Access.PUSH),
+                new Grant(second.id(), Access.PUSH)));
+
+        assertThat(result.done()).containsExactly(first.id(), second.id());
+        assertThat(result.failed()).extracting(GroupResult.Failure::name).containsExactly("u-none");
+        assertThat(directory.byId(first.id()).orElseThrow().accessTo("acme")).isEqualTo(Access.PULL);
+        assertThat(directory.byId(second.id()).orElseThrow().accessTo("acme")).isEqualTo(Access.PUSH);
+    }
+
+    @Test
+    void detachesSeveralUsersAndReportsThoseWithoutAPermission() {
+        User attached = users.create("attached", null, -1, null, List.of(new Permission("acme", Access.PUSH))).user();
+        User elsewhere = users.create("elsewhere", null, -1, null, List.of(new Permission("other", Access.PULL))).user();
+
+        GroupResult result = users.detachAll("acme", List.of(attached.id(), elsewhere.id()));
+
+        assertThat(result.done()).containsExactly(attached.id());
+        assertThat(result.failed()).extracting(GroupResult.Failure::name).containsExactly(elsewhere.id());
+        assertThat(directory.byId(attached.id()).orElseThrow().permissions()).isEmpty();
+        assertThat(directory.byId(elsewhere.id()).orElseThrow().accessTo("other")).isEqualTo(Access.PULL);
+    }
+
+    @Test
+    void groupActionsOnAnUnknownRegistryAreNotFound() {
+        assertProblem(() -> users.attachAll("nope", List.of()), Problem.NOT_FOUND, "REGISTRY_NOT_FOUND");
+        assertProblem(() -> users.detachAll("nope", List.of()), Problem.NOT_FOUND, "REGISTRY_NOT_FOUND");
+    }
+
+    @Test
     void replacesPermissionsAfterValidatingThem() {
         User user = bot().user();
 
@@ -253,7 +321,7 @@ class UserServiceTest {
     @Test
     void listsTheUsersOfARegistry() {
         bot();
-        users.create("puller", null, -1, List.of(new Permission("other", Access.PULL)));
+        users.create("puller", null, -1, null, List.of(new Permission("other", Access.PULL)));
 
         assertThat(users.usersOf("acme", new PageRequest(1, 50, null)).results()).extracting(User::name).containsExactly("ci-bot");
         assertProblem(() -> users.usersOf("nope", new PageRequest(1, 50, null)), Problem.NOT_FOUND, "REGISTRY_NOT_FOUND");

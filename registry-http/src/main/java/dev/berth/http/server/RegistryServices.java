@@ -32,6 +32,7 @@ import dev.berth.http.metrics.RegistryMetrics;
 import dev.berth.http.route.ExchangeFactory;
 import dev.berth.http.v2.V2Endpoints;
 import dev.berth.management.ManagementApi;
+import dev.berth.management.PublicAddress;
 import dev.berth.storage.Storage;
 import dev.berth.storage.cluster.PostgresCluster;
 
@@ -144,7 +145,8 @@ final class RegistryServices implements AutoCloseable {
         }
         return MeteredExchanges.wrap(new HttpRoutes(new V2Endpoints(registry, gate, blocking, metrics,
                 new UploadForwarding(membership, config.tls() ? UploadForwarding.trusting(config.tlsCert()) : null)),
-                new ManagementApi(tenants, users, catalog, collector, adminLogin), new HealthCheck(storage::health, membership, coherence), metrics,
+                new ManagementApi(tenants, users, catalog, collector, adminLogin,
+                        PublicAddress.of(config.publicUrl(), config.listeningAddress())), new HealthCheck(storage::health, membership, coherence), metrics,
                 blocking), metrics);
     }
 

@@ -1,5 +1,6 @@
 package dev.berth.http.server;
 
+import dev.berth.management.PublicAddress;
 import dev.berth.storage.BlobBackend;
 import dev.berth.storage.FsBlobBackend;
 import dev.berth.storage.meta.MetadataLocation;
@@ -30,12 +31,13 @@ import java.util.Map;
  * @param adminToken the admin token from the environment, or null to keep the stored one (or generate one)
  * @param tlsCert the PEM certificate chain to serve HTTPS with, or null for plain HTTP
  * @param nodeAddress where the other nodes of a cluster reach this one ({@code host:port})
+ * @param publicUrl the {@code host[:port]} clients pull from, or null to take it from each request
  * @param tlsKey the PEM (PKCS#8) private key of {@code tlsCert}, or null
  * @param logins the failed-login throttle and the bounds of the slow hash
  * @param uploads the caps on open upload sessions
  * @param connections the read timeouts and connection caps
  */
-public record ServerConfig(String bind, int port, String nodeAddress, Path dataDir, MetadataLocation metadata, S3Location s3, Duration uploadExpiry, Duration gcGrace,
+public record ServerConfig(String bind, int port, String nodeAddress, String publicUrl, Path dataDir, MetadataLocation metadata, S3Location s3, Duration uploadExpiry, Duration gcGrace,
                            Duration gcInterval, int gcBusyRate, Duration historyRetention, long minFreeBytes, String adminToken, Path tlsCert, Path tlsKey, LoginLimits logins,
                            UploadLimits uploads, ConnectionLimits connections) {
 
@@ -80,6 +82,10 @@ public record ServerConfig(String bind, int port, String nodeAddress, Path dataD
             new Option("--node-address", "HOST:PORT", "REGISTRY_NODE_ADDRESS", null,
                     "where the other nodes of a cluster reach this one, to hand it the requests of the uploads it "
                             + "holds; default: this host's name and --port"),
+            new Option("--public-url", "HOST[:PORT]", "REGISTRY_PUBLIC_URL", null,
+                    "the address clients pull from (registry.example.com or registry.example.com:5000), shown in "
+                            + "each registry's url in the management API; default: the Host a client sent when it is "
+                            + "a valid host[:port], else --bind (this host's name when it is every address) and --port"),
             new Option("--metadata-url", "URL", "REGISTRY_METADATA_URL", null,
                     "PostgreSQL database for the metadata (jdbc:postgresql://HOST:PORT/DATABASE), shared by the nodes "
                             + "of a cluster; default: the embedded database under the data directory"),
@@ -214,6 +220,7 @@ public record ServerConfig(String bind, int port, String nodeAddress, Path dataD
                 count(values, "--max-connections", 1), count(values, "--max-connections-per-address", 1));
         int port = parsePort(values.get("--port"));
         return new ServerConfig(values.get("--bind"), port, nodeAddress(values.get("--node-address"), port),
+                publicUrl(values.get("--public-url")),
                 Path.of(values.get("--data-dir")).toAbsolutePath().normalize(), metadata(values.get("--metadata-url"), env),
                 s3(values),
                 duration(values, "--upload-expiry"),
@@ -292,14 +299,38 @@ public record ServerConfig(String bind, int port, String nodeAddress, Path dataD
         return Boolean.parseBoolean(value);
     }
 
+    /** The public address as {@code host[:port]}, or null when none is configured. */
+    private static String publicUrl(String value) {
+        try {
+            return value == null ? null : PublicAddress.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigException("--public-url: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Where the server listens, as a client would write it: the bind address and port, or this host's name
+     * when it binds every address.
+     */
+    public String listeningAddress() {
+        if (bind.equals("0.0.0.0") || bind.equals("::") || bind.equals("[::]")) {
+            return localHostName() + ":" + port;
+        }
+        return (bind.contains(":") && !bind.startsWith("[") ? "[" + bind + "]" : bind) + ":" + port;
+    }
+
+    private static String localHostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
     /** The {@code host:port} the other nodes reach this one at: as given, or this host's name and port. */
     private static String nodeAddress(String value, int port) {
         if (value == null) {
-            try {
-                return InetAddress.getLocalHost().getHostName() + ":" + port;
-            } catch (UnknownHostException e) {
-                return "localhost:" + port;
-            }
+            return localHostName() + ":" + port;
         }
         int colon = value.lastIndexOf(':');
         if (colon <= 0 || colon == value.length() - 1) {

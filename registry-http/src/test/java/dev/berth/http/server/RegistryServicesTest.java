@@ -49,7 +49,7 @@ class RegistryServicesTest {
         ServerConfig parsed = ServerConfig.parse(new String[] {"--data-dir", dataDir.toString()},
                 Map.of("REGISTRY_ADMIN_TOKEN", "test-admin-token"));
         ServerConfig.LoginLimits logins = parsed.logins();
-        return new ServerConfig(parsed.bind(), parsed.port(), parsed.nodeAddress(), parsed.dataDir(), parsed.metadata(), parsed.s3(), parsed.uploadExpiry(), parsed.gcGrace(),
+        return new ServerConfig(parsed.bind(), parsed.port(), parsed.nodeAddress(), parsed.publicUrl(), parsed.dataDir(), parsed.metadata(), parsed.s3(), parsed.uploadExpiry(), parsed.gcGrace(),
                 parsed.gcInterval(), parsed.gcBusyRate(), parsed.historyRetention(), parsed.minFreeBytes(), parsed.adminToken(), parsed.tlsCert(), parsed.tlsKey(),
                 new ServerConfig.LoginLimits(logins.failuresPerAddress(), logins.addressWindow(), logins.failuresPerUser(),
                         logins.userWindow(), hashThreads, logins.hashQueue()),

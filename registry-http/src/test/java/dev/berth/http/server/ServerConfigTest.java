@@ -101,6 +101,25 @@ class ServerConfigTest {
     }
 
     @Test
+    void readsThePublicAddressWithOrWithoutAScheme() {
+        assertThat(parse(Map.of()).publicUrl()).isNull();
+        assertThat(parse(Map.of("REGISTRY_PUBLIC_URL", "registry.example.com")).publicUrl()).isEqualTo("registry.example.com");
+        assertThat(parse(Map.of(), "--public-url", "https://registry.example.com:5000/").publicUrl())
+                .isEqualTo("registry.example.com:5000");
+        assertThatThrownBy(() -> parse(Map.of(), "--public-url", "registry.example.com/v2"))
+                .isInstanceOf(ServerConfig.InvalidConfigException.class).hasMessageContaining("--public-url");
+    }
+
+    @Test
+    void listensAtTheBoundAddressOrThisHostsNameWhenBoundToEvery() throws Exception {
+        String hostName = java.net.InetAddress.getLocalHost().getHostName();
+        assertThat(parse(Map.of(), "--port", "5001").listeningAddress()).isEqualTo(hostName + ":5001");
+        assertThat(parse(Map.of(), "--bind", "::", "--port", "5001").listeningAddress()).isEqualTo(hostName + ":5001");
+        assertThat(parse(Map.of(), "--bind", "127.0.0.1", "--port", "5001").listeningAddress()).isEqualTo("127.0.0.1:5001");
+        assertThat(parse(Map.of(), "--bind", "::1", "--port", "5001").listeningAddress()).isEqualTo("[::1]:5001");
+    }
+
+    @Test
     void servesTlsWithACertificateAndItsKey() {
         ServerConfig config = parse(Map.of("REGISTRY_TLS_KEY", "/k.pem"), "--tls-cert", "/c.pem");
 

@@ -93,7 +93,7 @@ public final class RegistryFixture implements AutoCloseable {
     }
 
     private void addUser(UserService users, String name, List<Permission> permissions) {
-        String secret = users.create(name, "test user", -1, permissions).secret();
+        String secret = users.create(name, "test user", -1, null, permissions).secret();
         authorizations.put(name, "Basic " + Base64.getEncoder().encodeToString((name + ":" + secret).getBytes(StandardCharsets.UTF_8)));
     }
 

@@ -82,6 +82,11 @@ public final class H2CatalogStore implements CatalogStore {
             if (tag != null) {
                 query.where("m.digest IN (SELECT t.digest FROM tags t WHERE t.repository_id = ? AND t.name = ?)", id, tag);
             }
+            String fragment = request.nameContains();
+            if (fragment != null) {
+                query.where("(POSITION(? IN LOWER(m.digest)) > 0 OR EXISTS (SELECT 1 FROM tags t WHERE t.repository_id = m.repository_id "
+                        + "AND t.digest = m.digest AND POSITION(? IN LOWER(t.name)) > 0))", fragment, fragment);
+            }
             Listing<ArtifactSummary> rows = query.list(c, "m.digest, m.media_type, m.size, m.pull_count, m.pushed_at, "
                     + "m.pulled_at", "m.pushed_at DESC, m.digest", request, rs -> new ArtifactSummary(
                     Digest.parse(rs.getString("digest")), rs.getString("media_type"), rs.getLong("size"),
