@@ -5,6 +5,8 @@ import dev.berth.core.catalog.CatalogService;
 import dev.berth.core.error.Problem;
 import dev.berth.core.error.RegistryException;
 import dev.berth.core.gc.GarbageCollector;
+import dev.berth.core.session.ConsoleSession;
+import dev.berth.core.session.ConsoleSessions;
 import dev.berth.core.tenant.TenantService;
 import dev.berth.core.user.UserService;
 import dev.berth.management.artifact.ArtifactRoutes;
@@ -14,6 +16,7 @@ import dev.berth.management.json.JsonResponses;
 import dev.berth.management.openapi.OpenApiDocument;
 import dev.berth.management.registry.RegistryRoutes;
 import dev.berth.management.repository.RepositoryRoutes;
+import dev.berth.management.session.SessionRoutes;
 import dev.berth.management.route.AdminAuthentication;
 import dev.berth.management.route.Call;
 import dev.berth.management.route.Reply;
@@ -39,8 +42,9 @@ import java.util.Map;
  * <p>A call goes through these steps:
  * <ol>
  *   <li>resolve the route from the method and the raw path (repository names may hold raw or {@code %2F} slashes);</li>
- *   <li>check the admin bearer token, unless the route is open (only the OpenAPI document is). The check comes
- *       before a 404 or 405 is answered, so that an anonymous caller learns nothing about the paths;</li>
+ *   <li>check the admin bearer token or console session, unless the route is open (only the OpenAPI document and
+ *       the console's sign-in are). The check comes before a 404 or 405 is answered, so that an anonymous caller
+ *       learns nothing about the paths;</li>
  *   <li>refuse a body over {@value #MAX_BODY_BYTES} bytes (413);</li>
  *   <li>run the route's operation, which parses its input, calls one core service and gives a reply;</li>
  *   <li>write the reply as JSON, or any failure as the contract's {@code {"error":{"code","message"}}}.</li>
@@ -55,15 +59,18 @@ public final class ManagementApi {
     private final AdminAuthentication authentication;
     private final PublicAddress publicAddress;
 
-    /** @param publicAddress what the registries' {@code url} starts with */
+    /**
+     * @param sessions the console's sessions, which the API also takes as the admin's credentials
+     * @param publicAddress what the registries' {@code url} starts with
+     */
     public ManagementApi(TenantService tenants, UserService users, CatalogService catalog, GarbageCollector collector,
-                         AdminLogin adminLogin, PublicAddress publicAddress) {
-        this(tenants, users, catalog, collector, adminLogin, publicAddress, Clock.systemUTC());
+                         AdminLogin adminLogin, ConsoleSessions sessions, PublicAddress publicAddress) {
+        this(tenants, users, catalog, collector, adminLogin, sessions, publicAddress, Clock.systemUTC());
     }
 
     /** @param clock tells whether a user has expired; tests fix it */
     ManagementApi(TenantService tenants, UserService users, CatalogService catalog, GarbageCollector collector,
-                  AdminLogin adminLogin, PublicAddress publicAddress, Clock clock) {
+                  AdminLogin adminLogin, ConsoleSessions sessions, PublicAddress publicAddress, Clock clock) {
         List<Route> routes = new ArrayList<>();
         routes.addAll(RegistryRoutes.of(tenants));
         routes.addAll(UsageRoutes.of(catalog));
@@ -71,9 +78,10 @@ public final class ManagementApi {
         routes.addAll(ArtifactRoutes.of(catalog));
         routes.addAll(UserRoutes.of(users, clock));
         routes.addAll(GcRoutes.of(collector));
+        routes.addAll(SessionRoutes.of(sessions));
         routes.add(OpenApiDocument.load().route());
         this.router = new Router(routes);
-        this.authentication = new AdminAuthentication(adminLogin);
+        this.authentication = new AdminAuthentication(adminLogin, sessions);
         this.publicAddress = publicAddress;
     }
 
@@ -85,7 +93,12 @@ public final class ManagementApi {
     public FullHttpResponse handle(ManagementRequest request) {
         try {
             Reply reply = dispatch(request);
-            return reply.body() == null ? JsonResponses.noContent() : JsonResponses.json(reply.status(), reply.body());
+            FullHttpResponse response = reply.body() == null ? JsonResponses.noContent()
+                    : JsonResponses.json(reply.status(), reply.body());
+            if (reply.setCookie() != null) {
+                response.headers().set(HttpHeaderNames.SET_COOKIE, reply.setCookie());
+            }
+            return response;
         } catch (Throwable failure) {
             return ErrorResponses.response(failure);
         }
@@ -119,17 +132,21 @@ public final class ManagementApi {
 
     private Reply dispatch(ManagementRequest request) {
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-        RouteMatch match = admit(request.method(), uri, request.headers(), request.clientAddress());
+        Admission admission = admit(request.method(), uri, request.headers(), request.clientAddress());
         if (request.body().length > MAX_BODY_BYTES) {
             throw tooLarge();
         }
         String host = request.headers() == null ? null : request.headers().get(HttpHeaderNames.HOST);
-        return match.route().operation().handle(new Call(match.params(), query(uri), request.body(),
-                publicAddress.forRequest(host)));
+        return admission.match().route().operation().handle(new Call(admission.match().params(), query(uri), request.body(),
+                publicAddress.forRequest(host), request.clientAddress(), request.secure(), admission.session()));
     }
 
-    /** Resolves the route and checks the token (steps 1 and 2 of the class comment). */
-    private RouteMatch admit(HttpMethod method, QueryStringDecoder uri, HttpHeaders headers, String clientAddress) {
+    /** A resolved route and the console session the call was made in (null for a Bearer or open call). */
+    private record Admission(RouteMatch match, ConsoleSession session) {
+    }
+
+    /** Resolves the route and checks the caller (steps 1 and 2 of the class comment). */
+    private Admission admit(HttpMethod method, QueryStringDecoder uri, HttpHeaders headers, String clientAddress) {
         RouteMatch match = null;
         RuntimeException routingFailure = null;
         try {
@@ -137,13 +154,14 @@ public final class ManagementApi {
         } catch (RuntimeException e) {
             routingFailure = e;
         }
+        ConsoleSession session = null;
         if (match == null || match.route().requiresAdmin()) {
-            authentication.check(headers, clientAddress);
+            session = authentication.check(method, headers, clientAddress);
         }
         if (routingFailure != null) {
             throw routingFailure;
         }
-        return match;
+        return new Admission(match, session);
     }
 
     private static RegistryException tooLarge() {

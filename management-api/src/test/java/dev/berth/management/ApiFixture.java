@@ -2,6 +2,7 @@ package dev.berth.management;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.core.auth.AdminLogin;
 import dev.berth.core.auth.SecretHasher;
 import dev.berth.core.auth.UserDirectory;
 import dev.berth.core.catalog.CatalogService;
@@ -15,6 +16,7 @@ import dev.berth.core.name.RepositoryName;
 import dev.berth.core.quota.QuotaLedger;
 import dev.berth.core.registry.RegistryLimits;
 import dev.berth.core.registry.RegistryService;
+import dev.berth.core.session.ConsoleSessions;
 import dev.berth.core.tenant.TenantService;
 import dev.berth.core.testing.TestImages;
 import dev.berth.core.usage.UsageRecorder;
@@ -50,6 +52,7 @@ final class ApiFixture implements AutoCloseable {
     final CatalogService catalog;
     final UsageRecorder usage;
     final GarbageCollector collector;
+    final ConsoleSessions sessions;
     final ManagementApi api;
 
     /** An answer: status, headers and the parsed body (null for none). */
@@ -70,7 +73,9 @@ final class ApiFixture implements AutoCloseable {
         // Runs start on the calling thread: a POST answers once its run is over, so tests need not wait.
         collector = new GarbageCollector(storage.garbageStore(), storage.gcRunStore(), storage.blobStore(),
                 metadata.repositories(), registry, Duration.ZERO, RemovalPace.UNLIMITED, "test-node", Runnable::run, clock);
-        api = new ManagementApi(tenants, users, catalog, collector, TestAdminLogin.of(TOKEN::equals), publicAddress, clock);
+        AdminLogin adminLogin = TestAdminLogin.of(TOKEN::equals);
+        sessions = new ConsoleSessions(storage.consoleSessionStore(), adminLogin, clock);
+        api = new ManagementApi(tenants, users, catalog, collector, adminLogin, sessions, publicAddress, clock);
     }
 
     static ApiFixture open(Path dir) throws IOException {

@@ -1,5 +1,6 @@
 package dev.berth.management;
 
+import dev.berth.core.auth.AdminLogin;
 import dev.berth.core.testing.MutableClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,10 +24,12 @@ class ManagementApiAuthTest {
     private static final String TOKEN = "right-token";
     private final AtomicInteger checks = new AtomicInteger();
     private final MutableClock clock = MutableClock.atSomeDay();
-    private final ManagementApi api = new ManagementApi(null, null, null, null, TestAdminLogin.of(token -> {
+    private final AdminLogin login = TestAdminLogin.of(token -> {
         checks.incrementAndGet();
         return TOKEN.equals(token);
-    }, 3, clock), ApiFixture.LOCAL);
+    }, 3, clock);
+    private final ManagementApi api = new ManagementApi(null, null, null, null, login, TestAdminLogin.sessions(login),
+            ApiFixture.LOCAL);
 
     @ParameterizedTest
     @ValueSource(strings = {"", "Bearer ", "Bearer wrong-token", "Basic YWRtaW46cmlnaHQtdG9rZW4=", "right-token", "Bearerright-token"})
@@ -117,9 +120,10 @@ class ManagementApiAuthTest {
 
     @Test
     void neverThrowsEvenWhenTheVerifierFails() throws Exception {
-        ManagementApi broken = new ManagementApi(null, null, null, null, TestAdminLogin.of(token -> {
+        AdminLogin failing = TestAdminLogin.of(token -> {
             throw new IllegalStateException("hash store unavailable");
-        }), ApiFixture.LOCAL);
+        });
+        ManagementApi broken = new ManagementApi(null, null, null, null, failing, TestAdminLogin.sessions(failing), ApiFixture.LOCAL);
         HttpHeaders headers = new DefaultHttpHeaders().set(HttpHeaderNames.AUTHORIZATION, "Bearer x");
         FullHttpResponse response = broken.handle(new ManagementRequest(HttpMethod.GET, "/api/v1/registries", headers, null, TestAdminLogin.ADDRESS));
         assertThat(response.status().code()).isEqualTo(500);

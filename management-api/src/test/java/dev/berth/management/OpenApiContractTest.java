@@ -36,7 +36,7 @@ class OpenApiContractTest {
                 }
             });
         }
-        List<String> routed = OpenApiDocument.operationsOf(new ManagementApi(null, null, null, null, TestAdminLogin.of(t -> false), ApiFixture.LOCAL).routes());
+        List<String> routed = OpenApiDocument.operationsOf(new ManagementApi(null, null, null, null, TestAdminLogin.of(t -> false), null, ApiFixture.LOCAL).routes());
         assertThat(documented).containsExactlyInAnyOrderElementsOf(routed);
     }
 

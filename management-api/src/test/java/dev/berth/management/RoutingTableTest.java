@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Every contract path, as a client may send it, resolves to the right route with the right parameters. */
 class RoutingTableTest {
     private static final String D = "sha256:" + "a".repeat(64);
-    private final Router router = new Router(new ManagementApi(null, null, null, null, TestAdminLogin.of(token -> false), ApiFixture.LOCAL).routes());
+    private final Router router = new Router(new ManagementApi(null, null, null, null, TestAdminLogin.of(token -> false), null, ApiFixture.LOCAL).routes());
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource(delimiter = '|', textBlock = """

@@ -6,6 +6,8 @@ import dev.berth.core.auth.FailedLogins;
 import dev.berth.core.auth.LoginEvents;
 import dev.berth.core.auth.LoginThrottle;
 import dev.berth.core.auth.SlowHashExecutor;
+import dev.berth.core.session.ConsoleSessions;
+import dev.berth.core.testing.InMemoryConsoleSessionStore;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -15,6 +17,11 @@ final class TestAdminLogin {
     static final String ADDRESS = "192.0.2.1";
 
     private TestAdminLogin() {
+    }
+
+    /** Console sessions, in memory, opened with that admin login. */
+    static ConsoleSessions sessions(AdminLogin login) {
+        return new ConsoleSessions(new InMemoryConsoleSessionStore(), login, Clock.systemUTC());
     }
 
     static AdminLogin of(AdminTokenVerifier verifier) {

@@ -5,6 +5,7 @@ import dev.berth.core.catalog.CatalogStore;
 import dev.berth.core.gc.GarbageStore;
 import dev.berth.core.gc.GcRunStore;
 import dev.berth.core.metadata.MetadataStores;
+import dev.berth.core.session.ConsoleSessionStore;
 import dev.berth.core.tenant.TenantStore;
 import dev.berth.core.upload.UploadStore;
 import dev.berth.core.usage.UsageStore;
@@ -16,6 +17,7 @@ import dev.berth.storage.space.DiskReserve;
 import dev.berth.storage.meta.BlobStoreBinding;
 import dev.berth.storage.meta.Database;
 import dev.berth.storage.meta.H2CatalogStore;
+import dev.berth.storage.meta.H2ConsoleSessionStore;
 import dev.berth.storage.meta.H2GarbageStore;
 import dev.berth.storage.meta.H2GcRunStore;
 import dev.berth.storage.meta.H2MetadataStores;
@@ -55,6 +57,7 @@ public final class Storage implements AutoCloseable {
     private final H2UsageStore usage;
     private final H2GarbageStore garbage;
     private final H2GcRunStore gcRuns;
+    private final H2ConsoleSessionStore sessions;
     private final StartupRecovery.Report recovery;
 
     private Storage(DataLayout layout, MetadataLocation location, DataDirectoryLock lock, BlobBackend backend,
@@ -74,6 +77,7 @@ public final class Storage implements AutoCloseable {
         this.usage = new H2UsageStore(database);
         this.garbage = new H2GarbageStore(database, clock);
         this.gcRuns = new H2GcRunStore(database);
+        this.sessions = new H2ConsoleSessionStore(database);
         this.recovery = recovery;
     }
 
@@ -167,6 +171,11 @@ public final class Storage implements AutoCloseable {
     /** The garbage collections' record and lease. */
     public GcRunStore gcRunStore() {
         return gcRuns;
+    }
+
+    /** The web console's signed-in sessions. */
+    public ConsoleSessionStore consoleSessionStore() {
+        return sessions;
     }
 
     /**

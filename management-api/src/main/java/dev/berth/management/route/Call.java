@@ -2,6 +2,7 @@ package dev.berth.management.route;
 
 import dev.berth.core.error.RegistryException;
 import dev.berth.core.listing.PageRequest;
+import dev.berth.core.session.ConsoleSession;
 import dev.berth.management.json.JsonBody;
 
 import java.util.List;
@@ -16,8 +17,12 @@ import java.util.Set;
  * @param query query parameters, decoded, in the order sent
  * @param body the raw body, empty when none; not copied, never modified
  * @param host the {@code host[:port]} clients reach the registry at (see {@code PublicAddress})
+ * @param clientAddress the client's IP address
+ * @param secure whether the call came over TLS
+ * @param session the console session the call was made in; null for a Bearer call or an open route
  */
-public record Call(Map<String, String> params, Map<String, List<String>> query, byte[] body, String host) {
+public record Call(Map<String, String> params, Map<String, List<String>> query, byte[] body, String host,
+                   String clientAddress, boolean secure, ConsoleSession session) {
     private static final String PAGE = "page";
     private static final String SIZE = "size";
     private static final String NAME = "name";

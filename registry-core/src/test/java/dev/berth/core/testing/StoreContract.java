@@ -10,6 +10,7 @@ import dev.berth.core.metadata.ManifestRecord;
 import dev.berth.core.metadata.MetadataStores;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.name.Tag;
+import dev.berth.core.session.ConsoleSessionStore;
 import dev.berth.core.tenant.TenantStore;
 import dev.berth.core.usage.UsageStore;
 import dev.berth.core.user.UserStore;
@@ -41,6 +42,7 @@ public abstract class StoreContract {
     protected UsageStore usage;
     protected GarbageStore garbage;
     protected GcRunStore gcRuns;
+    protected ConsoleSessionStore sessions;
     private AutoCloseable closer;
 
     /** Opens the implementation under test, empty, stamping what it writes with {@code clock}. */
@@ -56,6 +58,7 @@ public abstract class StoreContract {
         usage = opened.usage();
         garbage = opened.garbage();
         gcRuns = opened.gcRuns();
+        sessions = opened.sessions();
         closer = opened.closer();
     }
 

@@ -146,6 +146,11 @@ public final class RequestContext {
         this.body = body;
     }
 
+    /** Whether the connection speaks TLS. */
+    public boolean isSecure() {
+        return ctx.pipeline().get(SslHandler.class) != null;
+    }
+
     public ChannelHandlerContext channelContext() {
         return ctx;
     }
@@ -194,7 +199,7 @@ public final class RequestContext {
             return;
         }
         BlobContent.FileWindow file = (BlobContent.FileWindow) content;
-        if (ctx.pipeline().get(SslHandler.class) == null && !clientOnThisHost()) {
+        if (!isSecure() && !clientOnThisHost()) {
             ctx.write(new DefaultFileRegion(file.channel(), file.offset(), file.length()));
             ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> written());
         } else {

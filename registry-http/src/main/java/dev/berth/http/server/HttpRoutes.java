@@ -41,7 +41,8 @@ final class HttpRoutes implements ExchangeFactory {
         this.metrics = request -> request.respond(Responses.bytes(HttpResponseStatus.OK, PROMETHEUS_TEXT,
                 meters.scrape().getBytes(StandardCharsets.UTF_8)));
         this.management = request -> request.respond(management.handle(new ManagementRequest(request.request().method(),
-                request.request().uri(), request.request().headers(), request.body(), request.clientAddress())));
+                request.request().uri(), request.request().headers(), request.body(), request.clientAddress(),
+                request.isSecure())));
         this.managementAdmission = new ManagementAdmission(management);
     }
 

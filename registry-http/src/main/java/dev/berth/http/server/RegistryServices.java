@@ -19,6 +19,7 @@ import dev.berth.core.metadata.cache.MetadataCache;
 import dev.berth.core.quota.QuotaLedger;
 import dev.berth.core.registry.RegistryLimits;
 import dev.berth.core.registry.RegistryService;
+import dev.berth.core.session.ConsoleSessions;
 import dev.berth.core.tenant.TenantService;
 import dev.berth.core.upload.UploadSessionLimits;
 import dev.berth.core.usage.HistoryRetention;
@@ -146,6 +147,7 @@ final class RegistryServices implements AutoCloseable {
         return MeteredExchanges.wrap(new HttpRoutes(new V2Endpoints(registry, gate, blocking, metrics,
                 new UploadForwarding(membership, config.tls() ? UploadForwarding.trusting(config.tlsCert()) : null)),
                 new ManagementApi(tenants, users, catalog, collector, adminLogin,
+                        new ConsoleSessions(storage.consoleSessionStore(), adminLogin, clock),
                         PublicAddress.of(config.publicUrl(), config.listeningAddress())), new HealthCheck(storage::health, membership, coherence), metrics,
                 blocking), metrics);
     }

@@ -7,6 +7,7 @@ import dev.berth.core.metadata.BlobLinkStoreContract;
 import dev.berth.core.metadata.ManifestStoreContract;
 import dev.berth.core.metadata.RepositoryStoreContract;
 import dev.berth.core.metadata.TagStoreContract;
+import dev.berth.core.session.ConsoleSessionStoreContract;
 import dev.berth.core.tenant.TenantStoreContract;
 import dev.berth.core.testing.OpenedStores;
 import dev.berth.core.usage.UsageStoreContract;
@@ -35,7 +36,7 @@ abstract class SqlStoresContractTest {
         Database database = engine.open(scratch);
         return new OpenedStores(H2MetadataStores.over(database, clock), new H2TenantStore(database, clock),
                 new H2UserStore(database), new H2CatalogStore(database), new H2UsageStore(database),
-                new H2GarbageStore(database, clock), new H2GcRunStore(database), database);
+                new H2GarbageStore(database, clock), new H2GcRunStore(database), new H2ConsoleSessionStore(database), database);
     }
 
     @Nested
@@ -112,6 +113,14 @@ abstract class SqlStoresContractTest {
 
     @Nested
     class GcRuns extends GcRunStoreContract {
+        @Override
+        protected OpenedStores open(Clock clock) throws Exception {
+            return openStores(clock);
+        }
+    }
+
+    @Nested
+    class Sessions extends ConsoleSessionStoreContract {
         @Override
         protected OpenedStores open(Clock clock) throws Exception {
             return openStores(clock);
