@@ -192,6 +192,13 @@ public final class ManagementClient {
         return json(r);
     }
 
+    /** The registry's daily usage series ({@code GET .../usage}); fails unless 200. */
+    public JsonNode usage(String registry, String... queryKv) {
+        HttpResponse<byte[]> r = get(registryPath(registry) + "/usage", queryKv);
+        assertStatus(r, 200);
+        return json(r);
+    }
+
     /** How long a test waits for a collection to end: far longer than a run over the tests' content takes. */
     public static final Duration GC_TIMEOUT = Duration.ofSeconds(60);
 

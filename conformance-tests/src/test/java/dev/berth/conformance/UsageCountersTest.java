@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,11 +20,13 @@ import static dev.berth.conformance.ManagementClient.registryPath;
 import static dev.berth.conformance.ManagementClient.repositoryPath;
 import static dev.berth.conformance.OciAssertions.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * management-api.md counters and history: {@code pull_count} (manifest GETs, not HEADs), {@code pulled_at} of
  * artifacts and tags, the repository's {@code pull_count} (including deleted artifacts), {@code repo_count}, the
- * registry history (newest first, {@code action} filter), all visible within 5 s and kept over a clean restart.
+ * registry history (newest first, {@code action} filter), all visible within 5 s and kept over a clean restart;
+ * and the registry's daily usage series.
  */
 class UsageCountersTest {
 
@@ -200,6 +204,49 @@ class UsageCountersTest {
         assertThat(api().registry(reg).get("repo_count").asLong()).isEqualTo(2);
         assertStatus(api().delete(repositoryPath(reg, "two/deep")), 204);
         assertThat(api().registry(reg).get("repo_count").asLong()).isEqualTo(1);
+    }
+
+    // ------------------------------------------------------------------------------------------ daily usage
+
+    @Test
+    void todaysUsagePointCountsThePushThePullAndTheUploadedBytes() {
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        String reg = api().newRegistry("daily");
+        Image image = oci().pushImage(reg + "/app", "v1", 2);
+        assertStatus(oci().getManifest(image.repo(), "v1"), 200);
+        assertStatus(oci().headManifest(image.repo(), "v1"), 200);
+        long uploaded = image.blobs().stream().mapToLong(Content.Blob::size).sum() + image.manifest().bytes().length;
+        long used = api().storageUsed(reg);
+        assertThat(used).as("distinct random blobs: the registry holds what was uploaded").isEqualTo(uploaded);
+
+        String[] span = {"from", today.minusDays(1).toString(), "to", today.toString(), "step", "day"};
+        JsonNode series = await("today's point with 1 push, 1 pull and " + uploaded + " bytes pushed",
+                () -> api().usage(reg, span), s -> {
+                    JsonNode point = s.path("results").path(1);
+                    return point.path("pushes").asLong() >= 1 && point.path("pulls").asLong() >= 1
+                            && point.path("bytes_pushed").asLong() >= uploaded;
+                });
+        assumeTrue(LocalDate.now(ZoneOffset.UTC).equals(today), "ran across midnight UTC");
+
+        assertThat(series.get("step").asText()).isEqualTo("day");
+        assertThat(series.get("results").size()).as("%s", series).isEqualTo(2);
+        JsonNode yesterday = series.get("results").get(0);
+        JsonNode point = series.get("results").get(1);
+        assertThat(yesterday.get("time").asText()).isEqualTo(today.minusDays(1) + "T00:00:00Z");
+        assertThat(point.get("time").asText()).isEqualTo(today + "T00:00:00Z");
+        assertThat(point.get("pushes").asLong()).as("%s", point).isEqualTo(1);
+        assertThat(point.get("pulls").asLong()).as("a GET, not the HEAD: %s", point).isEqualTo(1);
+        assertThat(point.get("bytes_pushed").asLong()).as("%s", point).isEqualTo(uploaded);
+        assertThat(point.get("storage_used_bytes").asLong()).as("%s", point).isEqualTo(used);
+        for (String field : List.of("storage_used_bytes", "pushes", "pulls", "bytes_pushed")) {
+            assertThat(yesterday.get(field).asLong()).as("the registry was created today: %s", yesterday).isZero();
+        }
+
+        JsonNode defaults = api().usage(reg);
+        assertThat(defaults.get("results").size()).isEqualTo(30);
+        assertThat(defaults.get("results").get(29)).isEqualTo(point);
+        assertStatus(api().get(registryPath(reg) + "/usage", "step", "week"), 400);
+        assertStatus(api().get(registryPath("no-such-registry") + "/usage"), 404);
     }
 
     // ------------------------------------------------------------------------------------------ restart

@@ -69,7 +69,7 @@ final class ApiFixture implements AutoCloseable {
         QuotaLedger quota = new QuotaLedger(tenants, metadata.blobLinks(), clock);
         registry = new RegistryService(metadata, storage.blobStore(), storage.uploadStore(), tenants, quota,
                 new BlobLinker(metadata.blobLinks(), quota, storage.blobStore()), usage, RegistryLimits.DEFAULTS, clock);
-        catalog = new CatalogService(storage.catalogStore(), metadata, storage.usageStore(), tenants, registry, usage);
+        catalog = new CatalogService(storage.catalogStore(), metadata, storage.usageStore(), tenants, registry, usage, clock);
         // Runs start on the calling thread: a POST answers once its run is over, so tests need not wait.
         collector = new GarbageCollector(storage.garbageStore(), storage.gcRunStore(), storage.blobStore(),
                 metadata.repositories(), registry, Duration.ZERO, RemovalPace.UNLIMITED, "test-node", Runnable::run, clock);

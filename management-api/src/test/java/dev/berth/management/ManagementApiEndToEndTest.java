@@ -16,6 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -341,6 +343,61 @@ class ManagementApiEndToEndTest {
             assertThat(pushes.path("results").size()).isEqualTo(2);
             assertError(call("GET", "/api/v1/registries/acme/history?action=sing"), 400, "INVALID_ACTION");
             assertError(call("GET", "/api/v1/registries/nope/history"), 404, "REGISTRY_NOT_FOUND");
+        }
+
+        @Test
+        void answersTheThirtyDaysEndingTodayByDefault() {
+            LocalDate today = LocalDate.now(ZoneOffset.UTC);
+            berth.usage.flush();
+            JsonNode series = call("GET", "/api/v1/registries/acme/usage").json();
+            if (!LocalDate.now(ZoneOffset.UTC).equals(today)) {
+                return; // ran across midnight UTC: the days asked for are not the ones checked below
+            }
+
+            assertThat(series.path("step").asText()).isEqualTo("day");
+            JsonNode points = series.path("results");
+            assertThat(points.size()).isEqualTo(30);
+            JsonNode latest = points.get(29);
+            List<String> fields = new ArrayList<>();
+            latest.fieldNames().forEachRemaining(fields::add);
+            assertThat(fields).containsExactly("time", "storage_used_bytes", "pushes", "pulls", "bytes_pushed");
+            assertThat(latest.path("time").asText()).isEqualTo(today + "T00:00:00Z");
+            assertThat(points.get(0).path("time").asText()).isEqualTo(today.minusDays(29) + "T00:00:00Z");
+            assertThat(latest.path("pushes").asLong()).isEqualTo(3);
+            assertThat(latest.path("pulls").asLong()).isZero();
+            long used = call("GET", "/api/v1/registries/acme").json().path("storage_used_bytes").asLong();
+            assertThat(latest.path("storage_used_bytes").asLong()).isEqualTo(used);
+            // The three images share their config, uploaded three times and stored once.
+            assertThat(latest.path("bytes_pushed").asLong()).isGreaterThan(used);
+            // acme was created today.
+            assertThat(points.get(28).toString())
+                    .isEqualTo("{\"time\":\"" + today.minusDays(1) + "T00:00:00Z\",\"storage_used_bytes\":0,\"pushes\":0,"
+                            + "\"pulls\":0,\"bytes_pushed\":0}");
+        }
+
+        @Test
+        void takesDatesAndDateTimesAsTheirUtcDay() {
+            JsonNode one = call("GET", "/api/v1/registries/acme/usage?from=2026-05-30T23:30:00-02:00"
+                    + "&to=2026-05-31T00:00:00Z&step=day").json();
+            assertThat(names(one, "time")).containsExactly("2026-05-31T00:00:00Z");
+            JsonNode year = call("GET", "/api/v1/registries/acme/usage?from=2024-01-01&to=2024-12-31").json();
+            assertThat(year.path("results").size()).isEqualTo(366);
+            assertThat(year.path("results").get(365).path("time").asText()).isEqualTo("2024-12-31T00:00:00Z");
+            assertThat(year.path("results").get(0).path("storage_used_bytes").asLong()).isZero();
+        }
+
+        @Test
+        void refusesBadUsageParameters() {
+            String usage = "/api/v1/registries/acme/usage";
+            assertError(call("GET", usage + "?step=hour"), 400, "INVALID_PARAMETER");
+            assertError(call("GET", usage + "?from=yesterday"), 400, "INVALID_PARAMETER");
+            assertError(call("GET", usage + "?from=2026-02-30"), 400, "INVALID_PARAMETER");
+            assertError(call("GET", usage + "?to=2026-13-01"), 400, "INVALID_PARAMETER");
+            assertError(call("GET", usage + "?to=2026-05-30T22:00"), 400, "INVALID_PARAMETER");
+            assertError(call("GET", usage + "?from="), 400, "INVALID_PARAMETER");
+            assertError(call("GET", usage + "?from=2026-05-02&to=2026-05-01"), 400, "INVALID_PARAMETER");
+            assertError(call("GET", usage + "?from=2025-01-01&to=2026-01-02"), 400, "INVALID_PARAMETER");
+            assertError(call("GET", "/api/v1/registries/nope/usage"), 404, "REGISTRY_NOT_FOUND");
         }
     }
 

@@ -29,6 +29,7 @@ class RoutingTableTest {
             PATCH  | /api/v1/registries/acme                                   | /api/v1/registries/{registry}                      | registry=acme
             DELETE | /api/v1/registries/acme                                   | /api/v1/registries/{registry}                      | registry=acme
             GET    | /api/v1/registries/acme/history                           | /api/v1/registries/{registry}/history              | registry=acme
+            GET    | /api/v1/registries/acme/usage                             | /api/v1/registries/{registry}/usage                | registry=acme
             GET    | /api/v1/registries/acme/repositories                      | /api/v1/registries/{registry}/repositories         | registry=acme
             POST   | /api/v1/registries/acme/repositories/delete               | /api/v1/registries/{registry}/repositories/delete  | registry=acme
             GET    | /api/v1/registries/acme/repositories/app                  | /api/v1/registries/{registry}/repositories/{repository+} | registry=acme,repository=app
@@ -90,6 +91,7 @@ class RoutingTableTest {
             PUT    | /api/v1/registries                          | GET, POST
             POST   | /api/v1/registries/acme                     | DELETE, GET, PATCH
             DELETE | /api/v1/registries/acme/history             | GET
+            POST   | /api/v1/registries/acme/usage               | GET
             POST   | /api/v1/registries/acme/repositories/app    | DELETE, GET
             GET    | /api/v1/users/u-01/disable                  | POST
             POST   | /api/v1/openapi.json                        | GET

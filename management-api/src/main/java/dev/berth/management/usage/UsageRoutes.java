@@ -6,12 +6,13 @@ import io.netty.handler.codec.http.HttpMethod;
 
 import java.util.List;
 
-/** The history call of the contract and its operation. */
+/** The history and usage calls of the contract and their operations. */
 public final class UsageRoutes {
     private UsageRoutes() {
     }
 
     public static List<Route> of(CatalogService catalog) {
-        return List.of(Route.of(HttpMethod.GET, "/api/v1/registries/{registry}/history", new RegistryHistoryHandler(catalog)));
+        return List.of(Route.of(HttpMethod.GET, "/api/v1/registries/{registry}/history", new RegistryHistoryHandler(catalog)),
+                Route.of(HttpMethod.GET, "/api/v1/registries/{registry}/usage", new RegistryUsageHandler(catalog)));
     }
 }

@@ -220,6 +220,7 @@ public final class RegistryService {
         try {
             long size = commitFile(upload, digest);
             linker.link(upload.repository(), digest, size, upload.id());
+            usage.uploaded(upload.repository(), size);
             return new BlobInfo(digest, size);
         } finally {
             quota.release(upload.repository(), upload.id());
@@ -341,6 +342,7 @@ public final class RegistryService {
         pointed.addAll(tags);
         metadata.manifests().putManifest(repository, record, List.copyOf(pointed),
                 dependencies.andBlob(new Descriptor(manifest.mediaType(), digest, body.length, null, null)));
+        usage.uploaded(repository, body.length);
         if (pointed.isEmpty()) {
             usage.pushed(repository, reference.value(), digest, body.length, actor);
         }

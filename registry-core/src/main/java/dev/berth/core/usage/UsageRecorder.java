@@ -4,7 +4,10 @@ import dev.berth.core.digest.Digest;
 import dev.berth.core.name.RepositoryName;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -35,20 +38,36 @@ import java.util.concurrent.atomic.LongAdder;
  * always kept. With the early flush, events are dropped only while pulls outrun the store; the ceiling
  * is low because whatever waits is copied by every young collection (with 100,000 waiting, the pauses
  * took 13-16 ms; with 20,000, 11-13 ms and a third more pulls served).
+ *
+ * <p>Daily usage ({@link DailyUsage}) costs the request path no write either. A day's {@code pulls} and
+ * {@code pushes} are added by the store in the transactions that write the pull tallies and the history (pulls
+ * from the tallies, so that pulls past the history ceiling are counted too; a tally is kept per UTC day for that);
+ * {@code bytes_pushed} is tallied here per registry and day by {@link #uploaded} and written by the flush, a failed
+ * write added back for the next one, as pull tallies are. The registries' {@code storage_used_bytes} is sampled
+ * into today's rows by the first flush and then by a flush at most every {@link #STORAGE_SAMPLE_EVERY}: reading it
+ * once a minute for every registry is cheap, and a past day's usage is then the usage at most a minute before
+ * its end (while a server runs: a day with no server running keeps the last sample before it).
  */
 public final class UsageRecorder {
     private static final System.Logger LOG = System.getLogger(UsageRecorder.class.getName());
     static final int MAX_PENDING_PULL_EVENTS = 20_000;
     static final int FLUSH_EARLY_AT = 5_000;
+    /** How often at most the flush samples the registries' storage usage into the day's rows. */
+    static final Duration STORAGE_SAMPLE_EVERY = Duration.ofMinutes(1);
+    private static final long SECONDS_PER_DAY = 86_400;
 
     private final UsageStore store;
     private final Clock clock;
     private final Executor earlyFlush;
     private final ConcurrentHashMap<PullKey, PullTally> pulls = new ConcurrentHashMap<>();
     private final Queue<HistoryEvent> events = new ConcurrentLinkedQueue<>();
+    /** Bytes uploaded per registry and UTC day, waiting for the next flush. */
+    private final ConcurrentHashMap<DayKey, Long> uploadedBytes = new ConcurrentHashMap<>();
     private final AtomicInteger pendingPullEvents = new AtomicInteger();
     private final LongAdder droppedPullEvents = new LongAdder();
     private long droppedReported;
+    /** When the storage usage was last sampled; null before the first sample. Guarded by this. */
+    private Instant lastStorageSample;
 
     /** @param earlyFlush runs the flush that starts when pull events pile up before the next scheduled one */
     public UsageRecorder(UsageStore store, Clock clock, Executor earlyFlush) {
@@ -60,7 +79,7 @@ public final class UsageRecorder {
     /** A manifest was fetched (GET, not HEAD); {@code tag} is null when fetched by digest. */
     public void pulled(RepositoryName repository, Digest digest, String tag, long bytes, String actor) {
         Instant now = clock.instant();
-        count(new PullKey(repository, digest, tag), 1, now);
+        count(new PullKey(repository, digest, tag, epochDay(now)), 1, now);
         int pending = pendingPullEvents.incrementAndGet();
         if (pending > MAX_PENDING_PULL_EVENTS) {
             pendingPullEvents.decrementAndGet();
@@ -86,6 +105,11 @@ public final class UsageRecorder {
         this.pulls.compute(key, (k, tally) -> (tally == null ? new PullTally() : tally).add(pulls, latest));
     }
 
+    /** The UTC day of an instant, as days since 1970-01-01: a division, where a request counts it. */
+    private static long epochDay(Instant instant) {
+        return Math.floorDiv(instant.getEpochSecond(), SECONDS_PER_DAY);
+    }
+
     /** Pull events that got no history row because the backlog was full, since the server started. */
     public long droppedPullEvents() {
         return droppedPullEvents.sum();
@@ -93,6 +117,15 @@ public final class UsageRecorder {
 
     public void pushed(RepositoryName repository, String reference, Digest digest, long bytes, String actor) {
         event(clock.instant(), "push", repository, reference, digest, bytes, actor);
+    }
+
+    /**
+     * An upload of {@code bytes} into the repository completed: a blob's (its upload session committed and linked)
+     * or a manifest's (its {@code PUT} stored and linked), whether or not the registry had the same bytes already.
+     * A cross-repository mount uploads nothing and is not counted. Only tallied here, for the next flush.
+     */
+    public void uploaded(RepositoryName repository, long bytes) {
+        uploadedBytes.merge(new DayKey(repository.registry(), epochDay(clock.instant())), bytes, Long::sum);
     }
 
     /** An artifact, a tag or (with a null digest and reference) a repository was removed. */
@@ -116,6 +149,7 @@ public final class UsageRecorder {
      */
     public synchronized void forgetRegistry(String registry) {
         pulls.keySet().removeIf(key -> key.repository().registry().equals(registry));
+        uploadedBytes.keySet().removeIf(key -> key.registry().equals(registry));
         int pullEvents = 0;
         for (var it = events.iterator(); it.hasNext(); ) {
             HistoryEvent event = it.next();
@@ -132,6 +166,8 @@ public final class UsageRecorder {
         writePulls();
         List<HistoryEvent> written = writeEvents();
         pendingPullEvents.addAndGet(-(int) written.stream().filter(e -> e.action().equals("pull")).count());
+        writeUploadedBytes();
+        sampleStorageWhenDue();
         long dropped = droppedPullEvents.sum();
         if (dropped > droppedReported) {
             LOG.log(System.Logger.Level.WARNING, (dropped - droppedReported) + " pull(s) got no history event: "
@@ -146,6 +182,7 @@ public final class UsageRecorder {
         for (PullKey key : pulls.keySet()) {
             PullTally tally = pulls.remove(key);
             if (tally != null) {
+                // The tally's pulls all happened on its key's day, and so on the day of its latest.
                 batch.add(new PullRecord(key.repository(), key.digest(), key.tag(), tally.count(), tally.latest()));
             }
         }
@@ -157,7 +194,8 @@ public final class UsageRecorder {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "writing pull counts failed; will retry", e);
             for (PullRecord record : batch) {
-                count(new PullKey(record.repository(), record.digest(), record.tag()), record.count(), record.latest());
+                count(new PullKey(record.repository(), record.digest(), record.tag(), epochDay(record.latest())),
+                        record.count(), record.latest());
             }
         }
     }
@@ -182,7 +220,51 @@ public final class UsageRecorder {
         }
     }
 
-    /** What a pull is counted under: the artifact, and the tag it was pulled through (null: by digest). */
-    private record PullKey(RepositoryName repository, Digest digest, String tag) {
+    /** Writes the uploaded-bytes tallies taken out of the map; a failed batch is added again, for the next flush. */
+    private void writeUploadedBytes() {
+        List<UploadedBytes> batch = new ArrayList<>();
+        for (DayKey key : uploadedBytes.keySet()) {
+            Long bytes = uploadedBytes.remove(key);
+            if (bytes != null) {
+                batch.add(new UploadedBytes(key.registry(), LocalDate.ofEpochDay(key.epochDay()), bytes));
+            }
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        try {
+            store.addUploadedBytes(batch);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "writing uploaded bytes failed; will retry", e);
+            for (UploadedBytes upload : batch) {
+                uploadedBytes.merge(new DayKey(upload.registry(), upload.day().toEpochDay()), upload.bytes(), Long::sum);
+            }
+        }
+    }
+
+    /** Samples the registries' storage usage into today's rows on the first flush, then at most once a minute. */
+    private void sampleStorageWhenDue() {
+        Instant now = clock.instant();
+        if (lastStorageSample != null && now.isBefore(lastStorageSample.plus(STORAGE_SAMPLE_EVERY))) {
+            return;
+        }
+        try {
+            store.sampleStorage(LocalDate.ofInstant(now, ZoneOffset.UTC));
+            lastStorageSample = now;
+        } catch (RuntimeException e) {
+            // Due still: the next flush tries again.
+            LOG.log(System.Logger.Level.WARNING, "sampling the registries' storage usage failed; will retry", e);
+        }
+    }
+
+    /**
+     * What a pull is counted under: the artifact, the tag it was pulled through (null: by digest), and the UTC day
+     * (days since the epoch), so that a tally's pulls all belong to one day's count.
+     */
+    private record PullKey(RepositoryName repository, Digest digest, String tag, long epochDay) {
+    }
+
+    /** A registry's UTC day, as days since the epoch. */
+    private record DayKey(String registry, long epochDay) {
     }
 }

@@ -554,6 +554,23 @@ class RegistryServiceTest {
     }
 
     @Test
+    void countsTheBytesOfCompletedUploadsAndPushedManifestsButNotOfMounts() {
+        // Uploads a config and a layer through upload sessions, then the manifest.
+        PushedManifest pushed = dev.berth.core.testing.TestImages.pushImage(registry, APP, "v1", "layer");
+        Digest layer = Digest.sha256Of(bytes("layer"));
+        assertThat(registry.mount(RepositoryName.parse("acme/other"), layer, APP, r -> true)).isPresent();
+        f.usage.flush();
+
+        // The registry holds exactly the three uploads, each once.
+        long uploaded = f.tenantStore.usage("acme");
+        assertThat(uploaded).isGreaterThan(registry.getManifest(APP, pushed.digest()).content().length + "layer".length());
+        assertThat(f.usageStore.days("acme")).singleElement().satisfies(day -> {
+            assertThat(day.bytesPushed()).isEqualTo(uploaded);
+            assertThat(day.pushes()).isEqualTo(1);
+        });
+    }
+
+    @Test
     void recordsAPullOnlyWhenAskedTo() {
         PushedManifest pushed = pushImage(APP, "v1", "layer");
         f.usage.flush();

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -21,6 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class UsageRecorderTest {
     private static final RepositoryName APP = RepositoryName.parse("acme/team/app");
     private static final Digest DIGEST = Digest.sha256Of("m".getBytes(StandardCharsets.UTF_8));
+    /** The UTC day of {@link MutableClock#atSomeDay()}, 22:00, and the next. */
+    private static final LocalDate DAY = LocalDate.parse("2026-05-30");
+    private static final LocalDate NEXT_DAY = DAY.plusDays(1);
 
     private final MutableClock clock = MutableClock.atSomeDay();
     private final InMemoryUsageStore store = new InMemoryUsageStore();
@@ -205,5 +209,107 @@ class UsageRecorderTest {
         recorder.flush();
 
         assertThat(store.batchSizes()).isEqualTo(List.of());
+    }
+
+    // ---- daily usage
+
+    @Test
+    void talliesUploadedBytesPerRegistryAndUtcDayAndWritesThemInTheFlush() {
+        RepositoryName other = RepositoryName.parse("beta/app");
+        recorder.uploaded(APP, 100);
+        recorder.uploaded(RepositoryName.parse("acme/web"), 20);
+        recorder.uploaded(other, 7);
+        clock.advance(Duration.ofHours(2)); // 00:00 of the next day
+        recorder.uploaded(APP, 3);
+
+        assertThat(store.days("acme")).isEmpty();
+        recorder.flush();
+
+        assertThat(store.days("acme")).containsExactly(new DailyUsage(DAY, null, 0, 0, 120),
+                new DailyUsage(NEXT_DAY, null, 0, 0, 3));
+        assertThat(store.days("beta")).containsExactly(new DailyUsage(DAY, null, 0, 0, 7));
+        recorder.flush();
+        assertThat(store.days("acme")).extracting(DailyUsage::bytesPushed).containsExactly(120L, 3L);
+    }
+
+    @Test
+    void addsFailedUploadedBytesBackForTheNextFlush() {
+        recorder.uploaded(APP, 100);
+        store.failing = true;
+
+        recorder.flush();
+        recorder.uploaded(APP, 5);
+        store.failing = false;
+        recorder.flush();
+
+        assertThat(store.days("acme")).containsExactly(new DailyUsage(DAY, null, 0, 0, 105));
+    }
+
+    @Test
+    void forgetsTheUploadedBytesOfADeletedRegistry() {
+        recorder.uploaded(APP, 100);
+        recorder.uploaded(RepositoryName.parse("beta/app"), 7);
+
+        recorder.forgetRegistry("acme");
+        recorder.flush();
+
+        assertThat(store.days("acme")).isEmpty();
+        assertThat(store.days("beta")).extracting(DailyUsage::bytesPushed).containsExactly(7L);
+    }
+
+    @Test
+    void keepsATallyOfPullsPerUtcDaySoThatEachDayCountsItsOwn() {
+        recorder.pulled(APP, DIGEST, "v1", 10, "bot");
+        recorder.pulled(APP, DIGEST, "v1", 10, "bot");
+        clock.advance(Duration.ofHours(2));
+        Instant afterMidnight = clock.instant();
+        recorder.pulled(APP, DIGEST, "v1", 10, "bot");
+
+        recorder.flush();
+
+        assertThat(store.pulls()).containsExactlyInAnyOrder(
+                new PullRecord(APP, DIGEST, "v1", 2, afterMidnight.minus(Duration.ofHours(2))),
+                new PullRecord(APP, DIGEST, "v1", 1, afterMidnight));
+        assertThat(store.days("acme")).extracting(DailyUsage::day, DailyUsage::pulls)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(DAY, 2L), org.assertj.core.groups.Tuple.tuple(NEXT_DAY, 1L));
+    }
+
+    @Test
+    void countsPullsPastTheHistoryCeilingInTheDay() {
+        for (int i = 0; i < UsageRecorder.MAX_PENDING_PULL_EVENTS + 5; i++) {
+            recorder.pulled(APP, DIGEST, "v1", 1, "bot");
+        }
+        recorder.flush();
+
+        assertThat(store.days("acme")).extracting(DailyUsage::pulls)
+                .containsExactly((long) UsageRecorder.MAX_PENDING_PULL_EVENTS + 5);
+    }
+
+    @Test
+    void samplesStorageOnTheFirstFlushThenAtMostOnceAMinute() {
+        recorder.flush();
+        assertThat(store.sampledDays()).containsExactly(DAY);
+
+        clock.advance(Duration.ofSeconds(59));
+        recorder.flush();
+        assertThat(store.sampledDays()).hasSize(1);
+
+        clock.advance(Duration.ofSeconds(1));
+        recorder.flush();
+        clock.advance(Duration.ofHours(2));
+        recorder.flush();
+        assertThat(store.sampledDays()).containsExactly(DAY, DAY, NEXT_DAY);
+    }
+
+    @Test
+    void samplesAgainOnTheNextFlushAfterAFailedSample() {
+        store.failing = true;
+        recorder.flush();
+        store.failing = false;
+        clock.advance(Duration.ofSeconds(1));
+
+        recorder.flush();
+
+        assertThat(store.sampledDays()).containsExactly(DAY);
     }
 }

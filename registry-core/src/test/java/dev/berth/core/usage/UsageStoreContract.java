@@ -11,7 +11,9 @@ import dev.berth.core.testing.StoreContract;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +21,8 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What every {@link UsageStore} does: pull counters, read back through the catalog port, and the registries'
- * history. An implementation's test extends this with its {@link #open}. The registries {@code acme} and
+ * What every {@link UsageStore} does: pull counters, read back through the catalog port, the registries'
+ * history, and their daily usage. An implementation's test extends this with its {@link #open}. The registries {@code acme} and
  * {@code beta} exist when a case starts.
  */
 public abstract class UsageStoreContract extends StoreContract {
@@ -28,6 +30,9 @@ public abstract class UsageStoreContract extends StoreContract {
     private static final Instant T2 = NOW.plusSeconds(120);
     private static final RepositoryName APP = RepositoryName.parse("acme/app");
     private static final RepositoryName WEB = RepositoryName.parse("acme/web");
+    private static final LocalDate DAY = LocalDate.parse("2025-03-04");
+    private static final LocalDate NEXT_DAY = DAY.plusDays(1);
+    private static final Instant NEXT_DAY_AT = NOW.plus(Duration.ofDays(1));
 
     @BeforeEach
     void createRegistries() {
@@ -132,6 +137,79 @@ public abstract class UsageStoreContract extends StoreContract {
         assertThat(usage.history("beta", null, new PageRequest(1, 10, null)).count()).isZero();
         assertThat(catalog.repository(APP).orElseThrow().pullCount()).isEqualTo(3);
         assertThat(artifact(APP, one.digest()).pulledAt()).isEqualTo(NOW);
+    }
+
+    // ---- daily usage
+
+    @Test
+    void addsPullsPushesAndUploadedBytesToTheirRegistrysUtcDay() {
+        ManifestRecord one = manifest("one");
+        put(APP, one, "latest");
+        // Twice per kind: the second batch adds to the rows the first inserted.
+        for (int batch = 0; batch < 2; batch++) {
+            usage.recordPulls(List.of(new PullRecord(APP, one.digest(), "latest", 3, T1),
+                    new PullRecord(WEB, one.digest(), null, 1, T2), // a repository that does not exist: still the registry's
+                    new PullRecord(APP, one.digest(), "latest", 5, NEXT_DAY_AT),
+                    new PullRecord(RepositoryName.parse("beta/app"), one.digest(), null, 2, T1)));
+            usage.appendHistory(List.of(event(T1, "acme", "push", "app", "v1"), event(T2, "acme", "push", "web", "v1"),
+                    event(T1, "acme", "pull", "app", "v1"), event(T1, "acme", "delete", "app", "v1"),
+                    event(NEXT_DAY_AT, "beta", "push", "app", "v1"), event(T1, "nowhere", "push", "app", "v1")));
+            usage.addUploadedBytes(List.of(new UploadedBytes("acme", DAY, 100), new UploadedBytes("acme", DAY, 20),
+                    new UploadedBytes("beta", NEXT_DAY, 7), new UploadedBytes("nowhere", DAY, 1)));
+        }
+        usage.addUploadedBytes(List.of());
+
+        assertThat(usage.dailyUsage("acme", DAY.minusDays(1), NEXT_DAY)).isEqualTo(new DailyUsageRows(null, List.of(
+                new DailyUsage(DAY, null, 4, 8, 240), new DailyUsage(NEXT_DAY, null, 0, 10, 0))));
+        assertThat(usage.dailyUsage("beta", DAY, NEXT_DAY).days()).containsExactly(
+                new DailyUsage(DAY, null, 0, 4, 0), new DailyUsage(NEXT_DAY, null, 2, 0, 14));
+        // Inclusive bounds.
+        assertThat(usage.dailyUsage("acme", NEXT_DAY, NEXT_DAY).days()).extracting(DailyUsage::day).containsExactly(NEXT_DAY);
+        assertThat(usage.dailyUsage("acme", DAY, DAY).days()).extracting(DailyUsage::day).containsExactly(DAY);
+        assertThat(usage.dailyUsage("nowhere", DAY, NEXT_DAY)).isEqualTo(new DailyUsageRows(null, List.of()));
+    }
+
+    @Test
+    void samplesStorageIntoTheDayOnlyWhereItDiffersFromTheLatestSample() {
+        link(APP, digest("layer"), 100);
+        usage.addUploadedBytes(List.of(new UploadedBytes("acme", DAY, 100)));
+
+        usage.sampleStorage(DAY);
+        usage.sampleStorage(DAY);
+        // Unchanged since the day before: nothing written.
+        usage.sampleStorage(NEXT_DAY);
+
+        // The sample went into the row the upload made; beta, empty and never sampled, has no row.
+        assertThat(usage.dailyUsage("acme", DAY, NEXT_DAY).days()).containsExactly(new DailyUsage(DAY, 100L, 0, 0, 100));
+        assertThat(usage.dailyUsage("beta", DAY, NEXT_DAY).days()).isEmpty();
+
+        link(WEB, digest("other"), 50);
+        usage.sampleStorage(NEXT_DAY);
+        metadata.blobLinks().unlinkBlob(WEB, digest("other"));
+        metadata.blobLinks().unlinkBlob(APP, digest("layer"));
+        LocalDate third = NEXT_DAY.plusDays(1);
+        usage.sampleStorage(third);
+
+        assertThat(usage.dailyUsage("acme", DAY, third).days()).containsExactly(new DailyUsage(DAY, 100L, 0, 0, 100),
+                new DailyUsage(NEXT_DAY, 150L, 0, 0, 0), new DailyUsage(third, 0L, 0, 0, 0));
+        // The latest sample before a span, to carry into it.
+        assertThat(usage.dailyUsage("acme", third.plusDays(1), third.plusDays(2)))
+                .isEqualTo(new DailyUsageRows(0L, List.of()));
+        assertThat(usage.dailyUsage("acme", third, third).storageSampledBefore()).isEqualTo(150L);
+        assertThat(usage.dailyUsage("acme", DAY, DAY).storageSampledBefore()).isNull();
+    }
+
+    @Test
+    void aRegistrysDeletionDeletesItsDays() {
+        link(APP, digest("layer"), 100);
+        usage.sampleStorage(DAY);
+        usage.addUploadedBytes(List.of(new UploadedBytes("acme", NEXT_DAY, 100), new UploadedBytes("beta", DAY, 5)));
+
+        assertThat(tenants.delete("acme")).isTrue();
+        createRegistry("acme");
+
+        assertThat(usage.dailyUsage("acme", DAY.minusDays(1), NEXT_DAY.plusDays(1))).isEqualTo(new DailyUsageRows(null, List.of()));
+        assertThat(usage.dailyUsage("beta", DAY, DAY).days()).containsExactly(new DailyUsage(DAY, null, 0, 0, 5));
     }
 
     private ArtifactSummary artifact(RepositoryName repository, Digest digest) {

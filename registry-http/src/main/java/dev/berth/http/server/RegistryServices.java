@@ -120,7 +120,7 @@ final class RegistryServices implements AutoCloseable {
         V2AccessGate gate = new V2AccessGate(new Authenticator(directory, hasher, adminLogin, failedLogins, clock),
                 new AccessPolicy(tenants));
         CatalogService catalog = new CatalogService(storage.catalogStore(), metadata, storage.usageStore(),
-                tenants, registry, usage);
+                tenants, registry, usage, clock);
         ThreadPoolExecutor blocking = blockingPool();
         // Closed before the slow hashes: a login still waiting for its hash gets it rather than a dropped task.
         opened.onClose(() -> {

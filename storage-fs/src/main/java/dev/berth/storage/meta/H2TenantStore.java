@@ -114,6 +114,7 @@ public final class H2TenantStore implements TenantStore {
             Database.update(c, "DELETE FROM registry_blobs WHERE registry_id = ?", id);
             Database.update(c, "DELETE FROM user_permissions WHERE registry_id = ?", id);
             Database.update(c, "DELETE FROM history WHERE registry_id = ?", id);
+            Database.update(c, "DELETE FROM registry_daily_usage WHERE registry_id = ?", id);
             Database.update(c, "DELETE FROM registries WHERE id = ?", id);
             return true;
         });
