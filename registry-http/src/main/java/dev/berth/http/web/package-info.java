@@ -5,6 +5,6 @@
  * without authentication, and never reaches outside its directories.
  *
  * <p>Starting points: {@link dev.berth.http.web.StaticAssetHandler} (the HTTP side),
- * {@link dev.berth.http.web.ClasspathAssets} (the files).
+ * {@link dev.berth.http.web.ClasspathAssets} (the files), {@link dev.berth.http.web.ApiDocs} (the Swagger UI page).
  */
 package dev.berth.http.web;
