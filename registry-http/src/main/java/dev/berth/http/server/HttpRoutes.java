@@ -12,6 +12,8 @@ import dev.berth.http.route.RequestContext;
 import dev.berth.http.route.Responses;
 import dev.berth.http.route.V2Handler;
 import dev.berth.http.v2.V2Endpoints;
+import dev.berth.http.web.ApiDocs;
+import dev.berth.http.web.StaticAssetHandler;
 import dev.berth.management.ManagementApi;
 import dev.berth.management.ManagementRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -20,7 +22,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
 
 /**
- * The top of the routing tree: {@code /v2} to the OCI endpoints, {@code /api/v1} to the management API
+ * The top of the routing tree: {@code /v2} to the OCI endpoints, {@code /api/v1/docs} to the management API's
+ * documentation page (static files, no token needed), the rest of {@code /api/v1} to the management API
  * (aggregated, capped at the API's limit, its caller checked before the body is read), {@code /healthz} for
  * probes, {@code /metrics} for Prometheus. Anything else is a 404.
  */
@@ -33,6 +36,7 @@ final class HttpRoutes implements ExchangeFactory {
     private final BodyAdmission managementAdmission;
     private final V2Handler health;
     private final V2Handler metrics;
+    private final StaticAssetHandler apiDocs = ApiDocs.handler();
 
     HttpRoutes(V2Endpoints v2, ManagementApi management, HealthCheck health, RegistryMetrics meters, Executor blocking) {
         this.v2 = v2;
@@ -53,6 +57,10 @@ final class HttpRoutes implements ExchangeFactory {
         String path = query < 0 ? uri : uri.substring(0, query);
         if (path.equals("/v2") || path.startsWith("/v2/")) {
             return v2.open(request);
+        }
+        // before the management API, which would ask for the admin token
+        if (apiDocs.serves(path)) {
+            return apiDocs.open(request, blocking);
         }
         if (path.equals("/api/v1") || path.startsWith("/api/v1/")) {
             return new AggregatingExchange(request, managementAdmission, management, blocking, ManagementApi.MAX_BODY_BYTES);
