@@ -54,4 +54,14 @@ class TlsTest {
                 server.authorizationHeader());
         org.assertj.core.api.Assertions.assertThatThrownBy(plain::ping).isInstanceOf(RuntimeException.class);
     }
+
+    @Test
+    void theConsoleSessionCookieIsSecureOverHttps() {
+        RegistryClient anonymous = server.client();
+        HttpResponse<byte[]> signedIn = anonymous.send("POST", "/api/v1/session", java.net.http.HttpRequest.BodyPublishers.ofString(
+                "{\"token\":\"" + server.adminToken() + "\"}"), "Content-Type", "application/json");
+
+        assertThat(signedIn.statusCode()).isEqualTo(201);
+        assertThat(signedIn.headers().firstValue("set-cookie").orElseThrow().toLowerCase()).contains("; secure", "; httponly");
+    }
 }
