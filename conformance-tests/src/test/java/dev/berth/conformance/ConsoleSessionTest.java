@@ -89,5 +89,8 @@ class ConsoleSessionTest {
         assertStatus(out, 204);
         assertThat(out.headers().firstValue("set-cookie").orElseThrow().toLowerCase()).contains("max-age=0");
         assertStatus(call(session, "GET", "/registries", null), 401);
+        HttpResponse<byte[]> after = call(session, "GET", "/session", null);
+        assertStatus(after, 200);
+        assertThat(json(after).get("signed_in").asBoolean()).as("the page is told to sign in, not answered an error").isFalse();
     }
 }

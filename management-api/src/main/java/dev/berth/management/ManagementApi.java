@@ -42,8 +42,8 @@ import java.util.Map;
  * <p>A call goes through these steps:
  * <ol>
  *   <li>resolve the route from the method and the raw path (repository names may hold raw or {@code %2F} slashes);</li>
- *   <li>check the admin bearer token or console session, unless the route is open (only the OpenAPI document and
- *       the console's sign-in are). The check comes before a 404 or 405 is answered, so that an anonymous caller
+ *   <li>check the admin bearer token or console session, unless the route is open (only the OpenAPI document, and
+ *       the console's sign-in and session, are). The check comes before a 404 or 405 is answered, so that an anonymous caller
  *       learns nothing about the paths;</li>
  *   <li>refuse a body over {@value #MAX_BODY_BYTES} bytes (413);</li>
  *   <li>run the route's operation, which parses its input, calls one core service and gives a reply;</li>
@@ -154,10 +154,8 @@ public final class ManagementApi {
         } catch (RuntimeException e) {
             routingFailure = e;
         }
-        ConsoleSession session = null;
-        if (match == null || match.route().requiresAdmin()) {
-            session = authentication.check(method, headers, clientAddress);
-        }
+        ConsoleSession session = match == null || match.route().requiresAdmin()
+                ? authentication.check(method, headers, clientAddress) : authentication.sessionIfAny(headers);
         if (routingFailure != null) {
             throw routingFailure;
         }

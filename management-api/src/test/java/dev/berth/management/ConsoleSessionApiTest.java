@@ -61,6 +61,7 @@ class ConsoleSessionApiTest {
                 .doesNotContainIgnoringCase("Secure");
         assertThat(Instant.parse(signedIn.json().path("expires_at").asText())).isAfter(Instant.now().plusSeconds(11 * 3600));
         assertThat(signedIn.json().path("csrf_token").asText()).hasSizeGreaterThanOrEqualTo(43);
+        assertThat(signedIn.json().path("signed_in").asBoolean()).isTrue();
         assertThat(signedIn.text()).doesNotContain(setCookie.substring("berth_session=".length(), setCookie.indexOf(';')));
         assertThat(signedIn.headers().get(HttpHeaderNames.CACHE_CONTROL)).isEqualTo("no-store");
     }
@@ -93,6 +94,7 @@ class ConsoleSessionApiTest {
         assertThat(anonymous("GET", "/api/v1/registries", null, "Cookie", session.cookie()).status()).isEqualTo(200);
         Response current = anonymous("GET", "/api/v1/session", null, "Cookie", session.cookie());
         assertThat(current.status()).isEqualTo(200);
+        assertThat(current.json().path("signed_in").asBoolean()).isTrue();
         assertThat(current.json().path("csrf_token").asText()).isEqualTo(session.csrf());
         assertThat(anonymous("GET", "/api/v1/registries", null, "Cookie", "berth_session=forged").status()).isEqualTo(401);
         assertThat(anonymous("GET", "/api/v1/registries", null).status()).isEqualTo(401);
@@ -132,8 +134,18 @@ class ConsoleSessionApiTest {
     }
 
     @Test
-    void aBearerCallHasNoSessionAndNeedsNoCsrfToken() {
-        assertThat(berth.call("GET", "/api/v1/session").status()).isEqualTo(404);
+    void askingForTheSessionWithoutOneAnswersSignedOutNotAnError() {
+        for (Response none : new Response[] {anonymous("GET", "/api/v1/session", null),
+                anonymous("GET", "/api/v1/session", null, "Cookie", "berth_session=forged"), berth.call("GET", "/api/v1/session")}) {
+            assertThat(none.status()).isEqualTo(200);
+            assertThat(none.json().path("signed_in").asBoolean()).isFalse();
+            assertThat(none.json().path("csrf_token").isNull()).isTrue();
+            assertThat(none.json().path("expires_at").isNull()).isTrue();
+        }
+    }
+
+    @Test
+    void aBearerCallNeedsNoCsrfToken() {
         assertThat(berth.call("POST", "/api/v1/registries", "{'name':'acme'}").status()).isEqualTo(201);
         assertThat(berth.call("DELETE", "/api/v1/session").status()).isEqualTo(204);
     }

@@ -59,6 +59,14 @@ public final class AdminAuthentication {
         return session;
     }
 
+    /**
+     * The live console session the call's cookie opens, or null, refusing nothing: what an open route (which
+     * anyone may call) learns of its caller.
+     */
+    public ConsoleSession sessionIfAny(HttpHeaders headers) {
+        return sessions.find(SessionCookie.valueIn(headers)).orElse(null);
+    }
+
     private static boolean changesState(HttpMethod method) {
         return !(method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD) || method.equals(HttpMethod.OPTIONS));
     }

@@ -19,7 +19,7 @@ import java.util.Set;
  * @param host the {@code host[:port]} clients reach the registry at (see {@code PublicAddress})
  * @param clientAddress the client's IP address
  * @param secure whether the call came over TLS
- * @param session the console session the call was made in; null for a Bearer call or an open route
+ * @param session the console session the call was made in; null for a Bearer call, or an open route called without one
  */
 public record Call(Map<String, String> params, Map<String, List<String>> query, byte[] body, String host,
                    String clientAddress, boolean secure, ConsoleSession session) {

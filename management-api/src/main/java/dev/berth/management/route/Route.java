@@ -5,7 +5,7 @@ import io.netty.handler.codec.http.HttpMethod;
 /**
  * One method on one path template, and the operation that answers it.
  *
- * @param requiresAdmin false only for what anyone may read (the OpenAPI document)
+ * @param requiresAdmin false only for what anyone may call: the OpenAPI document and the console's sign-in and session
  */
 public record Route(HttpMethod method, PathTemplate path, Operation operation, boolean requiresAdmin) {
     /** A route that needs the admin token, as every management call does. */

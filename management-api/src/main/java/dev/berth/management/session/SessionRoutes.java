@@ -16,7 +16,7 @@ public final class SessionRoutes {
     public static List<Route> of(ConsoleSessions sessions) {
         return List.of(
                 Route.open(HttpMethod.POST, SESSION, new SignInHandler(sessions)),
-                Route.of(HttpMethod.GET, SESSION, new GetSessionHandler()),
+                Route.open(HttpMethod.GET, SESSION, new GetSessionHandler()),
                 Route.of(HttpMethod.DELETE, SESSION, new SignOutHandler(sessions)));
     }
 }
