@@ -13,6 +13,7 @@ import dev.berth.http.route.Responses;
 import dev.berth.http.route.V2Handler;
 import dev.berth.http.v2.V2Endpoints;
 import dev.berth.http.web.ApiDocs;
+import dev.berth.http.web.WebConsole;
 import dev.berth.http.web.StaticAssetHandler;
 import dev.berth.management.ManagementApi;
 import dev.berth.management.ManagementRequest;
@@ -37,6 +38,7 @@ final class HttpRoutes implements ExchangeFactory {
     private final V2Handler health;
     private final V2Handler metrics;
     private final StaticAssetHandler apiDocs = ApiDocs.handler();
+    private final StaticAssetHandler console = WebConsole.handler();
 
     HttpRoutes(V2Endpoints v2, ManagementApi management, HealthCheck health, RegistryMetrics meters, Executor blocking) {
         this.v2 = v2;
@@ -61,6 +63,9 @@ final class HttpRoutes implements ExchangeFactory {
         // before the management API, which would ask for the admin token
         if (apiDocs.serves(path)) {
             return apiDocs.open(request, blocking);
+        }
+        if (console.serves(path)) {
+            return console.open(request, blocking);
         }
         if (path.equals("/api/v1") || path.startsWith("/api/v1/")) {
             return new AggregatingExchange(request, managementAdmission, management, blocking, ManagementApi.MAX_BODY_BYTES);

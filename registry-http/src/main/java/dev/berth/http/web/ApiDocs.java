@@ -1,10 +1,6 @@
 package dev.berth.http.web;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.Properties;
 
 /**
  * The management API's documentation page at {@code /api/v1/docs/}: Swagger UI showing the served OpenAPI
@@ -13,15 +9,13 @@ import java.util.Properties;
  *
  * <p>Our own {@code index.html} and {@code swagger-initializer.js} (under {@value #OWN_FILES}) stand in for the
  * webjar's, which load the petstore example and would need an inline script; the rest (the bundle, its CSS, the
- * icons) is the {@code org.webjars:swagger-ui} webjar's directory as it is, found through the version its
- * {@code pom.properties} names so that upgrading the dependency is the only change an upgrade needs.
+ * icons) is the {@code org.webjars:swagger-ui} webjar's directory as it is (see {@link Webjars}).
  */
 public final class ApiDocs {
     /** Where the page is served. */
     public static final String ROOT = "/api/v1/docs";
     /** Our files, which win over the webjar's. */
     static final String OWN_FILES = "dev/berth/http/web/docs";
-    private static final String WEBJAR_PROPERTIES = "META-INF/maven/org.webjars/swagger-ui/pom.properties";
 
     /**
      * Scripts, styles and fonts from this server only, the OpenAPI document and the calls tried from the page to
@@ -49,25 +43,7 @@ public final class ApiDocs {
     /** The responder for {@link #ROOT}; fails if the webjar or our files are missing from the classpath. */
     public static StaticAssetHandler handler() {
         ClassLoader loader = ApiDocs.class.getClassLoader();
-        return new StaticAssetHandler(ROOT, new ClasspathAssets(loader, List.of(OWN_FILES, swaggerUiDirectory(loader))),
-                CONTENT_SECURITY_POLICY);
-    }
-
-    /** The webjar's resource directory, {@code META-INF/resources/webjars/swagger-ui/<version>}. */
-    static String swaggerUiDirectory(ClassLoader loader) {
-        Properties properties = new Properties();
-        try (InputStream in = loader.getResourceAsStream(WEBJAR_PROPERTIES)) {
-            if (in == null) {
-                throw new IllegalStateException("the Swagger UI webjar is not on the classpath (no " + WEBJAR_PROPERTIES + ")");
-            }
-            properties.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + WEBJAR_PROPERTIES, e);
-        }
-        String version = properties.getProperty("version");
-        if (version == null || version.isBlank()) {
-            throw new IllegalStateException(WEBJAR_PROPERTIES + " names no version");
-        }
-        return "META-INF/resources/webjars/swagger-ui/" + version.trim();
+        return new StaticAssetHandler(ROOT, new ClasspathAssets(loader, List.of(OWN_FILES,
+                Webjars.directory(loader, "org.webjars", "swagger-ui"))), CONTENT_SECURITY_POLICY);
     }
 }
