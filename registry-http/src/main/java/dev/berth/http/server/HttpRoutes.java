@@ -24,7 +24,8 @@ import java.util.concurrent.Executor;
 
 /**
  * The top of the routing tree: {@code /v2} to the OCI endpoints, {@code /api/v1/docs} to the management API's
- * documentation page (static files, no token needed), the rest of {@code /api/v1} to the management API
+ * documentation page and {@code /ui} to the web console (static files, no token needed; {@code /} redirects to
+ * the console), the rest of {@code /api/v1} to the management API
  * (aggregated, capped at the API's limit, its caller checked before the body is read), {@code /healthz} for
  * probes, {@code /metrics} for Prometheus. Anything else is a 404.
  */
@@ -39,6 +40,8 @@ final class HttpRoutes implements ExchangeFactory {
     private final V2Handler metrics;
     private final StaticAssetHandler apiDocs = ApiDocs.handler();
     private final StaticAssetHandler console = WebConsole.handler();
+    /** A person who opens the server's address in a browser lands on the console. */
+    private final V2Handler home = request -> request.respond(StaticAssetHandler.redirect(WebConsole.ROOT + "/"));
 
     HttpRoutes(V2Endpoints v2, ManagementApi management, HealthCheck health, RegistryMetrics meters, Executor blocking) {
         this.v2 = v2;
@@ -66,6 +69,9 @@ final class HttpRoutes implements ExchangeFactory {
         }
         if (console.serves(path)) {
             return console.open(request, blocking);
+        }
+        if (path.equals("/")) {
+            return new AggregatingExchange(request, OciAdmission.ANYONE, home, blocking, 0);
         }
         if (path.equals("/api/v1") || path.startsWith("/api/v1/")) {
             return new AggregatingExchange(request, managementAdmission, management, blocking, ManagementApi.MAX_BODY_BYTES);

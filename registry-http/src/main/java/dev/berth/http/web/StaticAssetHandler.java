@@ -171,7 +171,8 @@ public final class StaticAssetHandler implements V2Handler {
         return false;
     }
 
-    private static FullHttpResponse redirect(String location) {
+    /** A permanent redirect to {@code location}. */
+    public static FullHttpResponse redirect(String location) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.MOVED_PERMANENTLY,
                 Unpooled.EMPTY_BUFFER);
         response.headers().set(HttpHeaderNames.LOCATION, location).setInt(HttpHeaderNames.CONTENT_LENGTH, 0);

@@ -71,16 +71,9 @@ export const api = {
 
 /** The current session, or null when the browser has none (or it has ended). */
 export async function currentSession() {
-  try {
-    const session = await request('GET', '/session');
-    csrfToken = session.csrf_token;
-    return session;
-  } catch (error) {
-    if (error.status === 401 || error.status === 404) {
-      return null;
-    }
-    throw error;
-  }
+  const session = await request('GET', '/session');
+  csrfToken = session.signed_in ? session.csrf_token : null;
+  return session.signed_in ? session : null;
 }
 
 export async function signIn(token) {

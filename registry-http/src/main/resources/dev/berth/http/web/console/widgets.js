@@ -13,10 +13,12 @@ export function errorMessage(error) {
 
 /** A short message at the bottom of the screen, which disappears by itself. */
 export function notify(message) {
-  let region = document.getElementById('notices');
+  // An open modal dialog sits in the top layer, above everything else in the page: put the notice inside it.
+  const host = document.querySelector('dialog[open]') ?? document.body;
+  let region = host.querySelector(':scope > .notices');
   if (!region) {
-    region = h('div', {id: 'notices', class: 'notices', role: 'status', 'aria-live': 'polite'});
-    document.body.append(region);
+    region = h('div', {class: 'notices', role: 'status', 'aria-live': 'polite'});
+    host.append(region);
   }
   const notice = h('div', {class: 'notice'}, message);
   region.append(notice);
@@ -51,6 +53,7 @@ function selectAll(rows, selection) {
     type: 'checkbox', 'aria-label': 'Select all on this page', checked: keys.length > 0 && keys.every(k => selection.selected.has(k)),
     onChange: event => {
       keys.forEach(k => event.target.checked ? selection.selected.add(k) : selection.selected.delete(k));
+      event.target.closest('table').querySelectorAll('tbody td.select input').forEach(box => box.checked = event.target.checked);
       selection.onChange();
     },
   });
