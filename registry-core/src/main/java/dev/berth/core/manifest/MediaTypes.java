@@ -12,6 +12,16 @@ public final class MediaTypes {
 
     private static final Set<String> INDEXES = Set.of(OCI_INDEX, DOCKER_MANIFEST_LIST);
     private static final Set<String> IMAGES = Set.of(OCI_MANIFEST, DOCKER_MANIFEST);
+    /**
+     * Layers whose content a registry need not hold: the image-spec's non-distributable layers (deprecated in 1.1,
+     * still pushed) and Docker's foreign layers, fetched by clients from their descriptors' {@code urls}.
+     */
+    private static final Set<String> NON_DISTRIBUTABLE = Set.of(
+            "application/vnd.oci.image.layer.nondistributable.v1.tar",
+            "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
+            "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd",
+            "application/vnd.docker.image.rootfs.foreign.diff.tar",
+            "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip");
 
     private MediaTypes() {
     }
@@ -26,6 +36,11 @@ public final class MediaTypes {
 
     public static boolean isManifest(String mediaType) {
         return isIndex(mediaType) || isImage(mediaType);
+    }
+
+    /** Whether a layer of this media type may be absent from the registry (see {@link #NON_DISTRIBUTABLE}). */
+    public static boolean isNonDistributable(String mediaType) {
+        return mediaType != null && NON_DISTRIBUTABLE.contains(mediaType);
     }
 
     /** The media type part of a header value, without parameters and in lower case; null for null. */

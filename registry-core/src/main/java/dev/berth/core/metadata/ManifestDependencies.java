@@ -2,6 +2,7 @@ package dev.berth.core.metadata;
 
 import dev.berth.core.error.RegistryException;
 import dev.berth.core.manifest.Descriptor;
+import dev.berth.core.manifest.MediaTypes;
 import dev.berth.core.manifest.ParsedManifest;
 
 import java.util.ArrayList;
@@ -41,11 +42,16 @@ public record ManifestDependencies(List<Descriptor> blobs, List<Descriptor> mani
 
     /**
      * Checks every dependency against the repository: {@code MANIFEST_BLOB_UNKNOWN} for a blob not linked or a
-     * child not stored, {@code MANIFEST_INVALID} for a blob whose linked size differs from the descriptor's.
+     * child not stored, {@code MANIFEST_INVALID} for a blob whose linked size differs from the descriptor's. A
+     * non-distributable layer may be absent (its content is elsewhere, at its {@code urls}); when it is linked, its
+     * size must match like any blob's.
      */
     public void verify(RepositoryContents repository) {
         for (Descriptor blob : blobs) {
             OptionalLong size = repository.linkedBlobSize(blob.digest());
+            if (size.isEmpty() && MediaTypes.isNonDistributable(blob.mediaType())) {
+                continue;
+            }
             if (size.isEmpty()) {
                 throw RegistryException.manifestBlobUnknown(blob.digest());
             }
