@@ -347,7 +347,9 @@ public final class RegistryService {
             throw new RegistryException(OciErrorCode.MANIFEST_TOO_LARGE,
                     "manifest exceeds " + limits.maxManifestBytes() + " bytes", java.util.Map.of("size", body.length));
         }
-        Digest digest = Digest.sha256Of(body);
+        // Pushed by digest, the manifest is stored under that digest's algorithm (the spec: the digest the client
+        // names is the one the registry answers with); pushed by tag, under SHA-256.
+        Digest digest = reference instanceof Digest named ? Digest.compute(named.algorithm(), body) : Digest.sha256Of(body);
         if (reference instanceof Digest expected && !expected.equals(digest)) {
             throw RegistryException.digestInvalid("manifest digest " + digest + " does not match the reference " + expected);
         }

@@ -138,6 +138,21 @@ class RegistryServiceTest {
     }
 
     @Test
+    void storesAManifestPushedBySha512DigestUnderThatDigest() {
+        Digest config = f.linkBlob(APP, "{}");
+        byte[] body = bytes(imageManifest(config, 2));
+        Digest sha512 = Digest.compute(Digest.SHA512, body);
+
+        PushedManifest pushed = registry.putManifest(APP, sha512, MediaTypes.OCI_MANIFEST, body, ACTOR);
+
+        assertThat(pushed.digest()).isEqualTo(sha512);
+        assertThat(registry.getManifest(APP, sha512).content()).isEqualTo(body);
+        assertThat(f.blobs.contains(sha512)).isTrue();
+        assertOci(() -> registry.putManifest(APP, Digest.compute(Digest.SHA512, bytes("other")), MediaTypes.OCI_MANIFEST,
+                body, ACTOR), OciErrorCode.DIGEST_INVALID);
+    }
+
+    @Test
     void refusesAManifestLargerThanTheCap() {
         CoreFixture small = new CoreFixture(CoreFixture.limits(100, 1000)).withRegistry("acme", null);
         Digest config = small.linkBlob(APP, "{}");
