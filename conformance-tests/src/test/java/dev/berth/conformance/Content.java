@@ -71,6 +71,11 @@ public final class Content {
             return new Blob(bytes, sha256(bytes));
         }
 
+        /** A blob addressed by its SHA-512 digest ({@code sha512:<128 hex>}). */
+        public static Blob sha512Of(byte[] bytes) {
+            return new Blob(bytes, sha512(bytes));
+        }
+
         public int size() {
             return bytes.length;
         }
@@ -84,6 +89,11 @@ public final class Content {
     public record Manifest(byte[] bytes, String mediaType, String digest) {
         public static Manifest of(byte[] bytes, String mediaType) {
             return new Manifest(bytes, mediaType, sha256(bytes));
+        }
+
+        /** The same manifest addressed by its SHA-512 digest, as a client pushing it by that digest names it. */
+        public Manifest bySha512() {
+            return new Manifest(bytes, mediaType, sha512(bytes));
         }
 
         public Descriptor descriptor() {
@@ -126,9 +136,17 @@ public final class Content {
     }
 
     public static String sha256(byte[] data) {
+        return digest("SHA-256", "sha256:", data);
+    }
+
+    public static String sha512(byte[] data) {
+        return digest("SHA-512", "sha512:", data);
+    }
+
+    private static String digest(String algorithm, String prefix, byte[] data) {
         try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            return "sha256:" + HexFormat.of().formatHex(md.digest(data));
+            MessageDigest md = MessageDigest.getInstance(algorithm);
+            return prefix + HexFormat.of().formatHex(md.digest(data));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -10,7 +10,8 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * A server's data directory as the tests look at it from outside: the blob files ({@code blobs/sha256/<2>/<64>}) by
+ * A server's data directory as the tests look at it from outside: the blob files ({@code blobs/sha256/<2>/<64>} and
+ * {@code blobs/sha512/<2>/<128>}) by
  * digest, and every regular file but the metadata's ({@code meta/}, and the directory's lock and binding to its
  * metadata, which a server writes when it first starts), to tell what a server left on disk. Read it while no
  * collection runs.
@@ -20,18 +21,21 @@ final class DataFiles {
     private DataFiles() {
     }
 
-    /** Where the blob {@code digest} ({@code sha256:<hex>}) is stored. */
+    /** Where the blob {@code digest} ({@code sha256:<hex>} or {@code sha512:<hex>}) is stored. */
     static Path blobFile(Path dataDir, String digest) {
-        String hex = digest.substring("sha256:".length());
-        return dataDir.resolve("blobs").resolve("sha256").resolve(hex.substring(0, 2)).resolve(hex);
+        String algorithm = digest.substring(0, digest.indexOf(':'));
+        String hex = digest.substring(algorithm.length() + 1);
+        return dataDir.resolve("blobs").resolve(algorithm).resolve(hex.substring(0, 2)).resolve(hex);
     }
 
     /** The blob files under the data directory: digest to size. */
     static Map<String, Long> blobs(Path dataDir) {
         Map<String, Long> blobs = new TreeMap<>();
         outsideDatabase(dataDir).forEach((path, size) -> {
-            if (path.startsWith("blobs/sha256/")) {
-                blobs.put("sha256:" + path.substring(path.lastIndexOf('/') + 1), size);
+            for (String algorithm : new String[] {"sha256", "sha512"}) {
+                if (path.startsWith("blobs/" + algorithm + "/")) {
+                    blobs.put(algorithm + ":" + path.substring(path.lastIndexOf('/') + 1), size);
+                }
             }
         });
         return blobs;

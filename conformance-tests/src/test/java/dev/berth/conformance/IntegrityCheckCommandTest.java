@@ -71,12 +71,33 @@ class IntegrityCheckCommandTest {
         assertThat(server.management().storageUsed(tenant)).isEqualTo(usedBefore - damaged.bytes().length);
     }
 
+    @Test
+    void rehashesASha512BlobWithSha512AndFindsItCorruptWhenItIs() throws IOException {
+        RegistryProcess server = registry.process();
+        String repo = Content.randomRepo("checked-sha512");
+        Blob blob = Blob.sha512Of(Content.randomBytes(4000));
+        registry.client().pushBlob(repo, blob);
+        String dataDir = server.dataDir().toString();
+        server.stop();
+
+        CommandRun sound = server.runCommand("check", "--data-dir", dataDir);
+        assertThat(sound.exitStatus()).as(sound.stdout() + sound.stderr()).isZero();
+        assertThat(sound.stdout()).contains("no problems");
+
+        truncateToHalf(blobFile(server, blob.digest()));
+        CommandRun check = server.runCommand("check", "--data-dir", dataDir);
+        assertThat(check.exitStatus()).as(check.stdout() + check.stderr()).isEqualTo(1);
+        assertThat(check.stdout()).contains("corrupt blob: blobs/sha512/" + hex(blob.digest()).substring(0, 2) + "/"
+                + hex(blob.digest()) + " holds " + blob.bytes().length / 2 + " bytes that hash to sha512:",
+                "recorded in " + repo, "1 problem (1 corrupt blob), 0 repaired");
+    }
+
     private static Path blobFile(RegistryProcess server, String digest) {
-        return server.dataDir().resolve("blobs").resolve("sha256").resolve(hex(digest).substring(0, 2)).resolve(hex(digest));
+        return DataFiles.blobFile(server.dataDir(), digest);
     }
 
     private static String hex(String digest) {
-        return digest.substring("sha256:".length());
+        return digest.substring(digest.indexOf(':') + 1);
     }
 
     private static void truncateToHalf(Path file) throws IOException {

@@ -122,13 +122,21 @@ public final class RegistryService {
     // ---- uploads ----------------------------------------------------------------------------------
 
     /**
-     * Opens an upload session for the user named {@code owner}; the repository's registry must exist (pushes
-     * never create registries).
+     * Opens an upload session for the user named {@code owner}, hashing with SHA-256; the repository's registry
+     * must exist (pushes never create registries).
      */
     public BlobUpload startUpload(RepositoryName repository, String owner) {
+        return startUpload(repository, owner, Digest.SHA256);
+    }
+
+    /**
+     * Opens an upload session whose running hash is {@code digestAlgorithm} (see {@link #digestAlgorithm}); the
+     * repository's registry must exist.
+     */
+    public BlobUpload startUpload(RepositoryName repository, String owner, String digestAlgorithm) {
         tenants.requireExists(repository.registry());
         try {
-            return uploads.create(repository, owner);
+            return uploads.create(repository, owner, digestAlgorithm);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -197,13 +205,30 @@ public final class RegistryService {
     }
 
     /**
-     * Refuses a digest that no blob can be stored under (anything but SHA-256): an upload asks this before it
-     * takes a byte of its body, so that a refused request leaves its session as it was.
+     * Refuses a digest that no blob can be stored under (any algorithm but SHA-256 and SHA-512): an upload asks
+     * this before it takes a byte of its body, so that a refused request leaves its session as it was.
      */
     public void checkBlobDigest(Digest digest) {
-        if (!digest.isSha256()) {
-            throw new RegistryException(OciErrorCode.PARAMETER_INVALID, "only sha256 digests are supported for blobs");
+        if (!Digest.isSupportedAlgorithm(digest.algorithm())) {
+            throw new RegistryException(OciErrorCode.PARAMETER_INVALID,
+                    "unsupported digest algorithm for blobs: " + digest.algorithm());
         }
+    }
+
+    /**
+     * The algorithm an upload session is to hash with, from the {@code ?digest-algorithm=} of its {@code POST}
+     * ({@code null} when absent: SHA-256). An algorithm content cannot be stored under is {@code UNSUPPORTED}
+     * with 400 ({@code PARAMETER_INVALID}), as the spec's failure statuses for that endpoint allow.
+     */
+    public static String digestAlgorithm(String requested) {
+        if (requested == null) {
+            return Digest.SHA256;
+        }
+        if (!Digest.isSupportedAlgorithm(requested)) {
+            throw new RegistryException(OciErrorCode.PARAMETER_INVALID, "unsupported digest-algorithm: " + requested
+                    + " (supported: " + String.join(", ", Digest.ALGORITHMS) + ")");
+        }
+        return requested;
     }
 
     /**
@@ -322,7 +347,9 @@ public final class RegistryService {
             throw new RegistryException(OciErrorCode.MANIFEST_TOO_LARGE,
                     "manifest exceeds " + limits.maxManifestBytes() + " bytes", java.util.Map.of("size", body.length));
         }
-        Digest digest = Digest.sha256Of(body);
+        // Pushed by digest, the manifest is stored under that digest's algorithm (the spec: the digest the client
+        // names is the one the registry answers with); pushed by tag, under SHA-256.
+        Digest digest = reference instanceof Digest named ? Digest.compute(named.algorithm(), body) : Digest.sha256Of(body);
         if (reference instanceof Digest expected && !expected.equals(digest)) {
             throw RegistryException.digestInvalid("manifest digest " + digest + " does not match the reference " + expected);
         }

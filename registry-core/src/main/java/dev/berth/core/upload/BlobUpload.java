@@ -8,7 +8,8 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 
 /**
- * One upload session: a file that grows as chunks arrive and a running SHA-256 of what it holds.
+ * One upload session: a file that grows as chunks arrive and a running hash of what it holds, in the session's
+ * {@link #digestAlgorithm() digest algorithm}.
  *
  * <p>Threading: a session is driven by one request at a time. {@link #append}, {@link #commit} and
  * {@link #cancel} block on the disk and must run off the event loop; {@link #size} may be read from any
@@ -23,6 +24,15 @@ public interface BlobUpload {
     String owner();
 
     Instant startedAt();
+
+    /**
+     * The algorithm of the running hash ({@code sha256} unless the session was opened for another, see
+     * {@link UploadStore#create(RepositoryName, String, String)}). A commit under a digest of this algorithm
+     * takes the running hash; under the other it hashes the stored bytes again.
+     */
+    default String digestAlgorithm() {
+        return Digest.SHA256;
+    }
 
     /** Bytes received so far. */
     long size();

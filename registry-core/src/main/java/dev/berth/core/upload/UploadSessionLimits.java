@@ -47,7 +47,7 @@ public final class UploadSessionLimits implements UploadStore {
     }
 
     @Override
-    public BlobUpload create(RepositoryName repository, String owner) throws IOException {
+    public BlobUpload create(RepositoryName repository, String owner, String digestAlgorithm) throws IOException {
         String registry = repository.registry();
         synchronized (this) {
             int ownerOpen = byOwner.getOrDefault(owner, 0);
@@ -63,7 +63,7 @@ public final class UploadSessionLimits implements UploadStore {
             count(owner, registry);
         }
         try {
-            return store.create(repository, owner);
+            return store.create(repository, owner, digestAlgorithm);
         } catch (IOException | RuntimeException e) {
             uncount(owner, registry);
             throw e;

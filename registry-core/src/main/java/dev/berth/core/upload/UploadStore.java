@@ -1,5 +1,6 @@
 package dev.berth.core.upload;
 
+import dev.berth.core.digest.Digest;
 import dev.berth.core.name.RepositoryName;
 
 import java.io.IOException;
@@ -13,8 +14,17 @@ import java.util.function.Consumer;
  * restart a session resumes by re-reading its partial file into a fresh digest.
  */
 public interface UploadStore {
-    /** Opens a session for {@code owner} (the user's name, kept with the session so that it survives a restart). */
-    BlobUpload create(RepositoryName repository, String owner) throws IOException;
+    /** Opens a session hashing with SHA-256, the default; see {@link #create(RepositoryName, String, String)}. */
+    default BlobUpload create(RepositoryName repository, String owner) throws IOException {
+        return create(repository, owner, Digest.SHA256);
+    }
+
+    /**
+     * Opens a session for {@code owner} (the user's name, kept with the session so that it survives a restart)
+     * whose running hash is {@code digestAlgorithm}, one of {@link Digest#ALGORITHMS}: the algorithm the client
+     * announced ({@code ?digest-algorithm=}, or that of a monolithic upload's {@code ?digest=}).
+     */
+    BlobUpload create(RepositoryName repository, String owner, String digestAlgorithm) throws IOException;
 
     /** Every open session, including those a previous run left (read back from storage). */
     List<BlobUpload> openSessions() throws IOException;

@@ -91,6 +91,26 @@ class DigestTest {
         assertThat(digest.isSha256()).isTrue();
     }
 
+    @Test
+    void hashesContentWithSha512() {
+        Digest digest = Digest.compute("sha512", "".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(digest.value()).isEqualTo("sha512:cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce"
+                + "47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e");
+        assertThat(digest.algorithm()).isEqualTo(Digest.SHA512);
+        assertThat(Digest.of("sha512", digest.newHash().digest(new byte[0]))).isEqualTo(digest);
+    }
+
+    @Test
+    void namesTheAlgorithmsContentCanBeStoredUnder() {
+        assertThat(Digest.ALGORITHMS).containsExactly("sha256", "sha512");
+        assertThat(Digest.isSupportedAlgorithm("sha512")).isTrue();
+        assertThat(Digest.isSupportedAlgorithm("sha384")).isFalse();
+        assertThat(Digest.isSupportedAlgorithm("SHA512")).isFalse();
+        assertThatThrownBy(() -> Digest.newHash("md5")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(Digest.newHash("sha512").getDigestLength()).isEqualTo(64);
+    }
+
     @ParameterizedTest
     @CsvSource({"sha256:abc, true", "latest, false", ":abc, false", "v1.0, false"})
     void tellsADigestFromATagByItsColon(String value, boolean digest) {

@@ -138,6 +138,21 @@ class RegistryServiceTest {
     }
 
     @Test
+    void storesAManifestPushedBySha512DigestUnderThatDigest() {
+        Digest config = f.linkBlob(APP, "{}");
+        byte[] body = bytes(imageManifest(config, 2));
+        Digest sha512 = Digest.compute(Digest.SHA512, body);
+
+        PushedManifest pushed = registry.putManifest(APP, sha512, MediaTypes.OCI_MANIFEST, body, ACTOR);
+
+        assertThat(pushed.digest()).isEqualTo(sha512);
+        assertThat(registry.getManifest(APP, sha512).content()).isEqualTo(body);
+        assertThat(f.blobs.contains(sha512)).isTrue();
+        assertOci(() -> registry.putManifest(APP, Digest.compute(Digest.SHA512, bytes("other")), MediaTypes.OCI_MANIFEST,
+                body, ACTOR), OciErrorCode.DIGEST_INVALID);
+    }
+
+    @Test
     void refusesAManifestLargerThanTheCap() {
         CoreFixture small = new CoreFixture(CoreFixture.limits(100, 1000)).withRegistry("acme", null);
         Digest config = small.linkBlob(APP, "{}");
@@ -463,11 +478,26 @@ class RegistryServiceTest {
     }
 
     @Test
-    void refusesANonSha256DigestForABlob() {
-        BlobUpload upload = registry.startUpload(APP, "ci-bot");
+    void completesAnUploadUnderASha512Digest() throws Exception {
+        BlobUpload upload = registry.startUpload(APP, "ci-bot", Digest.SHA512);
+        upload.append(ByteBuffer.wrap(bytes("hello world")));
+        Digest digest = Digest.compute(Digest.SHA512, bytes("hello world"));
 
-        assertOci(() -> registry.checkBlobDigest(Digest.parse("sha512:" + "a".repeat(128))), OciErrorCode.PARAMETER_INVALID);
-        assertOci(() -> registry.completeUpload(upload, Digest.parse("sha512:" + "a".repeat(128))), OciErrorCode.PARAMETER_INVALID);
+        registry.checkBlobDigest(digest);
+        BlobInfo blob = registry.completeUpload(upload, digest);
+
+        assertThat(blob).isEqualTo(new BlobInfo(digest, 11));
+        assertThat(registry.statBlob(APP, digest).size()).isEqualTo(11);
+        assertThat(f.tenantStore.usage("acme")).isEqualTo(11);
+    }
+
+    @Test
+    void takesTheSessionsDigestAlgorithmFromTheRequestSha256ByDefault() {
+        assertThat(RegistryService.digestAlgorithm(null)).isEqualTo("sha256");
+        assertThat(RegistryService.digestAlgorithm("sha512")).isEqualTo("sha512");
+        assertThat(registry.startUpload(APP, "ci-bot", "sha512").digestAlgorithm()).isEqualTo("sha512");
+        assertOci(() -> RegistryService.digestAlgorithm("sha384"), OciErrorCode.PARAMETER_INVALID);
+        assertOci(() -> RegistryService.digestAlgorithm("SHA512"), OciErrorCode.PARAMETER_INVALID);
     }
 
     @Test

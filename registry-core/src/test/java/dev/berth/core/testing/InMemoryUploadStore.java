@@ -32,8 +32,8 @@ public final class InMemoryUploadStore implements UploadStore {
     }
 
     @Override
-    public BlobUpload create(RepositoryName repository, String owner) {
-        Session session = new Session(UploadId.startedOn("0000beef"), repository, owner, clock.instant());
+    public BlobUpload create(RepositoryName repository, String owner, String digestAlgorithm) {
+        Session session = new Session(UploadId.startedOn("0000beef"), repository, owner, digestAlgorithm, clock.instant());
         sessions.put(session.id, session);
         return session;
     }
@@ -81,14 +81,16 @@ public final class InMemoryUploadStore implements UploadStore {
         private final UploadId id;
         private final RepositoryName repository;
         private final String owner;
+        private final String digestAlgorithm;
         private final Instant startedAt;
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         private final AtomicBoolean held = new AtomicBoolean();
 
-        Session(UploadId id, RepositoryName repository, String owner, Instant startedAt) {
+        Session(UploadId id, RepositoryName repository, String owner, String digestAlgorithm, Instant startedAt) {
             this.id = id;
             this.repository = repository;
             this.owner = owner;
+            this.digestAlgorithm = digestAlgorithm;
             this.startedAt = startedAt;
         }
 
@@ -110,6 +112,11 @@ public final class InMemoryUploadStore implements UploadStore {
         @Override
         public Instant startedAt() {
             return startedAt;
+        }
+
+        @Override
+        public String digestAlgorithm() {
+            return digestAlgorithm;
         }
 
         @Override
@@ -145,7 +152,7 @@ public final class InMemoryUploadStore implements UploadStore {
         public synchronized long commit(Digest expected) {
             byte[] content = bytes.toByteArray();
             end(this);
-            if (!Digest.sha256Of(content).equals(expected)) {
+            if (!Digest.compute(expected.algorithm(), content).equals(expected)) {
                 throw RegistryException.digestInvalid("content does not match " + expected);
             }
             blobs.put(expected, content);

@@ -77,8 +77,8 @@ public final class SynchronousUploads implements UploadStore {
     }
 
     @Override
-    public BlobUpload create(RepositoryName repository, String owner) throws IOException {
-        return new Session(store.create(repository, owner));
+    public BlobUpload create(RepositoryName repository, String owner, String digestAlgorithm) throws IOException {
+        return new Session(store.create(repository, owner, digestAlgorithm));
     }
 
     @Override
@@ -121,6 +121,11 @@ public final class SynchronousUploads implements UploadStore {
         @Override
         public String owner() {
             return session.owner();
+        }
+
+        @Override
+        public String digestAlgorithm() {
+            return session.digestAlgorithm();
         }
 
         @Override

@@ -26,8 +26,8 @@ import java.util.OptionalLong;
 import java.util.function.Consumer;
 
 /**
- * The content-addressed blob store on the filesystem: one immutable file per SHA-256 digest under
- * {@code blobs/sha256/<2 hex>/<64 hex>} (see {@link DataLayout}).
+ * The content-addressed blob store on the filesystem: one immutable file per digest under
+ * {@code blobs/<algorithm>/<2 hex>/<hex>}, {@code sha256} or {@code sha512} (see {@link DataLayout}).
  *
  * <p>Every blob enters through {@link #moveIn}: a complete, fsynced file is renamed atomically to its
  * address and the directory is fsynced, so a blob file is either absent or whole. Small content
@@ -46,9 +46,6 @@ public final class FsBlobStore implements BlobStore, UploadSink {
 
     @Override
     public OptionalLong size(Digest digest) throws IOException {
-        if (!digest.isSha256()) {
-            return OptionalLong.empty();
-        }
         try {
             return OptionalLong.of(Files.size(layout.blobFile(digest)));
         } catch (NoSuchFileException e) {
@@ -92,12 +89,9 @@ public final class FsBlobStore implements BlobStore, UploadSink {
 
     @Override
     public void put(Digest digest, byte[] content) throws IOException {
-        if (!digest.isSha256()) {
-            throw RegistryException.unsupported("only sha256 content can be stored, not " + digest.algorithm());
-        }
         // A wrong digest here would poison the content address for every repository: check it, it is cheap
         // for the small content that comes this way.
-        Digest actual = Digest.sha256Of(content);
+        Digest actual = Digest.compute(digest.algorithm(), content);
         if (!actual.equals(digest)) {
             throw new IllegalArgumentException("content is " + actual + ", not " + digest);
         }
@@ -154,9 +148,15 @@ public final class FsBlobStore implements BlobStore, UploadSink {
         }
         Path shard = target.getParent();
         if (!Files.isDirectory(shard)) {
+            Path algorithmDir = shard.getParent();
+            if (!Files.isDirectory(algorithmDir)) {
+                // The first blob of its algorithm (a directory from before SHA-512 has no blobs/sha512 yet).
+                Files.createDirectories(algorithmDir);
+                Durability.forceDirectory(algorithmDir.getParent());
+            }
             Files.createDirectories(shard);
             // The new shard's own entry must survive too, or the renamed blob would vanish with it.
-            Durability.forceDirectory(shard.getParent());
+            Durability.forceDirectory(algorithmDir);
         }
         // POSIX rename replaces a concurrent twin atomically; both hold the same bytes.
         Files.move(durableFile, target, StandardCopyOption.ATOMIC_MOVE);
@@ -165,9 +165,6 @@ public final class FsBlobStore implements BlobStore, UploadSink {
 
     @Override
     public void delete(Digest digest) throws IOException {
-        if (!digest.isSha256()) {
-            return;
-        }
         // No directory fsync: a delete undone by a power loss leaves an unreferenced blob, which the next
         // garbage collection removes again.
         Files.deleteIfExists(layout.blobFile(digest));
@@ -190,9 +187,6 @@ public final class FsBlobStore implements BlobStore, UploadSink {
     }
 
     private FileChannel openChannel(Digest digest) throws IOException {
-        if (!digest.isSha256()) {
-            throw RegistryException.blobUnknown(digest);
-        }
         try {
             return FileChannel.open(layout.blobFile(digest), StandardOpenOption.READ);
         } catch (NoSuchFileException e) {

@@ -35,7 +35,8 @@ final class BlobFilesCheck {
         new BlobDirectory(layout).forEach(entry -> {
             if (entry.address() == null) {
                 Finding found = Finding.of(Finding.Kind.STRAY_ENTRY, relative(entry.path())
-                        + " is not a blob file at its address (blobs/sha256/<first 2 hex>/<64 hex>)");
+                        + " is not a blob file at its address (blobs/sha256/<first 2 hex>/<64 hex>"
+                        + " or blobs/sha512/<first 2 hex>/<128 hex>)");
                 tally.add(quarantine == null ? found : found.repairedBy(moveTo(quarantine, entry.path())));
             } else {
                 checkBlob(entry.path(), entry.address(), tally, quarantine);
@@ -44,13 +45,13 @@ final class BlobFilesCheck {
     }
 
     private void checkBlob(Path file, Digest address, FindingTally tally, Quarantine quarantine) throws IOException {
-        MessageDigest hash = Digest.newSha256();
+        MessageDigest hash = address.newHash();
         long size;
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             size = FileHashing.update(hash, channel);
         }
         tally.hashed(size);
-        Digest content = Digest.sha256(hash.digest());
+        Digest content = Digest.of(address.algorithm(), hash.digest());
         List<String> repositories = records.repositoriesNaming(address);
         if (!content.equals(address)) {
             Finding found = Finding.of(Finding.Kind.CORRUPT_BLOB, relative(file) + " holds " + size

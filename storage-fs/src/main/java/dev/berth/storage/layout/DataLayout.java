@@ -15,7 +15,8 @@ import java.util.HexFormat;
  *
  * <pre>
  * &lt;data-dir&gt;/
- *   blobs/sha256/ab/ab12…ef     content-addressed blobs, immutable, shared by every repository
+ *   blobs/sha256/ab/ab12…ef     content-addressed blobs, immutable, shared by every repository (64 hex)
+ *   blobs/sha512/cd/cd34…01     the same for blobs pushed under SHA-512 digests (128 hex)
  *   uploads/&lt;upload-id&gt;/data   the bytes received so far by one upload session
  *   uploads/&lt;upload-id&gt;/info   the session's repository and start time
  *   uploads/&lt;upload-id&gt;.new/   a session being opened, renamed to uploads/&lt;upload-id&gt;/ once complete
@@ -24,14 +25,16 @@ import java.util.HexFormat;
  *   berth.lock                  locked by the one process (server or check) using the directory
  *   node-id                     eight hex characters: the node's id in a cluster, the start of its upload ids
  *   tmp/&lt;random&gt;.tmp           a file being written, before its atomic rename into place
- *   quarantine/&lt;time&gt;/sha256/ab/ab12…ef   a file the integrity check found corrupt, moved out of blobs/
+ *   quarantine/&lt;time&gt;/sha256/ab/ab12…ef   a file the integrity check found corrupt, moved out of blobs/ (or sha512/…)
  * </pre>
  *
- * <p><b>blobs/</b> holds each blob once, under its SHA-256, whatever the number of repositories that
- * link it; which repository may see which blob is recorded in {@code meta/}, never here. The two-hex
- * shard keeps directories small. A blob file appears by an atomic rename of a complete, fsynced file, so
- * it is either absent or whole; it lives until garbage collection deletes it. Only SHA-256 content is
- * addressed: other algorithms have no path.
+ * <p><b>blobs/</b> holds each blob once, under its digest, whatever the number of repositories that
+ * link it; which repository may see which blob is recorded in {@code meta/}, never here. A digest's algorithm
+ * names the directory under {@code blobs/} ({@code sha256} or {@code sha512}, {@link Digest#ALGORITHMS}), its
+ * hex the file; the same bytes pushed under both algorithms are two blobs. The two-hex shard keeps directories
+ * small. A blob file appears by an atomic rename of a complete, fsynced file, so it is either absent or whole;
+ * it lives until garbage collection deletes it. Nothing else belongs in {@code blobs/}: whatever else is found
+ * there is a stray entry to the integrity check and never a blob to the collector.
  *
  * <p><b>uploads/</b> has one directory per upload session, named by its random {@link UploadId}. The
  * {@code data} file grows as chunks arrive; the {@code info} file is written once when the session opens
@@ -87,17 +90,25 @@ public final class DataLayout {
         return root;
     }
 
-    /** {@code blobs/sha256}: the parent of every shard directory. */
+    /** {@code blobs}: the parent of the algorithms' directories. */
     public Path blobsDir() {
-        return root.resolve("blobs").resolve(Digest.SHA256);
+        return root.resolve("blobs");
     }
 
-    /** {@code blobs/sha256/<2 hex>}: the shard directory a blob lives in. */
+    /** {@code blobs/<algorithm>}: the parent of the shard directories of one algorithm's blobs. */
+    public Path blobAlgorithmDir(String algorithm) {
+        if (!Digest.isSupportedAlgorithm(algorithm)) {
+            throw new IllegalArgumentException("no content is stored under " + algorithm);
+        }
+        return blobsDir().resolve(algorithm);
+    }
+
+    /** {@code blobs/<algorithm>/<2 hex>}: the shard directory a blob lives in. */
     public Path blobShardDir(Digest digest) {
-        return blobsDir().resolve(requireSha256(digest).hex().substring(0, 2));
+        return blobAlgorithmDir(digest.algorithm()).resolve(digest.hex().substring(0, 2));
     }
 
-    /** {@code blobs/sha256/<2 hex>/<64 hex>}: where a blob lives. */
+    /** {@code blobs/<algorithm>/<2 hex>/<hex>}: where a blob lives. */
     public Path blobFile(Digest digest) {
         return blobShardDir(digest).resolve(digest.hex());
     }
@@ -188,12 +199,5 @@ public final class DataLayout {
         byte[] bytes = new byte[16];
         RANDOM.nextBytes(bytes);
         return tmpDir().resolve(HexFormat.of().formatHex(bytes) + TEMP_SUFFIX);
-    }
-
-    private static Digest requireSha256(Digest digest) {
-        if (!digest.isSha256()) {
-            throw new IllegalArgumentException("only sha256 content is stored, not " + digest.algorithm());
-        }
-        return digest;
     }
 }

@@ -50,14 +50,14 @@ public final class H2StoredDigests {
 
     /**
      * The digests that the metadata names but {@code blobs} lacks, collected in one streaming pass with one
-     * stat per digest. Only SHA-256 digests are looked up: no other algorithm can have been stored.
+     * stat per digest, whatever their algorithm.
      */
     public List<Digest> missingFrom(BlobStore blobs) throws IOException {
         List<Digest> missing = new ArrayList<>();
         try {
             forEach(digest -> {
                 try {
-                    if (digest.isSha256() && blobs.size(digest).isEmpty()) {
+                    if (blobs.size(digest).isEmpty()) {
                         missing.add(digest);
                     }
                 } catch (IOException e) {

@@ -47,7 +47,9 @@ public final class StartupRecovery {
 
     /** Creates the directories of the layout; safe to run before anything else opens the data directory. */
     public static void createDirectories(DataLayout layout) throws IOException {
-        Files.createDirectories(layout.blobsDir());
+        for (String algorithm : Digest.ALGORITHMS) {
+            Files.createDirectories(layout.blobAlgorithmDir(algorithm));
+        }
         Files.createDirectories(layout.uploadsDir());
         Files.createDirectories(layout.tmpDir());
     }

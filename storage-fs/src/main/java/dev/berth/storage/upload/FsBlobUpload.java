@@ -1,7 +1,6 @@
 package dev.berth.storage.upload;
 
 import dev.berth.core.digest.Digest;
-import dev.berth.core.error.OciErrorCode;
 import dev.berth.core.error.RegistryException;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.upload.BlobUpload;
@@ -18,17 +17,19 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Instant;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One upload session on disk: {@code uploads/<id>/data} grows as chunks arrive while a running SHA-256
- * takes in the same bytes.
+ * One upload session on disk: {@code uploads/<id>/data} grows as chunks arrive while a running hash, of the
+ * session's algorithm ({@link SessionInfo#digestAlgorithm()}: SHA-256 unless the client asked for SHA-512 when it
+ * opened the session), takes in the same bytes.
  *
- * <p>Commit, in order: check that {@code expected} is a SHA-256; compare it with the running digest (on a
+ * <p>Commit, in order: compute the content's digest in {@code expected}'s algorithm, from the running hash when
+ * that is the session's algorithm (always, for a client that announced it), else by reading the file once more
+ * (a client that announced nothing and closes with a SHA-512 digest); compare it with {@code expected} (on a
  * mismatch the session is dropped and {@code DIGEST_INVALID} thrown); hand the file to the {@link UploadSink}
  * (the filesystem's blob store fsyncs it and renames it into place; an object store sends what it has not
  * shipped yet); delete the session's directory.
@@ -84,7 +85,7 @@ final class FsBlobUpload implements BlobUpload {
     /** A session just opened, with an empty file. */
     static FsBlobUpload started(UploadId id, SessionInfo info, DataLayout layout, FsUploadStore sessions,
                                 BackgroundWork background) {
-        return new FsBlobUpload(id, info, 0, Digest.newSha256(), layout, sessions, background);
+        return new FsBlobUpload(id, info, 0, Digest.newHash(info.digestAlgorithm()), layout, sessions, background);
     }
 
     /** A session found on disk after a restart; its digest is rebuilt when first needed. */
@@ -111,6 +112,11 @@ final class FsBlobUpload implements BlobUpload {
     @Override
     public Instant startedAt() {
         return info.startedAt();
+    }
+
+    @Override
+    public String digestAlgorithm() {
+        return info.digestAlgorithm();
     }
 
     @Override
@@ -250,19 +256,25 @@ final class FsBlobUpload implements BlobUpload {
     @Override
     public synchronized long commit(Digest expected) throws IOException {
         ensureLive();
-        if (!expected.isSha256()) {
-            throw new RegistryException(OciErrorCode.DIGEST_INVALID, "only sha256 digests are supported",
-                    Map.of("digest", expected.value()));
-        }
         try {
             hashLane.join();
         } catch (RuntimeException e) {
             // A hash task failed: the digest cannot be trusted; rebuild it from the file.
             forgetDigest();
         }
-        Digest actual = Digest.sha256(digest().digest());
-        // digest() has reset the running state: should a later step fail, the next use rebuilds it from the file.
-        digest = null;
+        Digest actual;
+        if (expected.algorithm().equals(info.digestAlgorithm())) {
+            actual = Digest.of(expected.algorithm(), digest().digest());
+        } else {
+            // The client closes with a digest of another algorithm than the session hashed with: the bytes are
+            // all in the file (every append wrote them before it returned), so hash them again from there.
+            MessageDigest other = expected.newHash();
+            FileHashing.update(other, channel());
+            actual = Digest.of(expected.algorithm(), other.digest());
+        }
+        // digest() has reset the running state (or it was not used): should a later step fail, the next use
+        // rebuilds it from the file.
+        forgetDigest();
         if (!actual.equals(expected)) {
             discardAfterMismatch();
             throw RegistryException.digestInvalid("provided digest " + expected + " did not match uploaded content " + actual);
@@ -322,7 +334,7 @@ final class FsBlobUpload implements BlobUpload {
         if (digest == null) {
             hashLane = CompletableFuture.completedFuture(null);
             FileChannel file = channel();
-            MessageDigest rebuilt = Digest.newSha256();
+            MessageDigest rebuilt = Digest.newHash(info.digestAlgorithm());
             long position = FileHashing.update(rebuilt, file);
             file.position(position);
             size = position;

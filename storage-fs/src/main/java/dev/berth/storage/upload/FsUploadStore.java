@@ -1,5 +1,6 @@
 package dev.berth.storage.upload;
 
+import dev.berth.core.digest.Digest;
 import dev.berth.core.error.RegistryException;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.upload.BlobUpload;
@@ -82,10 +83,13 @@ public final class FsUploadStore implements UploadStore {
      * links it.
      */
     @Override
-    public BlobUpload create(RepositoryName repository, String owner) throws IOException {
+    public BlobUpload create(RepositoryName repository, String owner, String digestAlgorithm) throws IOException {
+        if (!Digest.isSupportedAlgorithm(digestAlgorithm)) {
+            throw new IllegalArgumentException("no content is stored under " + digestAlgorithm);
+        }
         reserve.requireRoomFor(0);
         UploadId id = UploadId.startedOn(node);
-        SessionInfo info = new SessionInfo(repository, owner, clock.instant());
+        SessionInfo info = new SessionInfo(repository, owner, clock.instant(), digestAlgorithm);
         Path opening = layout.uploadDirBeingOpened(id);
         Files.createDirectories(layout.uploadsDir());
         Files.createDirectory(opening);

@@ -136,6 +136,28 @@ class FsBlobStoreTest {
         assertThat(store.size(DIGEST)).isEmpty();
     }
 
+    @Test
+    void storesSha512ContentUnderBlobsSha512AndListsBothAlgorithms() throws IOException {
+        Digest sha512 = Digest.compute(Digest.SHA512, CONTENT);
+        store.put(DIGEST, CONTENT);
+        store.put(sha512, CONTENT);
+        Files.writeString(layout.blobsDir().resolve("node-id"), "0000beef");
+
+        assertThat(layout.blobFile(sha512)).hasBinaryContent(CONTENT)
+                .isEqualTo(layout.blobsDir().resolve("sha512").resolve(sha512.hex().substring(0, 2)).resolve(sha512.hex()));
+        assertThat(store.size(sha512)).hasValue(CONTENT.length);
+        assertThat(store.readAll(sha512)).isEqualTo(CONTENT);
+        java.util.List<Digest> listed = new java.util.ArrayList<>();
+        store.forEach(blob -> listed.add(blob.digest()));
+        assertThat(listed).containsExactly(DIGEST, sha512);
+        assertThatThrownBy(() -> store.put(Digest.compute(Digest.SHA512, "other".getBytes(StandardCharsets.UTF_8)), CONTENT))
+                .isInstanceOf(IllegalArgumentException.class);
+
+        store.delete(sha512);
+        assertThat(store.size(sha512)).isEmpty();
+        assertThat(store.size(DIGEST)).hasValue(CONTENT.length);
+    }
+
     private static Object inode(Path file) throws IOException {
         return Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
     }

@@ -165,26 +165,35 @@ class IntegrityCheckTest {
     @Test
     void quarantinesWhatIsNotABlobAtItsAddress() throws IOException {
         Path strayFile = Files.writeString(layout.blobShardDir(layer).resolve(".partial-upload"), "half");
-        Path wrongShard = layout.blobsDir().resolve("00").resolve(layer.hex());
+        Path wrongShard = layout.blobAlgorithmDir("sha256").resolve("00").resolve(layer.hex());
         Files.createDirectories(wrongShard.getParent());
         Files.copy(layout.blobFile(layer), wrongShard);
-        Path strayDir = Files.createDirectories(layout.blobsDir().resolve("lost+found"));
+        Path strayDir = Files.createDirectories(layout.blobAlgorithmDir("sha256").resolve("lost+found"));
+        // A sha256 name under sha512/ is no sha512 address, and nothing but the algorithms' directories is in blobs/.
+        Path shortName = layout.blobAlgorithmDir("sha512").resolve(layer.hex().substring(0, 2)).resolve(layer.hex());
+        Files.createDirectories(shortName.getParent());
+        Files.copy(layout.blobFile(layer), shortName);
+        Path strayAtTop = Files.writeString(layout.blobsDir().resolve("node-id"), "0000beef");
         List<Finding> findings = new ArrayList<>();
 
         CheckReport report = check(Mode.REPAIR, findings);
 
+        String address = " is not a blob file at its address "
+                + "(blobs/sha256/<first 2 hex>/<64 hex> or blobs/sha512/<first 2 hex>/<128 hex>)";
         assertThat(findings).filteredOn(f -> f.kind() == Kind.STRAY_ENTRY).extracting(Finding::description)
-                .containsExactly(dataDir.relativize(wrongShard) + " is not a blob file at its address "
-                                + "(blobs/sha256/<first 2 hex>/<64 hex>)",
-                        dataDir.relativize(strayFile) + " is not a blob file at its address "
-                                + "(blobs/sha256/<first 2 hex>/<64 hex>)",
-                        dataDir.relativize(strayDir) + " is not a blob file at its address "
-                                + "(blobs/sha256/<first 2 hex>/<64 hex>)");
+                .containsExactly(dataDir.relativize(strayAtTop) + address,
+                        dataDir.relativize(wrongShard) + address,
+                        dataDir.relativize(strayFile) + address,
+                        dataDir.relativize(strayDir) + address,
+                        dataDir.relativize(shortName) + address);
         assertThat(report.unrepaired()).isZero();
         Path quarantine = layout.quarantineDir().resolve("20250304T050607Z").resolve("sha256");
         assertThat(quarantine.resolve("00").resolve(layer.hex())).exists();
         assertThat(quarantine.resolve(layer.hex().substring(0, 2)).resolve(".partial-upload")).hasContent("half");
         assertThat(quarantine.resolve("lost+found")).isDirectory();
+        assertThat(layout.quarantineDir().resolve("20250304T050607Z").resolve("node-id")).hasContent("0000beef");
+        assertThat(layout.quarantineDir().resolve("20250304T050607Z").resolve("sha512")
+                .resolve(layer.hex().substring(0, 2)).resolve(layer.hex())).exists();
         assertThat(layout.blobFile(layer)).exists();
     }
 
@@ -199,6 +208,29 @@ class IntegrityCheckTest {
                 Kind.CORRUPT_BLOB, path(unrecorded) + " holds 7 bytes that hash to " + Digest.sha256Of(bytes("bit rot"))
                         + "; no repository records it",
                 "moved to " + dataDir.relativize(layout.quarantined(layout.blobFile(unrecorded), NOW))));
+    }
+
+    @Test
+    void rehashesASha512BlobWithSha512() throws IOException {
+        Files.delete(layout.blobFile(unrecorded));
+        Digest sha512 = Digest.compute(Digest.SHA512, bytes("sha512 layer"));
+        try (Storage storage = Storage.open(dataDir)) {
+            storage.blobStore().put(sha512, bytes("sha512 layer"));
+            storage.metadataStores().blobLinks().linkBlobs(List.of(new BlobLink(APP, sha512, 12)), d -> true);
+        }
+        assertThat(layout.blobFile(sha512)).isEqualTo(layout.blobsDir().resolve("sha512")
+                .resolve(sha512.hex().substring(0, 2)).resolve(sha512.hex()));
+
+        CheckReport sound = check(Mode.REPORT, new ArrayList<>());
+        assertThat(sound.problems()).isZero();
+        assertThat(sound.blobFiles()).isEqualTo(8);
+
+        Files.writeString(layout.blobFile(sha512), "sha512 bit rot");
+        List<Finding> findings = new ArrayList<>();
+        check(Mode.REPORT, findings);
+        assertThat(findings).extracting(Finding::kind, Finding::description).containsExactly(tuple(Kind.CORRUPT_BLOB,
+                path(sha512) + " holds 14 bytes that hash to " + Digest.compute(Digest.SHA512, bytes("sha512 bit rot"))
+                        + "; recorded in library/app"));
     }
 
     @Test

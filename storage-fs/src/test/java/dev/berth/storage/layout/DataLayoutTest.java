@@ -19,13 +19,20 @@ class DataLayoutTest {
     private static final Path ROOT = Path.of("/srv/berth");
     private static final String HEX = "ab12" + "0".repeat(60);
     private static final Digest DIGEST = Digest.parse("sha256:" + HEX);
+    private static final Digest SHA512 = Digest.parse("sha512:cd34" + "1".repeat(124));
     private static final Instant CHECK_STARTED = Instant.parse("2025-03-04T05:06:07.890Z");
     private static final UploadId ID = UploadId.parse("0123456789abcdef0123456789abcdef");
 
     static Stream<Arguments> paths() {
         return Stream.of(
                 path("root", DataLayout::root, ""),
-                path("blobs", DataLayout::blobsDir, "blobs/sha256"),
+                path("blobs", DataLayout::blobsDir, "blobs"),
+                path("sha256 blobs", l -> l.blobAlgorithmDir("sha256"), "blobs/sha256"),
+                path("sha512 blobs", l -> l.blobAlgorithmDir("sha512"), "blobs/sha512"),
+                path("sha512 blob shard", l -> l.blobShardDir(SHA512), "blobs/sha512/cd"),
+                path("sha512 blob", l -> l.blobFile(SHA512), "blobs/sha512/cd/" + SHA512.hex()),
+                path("quarantined sha512 blob", l -> l.quarantined(l.blobFile(SHA512), CHECK_STARTED),
+                        "quarantine/20250304T050607Z/sha512/cd/" + SHA512.hex()),
                 path("blob shard", l -> l.blobShardDir(DIGEST), "blobs/sha256/ab"),
                 path("blob", l -> l.blobFile(DIGEST), "blobs/sha256/ab/" + HEX),
                 path("uploads", DataLayout::uploadsDir, "uploads"),
@@ -76,9 +83,8 @@ class DataLayoutTest {
     }
 
     @Test
-    void refusesToAddressOtherAlgorithmsThanSha256() {
-        Digest sha512 = Digest.parse("sha512:" + "a".repeat(128));
-
-        assertThatThrownBy(() -> new DataLayout(ROOT).blobFile(sha512)).isInstanceOf(IllegalArgumentException.class);
+    void hasADirectoryOnlyForTheAlgorithmsContentIsStoredUnder() {
+        assertThatThrownBy(() -> new DataLayout(ROOT).blobAlgorithmDir("sha384")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new DataLayout(ROOT).blobAlgorithmDir("..")).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -155,11 +155,73 @@ class FsBlobUploadTest {
     }
 
     @Test
-    void refusesADigestOtherThanSha256() throws IOException {
-        BlobUpload upload = uploads.create(REPOSITORY, "ci-bot");
+    void refusesAMismatchedSha512Digest() throws IOException {
+        BlobUpload upload = uploads.create(REPOSITORY, "ci-bot", "sha512");
+        upload.append(ByteBuffer.wrap(bytes("hello")));
 
         assertThatThrownBy(() -> upload.commit(Digest.parse("sha512:" + "a".repeat(128))))
                 .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.ociCode()).contains(OciErrorCode.DIGEST_INVALID));
+        assertThat(uploads.find(upload.id())).isEmpty();
+    }
+
+    @Test
+    void commitsASha512SessionUnderBlobsSha512() throws IOException {
+        BlobUpload upload = uploads.create(REPOSITORY, "ci-bot", "sha512");
+        byte[] large = new byte[600 * 1024];
+        new java.util.Random(7).nextBytes(large);
+        upload.append(ByteBuffer.wrap(bytes("small ")));
+        upload.append(new ByteBuffer[] {ByteBuffer.wrap(large)}).toCompletableFuture().join();
+        byte[] all = java.util.Arrays.copyOf(bytes("small "), 6 + large.length);
+        System.arraycopy(large, 0, all, 6, large.length);
+        Digest digest = Digest.compute("sha512", all);
+
+        assertThat(upload.digestAlgorithm()).isEqualTo("sha512");
+        assertThat(upload.commit(digest)).isEqualTo(all.length);
+        assertThat(layout.blobFile(digest)).hasBinaryContent(all);
+        assertThat(layout.blobFile(digest).toString()).contains("/blobs/sha512/");
+    }
+
+    @Test
+    void commitsUnderTheOtherAlgorithmThanTheSessionsByHashingTheFileAgain() throws IOException {
+        BlobUpload sha256Session = uploads.create(REPOSITORY, "ci-bot");
+        sha256Session.append(ByteBuffer.wrap(bytes("announced nothing")));
+        Digest sha512 = Digest.compute("sha512", bytes("announced nothing"));
+        BlobUpload sha512Session = uploads.create(REPOSITORY, "ci-bot", "sha512");
+        sha512Session.append(ByteBuffer.wrap(bytes("announced sha512")));
+
+        assertThat(sha256Session.commit(sha512)).isEqualTo(17);
+        assertThat(sha512Session.commit(sha256("announced sha512"))).isEqualTo(16);
+        assertThat(layout.blobFile(sha512)).hasBinaryContent(bytes("announced nothing"));
+        assertThat(layout.blobFile(sha256("announced sha512"))).hasBinaryContent(bytes("announced sha512"));
+    }
+
+    @Test
+    void resumesASha512SessionAfterTheStoreIsReopened() throws IOException {
+        BlobUpload before = uploads.create(REPOSITORY, "ci-bot", "sha512");
+        before.append(ByteBuffer.wrap(bytes("hello ")));
+        uploads.suspendAll();
+
+        BlobUpload after = new FsUploadStore(layout, blobs.reserve(), blobs, clock).find(before.id()).orElseThrow();
+
+        assertThat(after.digestAlgorithm()).isEqualTo("sha512");
+        after.append(ByteBuffer.wrap(bytes("world")));
+        Digest digest = Digest.compute("sha512", bytes("hello world"));
+        assertThat(after.commit(digest)).isEqualTo(11);
+        assertThat(layout.blobFile(digest)).hasBinaryContent(bytes("hello world"));
+    }
+
+    @Test
+    void readsASessionInfoWithoutADigestAlgorithmAsSha256() throws IOException {
+        BlobUpload before = uploads.create(REPOSITORY, "ci-bot");
+        before.append(ByteBuffer.wrap(bytes("old")));
+        uploads.suspendAll();
+        java.nio.file.Path info = layout.uploadInfo(before.id());
+        java.nio.file.Files.writeString(info, java.nio.file.Files.readString(info).replace("digest-algorithm=sha256\n", ""));
+
+        BlobUpload after = new FsUploadStore(layout, blobs.reserve(), blobs, clock).find(before.id()).orElseThrow();
+
+        assertThat(after.digestAlgorithm()).isEqualTo("sha256");
+        assertThat(after.commit(sha256("old"))).isEqualTo(3);
     }
 
     @Test

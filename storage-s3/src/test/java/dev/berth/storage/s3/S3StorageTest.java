@@ -184,6 +184,26 @@ class S3StorageTest {
     }
 
     @Test
+    void aSha512UploadAndASha512ManifestAreObjectsFoundByTheirSha512Digests() throws IOException {
+        byte[] content = random(100_000);
+        BlobUpload upload = uploads.create(REPOSITORY, "ci", Digest.SHA512);
+        appendInChunks(upload, content, 0, content.length, 30_000);
+        Digest digest = Digest.compute(Digest.SHA512, content);
+        byte[] manifest = "{\"sha512\":true}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Digest manifestDigest = Digest.compute(Digest.SHA512, manifest);
+
+        upload.commit(digest);
+        blobs.put(manifestDigest, manifest);
+
+        assertThat(blobs.readAll(digest)).isEqualTo(content);
+        assertThat(blobs.size(digest)).hasValue(content.length);
+        assertThat(blobs.size(Digest.sha256Of(content))).isEmpty();
+        assertThat(blobs.readAll(manifestDigest)).isEqualTo(manifest);
+        blobs.delete(digest);
+        assertThat(blobs.size(digest)).isEmpty();
+    }
+
+    @Test
     void theSecondUploadOfADigestDeletesItsOwnObjectAndTheFirstStays() throws IOException {
         byte[] content = random(9 * MIB);
         Digest digest = Digest.sha256Of(content);

@@ -30,8 +30,8 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 
 /**
- * Streams a request body into an upload session: the start of an upload (end-4a/4b/11: {@code POST},
- * monolithic with {@code ?digest=}, or a mount), a chunk (end-5: {@code PATCH}) and the close (end-6:
+ * Streams a request body into an upload session: the start of an upload (end-4a/4b/4c/11: {@code POST},
+ * monolithic with {@code ?digest=}, announcing its algorithm with {@code ?digest-algorithm=}, or a mount), a chunk (end-5: {@code PATCH}) and the close (end-6:
  * {@code PUT ?digest=}, with or without a last chunk).
  *
  * <p>Each piece of the body is handed, still in its network buffer, to a {@link SerialExecutor} that
@@ -108,12 +108,19 @@ public final class UploadExchange implements Exchange {
         try {
             gate.authorize(request, V2AccessGate.Need.PUSH);
             if (kind == Kind.START) {
+                String announced = RegistryService.digestAlgorithm(route.param("digest-algorithm"));
                 if (tryMount(repository, route)) {
                     return;
                 }
+                Optional<Digest> unmounted = Optional.ofNullable(route.param("mount")).flatMap(Digest::tryParse);
                 String monolithic = route.param("digest");
                 digest = monolithic == null ? null : blobDigest(monolithic);
-                upload = registry.startUpload(repository, request.actor());
+                // The session hashes as the blob will be named: by the monolithic digest, else by the blob a
+                // failed mount named, else as announced (?digest-algorithm=, SHA-256 by default).
+                String algorithm = digest != null ? digest.algorithm()
+                        : unmounted.isPresent() && route.param("digest-algorithm") == null ? unmounted.get().algorithm()
+                        : announced;
+                upload = registry.startUpload(repository, request.actor(), algorithm);
                 acquired = upload.tryAcquire();
             } else {
                 upload = registry.upload(repository, route.segment());
