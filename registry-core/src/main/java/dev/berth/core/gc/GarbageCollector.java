@@ -284,7 +284,7 @@ public final class GarbageCollector {
         }
         try (ParallelFileRemoval removal = new ParallelFileRemoval(blobs, pace)) {
             for (long started = System.nanoTime(); ; started = System.nanoTime()) {
-                GarbageStore.Collected batch = garbage.collect(cutoff, BATCH, removal);
+                GarbageStore.Collected batch = garbage.collect(cutoff, pace.batchSize(), removal);
                 if (batch.examined() == 0) {
                     break;
                 }

@@ -17,6 +17,14 @@ import java.util.function.LongSupplier;
 public final class RemovalPace {
     /** Files removed at once on an idle registry, or always when there is no limit. */
     static final int IDLE_REMOVERS = 4;
+    /** Candidates a batch takes on an idle registry, or always when there is no limit. */
+    static final int IDLE_BATCH = 1000;
+    /**
+     * Candidates a batch takes while the registry is busy: a batch is one transaction, and until it commits the
+     * pages it changed are written out again by every push's commit (the embedded database's store writes each
+     * commit's dirty pages), so short batches leave the pushes less to write.
+     */
+    static final int BUSY_BATCH = 250;
 
     /** Full speed always: what tests and a limit of zero get. */
     public static final RemovalPace UNLIMITED = new RemovalPace(() -> 0, 0, nanos -> { });
@@ -57,6 +65,11 @@ public final class RemovalPace {
         busy = busyRate > 0 && now != writesSeen;
         writesSeen = now;
         return busy ? 1 : IDLE_REMOVERS;
+    }
+
+    /** How many candidates the next batch takes: fewer while the registry was busy at the last batch. */
+    synchronized int batchSize() {
+        return busy ? BUSY_BATCH : IDLE_BATCH;
     }
 
     /**

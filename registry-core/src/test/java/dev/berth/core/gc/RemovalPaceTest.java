@@ -63,4 +63,14 @@ class RemovalPaceTest {
         assertThat(waits).isEmpty();
         assertThatThrownBy(() -> new RemovalPace(writes::get, -1)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void takesShortBatchesWhileLinksAreMadeAndLongOnesOtherwise() {
+        assertThat(pace.batchSize()).isEqualTo(RemovalPace.IDLE_BATCH);
+        writes.incrementAndGet();
+        pace.removers();
+        assertThat(pace.batchSize()).isEqualTo(RemovalPace.BUSY_BATCH);
+        pace.removers();
+        assertThat(pace.batchSize()).isEqualTo(RemovalPace.IDLE_BATCH);
+    }
 }
