@@ -173,6 +173,27 @@ class PushWorkflowTest {
         assertCreated(client().putUpload(location, blob.digest()), repo, blob);
     }
 
+    /**
+     * spec.md: "If the registry has a minimum chunk size, the POST response SHOULD include" {@code OCI-Chunk-Min-Length}.
+     * Berth has none (a chunk is appended as it comes, on either blob store), so it sends no such header, and
+     * chunks of a single byte are taken like any others.
+     */
+    @Test
+    void anyChunkSizeIsTakenSoNoMinimumIsAdvertised() {
+        String repo = Content.randomRepo("push");
+        HttpResponse<byte[]> post = open(repo);
+        assertThat(header(post, "OCI-Chunk-Min-Length")).isEmpty();
+        Blob blob = Content.randomBlob(7);
+        String location = requireHeader(post, "Location");
+        for (int offset = 0; offset < blob.size(); offset++) {
+            HttpResponse<byte[]> patch = client().patchChunk(location, new byte[] {blob.bytes()[offset]}, offset);
+            assertStatus(patch, 202);
+            assertHeader(patch, "Range", "0-" + offset);
+            location = requireHeader(patch, "Location");
+        }
+        assertCreated(client().putUpload(location, blob.digest()), repo, blob);
+    }
+
     @Test
     void chunkedUploadWithLastChunkInClosingPut() {
         String repo = Content.randomRepo("push");
