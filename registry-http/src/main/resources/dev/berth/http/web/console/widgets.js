@@ -59,6 +59,19 @@ function selectAll(rows, selection) {
   });
 }
 
+/**
+ * One page of a server listing, {count, results}, from get(query) with query = the filters and state.page. A
+ * page past the end (its last items deleted meanwhile) turns into the last page, and state.page follows.
+ */
+export async function fetchPage(get, filters, state) {
+  let answer = await get({...filters, page: state.page, size: PAGE_SIZE});
+  if (answer.results.length === 0 && state.page > 1 && answer.count > 0) {
+    state.page = Math.ceil(answer.count / PAGE_SIZE);
+    answer = await get({...filters, page: state.page, size: PAGE_SIZE});
+  }
+  return answer;
+}
+
 /** "1–20 of 143" with previous and next; onPage(page) loads another page from the server. */
 export function pager({count, page, size = PAGE_SIZE, onPage}) {
   const pages = Math.max(1, Math.ceil(count / size));

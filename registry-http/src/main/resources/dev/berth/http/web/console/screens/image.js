@@ -3,8 +3,8 @@
 import {api} from '../api.js';
 import {formatBytes, h, replace, repositoryPath, segment, shortDigest, time} from '../dom.js';
 import {
-  confirmAction, confirmTyped, copyable, copyButton, dialog, errorMessage, heading, load, notify, pager, PAGE_SIZE, rowMenu,
-  searchBox, table,
+  confirmAction, confirmTyped, copyable, copyButton, dialog, errorMessage, fetchPage, heading, load, notify, pager,
+  rowMenu, searchBox, table
 } from '../widgets.js';
 import {breadcrumbs, groupOutcome, hostOf, summaryItem} from './registry.js';
 
@@ -90,12 +90,7 @@ export async function imageScreen(main, registryName, repositoryName) {
   const pullByDigest = digest => `docker pull ${image}@${digest}`;
 
   const refresh = () => load(list, async () => {
-    const query = () => api.get(base + '/artifacts', {name: state.name, page: state.page, size: PAGE_SIZE});
-    let answer = await query();
-    if (answer.results.length === 0 && state.page > 1) {
-      state.page = Math.max(1, Math.ceil(answer.count / PAGE_SIZE));
-      answer = await query();
-    }
+    const answer = await fetchPage(query => api.get(base + '/artifacts', query), {name: state.name}, state);
     return [
       table({
         label: 'Artifacts of ' + repositoryName,

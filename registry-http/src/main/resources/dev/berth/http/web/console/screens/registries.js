@@ -2,7 +2,7 @@
 import {api} from '../api.js';
 import {h, replace, segment, time} from '../dom.js';
 import {
-  badge, confirmTyped, dialog, field, heading, load, notify, pager, PAGE_SIZE, rowMenu, searchBox, table, usageBar,
+  badge, confirmTyped, dialog, fetchPage, field, heading, load, notify, pager, rowMenu, searchBox, table, usageBar,
 } from '../widgets.js';
 
 const GIB = 1024 ** 3;
@@ -11,7 +11,7 @@ export function registriesScreen(main) {
   const state = {name: '', page: 1};
   const list = h('div', {class: 'list'});
   const refresh = () => load(list, async () => {
-    const answer = await api.get('/registries', {name: state.name, page: state.page, size: PAGE_SIZE});
+    const answer = await fetchPage(query => api.get('/registries', query), {name: state.name}, state);
     return [
       table({
         label: 'Registries',

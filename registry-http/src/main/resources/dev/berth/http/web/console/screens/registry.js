@@ -4,7 +4,8 @@ import uPlot from '../dist/uPlot.esm.js';
 import {api} from '../api.js';
 import {formatBytes, h, replace, repositoryPath, segment, shortDigest, time} from '../dom.js';
 import {
-  badge, confirmTyped, copyable, errorMessage, heading, load, notify, pager, PAGE_SIZE, rowMenu, searchBox, table, usageBar,
+  badge, confirmTyped, copyable, errorMessage, fetchPage, heading, load, notify, PAGE_SIZE, pager, rowMenu,
+  searchBox, table, usageBar
 } from '../widgets.js';
 import {changeAccess, changeLimit, deleteRegistry} from './registries.js';
 
@@ -153,13 +154,7 @@ function imagesTab(panel, context) {
   const imageHref = name => '#/registries/' + segment(registryName) + '/repositories/' + repositoryPath(name);
 
   const refresh = () => load(list, async () => {
-    const query = () => api.get(base + '/repositories', {name: state.name, page: state.page, size: PAGE_SIZE});
-    let answer = await query();
-    if (answer.results.length === 0 && state.page > 1) {
-      // A page past the end (after deletes): show the last page instead.
-      state.page = Math.max(1, Math.ceil(answer.count / PAGE_SIZE));
-      answer = await query();
-    }
+    const answer = await fetchPage(query => api.get(base + '/repositories', query), {name: state.name}, state);
     return [
       table({
         label: 'Images in ' + registryName,

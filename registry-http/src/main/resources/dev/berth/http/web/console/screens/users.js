@@ -4,8 +4,8 @@
 import {api} from '../api.js';
 import {formatTime, h, replace, segment, time} from '../dom.js';
 import {
-  badge, confirmAction, confirmTyped, dialog, errorMessage, field, heading, notify, pager, PAGE_SIZE, rowMenu, searchBox,
-  showSecret, table,
+  badge, confirmAction, confirmTyped, dialog, errorMessage, fetchPage, field, heading, notify, pager, rowMenu,
+  searchBox, showSecret, table
 } from '../widgets.js';
 import {loadAccessLevels, permissionsEditor} from './permissions-editor.js';
 
@@ -58,11 +58,7 @@ export function usersScreen(main) {
       replace(list, h('p', {class: 'loading'}, 'Loading…'));
     }
     try {
-      let answer = await api.get('/users', {name: state.name, status: state.status, page: state.page, size: PAGE_SIZE});
-      if (answer.results.length === 0 && state.page > 1 && answer.count > 0) {
-        state.page = Math.ceil(answer.count / PAGE_SIZE);
-        answer = await api.get('/users', {name: state.name, status: state.status, page: state.page, size: PAGE_SIZE});
-      }
+      const answer = await fetchPage(query => api.get('/users', query), {name: state.name, status: state.status}, state);
       if (mine !== generation) {
         return;
       }
