@@ -12,6 +12,9 @@ public interface ConsoleSessionStore {
     /** Removes the session; false when there was none. */
     boolean delete(String idHash);
 
+    /** Removes every session (the admin token they were opened with was replaced); returns how many. */
+    int deleteAll();
+
     /** Removes every session expired at {@code now}; returns how many. */
     int deleteExpired(Instant now);
 }

@@ -45,4 +45,14 @@ public abstract class ConsoleSessionStoreContract extends StoreContract {
         assertThat(sessions.find("c".repeat(64))).isPresent();
         assertThat(sessions.find("b".repeat(64))).isEmpty();
     }
+
+    @Test
+    void deletesEverySession() {
+        sessions.insert(session("a".repeat(64), NOW, Duration.ofHours(1)));
+        sessions.insert(session("b".repeat(64), NOW, Duration.ofHours(1)));
+
+        assertThat(sessions.deleteAll()).isEqualTo(2);
+        assertThat(sessions.find("a".repeat(64))).isEmpty();
+        assertThat(sessions.deleteAll()).isZero();
+    }
 }

@@ -30,6 +30,13 @@ public final class InMemoryConsoleSessionStore implements ConsoleSessionStore {
     }
 
     @Override
+    public int deleteAll() {
+        int all = sessions.size();
+        sessions.clear();
+        return all;
+    }
+
+    @Override
     public int deleteExpired(Instant now) {
         int before = sessions.size();
         sessions.values().removeIf(session -> session.isExpired(now));

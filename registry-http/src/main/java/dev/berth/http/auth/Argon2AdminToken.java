@@ -37,11 +37,19 @@ public final class Argon2AdminToken implements AdminTokenVerifier {
         this.storedHash = storedHash;
     }
 
-    /** Applies the life cycle above and returns the verifier of the token in force. */
-    public static Argon2AdminToken initialise(UserStore settings, String fromEnvironment, PrintStream out) {
+    /**
+     * Applies the life cycle above and returns the verifier of the token in force.
+     *
+     * @param replaced run when a new token replaces a stored one: what was opened with the old token (the console's
+     *                 sessions) must end with it
+     */
+    public static Argon2AdminToken initialise(UserStore settings, String fromEnvironment, PrintStream out, Runnable replaced) {
         String stored = settings.setting(SETTING).orElse(null);
         if (fromEnvironment != null && !fromEnvironment.isEmpty()) {
             if (stored == null || !matches(fromEnvironment, stored)) {
+                if (stored != null) {
+                    replaced.run();
+                }
                 stored = hash(fromEnvironment);
                 settings.putSetting(SETTING, stored);
             }

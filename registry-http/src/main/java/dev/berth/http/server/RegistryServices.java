@@ -110,7 +110,8 @@ final class RegistryServices implements AutoCloseable {
         UserService users = new UserService(storage.userStore(), directory, tenants, hasher, clock, coherence);
         users.loadDirectory();
         tenants.onDelete(users::registryDeleted);
-        Argon2AdminToken adminToken = Argon2AdminToken.initialise(storage.userStore(), config.adminToken(), System.out);
+        Argon2AdminToken adminToken = Argon2AdminToken.initialise(storage.userStore(), config.adminToken(), System.out,
+                storage.consoleSessionStore()::deleteAll);
         ServerConfig.LoginLimits loginLimits = config.logins();
         FailedLogins failedLogins = new FailedLogins(
                 new LoginThrottle(loginLimits.failuresPerAddress(), loginLimits.addressWindow(), THROTTLED_KEYS, clock),

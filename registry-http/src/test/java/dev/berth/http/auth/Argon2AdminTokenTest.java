@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -75,6 +76,8 @@ class Argon2AdminTokenTest {
         }
     }
 
+    /** How often a test's initialise said the stored token was replaced. */
+    private final AtomicInteger replacements = new AtomicInteger();
     private final InMemorySettings settings = new InMemorySettings();
     private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
     private final PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
@@ -113,7 +116,7 @@ class Argon2AdminTokenTest {
 
     @Test
     void storesTheEnvironmentTokenAsAHashOnly() {
-        Argon2AdminToken token = Argon2AdminToken.initialise(settings, "from-env", out);
+        Argon2AdminToken token = Argon2AdminToken.initialise(settings, "from-env", out, replacements::incrementAndGet);
 
         assertThat(stored()).startsWith("argon2id$").doesNotContain("from-env");
         assertThat(token.matches("from-env")).isTrue();
@@ -125,13 +128,13 @@ class Argon2AdminTokenTest {
 
     @Test
     void generatesATokenOnFirstStartPrintsItOnceAndStoresOnlyItsHash() {
-        Argon2AdminToken first = Argon2AdminToken.initialise(settings, null, out);
+        Argon2AdminToken first = Argon2AdminToken.initialise(settings, null, out, replacements::incrementAndGet);
         Matcher m = Pattern.compile(": (\\S+)\\s*$").matcher(output());
         assertThat(m.find()).isTrue();
         String generated = m.group(1);
         String hash = stored();
 
-        Argon2AdminToken second = Argon2AdminToken.initialise(settings, null, out);
+        Argon2AdminToken second = Argon2AdminToken.initialise(settings, null, out, replacements::incrementAndGet);
 
         assertThat(generated).hasSizeGreaterThanOrEqualTo(32);
         assertThat(hash).doesNotContain(generated);
@@ -144,28 +147,31 @@ class Argon2AdminTokenTest {
 
     @Test
     void treatsAnEmptyEnvironmentTokenAsUnset() {
-        Argon2AdminToken.initialise(settings, "", out);
+        Argon2AdminToken.initialise(settings, "", out, replacements::incrementAndGet);
 
         assertThat(output()).contains("Generated admin token");
     }
 
     @Test
     void keepsTheStoredHashWhenTheEnvironmentTokenIsUnchanged() {
-        Argon2AdminToken.initialise(settings, "from-env", out);
+        Argon2AdminToken.initialise(settings, "from-env", out, replacements::incrementAndGet);
         String hash = stored();
 
-        Argon2AdminToken.initialise(settings, "from-env", out);
+        Argon2AdminToken.initialise(settings, "from-env", out, replacements::incrementAndGet);
 
         assertThat(stored()).isEqualTo(hash);
+        assertThat(replacements).hasValue(0);
         assertThat(settings.writes).isEqualTo(1);
     }
 
     @Test
     void replacesTheHashWhenTheEnvironmentTokenChanges() {
-        Argon2AdminToken.initialise(settings, "old-token", out);
+        Argon2AdminToken.initialise(settings, "old-token", out, replacements::incrementAndGet);
+        assertThat(replacements).as("a first token replaces nothing").hasValue(0);
 
-        Argon2AdminToken token = Argon2AdminToken.initialise(settings, "new-token", out);
+        Argon2AdminToken token = Argon2AdminToken.initialise(settings, "new-token", out, replacements::incrementAndGet);
 
+        assertThat(replacements).as("what the old token opened is told to end").hasValue(1);
         assertThat(token.matches("new-token")).isTrue();
         assertThat(token.matches("old-token")).isFalse();
         assertThat(Argon2AdminToken.matches("new-token", stored())).isTrue();
@@ -174,9 +180,9 @@ class Argon2AdminTokenTest {
 
     @Test
     void keepsAStoredHashInForceWhenTheEnvironmentTokenIsRemoved() {
-        Argon2AdminToken.initialise(settings, "from-env", out);
+        Argon2AdminToken.initialise(settings, "from-env", out, replacements::incrementAndGet);
 
-        Argon2AdminToken token = Argon2AdminToken.initialise(settings, null, out);
+        Argon2AdminToken token = Argon2AdminToken.initialise(settings, null, out, replacements::incrementAndGet);
 
         assertThat(token.matches("from-env")).isTrue();
         assertThat(output()).isEmpty();

@@ -34,6 +34,11 @@ public final class H2ConsoleSessionStore implements ConsoleSessionStore {
     }
 
     @Override
+    public int deleteAll() {
+        return database.transaction(c -> Database.update(c, "DELETE FROM console_sessions"));
+    }
+
+    @Override
     public int deleteExpired(Instant now) {
         return database.transaction(c -> Database.update(c, "DELETE FROM console_sessions WHERE expires_at <= ?", now));
     }
