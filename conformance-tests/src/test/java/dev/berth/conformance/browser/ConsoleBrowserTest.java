@@ -219,6 +219,20 @@ class ConsoleBrowserTest {
             browser.click(button("Create user"));
             browser.visible(By.cssSelector("dialog[open] input[name=name]"));
             browser.screenshot("console-04-create-user");
+            browser.click(dialogButton("Cancel"));
+
+            // the registry's images deleted as a group, through the typed confirmation
+            browser.click(By.xpath("//header//a[normalize-space()='Registries']"));
+            browser.click(link(name));
+            WebElement image = browser.visible(link("team/app"));
+            browser.click(By.cssSelector("td.select input[aria-label='Select team/app']"));
+            assertThat(browser.visible(By.cssSelector(".selected-count")).getText()).isEqualTo("1 selected");
+            browser.click(button("Delete selected"));
+            browser.type(By.cssSelector("dialog[open] input[type=text]"), "Delete");
+            browser.click(dialogButton("Delete"));
+            browser.until(ExpectedConditions.stalenessOf(image));
+            browser.visible(By.cssSelector("main p.empty"));
+            assertThat(browser.driver().findElement(By.cssSelector(".selected-count")).getText()).isEmpty();
 
             browser.assertNoConsoleErrors();
         }

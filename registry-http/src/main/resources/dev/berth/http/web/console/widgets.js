@@ -178,6 +178,65 @@ export function confirmAction({title, message, actionLabel, kind = 'primary', pe
   }}]});
 }
 
+/**
+ * A list's group delete: the count of what is selected and its "Delete selected" button (bar), the typed
+ * confirmation, the call, and what could not be deleted, shown in outcome. selected is the Set the list's
+ * checkboxes fill; nouns are [one, many]; intro leads the confirmation's list of what goes; label(key) names a
+ * key to a person; remove(keys) answers the API's {deleted, failed}; failedKey(failure) is the key of a failure;
+ * after() runs once something may have gone. update() after the selection changes; forget(key) after one item
+ * was deleted on its own.
+ */
+export function groupDelete({selected, nouns, intro, label = key => key, remove, failedKey, after}) {
+  const noun = n => n === 1 ? nouns[0] : nouns[1];
+  const count = h('span', {class: 'selected-count'});
+  const outcome = h('div', {class: 'group-outcome'});
+  const update = () => {
+    count.textContent = selected.size === 0 ? '' : selected.size + ' selected';
+    button.disabled = selected.size === 0;
+  };
+  const confirm = () => {
+    const keys = [...selected];
+    confirmTyped({
+      title: `Delete ${keys.length} ${noun(keys.length)}`,
+      message: [intro, h('span', {class: 'name-list'},
+          keys.slice(0, 10).map(label).join(', ') + (keys.length > 10 ? ` and ${keys.length - 10} more` : '')),
+        '. This cannot be undone.'],
+      perform: async () => {
+        const answer = await remove(keys);
+        selected.clear();
+        answer.failed.forEach(failure => selected.add(failedKey(failure)));
+        update();
+        replace(outcome, failureList(noun(answer.deleted.length), answer.deleted, answer.failed, f => label(failedKey(f))));
+        if (answer.deleted.length > 0) {
+          notify(`${answer.deleted.length} ${noun(answer.deleted.length)} deleted.`);
+        }
+        after();
+      },
+    });
+  };
+  const button = h('button', {type: 'button', class: 'danger', disabled: true, onClick: confirm}, 'Delete selected');
+  return {
+    bar: h('div', {class: 'group-actions'}, count, button),
+    outcome,
+    update,
+    forget: key => {
+      selected.delete(key);
+      update();
+      replace(outcome);
+    },
+  };
+}
+
+/** The outcome of a group delete that failed in part: how many went, and each failure with its reason. */
+function failureList(noun, deleted, failed, nameOf) {
+  if (failed.length === 0) {
+    return null;
+  }
+  return h('div', {class: 'error group-failures', role: 'alert'},
+      h('p', {}, `${deleted.length} ${noun} deleted; ${failed.length} could not be deleted:`),
+      h('ul', {}, failed.map(f => h('li', {}, h('code', {}, nameOf(f)), ': ', f.error))));
+}
+
 /** Copies text to the clipboard; where the Clipboard API is not offered (plain HTTP to another host), selects it. */
 export function copyButton(text, label = 'Copy') {
   const button = h('button', {type: 'button', class: 'copy', onClick: async () => {

@@ -3,10 +3,10 @@
 import {api} from '../api.js';
 import {formatBytes, h, replace, repositoryPath, segment, shortDigest, time} from '../dom.js';
 import {
-  confirmAction, confirmTyped, copyable, copyButton, dialog, errorMessage, fetchPage, heading, load, notify, pager,
-  rowMenu, searchBox, table
+  confirmAction, confirmTyped, copyable, copyButton, dialog, errorMessage, fetchPage, groupDelete, heading, load, notify,
+  pager, rowMenu, searchBox, table
 } from '../widgets.js';
-import {breadcrumbs, groupOutcome, hostOf, summaryItem} from './registry.js';
+import {breadcrumbs, hostOf, summaryItem} from './registry.js';
 
 const MEDIA_TYPES = {
   'application/vnd.oci.image.manifest.v1+json': 'OCI image',
@@ -46,14 +46,16 @@ export async function imageScreen(main, registryName, repositoryName) {
   const summary = h('div', {class: 'image-summary'});
   const pull = h('div', {class: 'panel pull-command'});
   const state = {name: '', page: 1, selected: new Set()};
-  const outcome = h('div', {class: 'group-outcome'});
   const list = h('div', {class: 'list artifacts'});
-  const selectedCount = h('span', {class: 'selected-count'});
-  const deleteSelected = h('button', {type: 'button', class: 'danger', disabled: true, onClick: () => deleteMany()}, 'Delete selected');
-  const updateSelection = () => {
-    selectedCount.textContent = state.selected.size === 0 ? '' : state.selected.size + ' selected';
-    deleteSelected.disabled = state.selected.size === 0;
-  };
+  const group = groupDelete({
+    selected: state.selected,
+    nouns: ['artifact', 'artifacts'],
+    intro: `These artifacts of ${repositoryName} and all their tags go: `,
+    label: shortDigest,
+    remove: digests => api.post(base + '/artifacts/delete', {digests}),
+    failedKey: f => f.digest ?? f.name,
+    after: () => afterChange(),
+  });
 
   const renderSummary = () => replace(summary, h('dl', {class: 'summary'},
       summaryItem('Artifacts', String(repository.artifact_count)),
@@ -96,7 +98,7 @@ export async function imageScreen(main, registryName, repositoryName) {
         label: 'Artifacts of ' + repositoryName,
         rows: answer.results,
         empty: state.name ? 'No artifact has a tag or digest matching “' + state.name + '”.' : 'No artifacts in this repository.',
-        selection: {key: a => a.digest, selected: state.selected, onChange: updateSelection},
+        selection: {key: a => a.digest, selected: state.selected, onChange: group.update},
         columns: [
           {title: 'Digest', render: a => h('span', {class: 'digest'},
               h('code', {title: a.digest}, shortDigest(a.digest)), copyButton(a.digest))},
@@ -149,31 +151,8 @@ export async function imageScreen(main, registryName, repositoryName) {
         ` go from ${repositoryName}. This cannot be undone.`],
       perform: async () => {
         await api.delete(artifactPath(artifact.digest));
-        state.selected.delete(artifact.digest);
-        updateSelection();
-        replace(outcome);
+        group.forget(artifact.digest);
         notify('Artifact ' + shortDigest(artifact.digest) + ' deleted.');
-        afterChange();
-      },
-    });
-  }
-
-  function deleteMany() {
-    const digests = [...state.selected];
-    confirmTyped({
-      title: digests.length === 1 ? 'Delete 1 artifact' : `Delete ${digests.length} artifacts`,
-      message: [`These artifacts of ${repositoryName} and all their tags go: `,
-        h('span', {class: 'name-list'}, digests.slice(0, 10).map(shortDigest).join(', ') + (digests.length > 10 ? ` and ${digests.length - 10} more` : '')),
-        '. This cannot be undone.'],
-      perform: async () => {
-        const answer = await api.post(base + '/artifacts/delete', {digests});
-        state.selected = new Set(answer.failed.map(f => f.digest ?? f.name));
-        updateSelection();
-        replace(outcome, groupOutcome(answer.deleted.length === 1 ? 'artifact' : 'artifacts', answer.deleted, answer.failed,
-            f => shortDigest(f.digest ?? f.name ?? '')));
-        if (answer.deleted.length > 0) {
-          notify(answer.deleted.length === 1 ? '1 artifact deleted.' : answer.deleted.length + ' artifacts deleted.');
-        }
         afterChange();
       },
     });
@@ -203,8 +182,8 @@ export async function imageScreen(main, registryName, repositoryName) {
             state.page = 1;
             refresh();
           }}),
-          h('div', {class: 'group-actions'}, selectedCount, deleteSelected)),
-      outcome,
+          group.bar),
+      group.outcome,
       list);
   renderSummary();
   return Promise.all([renderPull(), refresh()]);

@@ -4,8 +4,8 @@ import uPlot from '../dist/uPlot.esm.js';
 import {api} from '../api.js';
 import {formatBytes, h, replace, repositoryPath, segment, shortDigest, time} from '../dom.js';
 import {
-  badge, confirmTyped, copyable, errorMessage, fetchPage, heading, load, notify, PAGE_SIZE, pager, rowMenu,
-  searchBox, table, usageBar
+  badge, confirmTyped, copyable, errorMessage, fetchPage, groupDelete, heading, load, notify, PAGE_SIZE, pager,
+  rowMenu, searchBox, table, usageBar
 } from '../widgets.js';
 import {changeAccess, changeLimit, deleteRegistry} from './registries.js';
 
@@ -128,29 +128,20 @@ export function hostOf(registry) {
   return registry.url.endsWith(suffix) ? registry.url.slice(0, -suffix.length) : registry.url;
 }
 
-/** The outcome of a group delete: how many went, and each failure with its reason. */
-export function groupOutcome(noun, deleted, failed, nameOf) {
-  if (failed.length === 0) {
-    return null;
-  }
-  return h('div', {class: 'error group-failures', role: 'alert'},
-      h('p', {}, `${deleted.length} ${noun} deleted; ${failed.length} could not be deleted:`),
-      h('ul', {}, failed.map(f => h('li', {}, h('code', {}, nameOf(f)), ': ', f.error))));
-}
-
 // ---------------------------------------------------------------- Images
 
 function imagesTab(panel, context) {
   const {base, registryName} = context;
   const state = {name: '', page: 1, selected: new Set()};
-  const outcome = h('div', {class: 'group-outcome'});
   const list = h('div', {class: 'list'});
-  const selectedCount = h('span', {class: 'selected-count'});
-  const deleteSelected = h('button', {type: 'button', class: 'danger', disabled: true, onClick: () => deleteMany()}, 'Delete selected');
-  const updateSelection = () => {
-    selectedCount.textContent = state.selected.size === 0 ? '' : state.selected.size + ' selected';
-    deleteSelected.disabled = state.selected.size === 0;
-  };
+  const group = groupDelete({
+    selected: state.selected,
+    nouns: ['repository', 'repositories'],
+    intro: `These repositories of ${registryName} and every artifact and tag in them go: `,
+    remove: names => api.post(base + '/repositories/delete', {names}),
+    failedKey: f => f.name,
+    after: () => afterDelete(),
+  });
   const imageHref = name => '#/registries/' + segment(registryName) + '/repositories/' + repositoryPath(name);
 
   const refresh = () => load(list, async () => {
@@ -160,7 +151,7 @@ function imagesTab(panel, context) {
         label: 'Images in ' + registryName,
         rows: answer.results,
         empty: state.name ? 'No image matches “' + state.name + '”.' : 'No images yet: push one (see Commands).',
-        selection: {key: r => r.name, selected: state.selected, onChange: updateSelection},
+        selection: {key: r => r.name, selected: state.selected, onChange: group.update},
         columns: [
           {title: 'Name', class: 'wide', render: r => h('a', {href: imageHref(r.name), class: 'name'}, r.name)},
           {title: 'Artifacts', class: 'number', render: r => String(r.artifact_count)},
@@ -190,30 +181,8 @@ function imagesTab(panel, context) {
       message: `Every artifact and tag of ${registryName}/${name} goes. This cannot be undone.`,
       perform: async () => {
         await api.delete(base + '/repositories/' + repositoryPath(name));
-        state.selected.delete(name);
-        updateSelection();
-        replace(outcome);
+        group.forget(name);
         notify('Repository ' + name + ' deleted.');
-        afterDelete();
-      },
-    });
-  }
-
-  function deleteMany() {
-    const names = [...state.selected];
-    confirmTyped({
-      title: names.length === 1 ? 'Delete 1 repository' : `Delete ${names.length} repositories`,
-      message: [`These repositories of ${registryName} and every artifact and tag in them go: `,
-        h('span', {class: 'name-list'}, names.slice(0, 10).join(', ') + (names.length > 10 ? ` and ${names.length - 10} more` : '')),
-        '. This cannot be undone.'],
-      perform: async () => {
-        const answer = await api.post(base + '/repositories/delete', {names});
-        state.selected = new Set(answer.failed.map(f => f.name));
-        updateSelection();
-        replace(outcome, groupOutcome(answer.deleted.length === 1 ? 'repository' : 'repositories', answer.deleted, answer.failed, f => f.name));
-        if (answer.deleted.length > 0) {
-          notify(answer.deleted.length === 1 ? '1 repository deleted.' : answer.deleted.length + ' repositories deleted.');
-        }
         afterDelete();
       },
     });
@@ -226,8 +195,8 @@ function imagesTab(panel, context) {
             state.page = 1;
             refresh();
           }}),
-          h('div', {class: 'group-actions'}, selectedCount, deleteSelected)),
-      outcome,
+          group.bar),
+      group.outcome,
       list);
   return refresh();
 }
