@@ -175,11 +175,12 @@ class PushWorkflowTest {
 
     /**
      * spec.md: "If the registry has a minimum chunk size, the POST response SHOULD include" {@code OCI-Chunk-Min-Length}.
-     * Berth has none (a chunk is appended as it comes, on either blob store), so it sends no such header, and
-     * chunks of a single byte are taken like any others.
+     * Berth has none unless its operator sets one (a chunk is appended as it comes, on either blob store; see
+     * {@code ChunkMinLengthTest}), so by default it sends no such header, and chunks of a single byte are taken like
+     * any others.
      */
     @Test
-    void anyChunkSizeIsTakenSoNoMinimumIsAdvertised() {
+    void byDefaultAnyChunkSizeIsTakenSoNoMinimumIsAdvertised() {
         String repo = Content.randomRepo("push");
         HttpResponse<byte[]> post = open(repo);
         assertThat(header(post, "OCI-Chunk-Min-Length")).isEmpty();

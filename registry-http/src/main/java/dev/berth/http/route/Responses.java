@@ -24,6 +24,7 @@ public final class Responses {
     public static final AsciiString UPLOAD_UUID = AsciiString.cached("Docker-Upload-UUID");
     public static final AsciiString OCI_SUBJECT = AsciiString.cached("OCI-Subject");
     public static final AsciiString OCI_TAG = AsciiString.cached("OCI-Tag");
+    public static final AsciiString OCI_CHUNK_MIN_LENGTH = AsciiString.cached("OCI-Chunk-Min-Length");
     public static final AsciiString OCI_FILTERS_APPLIED = AsciiString.cached("OCI-Filters-Applied");
     /** The challenge {@code docker login} understands: Basic, with the registry's realm. */
     public static final AsciiString CHALLENGE = AsciiString.cached("Basic realm=\"Berth\"");

@@ -146,7 +146,8 @@ final class RegistryServices implements AutoCloseable {
                     config.historyRetention());
         }
         return MeteredExchanges.wrap(new HttpRoutes(new V2Endpoints(registry, gate, blocking, metrics,
-                new UploadForwarding(membership, config.tls() ? UploadForwarding.trusting(config.tlsCert()) : null)),
+                new UploadForwarding(membership, config.tls() ? UploadForwarding.trusting(config.tlsCert()) : null),
+                config.uploads().chunkMinLength()),
                 new ManagementApi(tenants, users, catalog, collector, adminLogin,
                         new ConsoleSessions(storage.consoleSessionStore(), adminLogin, clock),
                         PublicAddress.of(config.publicUrl(), config.listeningAddress())), new HealthCheck(storage::health, membership, coherence), metrics,

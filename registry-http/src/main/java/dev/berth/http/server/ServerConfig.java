@@ -50,10 +50,11 @@ public record ServerConfig(String bind, int port, String nodeAddress, String pub
     }
 
     /**
-     * The caps on open upload sessions (see {@code UploadSessionLimits}), and how long an upload may write
-     * nothing before its quota reservation is given back (see {@code QuotaLedger.releaseIdle}).
+     * The caps on open upload sessions (see {@code UploadSessionLimits}), how long an upload may write
+     * nothing before its quota reservation is given back (see {@code QuotaLedger.releaseIdle}), and the
+     * smallest chunk the operator asks clients to send ({@code OCI-Chunk-Min-Length}; 0 for none).
      */
-    public record UploadLimits(int sessionsPerUser, int sessionsPerRegistry, Duration idleRelease) {
+    public record UploadLimits(int sessionsPerUser, int sessionsPerRegistry, Duration idleRelease, long chunkMinLength) {
     }
 
     /** Thrown for a bad option; its message is meant for the operator. */
@@ -144,7 +145,11 @@ public record ServerConfig(String bind, int port, String nodeAddress, String pub
             new Option("--upload-sessions-per-registry", "N", "REGISTRY_UPLOAD_SESSIONS_PER_REGISTRY", "500",
                     "open upload sessions one tenant registry may have"),
             new Option("--upload-idle-release", "DUR", "REGISTRY_UPLOAD_IDLE_RELEASE", "15m",
-                    "an upload that writes nothing for this long gives back its quota reservation; it stays valid"));
+                    "an upload that writes nothing for this long gives back its quota reservation; it stays valid"),
+            new Option("--chunk-min-length", "SIZE", "REGISTRY_CHUNK_MIN_LENGTH", "0",
+                    "the smallest chunk clients are asked to send in a chunked upload, but the last, as "
+                            + "OCI-Chunk-Min-Length on the upload's POST (fewer, larger requests from the clients "
+                            + "that honour it; smaller chunks are still taken); 0 for no minimum, the header unsent"));
 
     /** What {@code --help} prints: made from {@link #OPTIONS}, the one list of the options. */
     public static final String USAGE = usage();
@@ -214,7 +219,8 @@ public record ServerConfig(String bind, int port, String nodeAddress, String pub
                 count(values, "--auth-hash-threads", 1),
                 count(values, "--auth-hash-queue", 0));
         UploadLimits uploads = new UploadLimits(count(values, "--upload-sessions-per-user", 1),
-                count(values, "--upload-sessions-per-registry", 1), duration(values, "--upload-idle-release"));
+                count(values, "--upload-sessions-per-registry", 1), duration(values, "--upload-idle-release"),
+                size(values, "--chunk-min-length"));
         ConnectionLimits connections = new ConnectionLimits(duration(values, "--header-timeout"),
                 duration(values, "--idle-timeout"), duration(values, "--body-timeout"),
                 count(values, "--max-connections", 1), count(values, "--max-connections-per-address", 1));

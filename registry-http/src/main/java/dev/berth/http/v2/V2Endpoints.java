@@ -59,6 +59,7 @@ public final class V2Endpoints implements ExchangeFactory {
     private final Executor blocking;
     private final Runnable uploadPaused;
     private final UploadForwarding forwarding;
+    private final long chunkMinLength;
     private final V2Router router = new V2Router();
     /**
      * The access check of each need: authentication and authorization happen here, once, for every aggregated
@@ -69,8 +70,9 @@ public final class V2Endpoints implements ExchangeFactory {
     private final Map<Endpoint, Map<HttpMethod, ExchangeFactory>> table = new EnumMap<>(Endpoint.class);
 
     public V2Endpoints(RegistryService registry, V2AccessGate gate, Executor blocking, RegistryMetrics metrics,
-                       UploadForwarding forwarding) {
+                       UploadForwarding forwarding, long chunkMinLength) {
         this.registry = registry;
+        this.chunkMinLength = chunkMinLength;
         this.forwarding = forwarding;
         this.gate = gate;
         this.blocking = blocking;
@@ -129,7 +131,7 @@ public final class V2Endpoints implements ExchangeFactory {
     }
 
     private ExchangeFactory upload(UploadExchange.Kind kind) {
-        return request -> new UploadExchange(request, registry, gate, kind, blocking, uploadPaused);
+        return request -> new UploadExchange(request, registry, gate, kind, blocking, uploadPaused, chunkMinLength);
     }
 
     private ExchangeFactory aggregate(Need need, V2Handler handler) {

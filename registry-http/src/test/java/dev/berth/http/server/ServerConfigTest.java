@@ -265,10 +265,13 @@ class ServerConfigTest {
 
     @Test
     void capsOpenUploadSessionsInTheHundredsByDefault() {
-        assertThat(parse(Map.of()).uploads()).isEqualTo(new ServerConfig.UploadLimits(100, 500, Duration.ofMinutes(15)));
-        assertThat(parse(Map.of("REGISTRY_UPLOAD_SESSIONS_PER_USER", "5", "REGISTRY_UPLOAD_IDLE_RELEASE", "90s"),
+        assertThat(parse(Map.of()).uploads()).isEqualTo(new ServerConfig.UploadLimits(100, 500, Duration.ofMinutes(15), 0));
+        assertThat(parse(Map.of("REGISTRY_UPLOAD_SESSIONS_PER_USER", "5", "REGISTRY_UPLOAD_IDLE_RELEASE", "90s",
+                        "REGISTRY_CHUNK_MIN_LENGTH", "5m"),
                 "--upload-sessions-per-registry", "7").uploads())
-                .isEqualTo(new ServerConfig.UploadLimits(5, 7, Duration.ofSeconds(90)));
+                .isEqualTo(new ServerConfig.UploadLimits(5, 7, Duration.ofSeconds(90), 5L << 20));
+        assertThatThrownBy(() -> parse(Map.of(), "--chunk-min-length", "-1"))
+                .isInstanceOf(ServerConfig.InvalidConfigException.class).hasMessageContaining("--chunk-min-length");
         assertThatThrownBy(() -> parse(Map.of(), "--upload-sessions-per-user", "0"))
                 .isInstanceOf(ServerConfig.InvalidConfigException.class).hasMessageContaining("--upload-sessions-per-user");
     }

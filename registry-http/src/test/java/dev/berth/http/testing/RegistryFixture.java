@@ -100,7 +100,7 @@ public final class RegistryFixture implements AutoCloseable {
     /** The {@code /v2} routes, with their blocking work on {@code blocking}. */
     public V2Endpoints endpoints(Executor blocking) {
         return new V2Endpoints(registry, gate, blocking, metrics,
-                new UploadForwarding(ClusterMembership.single("0000beef"), null));
+                new UploadForwarding(ClusterMembership.single("0000beef"), null), 0);
     }
 
     /** The {@code Authorization} header of one of the fixture's users. */

@@ -59,6 +59,8 @@ public final class UploadExchange implements Exchange {
     private final Kind kind;
     private final SerialExecutor serial;
     private final UploadFlowControl flow;
+    /** Advertised on the answer to a START that opens a session, when above 0. */
+    private final long chunkMinLength;
     /** Set on the event loop when the body has ended; read off the loop by an early answer. */
     private volatile boolean complete;
     /** Pieces of the body received on the event loop and not yet handed to the writer. */
@@ -83,8 +85,9 @@ public final class UploadExchange implements Exchange {
     private boolean done;
 
     public UploadExchange(RequestContext request, RegistryService registry, V2AccessGate gate, Kind kind, Executor blocking,
-                          Runnable onPause) {
+                          Runnable onPause, long chunkMinLength) {
         this.request = request;
+        this.chunkMinLength = chunkMinLength;
         this.registry = registry;
         this.gate = gate;
         this.kind = kind;
@@ -306,6 +309,8 @@ public final class UploadExchange implements Exchange {
                 answer = UploadResponses.created(repository, mounted);
             } else if (digest != null) {
                 answer = UploadResponses.created(repository, registry.completeUpload(upload, digest));
+            } else if (kind == Kind.START) {
+                answer = UploadResponses.opened(upload, chunkMinLength);
             } else {
                 answer = UploadResponses.inProgress(HttpResponseStatus.ACCEPTED, upload);
             }

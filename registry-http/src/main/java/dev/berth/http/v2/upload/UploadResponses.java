@@ -24,6 +24,19 @@ final class UploadResponses {
         return response;
     }
 
+    /**
+     * A session just opened, with the smallest chunk the operator asks for when there is one: spec.md says the
+     * POST's answer carries it "if the registry has a minimum chunk size", and clients then send chunks, but the
+     * last, at least that long.
+     */
+    static FullHttpResponse opened(BlobUpload upload, long chunkMinLength) {
+        FullHttpResponse response = inProgress(HttpResponseStatus.ACCEPTED, upload);
+        if (chunkMinLength > 0) {
+            response.headers().set(Responses.OCI_CHUNK_MIN_LENGTH, chunkMinLength);
+        }
+        return response;
+    }
+
     /** A blob now linked into the repository. */
     static FullHttpResponse created(RepositoryName repository, BlobInfo blob) {
         FullHttpResponse response = Responses.empty(HttpResponseStatus.CREATED);
