@@ -14,7 +14,7 @@
 # Needs: java, skopeo, jq, curl, sha256sum, tar, gzip.
 # Environment:
 #   E2E_KEEP=1           keep the temp dir (images, server log, skopeo logs) for inspection
-#   BERTH_JAVA           java binary to run the jar with (default: java)
+#   JAVA_HOME            the JVM bin/berth runs the jar with (default: java on the PATH)
 #   BERTH_JAVA_OPTS      extra JVM options
 #   BERTH_CLUSTER_NODES  when set, the same checks against a cluster of that many nodes behind HAProxy instead
 #                        of one server (scripts/lib-cluster.sh: the nodes share a throw-away PostgreSQL and

@@ -29,7 +29,7 @@
 #
 # Environment: BERTH_CLUSTER_NODES (default 3); BERTH_HAPROXY the haproxy binary (default: haproxy on PATH, else
 # /usr/sbin/haproxy); BERTH_HAPROXY_LOG=errors logs only the requests that failed (option dontlog-normal: a
-# benchmark, where a line per request costs HAProxy a write on the cores the nodes need); what lib-server.sh reads (BERTH_JAVA, BERTH_JAVA_OPTS, BERTH_READY_TIMEOUT) for each node.
+# benchmark, where a line per request costs HAProxy a write on the cores the nodes need); what lib-server.sh reads (JAVA_HOME, BERTH_JAVA_OPTS, REGISTRY_MEMORY, BERTH_READY_TIMEOUT) for each node.
 
 CLUSTER_PORT=""
 CLUSTER_NODE_PORTS=""

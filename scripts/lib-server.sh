@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# Helpers to run registry.jar as a child process on a free loopback port.
+# Helpers to run registry.jar as a child process on a free loopback port, started by bin/berth as the README
+# starts it (the JVM bounded by --memory, REGISTRY_MEMORY, default 256m).
 # Source it; it sets no shell options of its own.
 #
 #   berth_random_token                 -> prints a random hex token
@@ -10,13 +11,14 @@
 #   berth_stop [TIMEOUT]               -> SIGTERM, wait up to TIMEOUT s (default 20), then SIGKILL.
 #                                         Returns 0 if it exited on SIGTERM in time.
 #
-# Environment: BERTH_JAVA (default: java) runs the jar; BERTH_JAVA_OPTS extra JVM options;
+# Environment: JAVA_HOME picks the JVM (default: java on the PATH); BERTH_JAVA_OPTS extra JVM options;
 # BERTH_READY_TIMEOUT seconds to wait for readiness (default 60); BERTH_NODE_HOST, when set, gives the server
 # REGISTRY_NODE_ADDRESS=BERTH_NODE_HOST:PORT (the address the other nodes of a cluster reach it at; lib-cluster.sh).
 
 # shellcheck disable=SC2034  # read by the scripts that source this file
 BERTH_PID=""
 BERTH_PORT=""
+BERTH_LAUNCHER="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/bin/berth"
 
 berth_random_token() {
   head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n'
@@ -62,7 +64,6 @@ berth_wait_ready() {
 
 berth_start() {
   local jar="$1" datadir="$2" log="$3" token="$4" attempt rc port
-  local java="${BERTH_JAVA:-java}"
   if [ ! -f "$jar" ]; then
     echo "berth_start: jar not found: $jar" >&2
     return 1
@@ -73,9 +74,8 @@ berth_start() {
     echo "berth_start: starting $jar on 127.0.0.1:$port (data dir $datadir, log $log)" >&2
     # a variable of this function only, exported to the server
     [ -z "${BERTH_NODE_HOST:-}" ] || local -x REGISTRY_NODE_ADDRESS="$BERTH_NODE_HOST:$port"
-    # shellcheck disable=SC2086
-    REGISTRY_ADMIN_TOKEN="$token" \
-      "$java" ${BERTH_JAVA_OPTS:-} -jar "$jar" --port "$port" --bind 127.0.0.1 --data-dir "$datadir" \
+    REGISTRY_ADMIN_TOKEN="$token" BERTH_JAR="$jar" \
+      "$BERTH_LAUNCHER" --port "$port" --bind 127.0.0.1 --data-dir "$datadir" \
       >>"$log" 2>&1 </dev/null &
     BERTH_PID=$!
     BERTH_PORT="$port"

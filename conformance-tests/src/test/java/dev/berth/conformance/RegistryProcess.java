@@ -57,6 +57,8 @@ public final class RegistryProcess implements AutoCloseable {
     private final Path dataDir;
     private final Path logFile;
     private final Path jar;
+    /** bin/berth: servers start as the README starts them, within the default --memory. */
+    private final Path launcher;
     private final String adminToken;
     private final boolean passAdminToken;
     private final ServerTls tls;
@@ -82,6 +84,8 @@ public final class RegistryProcess implements AutoCloseable {
                     + "registry-http/target/registry.jar)");
         }
         this.jar = Path.of(jarProp).toAbsolutePath().normalize();
+        this.launcher = Path.of(System.getProperty("berth.launcher", jar.resolve("../../../bin/berth").toString()))
+                .toAbsolutePath().normalize();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("registry jar not found at " + jar
                     + " — build it first with `mvn -B -DskipTests package`");
@@ -183,9 +187,7 @@ public final class RegistryProcess implements AutoCloseable {
         this.port = port;
         this.starts++;
         List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-jar", jar.toString(),
+                launcher.toString(),
                 "--port", Integer.toString(port),
                 "--bind", bindAddress,
                 "--data-dir", dataDir.toString(),
@@ -198,6 +200,7 @@ public final class RegistryProcess implements AutoCloseable {
                 .directory(root.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        launchedByScript(pb.environment());
         pb.environment().putAll(environment);
         if (passAdminToken) {
             pb.environment().put("REGISTRY_ADMIN_TOKEN", adminToken);
@@ -296,18 +299,18 @@ public final class RegistryProcess implements AutoCloseable {
     }
 
     /**
-     * Runs {@code java -jar registry.jar <args>} to its end: a command such as {@code check}, not a server
+     * Runs {@code bin/berth <args>} to its end: a command such as {@code check}, not a server
      * (the data directory is {@link #dataDir()}, for the arguments to name). Fails after two minutes.
      */
     public CommandRun runCommand(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", jar.toString()));
+        List<String> cmd = new ArrayList<>(List.of(launcher.toString()));
         cmd.addAll(List.of(args));
         Path stdout = root.resolve("command.out");
         Path stderr = root.resolve("command.err");
         try {
             ProcessBuilder builder = new ProcessBuilder(cmd).directory(root.toFile())
                     .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+            launchedByScript(builder.environment());
             builder.environment().putAll(environment);
             Process command = builder.start();
             if (!command.waitFor(2, TimeUnit.MINUTES)) {
@@ -322,6 +325,12 @@ public final class RegistryProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while running " + cmd, e);
         }
+    }
+
+    /** What bin/berth needs to start this build's jar with the JVM running the tests. */
+    private void launchedByScript(Map<String, String> env) {
+        env.put("BERTH_JAR", jar.toString());
+        env.put("JAVA_HOME", System.getProperty("java.home"));
     }
 
     /** kill -9, then waits for the process to end. */

@@ -4,6 +4,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.berth.core.error.OciErrorCode;
 import dev.berth.core.error.RegistryException;
+import dev.berth.core.memory.CacheFootprint;
+import dev.berth.core.memory.HeapEstimate;
 import dev.berth.core.memory.MemoryOnly;
 import dev.berth.core.user.User;
 
@@ -39,21 +41,32 @@ public final class Authenticator {
     private final AdminLogin adminLogin;
     private final FailedLogins failures;
     private final Clock clock;
-    private final Cache<String, Verified> verified = Caffeine.newBuilder()
-            .maximumSize(10_000)
-            .expireAfterAccess(Duration.ofMinutes(10))
-            .build();
+    private final Cache<String, Verified> verified;
 
     /** What a cached header was verified as: the admin, or a user id and the secret hash it matched. */
     private record Verified(String userId, String secretHash) {
     }
 
-    public Authenticator(UserDirectory users, SecretHasher hasher, AdminLogin adminLogin, FailedLogins failures, Clock clock) {
+    /** @param cacheBytes the heap that credentials verified lately may take (their headers and what they matched) */
+    public Authenticator(UserDirectory users, SecretHasher hasher, AdminLogin adminLogin, FailedLogins failures, Clock clock,
+                         long cacheBytes) {
+        this.verified = Caffeine.newBuilder()
+                .maximumWeight(cacheBytes)
+                .weigher((String header, Verified match) -> HeapEstimate.CACHE_ENTRY + HeapEstimate.SMALL_OBJECT
+                        + HeapEstimate.string(header) + HeapEstimate.string(match.userId())
+                        + HeapEstimate.string(match.secretHash()))
+                .expireAfterAccess(Duration.ofMinutes(10))
+                .build();
         this.users = users;
         this.hasher = hasher;
         this.adminLogin = adminLogin;
         this.failures = failures;
         this.clock = clock;
+    }
+
+    /** What the cache of verified credentials holds, for the metrics. */
+    public CacheFootprint footprint() {
+        return new CacheFootprint("credentials", verified);
     }
 
     /**

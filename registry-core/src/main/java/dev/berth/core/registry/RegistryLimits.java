@@ -10,8 +10,10 @@ import java.time.Duration;
  * @param maxListPage the most entries one tag or catalog page returns
  * @param deleteGracePeriod blobs linked more recently than this survive the deletion of an artifact that
  *        used them, so that a push in progress is never broken
+ * @param manifestCacheBytes the bytes of manifests kept in memory for pulls
  */
-public record RegistryLimits(int maxManifestBytes, Duration uploadExpiry, int maxListPage, Duration deleteGracePeriod) {
+public record RegistryLimits(int maxManifestBytes, Duration uploadExpiry, int maxListPage, Duration deleteGracePeriod,
+                             long manifestCacheBytes) {
     public static final RegistryLimits DEFAULTS =
-            new RegistryLimits(4 * 1024 * 1024, Duration.ofHours(24), 10_000, Duration.ofHours(1));
+            new RegistryLimits(4 * 1024 * 1024, Duration.ofHours(24), 10_000, Duration.ofHours(1), 16L * 1024 * 1024);
 }

@@ -11,6 +11,8 @@ import dev.berth.core.manifest.Descriptor;
 import dev.berth.core.manifest.ManifestParser;
 import dev.berth.core.manifest.MediaTypes;
 import dev.berth.core.manifest.ParsedManifest;
+import dev.berth.core.memory.CacheFootprint;
+import dev.berth.core.memory.HeapEstimate;
 import dev.berth.core.memory.MemoryOnly;
 import dev.berth.core.metadata.ManifestDependencies;
 import dev.berth.core.metadata.ManifestRecord;
@@ -57,10 +59,7 @@ public final class RegistryService {
     private final Clock clock;
     private final ManifestParser parser = new ManifestParser();
     /** Manifest bytes by digest: immutable content, so the cache never needs invalidating for correctness. */
-    private final Cache<Digest, byte[]> manifestBytes = Caffeine.newBuilder()
-            .maximumWeight(64L * 1024 * 1024)
-            .weigher((Digest d, byte[] b) -> b.length)
-            .build();
+    private final Cache<Digest, byte[]> manifestBytes;
 
     public RegistryService(MetadataStores metadata, BlobStore blobs, UploadStore uploads, TenantService tenants,
                            QuotaLedger quota, BlobLinker linker, UsageRecorder usage, RegistryLimits limits,
@@ -73,7 +72,16 @@ public final class RegistryService {
         this.linker = linker;
         this.usage = usage;
         this.limits = limits;
+        this.manifestBytes = Caffeine.newBuilder()
+                .maximumWeight(limits.manifestCacheBytes())
+                .weigher((Digest digest, byte[] bytes) -> HeapEstimate.CACHE_ENTRY + HeapEstimate.digest(digest) + HeapEstimate.bytes(bytes))
+                .build();
         this.clock = clock;
+    }
+
+    /** What the manifest cache holds, for the metrics. */
+    public CacheFootprint manifestCacheFootprint() {
+        return new CacheFootprint("manifests", manifestBytes);
     }
 
     public RegistryLimits limits() {

@@ -45,7 +45,7 @@ class AuthenticatorTest {
             new LoginThrottle(5, Duration.ofSeconds(10), 100, clock), events);
     private final SlowHashExecutor hashes = new SlowHashExecutor(1, 4);
     private final Authenticator authenticator = new Authenticator(users, hasher, new AdminLogin(verifier, failures, hashes),
-            failures, clock);
+            failures, clock, 1L << 20);
     private final String secret = hasher.newSecret();
     private final User bot = user("ci-bot", secret, true, clock.instant().plus(Duration.ofDays(30)));
 

@@ -38,7 +38,8 @@ public final class CoreFixture {
     }
 
     public static RegistryLimits limits(int maxManifestBytes, int maxListPage) {
-        return new RegistryLimits(maxManifestBytes, Duration.ofHours(24), maxListPage, Duration.ofHours(1));
+        return new RegistryLimits(maxManifestBytes, Duration.ofHours(24), maxListPage, Duration.ofHours(1),
+                RegistryLimits.DEFAULTS.manifestCacheBytes());
     }
 
     /** Creates a tenant registry, with a limit in bytes or null for none. */

@@ -2,7 +2,10 @@ package dev.berth.http.metrics;
 
 import dev.berth.core.auth.LoginEvents;
 import dev.berth.core.gc.GarbageCollector;
+import dev.berth.core.memory.CacheFootprint;
 import dev.berth.core.usage.UsageRecorder;
+import dev.berth.http.flow.UploadBuffers;
+import dev.berth.http.memory.MemoryBudget;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -23,7 +26,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The server's meters, scraped in the Prometheus text format at {@code /metrics}: requests by API,
  * endpoint, method and status with their durations, upload pauses for back-pressure, failed and throttled
- * logins, garbage collections, and the JVM's own (memory, GC, threads, CPU).
+ * logins, garbage collections, what the caches hold against the memory budget, and the JVM's own (memory, GC,
+ * threads, CPU).
  */
 public final class RegistryMetrics implements LoginEvents, AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -92,6 +96,30 @@ public final class RegistryMetrics implements LoginEvents, AutoCloseable {
                 manifestsDeleted.increment(run.manifestsDeleted());
             }
         });
+    }
+
+    /** Exposes what a cache holds: its entries, and the bytes they are estimated at against its bound. */
+    public void watch(CacheFootprint cache) {
+        // Held strongly: a gauge holds what it reads weakly, and nothing else holds a footprint.
+        Gauge.builder("berth.cache.entries", cache, CacheFootprint::entries).strongReference(true)
+                .description("entries in one of the server's caches").tag("cache", cache.name()).register(registry);
+        Gauge.builder("berth.cache.size", cache, CacheFootprint::bytes).strongReference(true).baseUnit("bytes")
+                .description("estimated heap the entries of one of the server's caches take").tag("cache", cache.name())
+                .register(registry);
+        Gauge.builder("berth.cache.limit", cache, CacheFootprint::limitBytes).strongReference(true).baseUnit("bytes")
+                .description("the most one of the server's caches may take, from --memory").tag("cache", cache.name())
+                .register(registry);
+    }
+
+    /** Exposes the memory budget's shares, and how many uploads share the upload buffers now. */
+    public void watch(MemoryBudget budget, UploadBuffers uploads) {
+        Map.of("total", budget.total(), "heap", budget.heap(), "direct", budget.directMemory(),
+                "upload_buffers", budget.uploadBuffers()).forEach((share, bytes) ->
+                Gauge.builder("berth.memory.budget", () -> bytes).baseUnit("bytes")
+                        .description("--memory and the shares the server sized from it").tag("share", share)
+                        .register(registry));
+        Gauge.builder("berth.uploads.arriving", uploads, UploadBuffers::uploads).strongReference(true)
+                .description("uploads whose bodies are arriving, sharing the upload buffers").register(registry);
     }
 
     @Override

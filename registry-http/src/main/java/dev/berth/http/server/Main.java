@@ -56,6 +56,8 @@ public final class Main {
         }, "berth-shutdown"));
         System.out.println("Berth " + version() + " listening on " + config.bind() + ":" + server.address().getPort()
                 + (config.tls() ? " (TLS)" : "") + ", data directory " + config.dataDir());
+        System.out.println("Berth " + config.memory().describe());
+        config.memory().unlike(Runtime.getRuntime().maxMemory()).ifPresent(warning -> System.err.println("berth: " + warning));
         System.out.flush();
         server.awaitClose();
         stopped.await();

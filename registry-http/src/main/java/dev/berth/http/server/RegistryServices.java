@@ -28,6 +28,7 @@ import dev.berth.core.user.UserService;
 import dev.berth.http.auth.Argon2AdminToken;
 import dev.berth.http.auth.V2AccessGate;
 import dev.berth.http.cluster.UploadForwarding;
+import dev.berth.http.flow.UploadBuffers;
 import dev.berth.http.metrics.MeteredExchanges;
 import dev.berth.http.metrics.RegistryMetrics;
 import dev.berth.http.route.ExchangeFactory;
@@ -39,6 +40,7 @@ import dev.berth.storage.cluster.PostgresCluster;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -78,10 +80,11 @@ final class RegistryServices implements AutoCloseable {
     private static ExchangeFactory wire(ServerConfig config, OpenedResources opened) throws IOException {
         Clock clock = Clock.systemUTC();
         RegistryMetrics metrics = opened.add(new RegistryMetrics());
-        Storage storage = opened.add(Storage.open(config.dataDir(), config.metadata(), config.blobBackend(), clock,
+        Storage storage = opened.add(Storage.open(config.dataDir(),
+                config.metadata().withCacheOf(config.memory().databaseCache()), config.blobBackend(), clock,
                 config.minFreeBytes()));
         RegistryLimits limits = new RegistryLimits(RegistryLimits.DEFAULTS.maxManifestBytes(), config.uploadExpiry(),
-                RegistryLimits.DEFAULTS.maxListPage(), config.gcGrace());
+                RegistryLimits.DEFAULTS.maxListPage(), config.gcGrace(), config.memory().manifestCache());
         Optional<PostgresCluster> cluster = storage.joinCluster(config.nodeAddress());
         cluster.ifPresent(opened::add);
         CacheCoherence coherence = cluster.<CacheCoherence>map(node -> node).orElse(CacheCoherence.SINGLE_PROCESS);
@@ -89,7 +92,7 @@ final class RegistryServices implements AutoCloseable {
                 .orElseGet(() -> ClusterMembership.single(storage.nodeId()));
         TenantService tenants = new TenantService(storage.tenantStore(), clock, coherence);
         tenants.ensureDefaultRegistry();
-        MetadataCache metadataCache = new MetadataCache(coherence);
+        MetadataCache metadataCache = new MetadataCache(coherence, config.memory().metadataCache());
         tenants.onDelete(metadataCache::invalidateRegistry);
         MetadataStores metadata = metadataCache.over(storage.metadataStores());
         Housekeeping housekeeping = opened.add(new Housekeeping());
@@ -118,8 +121,9 @@ final class RegistryServices implements AutoCloseable {
                 new LoginThrottle(loginLimits.failuresPerUser(), loginLimits.userWindow(), THROTTLED_KEYS, clock), metrics);
         SlowHashExecutor slowHashes = opened.add(new SlowHashExecutor(loginLimits.hashThreads(), loginLimits.hashQueue()));
         AdminLogin adminLogin = new AdminLogin(adminToken, failedLogins, slowHashes);
-        V2AccessGate gate = new V2AccessGate(new Authenticator(directory, hasher, adminLogin, failedLogins, clock),
-                new AccessPolicy(tenants));
+        Authenticator authenticator = new Authenticator(directory, hasher, adminLogin, failedLogins, clock,
+                config.memory().credentialCache());
+        V2AccessGate gate = new V2AccessGate(authenticator, new AccessPolicy(tenants));
         CatalogService catalog = new CatalogService(storage.catalogStore(), metadata, storage.usageStore(),
                 tenants, registry, usage, clock);
         ThreadPoolExecutor blocking = blockingPool();
@@ -145,9 +149,13 @@ final class RegistryServices implements AutoCloseable {
             housekeeping.startHistoryRetention(new HistoryRetention(storage.usageStore(), config.historyRetention(), clock),
                     config.historyRetention());
         }
+        UploadBuffers uploadBuffers = new UploadBuffers(config.memory().uploadBuffers());
+        metrics.watch(config.memory(), uploadBuffers);
+        List.of(metadataCache.footprint(), registry.manifestCacheFootprint(), authenticator.footprint())
+                .forEach(metrics::watch);
         return MeteredExchanges.wrap(new HttpRoutes(new V2Endpoints(registry, gate, blocking, metrics,
                 new UploadForwarding(membership, config.tls() ? UploadForwarding.trusting(config.tlsCert()) : null),
-                config.uploads().chunkMinLength()),
+                uploadBuffers, config.uploads().chunkMinLength()),
                 new ManagementApi(tenants, users, catalog, collector, adminLogin,
                         new ConsoleSessions(storage.consoleSessionStore(), adminLogin, clock),
                         PublicAddress.of(config.publicUrl(), config.listeningAddress())), new HealthCheck(storage::health, membership, coherence), metrics,

@@ -1,5 +1,6 @@
 package dev.berth.http.server;
 
+import dev.berth.http.memory.MemoryBudget;
 import dev.berth.management.PublicAddress;
 import dev.berth.storage.BlobBackend;
 import dev.berth.storage.FsBlobBackend;
@@ -36,10 +37,11 @@ import java.util.Map;
  * @param logins the failed-login throttle and the bounds of the slow hash
  * @param uploads the caps on open upload sessions
  * @param connections the read timeouts and connection caps
+ * @param memory what the process may use, and its shares (the JVM's limits come from it through {@code bin/berth})
  */
 public record ServerConfig(String bind, int port, String nodeAddress, String publicUrl, Path dataDir, MetadataLocation metadata, S3Location s3, Duration uploadExpiry, Duration gcGrace,
                            Duration gcInterval, int gcBusyRate, Duration historyRetention, long minFreeBytes, String adminToken, Path tlsCert, Path tlsKey, LoginLimits logins,
-                           UploadLimits uploads, ConnectionLimits connections) {
+                           UploadLimits uploads, ConnectionLimits connections, MemoryBudget memory) {
 
 
     /**
@@ -80,6 +82,9 @@ public record ServerConfig(String bind, int port, String nodeAddress, String pub
             new Option("--port", "N", "REGISTRY_PORT", "5000", "port to listen on"),
             new Option("--bind", "ADDRESS", "REGISTRY_BIND", "0.0.0.0", "address to bind"),
             new Option("--data-dir", "DIR", "REGISTRY_DATA_DIR", "data", "data directory (blobs, uploads, metadata)"),
+            new Option("--memory", "SIZE", "REGISTRY_MEMORY", "256m",
+                    "memory the process may use (its resident set): bin/berth starts the JVM with limits from it, "
+                            + "and the caches and upload buffers are sized from it; at least 192m"),
             new Option("--node-address", "HOST:PORT", "REGISTRY_NODE_ADDRESS", null,
                     "where the other nodes of a cluster reach this one, to hand it the requests of the uploads it "
                             + "holds; default: this host's name and --port"),
@@ -234,7 +239,8 @@ public record ServerConfig(String bind, int port, String nodeAddress, String pub
                 count(values, "--gc-busy-rate", 0),
                 durationOrZero(values, "--history-retention"),
                 size(values, "--min-free-space"), env.get("REGISTRY_ADMIN_TOKEN"),
-                tlsCert == null ? null : Path.of(tlsCert), tlsKey == null ? null : Path.of(tlsKey), logins, uploads, connections);
+                tlsCert == null ? null : Path.of(tlsCert), tlsKey == null ? null : Path.of(tlsKey), logins, uploads, connections,
+                memory(values));
     }
 
     public boolean tls() {
@@ -411,6 +417,24 @@ public record ServerConfig(String bind, int port, String nodeAddress, String pub
             throw new InvalidConfigException(flag + " must not be negative: " + value);
         }
         return duration;
+    }
+
+    /** The {@code --memory} budget of these values (the defaults' when none was given), for the launcher too. */
+    public static MemoryBudget memory(String[] args, Map<String, String> env) {
+        ServerConfig config = parse(args, env);
+        return config == null ? new MemoryBudget(size(Map.of("--memory", fallback("--memory")), "--memory")) : config.memory();
+    }
+
+    private static MemoryBudget memory(Map<String, String> values) {
+        try {
+            return new MemoryBudget(size(values, "--memory"));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigException(e.getMessage());
+        }
+    }
+
+    private static String fallback(String flag) {
+        return OPTIONS.stream().filter(o -> o.flag().equals(flag)).findFirst().orElseThrow().fallback();
     }
 
     /** A size in bytes, or in binary units with a suffix: {@code 512k}, {@code 256m}, {@code 2g}, {@code 1t}. */

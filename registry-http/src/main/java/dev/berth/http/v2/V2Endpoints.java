@@ -5,6 +5,7 @@ import dev.berth.core.error.RegistryException;
 import dev.berth.core.registry.RegistryService;
 import dev.berth.http.auth.V2AccessGate;
 import dev.berth.http.cluster.UploadForwarding;
+import dev.berth.http.flow.UploadBuffers;
 import dev.berth.http.auth.V2AccessGate.Need;
 import dev.berth.http.metrics.RegistryMetrics;
 import dev.berth.http.route.AggregatingExchange;
@@ -59,6 +60,7 @@ public final class V2Endpoints implements ExchangeFactory {
     private final Executor blocking;
     private final Runnable uploadPaused;
     private final UploadForwarding forwarding;
+    private final UploadBuffers uploadBuffers;
     private final long chunkMinLength;
     private final V2Router router = new V2Router();
     /**
@@ -70,8 +72,9 @@ public final class V2Endpoints implements ExchangeFactory {
     private final Map<Endpoint, Map<HttpMethod, ExchangeFactory>> table = new EnumMap<>(Endpoint.class);
 
     public V2Endpoints(RegistryService registry, V2AccessGate gate, Executor blocking, RegistryMetrics metrics,
-                       UploadForwarding forwarding, long chunkMinLength) {
+                       UploadForwarding forwarding, UploadBuffers uploadBuffers, long chunkMinLength) {
         this.registry = registry;
+        this.uploadBuffers = uploadBuffers;
         this.chunkMinLength = chunkMinLength;
         this.forwarding = forwarding;
         this.gate = gate;
@@ -131,7 +134,7 @@ public final class V2Endpoints implements ExchangeFactory {
     }
 
     private ExchangeFactory upload(UploadExchange.Kind kind) {
-        return request -> new UploadExchange(request, registry, gate, kind, blocking, uploadPaused, chunkMinLength);
+        return request -> new UploadExchange(request, registry, gate, kind, blocking, uploadPaused, uploadBuffers, chunkMinLength);
     }
 
     private ExchangeFactory aggregate(Need need, V2Handler handler) {

@@ -53,7 +53,7 @@ class RegistryServicesTest {
                 parsed.gcInterval(), parsed.gcBusyRate(), parsed.historyRetention(), parsed.minFreeBytes(), parsed.adminToken(), parsed.tlsCert(), parsed.tlsKey(),
                 new ServerConfig.LoginLimits(logins.failuresPerAddress(), logins.addressWindow(), logins.failuresPerUser(),
                         logins.userWindow(), hashThreads, logins.hashQueue()),
-                parsed.uploads(), parsed.connections());
+                parsed.uploads(), parsed.connections(), parsed.memory());
     }
 
     /** True when the database file exists and this process holds a lock on it (H2 does while it is open). */

@@ -26,6 +26,7 @@ import dev.berth.core.user.Permission;
 import dev.berth.core.user.UserService;
 import dev.berth.http.auth.V2AccessGate;
 import dev.berth.http.cluster.UploadForwarding;
+import dev.berth.http.flow.UploadBuffers;
 import dev.berth.http.metrics.RegistryMetrics;
 import dev.berth.http.v2.V2Endpoints;
 import dev.berth.storage.Storage;
@@ -70,13 +71,14 @@ public final class RegistryFixture implements AutoCloseable {
         TenantService tenants = new TenantService(storage.tenantStore(), clock);
         tenants.ensureDefaultRegistry();
         tenants.create(LIMITED, false, LIMIT_BYTES);
-        MetadataStores metadata = new MetadataCache(CacheCoherence.SINGLE_PROCESS).over(storage.metadataStores());
+        MetadataStores metadata = new MetadataCache(CacheCoherence.SINGLE_PROCESS, 16L << 20).over(storage.metadataStores());
         UsageRecorder usage = new UsageRecorder(storage.usageStore(), clock, Runnable::run);
         uploads = new SynchronousUploads(storage.uploadStore());
         QuotaLedger quota = new QuotaLedger(tenants, metadata.blobLinks(), clock);
         registry = new RegistryService(metadata, storage.blobStore(), new UploadSessionLimits(uploads, 100, 500), tenants,
                 quota, new BlobLinker(metadata.blobLinks(), quota, storage.blobStore()), usage,
-                new RegistryLimits(MAX_MANIFEST_BYTES, Duration.ofDays(1), 100, Duration.ofHours(1)), clock);
+                new RegistryLimits(MAX_MANIFEST_BYTES, Duration.ofDays(1), 100, Duration.ofHours(1),
+                RegistryLimits.DEFAULTS.manifestCacheBytes()), clock);
         SecretHasher hasher = new SecretHasher();
         UserDirectory directory = new UserDirectory();
         UserService users = new UserService(storage.userStore(), directory, tenants, hasher, clock, CacheCoherence.SINGLE_PROCESS);
@@ -85,7 +87,7 @@ public final class RegistryFixture implements AutoCloseable {
         FailedLogins failedLogins = new FailedLogins(new LoginThrottle(1000, Duration.ofMinutes(1), NO_THROTTLE, clock),
                 new LoginThrottle(1000, Duration.ofMinutes(1), NO_THROTTLE, clock), metrics);
         AdminLogin adminLogin = new AdminLogin(token -> false, failedLogins, slowHashes);
-        gate = new V2AccessGate(new Authenticator(directory, hasher, adminLogin, failedLogins, clock), new AccessPolicy(tenants));
+        gate = new V2AccessGate(new Authenticator(directory, hasher, adminLogin, failedLogins, clock, 1L << 20), new AccessPolicy(tenants));
     }
 
     public static RegistryFixture open(Path dir) throws IOException {
@@ -100,7 +102,8 @@ public final class RegistryFixture implements AutoCloseable {
     /** The {@code /v2} routes, with their blocking work on {@code blocking}. */
     public V2Endpoints endpoints(Executor blocking) {
         return new V2Endpoints(registry, gate, blocking, metrics,
-                new UploadForwarding(ClusterMembership.single("0000beef"), null), 0);
+                new UploadForwarding(ClusterMembership.single("0000beef"), null),
+                new UploadBuffers(UploadBuffers.MOST_PER_UPLOAD), 0);
     }
 
     /** The {@code Authorization} header of one of the fixture's users. */

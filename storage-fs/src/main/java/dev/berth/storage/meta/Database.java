@@ -69,11 +69,18 @@ public final class Database implements AutoCloseable {
         this.closePool = closePool;
     }
 
+    /** {@link #open(DataLayout, long)} with H2's own cache size. */
+    public static Database open(DataLayout layout) throws IOException {
+        return open(layout, 0);
+    }
+
     /**
      * Opens (creating when absent) the database under {@code meta/} and migrates its schema; a
      * {@link DataDirectoryInUseException} when another process has it open.
+     *
+     * @param cacheBytes the page cache's size (0 for H2's default)
      */
-    public static Database open(DataLayout layout) throws IOException {
+    public static Database open(DataLayout layout, long cacheBytes) throws IOException {
         Files.createDirectories(layout.metaDir());
         JdbcDataSource dataSource = new JdbcDataSource();
         // DB_CLOSE_ON_EXIT=FALSE: the server closes the pool in its own shutdown order, after the last request.
@@ -85,7 +92,8 @@ public final class Database implements AutoCloseable {
         // update around SELECT ... FOR UPDATE through a reused statement, which is how every transaction here
         // locks its registry); this is the workaround its maintainers give.
         dataSource.setURL("jdbc:h2:file:" + layout.metaDatabase()
-                + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;LOCK_TIMEOUT=" + LOCK_TIMEOUT_MILLIS + ";QUERY_CACHE_SIZE=128;OPTIMIZE_REUSE_RESULTS=FALSE");
+                + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;LOCK_TIMEOUT=" + LOCK_TIMEOUT_MILLIS + ";QUERY_CACHE_SIZE=128;OPTIMIZE_REUSE_RESULTS=FALSE"
+                + (cacheBytes > 0 ? ";CACHE_SIZE=" + Math.max(1, cacheBytes >> 10) : ""));
         dataSource.setUser("berth");
         dataSource.setPassword("");
         JdbcConnectionPool pool = JdbcConnectionPool.create(dataSource);

@@ -21,9 +21,17 @@ public sealed interface MetadataLocation {
      */
     String binding();
 
-    /** The embedded H2 database under {@code meta/} of the data directory. */
+    /**
+     * This location with the embedded database's page cache at about {@code bytes} of the heap; PostgreSQL keeps its
+     * cache in its own processes, so its location stays as it is.
+     */
+    default MetadataLocation withCacheOf(long bytes) {
+        return this;
+    }
+
+    /** The embedded H2 database under {@code meta/} of the data directory, with H2's own cache size. */
     static MetadataLocation embedded() {
-        return new Embedded();
+        return new Embedded(0);
     }
 
     /**
@@ -39,11 +47,16 @@ public sealed interface MetadataLocation {
         return new PostgreSql(jdbcUrl, user, password);
     }
 
-    /** The embedded database. */
-    record Embedded() implements MetadataLocation {
+    /** The embedded database, with its page cache in bytes (0: H2's default, 64 MiB per GiB of the heap). */
+    record Embedded(long cacheBytes) implements MetadataLocation {
         @Override
         public Database open(DataLayout layout) throws IOException {
-            return Database.open(layout);
+            return Database.open(layout, cacheBytes);
+        }
+
+        @Override
+        public MetadataLocation withCacheOf(long bytes) {
+            return new Embedded(bytes);
         }
 
         @Override

@@ -80,7 +80,8 @@ class GarbageCollectionTest {
         registry = new RegistryService(metadata, storage.blobStore(), storage.uploadStore(), tenants, quota,
                 new BlobLinker(metadata.blobLinks(), quota, storage.blobStore()),
                 new UsageRecorder(storage.usageStore(), clock, Runnable::run),
-                new RegistryLimits(RegistryLimits.DEFAULTS.maxManifestBytes(), Duration.ofDays(1), 100, GRACE), clock);
+                new RegistryLimits(RegistryLimits.DEFAULTS.maxManifestBytes(), Duration.ofDays(1), 100, GRACE,
+                        RegistryLimits.DEFAULTS.manifestCacheBytes()), clock);
     }
 
     @AfterEach

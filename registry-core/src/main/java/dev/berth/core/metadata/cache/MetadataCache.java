@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.berth.core.cluster.CacheChange;
 import dev.berth.core.cluster.CacheCoherence;
 import dev.berth.core.gc.GarbageStore;
+import dev.berth.core.memory.CacheFootprint;
 import dev.berth.core.memory.MemoryOnly;
 import dev.berth.core.metadata.MetadataStores;
 import dev.berth.core.name.RepositoryName;
@@ -32,16 +33,26 @@ import java.util.function.Supplier;
  * every read goes to the store and nothing is cached.
  */
 public final class MetadataCache {
-    private static final long MAX_ENTRIES = 200_000;
-
     private final Map<RepositoryName, AtomicLong> generations = new ConcurrentHashMap<>();
-    private final Cache<Key, Object> answers = Caffeine.newBuilder().maximumSize(MAX_ENTRIES).build();
+    private final Cache<Key, Object> answers;
     private final CacheCoherence coherence;
 
-    /** A cache whose answers stay true to the writes of the other nodes that {@code coherence} connects it to. */
-    public MetadataCache(CacheCoherence coherence) {
+    /**
+     * A cache whose answers stay true to the writes of the other nodes that {@code coherence} connects it to, and
+     * take at most about {@code maxBytes} of the heap ({@link AnswerWeights}).
+     */
+    public MetadataCache(CacheCoherence coherence, long maxBytes) {
         this.coherence = coherence;
+        this.answers = Caffeine.newBuilder()
+                .maximumWeight(maxBytes)
+                .weigher((Key key, Object answer) -> AnswerWeights.of(key.repository(), key.first(), key.second(), answer))
+                .build();
         coherence.subscribe(this::forget);
+    }
+
+    /** What the cache holds, for the metrics. */
+    public CacheFootprint footprint() {
+        return new CacheFootprint("metadata", answers);
     }
 
     /** A read: its kind, repository, repository generation and arguments. */

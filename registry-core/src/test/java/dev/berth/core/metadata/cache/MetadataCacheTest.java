@@ -41,7 +41,7 @@ class MetadataCacheTest {
     private final InMemoryTenantStore tenants = registries("acme", "other");
     private final InMemoryMetadataStore real = new InMemoryMetadataStore(tenants, Clock.systemUTC());
     private final ManualCoherence coherence = new ManualCoherence();
-    private final MetadataCache cache = new MetadataCache(coherence);
+    private final MetadataCache cache = new MetadataCache(coherence, 16L << 20);
     private final MetadataStores stores = cache.over(new MetadataStores(counting(RepositoryStore.class),
             counting(BlobLinkStore.class), counting(ManifestStore.class), counting(TagStore.class)));
     private final BlobLinkStore links = stores.blobLinks();

@@ -10,6 +10,7 @@ import dev.berth.core.registry.RegistryService;
 import dev.berth.core.upload.BlobUpload;
 import dev.berth.http.auth.V2AccessGate;
 import dev.berth.http.flow.SerialExecutor;
+import dev.berth.http.flow.UploadBuffers;
 import dev.berth.http.flow.UploadFlowControl;
 import dev.berth.http.route.Exchange;
 import dev.berth.http.route.RequestContext;
@@ -48,8 +49,9 @@ public final class UploadExchange implements Exchange {
 
     /**
      * The network hands a body over in pieces of a socket read (tens of KiB); the writer gets them in
-     * batches of about this much, so that a gigabyte costs a thousand writes rather than tens of thousands.
-     * Well below the flow control's high water mark, so a batch always completes before reading pauses.
+     * batches of about this much, so that a gigabyte costs a thousand writes rather than tens of thousands;
+     * of half the flow control's high water mark when many uploads share the buffers, so that a batch
+     * completes before reading pauses.
      */
     private static final int BATCH_BYTES = 1024 * 1024;
 
@@ -85,14 +87,14 @@ public final class UploadExchange implements Exchange {
     private boolean done;
 
     public UploadExchange(RequestContext request, RegistryService registry, V2AccessGate gate, Kind kind, Executor blocking,
-                          Runnable onPause, long chunkMinLength) {
+                          Runnable onPause, UploadBuffers buffers, long chunkMinLength) {
         this.request = request;
         this.chunkMinLength = chunkMinLength;
         this.registry = registry;
         this.gate = gate;
         this.kind = kind;
         this.serial = new SerialExecutor(blocking);
-        this.flow = new UploadFlowControl(request::resumeReading, onPause);
+        this.flow = buffers.open(request::resumeReading, onPause);
         serial.execute(this::prepare);
     }
 
@@ -187,6 +189,7 @@ public final class UploadExchange implements Exchange {
     private void answerFailureEarly() {
         done = true;
         abandoned = true;
+        flow.close();
         // The batch belongs to the event loop: let it go there (pieces that arrive later are dropped on arrival).
         request.channelContext().executor().execute(this::dropBatch);
         abandonSession(failure);
@@ -226,7 +229,8 @@ public final class UploadExchange implements Exchange {
         }
         content.release();
         boolean last = content instanceof LastHttpContent;
-        if (batchBytes >= BATCH_BYTES || (last && batchBytes > 0)) {
+        // A paused connection holds no batch back: its writer must be able to bring it below the low mark alone.
+        if (batchBytes > 0 && (last || flow.paused() || batchBytes >= Math.min(BATCH_BYTES, flow.highWaterMark() / 2))) {
             List<ByteBuf> pieces = batch;
             long total = batchBytes;
             batch = new ArrayList<>();
@@ -235,6 +239,7 @@ public final class UploadExchange implements Exchange {
         }
         if (last) {
             complete = true;
+            flow.close();
             serial.execute(this::finish);
         }
     }
@@ -270,6 +275,7 @@ public final class UploadExchange implements Exchange {
     @Override
     public void bodyMalformed() {
         dropBatch();
+        flow.close();
         complete = true;
         serial.execute(this::refuseMalformedBody);
     }
@@ -370,6 +376,7 @@ public final class UploadExchange implements Exchange {
     @Override
     public void channelClosed() {
         dropBatch();
+        flow.close();
         serial.execute(() -> {
             if (!done) {
                 done = true;

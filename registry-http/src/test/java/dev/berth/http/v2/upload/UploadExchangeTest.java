@@ -3,7 +3,7 @@ package dev.berth.http.v2.upload;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.upload.BlobUpload;
-import dev.berth.http.flow.UploadFlowControl;
+import dev.berth.http.flow.UploadBuffers;
 import dev.berth.http.testing.BlockingPool;
 import dev.berth.http.testing.EmbeddedConnection;
 import dev.berth.http.testing.EmbeddedConnection.Response;
@@ -84,7 +84,7 @@ class UploadExchangeTest {
         connection.runBlockingTask();
 
         long taken = connection.bytesRead();
-        assertThat(taken).isBetween(UploadFlowControl.HIGH_WATER_MARK, UploadFlowControl.HIGH_WATER_MARK + 2 * READ_BYTES);
+        assertThat(taken).isBetween(UploadBuffers.MOST_PER_UPLOAD, UploadBuffers.MOST_PER_UPLOAD + 2 * READ_BYTES);
         assertThat(connection.wantsToRead()).isFalse();
         assertThat(connection.unread()).isPositive();
         assertThat(registry.uploadPauses()).isEqualTo(1);
