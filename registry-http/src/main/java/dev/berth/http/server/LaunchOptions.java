@@ -3,6 +3,7 @@ package dev.berth.http.server;
 import dev.berth.http.cli.CheckCommand;
 import dev.berth.http.memory.MemoryBudget;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,7 +26,7 @@ public final class LaunchOptions {
         }
     }
 
-    static Iterable<String> jvmOptions(String[] args, Map<String, String> env) {
+    static List<String> jvmOptions(String[] args, Map<String, String> env) {
         MemoryBudget budget = ServerConfig.memory(args, env);
         return budget.jvmOptions();
     }

@@ -1,5 +1,6 @@
 package dev.berth.http.server;
 
+import dev.berth.http.memory.MemoryBudget;
 import dev.berth.storage.s3.S3Location;
 import dev.berth.storage.meta.MetadataLocation;
 import org.junit.jupiter.api.Test;
@@ -261,6 +262,17 @@ class ServerConfigTest {
     void refusesALoginLimitOutOfRange(String option, String value) {
         assertThatThrownBy(() -> parse(Map.of(), option, value)).isInstanceOf(ServerConfig.InvalidConfigException.class)
                 .hasMessageContaining(option);
+    }
+
+    @Test
+    void runsWithin256MiBByDefaultAndTakesAnotherBudgetFromTheOptionOrTheEnvironment() {
+        assertThat(parse(Map.of()).memory()).isEqualTo(new MemoryBudget(256L << 20));
+        assertThat(parse(Map.of("REGISTRY_MEMORY", "1g")).memory().heap()).isEqualTo(512L << 20);
+        assertThat(parse(Map.of("REGISTRY_MEMORY", "1g"), "--memory", "384m").memory().total()).isEqualTo(384L << 20);
+        assertThatThrownBy(() -> parse(Map.of(), "--memory", "128m")).isInstanceOf(ServerConfig.InvalidConfigException.class)
+                .hasMessageContaining("--memory must be at least 192m");
+        assertThatThrownBy(() -> parse(Map.of(), "--memory", "lots")).isInstanceOf(ServerConfig.InvalidConfigException.class)
+                .hasMessageContaining("--memory");
     }
 
     @Test

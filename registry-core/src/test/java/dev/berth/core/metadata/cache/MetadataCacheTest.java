@@ -206,4 +206,34 @@ class MetadataCacheTest {
         assertThat(links.linkedBlobSize(WEB, BLOB)).hasValue(1);
         assertThat(reads.get()).isEqualTo(before + 1);
     }
+
+    @Test
+    void holdsAnswersUpToItsBytesWeighingALongTagListAboveAShortOne() {
+        MetadataCache small = new MetadataCache(coherence, 64 * 1024);
+        TagStore cachedTags = small.over(new MetadataStores(real, real, real, real)).tags();
+        List<Tag> many = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            many.add(Tag.parse("v" + i));
+        }
+        real.putManifest(APP, manifest(), many, ManifestDependencies.NONE);
+
+        List<Tag> listed = cachedTags.listTags(APP, null, 1000);
+        cachedTags.resolveTag(APP, LATEST);
+
+        small.footprint().cache().cleanUp();
+        assertThat(listed).hasSize(500);
+        int listWeight = AnswerWeights.of(APP, null, 1000, listed);
+        int resolveWeight = AnswerWeights.of(APP, LATEST, null, Optional.empty());
+        assertThat(listWeight).as("500 tags of a few characters each").isBetween(500 * 40, 500 * 100);
+        assertThat(resolveWeight).isLessThan(400);
+        assertThat(small.footprint().limitBytes()).isEqualTo(64 * 1024);
+        assertThat(small.footprint().entries()).isEqualTo(2);
+        assertThat(small.footprint().bytes()).isEqualTo(listWeight + resolveWeight);
+
+        for (int i = 0; i < 200; i++) {
+            cachedTags.resolveTag(APP, Tag.parse("t" + i));
+        }
+        small.footprint().cache().cleanUp();
+        assertThat(small.footprint().bytes()).as("evicted down to its bound").isLessThanOrEqualTo(64 * 1024);
+    }
 }
