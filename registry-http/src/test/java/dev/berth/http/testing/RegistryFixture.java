@@ -101,9 +101,13 @@ public final class RegistryFixture implements AutoCloseable {
 
     /** The {@code /v2} routes, with their blocking work on {@code blocking}. */
     public V2Endpoints endpoints(Executor blocking) {
+        return endpoints(blocking, new UploadBuffers(UploadBuffers.MOST_PER_UPLOAD));
+    }
+
+    /** The {@code /v2} routes, with their uploads sharing {@code uploadBuffers}. */
+    public V2Endpoints endpoints(Executor blocking, UploadBuffers uploadBuffers) {
         return new V2Endpoints(registry, gate, blocking, metrics,
-                new UploadForwarding(ClusterMembership.single("0000beef"), null),
-                new UploadBuffers(UploadBuffers.MOST_PER_UPLOAD), 0);
+                new UploadForwarding(ClusterMembership.single("0000beef"), null), uploadBuffers, 0);
     }
 
     /** The {@code Authorization} header of one of the fixture's users. */

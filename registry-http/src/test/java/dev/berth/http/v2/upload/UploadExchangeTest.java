@@ -99,6 +99,30 @@ class UploadExchangeTest {
     }
 
     @Test
+    void anUploadPausedAtItsShareFinishesWhenOthersArriveAndShrinkItAndLeavesTheSharingWhenDone() throws Exception {
+        // A share of 2.5 MiB: batches go to the writer at each MiB, so reading pauses with half a MiB still in the
+        // batch, more than the low mark of the share that the others shrink it to.
+        UploadBuffers buffers = new UploadBuffers(5 * MIB / 2);
+        connection.close();
+        connection = new EmbeddedConnection(registry.endpoints(pool, buffers), pool);
+        BlobUpload session = registry.startUpload("library/app");
+        int length = 10 * 1024 * 1024;
+        connection.send(patch(session, PUSHER, length), body(length));
+        connection.runBlockingTask();
+        assertThat(connection.bytesRead()).as("paused at its share").isBetween(5 * MIB / 2, 5 * MIB / 2 + 2 * READ_BYTES);
+        assertThat(connection.wantsToRead()).isFalse();
+
+        for (int i = 0; i < 100; i++) {
+            buffers.open(() -> { }, () -> { });
+        }
+        connection.runBlocking();
+
+        assertThat(connection.response().status()).isEqualTo(202);
+        assertThat(session.size()).isEqualTo(length);
+        assertThat(buffers.uploads()).as("only the 100 others still share").isEqualTo(100);
+    }
+
+    @Test
     void staysPausedUntilTheStorageHasLetGoOfEnoughOfTheBuffersItIsHashing() {
         BlobUpload session = registry.startUpload("library/app");
         int length = 10 * 1024 * 1024;
