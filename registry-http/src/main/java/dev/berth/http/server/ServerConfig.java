@@ -160,7 +160,7 @@ public record ServerConfig(String bind, int port, String nodeAddress, String pub
     public static final String USAGE = usage();
 
     private static String usage() {
-        StringBuilder usage = new StringBuilder("usage: java -jar registry.jar [options]\n");
+        StringBuilder usage = new StringBuilder("usage: bin/berth [options]   (the JVM sized by --memory; or java -jar registry.jar [options])\n");
         for (Option option : OPTIONS) {
             usage.append("  ").append(option.flag()).append(option.isSwitch() ? "" : " " + option.argument()).append('\n')
                     .append("      ").append(option.help()).append(" (env ").append(option.env())
