@@ -26,7 +26,7 @@ REPO = "library/profile"
 
 def drive(workload, url, user, secret, passes, state=None):
     """Runs the workload; prints what it moved and how fast (the request times of bench.py)."""
-    server = bench.Server("berth", "Berth", url, None, user, secret)
+    server = bench.Server("berth", "Berth", url, (), user, secret)
     seconds, units = 0.0, 0
     client = bench.SendfileHttp()
     scratch = "/dev/shm"
