@@ -184,7 +184,11 @@ else
     PEAK_KB="$(cat "$WORK/peak_rss_kb" 2>/dev/null || true)"
     PEAK_NOTE="VmHWM read within a second of the server's end: at least this"
 fi
-OOM="$(grep -c OutOfMemoryError "$WORK/server.log" || true)"
+# The server's log without the warning Berth gives when started with java -Xmx (--xmx): it names the option
+# -XX:+ExitOnOutOfMemoryError, which is no error.
+server_log() { grep -v '^berth: the JVM' "$WORK/server.log" || true; }
+# Netty's OutOfDirectMemoryError is an OutOfMemoryError too
+OOM="$(server_log | grep -cE 'OutOfMemoryError|OutOfDirectMemoryError' || true)"
 mib() { awk -v k="$1" 'BEGIN {printf "%.1f MiB", k / 1024}'; }
 
 echo
@@ -211,8 +215,9 @@ else
     echo "heap: FAILED (could not measure after the run)"
     FAIL=1
 fi
-if grep -qiE 'OutOfMemoryError|Exception|ERROR' "$WORK/server.log"; then
-    echo "server log: contains errors/exceptions ($(grep -ciE 'OutOfMemoryError|Exception|ERROR' "$WORK/server.log") lines), last 40 lines:"
+ERROR_LINES="$(server_log | grep -ciE 'OutOfMemoryError|Exception|ERROR' || true)"
+if [ "$ERROR_LINES" -gt 0 ]; then
+    echo "server log: contains errors/exceptions ($ERROR_LINES lines), last 40 lines:"
     tail -n 40 "$WORK/server.log" | sed 's/^/  | /'
 else
     echo "server log: $(wc -l <"$WORK/server.log") lines, no errors"
