@@ -10,6 +10,8 @@
 #                                         Returns non-zero (and prints the log tail) on failure.
 #   berth_stop [TIMEOUT]               -> SIGTERM, wait up to TIMEOUT s (default 20), then SIGKILL.
 #                                         Returns 0 if it exited on SIGTERM in time.
+#   berth_jvm_options PID              -> prints the JVM options of a running java (its command line
+#                                         between the program and -jar)
 #
 # Environment: JAVA_HOME picks the JVM (default: java on the PATH); BERTH_JAVA_OPTS extra JVM options;
 # BERTH_READY_TIMEOUT seconds to wait for readiness (default 60); BERTH_NODE_HOST, when set, gives the server
@@ -124,4 +126,8 @@ berth_stop() {
   wait "$BERTH_PID" 2>/dev/null
   BERTH_PID=""
   return 1
+}
+
+berth_jvm_options() {
+  tr '\0' '\n' <"/proc/$1/cmdline" | sed '1d; /^-jar$/,$d' | paste -sd ' ' -
 }

@@ -1,19 +1,20 @@
 #!/usr/bin/env python3
 """Berth vs CNCF Distribution load benchmark: the measuring part.
 
-run.sh builds the jar, starts the servers on loopback (Berth and Distribution; with --cluster more
-Berth set-ups: see run.sh) and then runs this script, which
+run.sh builds the jar, starts the servers on loopback (Berth as bin/berth starts it, Berth at -Xmx512m and
+Distribution; with --s3 one Berth, with --cluster more Berth set-ups: see run.sh) and then runs this script, which
   1. measures the machine limits (single-core SHA-256 of the JVM, sequential write + fsync,
      loopback download with sendfile and with a copy),
   2. prepares one image and one 1000-tag repository on each server (not measured),
   3. warms each server up long enough for Berth's JIT to reach steady state (the JVM keeps
-     compiling for thousands of requests): the same on both servers, not measured (see
+     compiling for thousands of requests): the same on every server, not measured (see
      Bench.warmup_plan),
   4. runs ROUNDS rounds; in each round every workload runs on each target in turn (A, B, A, B, ...),
-     each with fresh random content for every upload,
+     each with fresh random content for every upload; before round 1 and after the last it reads each
+     server's heap after a full GC (jcmd for a JVM, pprof for Distribution) and its peak RSS so far,
   5. prints a Markdown table and writes it (plus the raw numbers as JSON).
 
-Only python3's standard library; curl, wrk, hey, java, dd and sync are run as programs.
+Only python3's standard library; curl, wrk, hey, java, jcmd, dd and sync are run as programs.
 Every request goes to 127.0.0.1. Every loop is bounded by a count or a duration.
 """
 
@@ -37,6 +38,7 @@ import sys
 import threading
 import time
 import urllib.parse
+import urllib.request
 
 MiB = 1 << 20
 MB = 1e6
@@ -110,6 +112,33 @@ def reset_peak_rss(pid):
         return False
 
 
+def jvm_heap_after_gc(pid):
+    """jcmd PID GC.run (a full collection), then GC.heap_info: {used_kb, committed_kb, text}, summed over the
+    heap's generations (the serial and parallel collectors print a young and an old one, G1 one heap)."""
+    def jcmd(*command):
+        p = subprocess.run(["jcmd", str(pid), *command], capture_output=True, text=True, timeout=120)
+        if p.returncode != 0:
+            raise BenchError(f"jcmd {pid} {' '.join(command)}: {(p.stdout + p.stderr).strip()[-300:]}")
+        return p.stdout
+    jcmd("GC.run")
+    text = jcmd("GC.heap_info")
+    spaces = re.findall(r"total (\d+)K, used (\d+)K", text)
+    if not spaces:
+        raise BenchError(f"jcmd {pid} GC.heap_info: no 'total NK, used NK' in {text[-300:]!r}")
+    return {"used_kb": sum(int(u) for _, u in spaces), "committed_kb": sum(int(t) for t, _ in spaces), "text": text}
+
+
+def go_heap_after_gc(debug_url):
+    """GET /debug/pprof/heap?gc=1&debug=1 of a Go server's debug listener, which collects before it answers:
+    {used_kb: HeapAlloc (the live objects), inuse_kb: HeapInuse (the spans that hold them)}."""
+    with urllib.request.urlopen(debug_url.rstrip("/") + "/debug/pprof/heap?gc=1&debug=1", timeout=60) as r:
+        text = r.read().decode("utf-8", "replace")
+    stats = dict(re.findall(r"^# (HeapAlloc|HeapInuse) = (\d+)$", text, re.M))
+    if len(stats) != 2:
+        raise BenchError(f"{debug_url}: no HeapAlloc and HeapInuse in the heap profile")
+    return {"used_kb": int(stats["HeapAlloc"]) // 1024, "inuse_kb": int(stats["HeapInuse"]) // 1024}
+
+
 def machine_busy_seconds():
     """CPU time spent by all CPUs on anything but idle and iowait, from /proc/stat."""
     with open("/proc/stat") as f:
@@ -140,10 +169,11 @@ class Server:
     """One target of the benchmark: a registry at url, served by the processes pids (a cluster: its nodes and
     its balancer; their CPU is added up, and so are their peak RSS). workloads: the keys it runs (None: all);
     data_of: the key of an earlier target whose repositories it serves (no setup of its own); limit: what its
-    upload and download rows are set against ("machine", "s3" or "none")."""
+    upload and download rows are set against ("machine", "s3" or "none"); heap: how to read its heap after a
+    full collection, "jcmd PID..." (JVMs, summed) or "pprof URL" (a Go server's debug listener), or None."""
 
     def __init__(self, key, label, url, pids, user=None, secret=None, short=None, workloads=None,
-                 data_of=None, limit="machine"):
+                 data_of=None, limit="machine", heap=None):
         self.key = key
         self.label = label
         self.short = short or label
@@ -155,6 +185,8 @@ class Server:
         self.workloads = workloads
         self.data_of = data_of
         self.limit = limit
+        self.heap = heap
+        self.run_peak_rss_kb = 0  # the highest VmHWM read before any reset of it, and at the end
         self.auth = None
         if user:
             self.auth = "Basic " + base64.b64encode(f"{user}:{secret}".encode()).decode()
@@ -167,6 +199,20 @@ class Server:
 
     def rss_kb(self, key):
         return sum(proc_status_kb(p, key) or 0 for p in self.pids)
+
+    def note_run_peak(self):
+        """Keeps the peak RSS of the whole run: call it before VmHWM is reset, and at the end."""
+        self.run_peak_rss_kb = max(self.run_peak_rss_kb, self.rss_kb("VmHWM"))
+
+    def heap_after_gc(self):
+        """{used_kb, committed_kb} (a JVM) or {used_kb, inuse_kb} (Go) right after a full collection."""
+        kind, *args = self.heap.split()
+        if kind == "pprof":
+            return go_heap_after_gc(args[0])
+        if kind != "jcmd":
+            raise ValueError(self.heap)
+        heaps = [jvm_heap_after_gc(int(p)) for p in args]
+        return {k: sum(h[k] for h in heaps) for k in ("used_kb", "committed_kb")}
 
     def headers(self, extra=None):
         h = {}
@@ -759,12 +805,14 @@ class Bench:
         self.facts = {}
         self.last_mono = {}  # server key -> digest uploaded monolithically this round
         self.results = {w[0]: {s.key: [] for s in servers} for w in WORKLOADS}
+        self.memory = {s.key: {} for s in servers}  # server key -> {"before_rounds" | "after_rounds": {...}}
 
     def measured(self, server, fn):
         subprocess.run(["sync"], check=True)
         for pid in server.pids:
             if not alive(pid):
                 raise BenchError(f"{server.label} (pid {pid}) is not running")
+        server.note_run_peak()
         reset_ok = all([reset_peak_rss(pid) for pid in server.pids])
         m0, o0 = machine_busy_seconds(), own_cpu_seconds()
         s0 = tree_cpu_seconds(self.store_pids) if self.store_pids else 0.0
@@ -854,6 +902,28 @@ class Bench:
         if res["errors"]:
             log(f"WARNING {server.label} {w}: {res['errors']} non-2xx/socket errors of {res['requests']}")
         return res
+
+    def memory_snapshot(self, when):
+        """Each target's heap right after a full collection, and its RSS after it, as memory[key][when]."""
+        for s in self.servers:
+            # what the forced collection itself touches is the measurement's, not the run's: VmHWM is read
+            # before it and reset after it
+            s.note_run_peak()
+            m = {}
+            if s.heap:
+                try:
+                    m.update(s.heap_after_gc())
+                except (BenchError, OSError, subprocess.SubprocessError) as e:
+                    m["error"] = str(e)
+                    log(f"WARNING {s.label}: no heap after a full GC: {e}")
+            for pid in s.pids:
+                reset_peak_rss(pid)
+            m["rss_kb"] = s.rss_kb("VmRSS")
+            m["run_peak_rss_kb"] = s.run_peak_rss_kb
+            self.memory[s.key][when] = m
+            heap = f"heap after full GC {m['used_kb'] / 1024:6.1f} MiB  " if "used_kb" in m else ""
+            log(f"memory {when:13s} {s.short:13s} {heap}RSS {m['rss_kb'] / 1024:6.0f} MiB  "
+                f"peak RSS so far {s.run_peak_rss_kb / 1024:6.0f} MiB")
 
     def servers_of(self, w):
         return [s for s in self.servers if s.runs(w)]
@@ -947,6 +1017,43 @@ def limit_cell(server, kind, v, limits):
     return cell
 
 
+def add_memory(add, bench):
+    """The "Memory" block: each target's peak RSS over the whole run, and its heap after a full GC."""
+    S = bench.servers
+    M = bench.memory
+
+    def heap(m):
+        if "used_kb" not in m:
+            return "n/a" if "error" in m else ""
+        if "committed_kb" in m:
+            return f"{m['used_kb'] / 1024:.1f} ({m['committed_kb'] / 1024:.0f} committed)"
+        return f"{m['used_kb'] / 1024:.1f} ({m['inuse_kb'] / 1024:.1f} in use)"
+
+    rows = [("peak RSS over the whole run, MiB", lambda k: fmt(M[k]["after_rounds"]["run_peak_rss_kb"] / 1024)),
+            ("heap after a full GC, before round 1, MiB", lambda k: heap(M[k]["before_rounds"])),
+            ("heap after a full GC, after the last round, MiB", lambda k: heap(M[k]["after_rounds"])),
+            ("RSS after that GC, MiB", lambda k: fmt(M[k]["after_rounds"]["rss_kb"] / 1024))]
+    add("## Memory")
+    add("")
+    add("Peak RSS over the whole run: the process's `VmHWM` (a cluster: summed over its processes) from its "
+        "start to the end of the run (start-up, setup, warm-up, rounds), read before each reset of it for the "
+        "rows above and at the end. Heap after a full GC: a JVM's `jcmd PID GC.run`, then `jcmd PID "
+        "GC.heap_info` (used, summed over its generations; in brackets the committed heap); Distribution's (Go) "
+        "`GET /debug/pprof/heap?gc=1&debug=1` on its debug listener, which collects first (`HeapAlloc`, the live "
+        "objects; in brackets `HeapInuse`, the spans that hold them), before round 1 (after the warm-up, if any) and "
+        "after the last round.")
+    add("")
+    add("| | " + " | ".join(s.label for s in S) + " |")
+    add("|---|" + "---:|" * len(S))
+    for name, cell in rows:
+        add(f"| {name} | " + " | ".join(cell(s.key) for s in S) + " |")
+    errors = [f"{s.label} ({when}): {m['error']}" for s in S for when, m in M[s.key].items() if "error" in m]
+    if errors:
+        add("")
+        add("Not measured: " + "; ".join(errors))
+    add("")
+
+
 def build_report(a, bench, limits, info, started, elapsed):
     S = bench.servers
     by_key = {s.key: s for s in S}
@@ -963,7 +1070,8 @@ def build_report(a, bench, limits, info, started, elapsed):
         f"the rounds (peak RSS: the maximum). Wall time {elapsed / 60:.1f} min.")
     add("")
     add(f"Berth: `{info.get('berth_version', '?')}` at commit `{info.get('git', '?')}`, Basic auth as a "
-        f"repository user with push on `library`; JVM options: `{info.get('java_opts') or '(none)'}`. "
+        f"repository user with push on `library`; JVM options, from each process's command line: "
+        f"{info.get('java_opts') or '(none)'}. "
         f"Distribution: `{info.get('dist_version', '?')}`, no auth. Blobs: {info.get('storage', 'filesystem')}; "
         f"{'both' if len(S) == 2 else 'all'} data directories on `{info.get('data_fs', '?')}`.")
     if info.get("targets"):
@@ -1001,6 +1109,7 @@ def build_report(a, bench, limits, info, started, elapsed):
         + " | ".join(f"{s.short} % of limit" for s in limited) + " |")
     add("|---|---|---|" + "---:|" * (len(S) + len(ratios) + len(limited)))
     sha, dl = limits.get("sha256_mb_s"), limits.get("download_mb_s")
+    throughput = {}  # workload -> {server key: MB/s, uploads/s or requests/s}
     for w, title, kind in WORKLOADS:
         rs = {s.key: R[w][s.key] for s in bench.servers_of(w)}
         if not rs or not all(rs.values()):
@@ -1020,6 +1129,7 @@ def build_report(a, bench, limits, info, started, elapsed):
             rows.append(("p99 latency ms", "↓", medians("p99_ms"), {}))
             per = "server CPU s per 1000 uploads" if kind == "small" else "server CPU s per 1000 requests"
             rows.append((per, "↓", medians("cpu_per_unit"), {}))
+        throughput[w] = rows[0][2]
         rows.append(("peak RSS MiB", "↓", {k: max(r["peak_rss_kb"] for r in v) / 1024 for k, v in rs.items()}, {}))
         errors = {k: sum(r.get("errors", 0) for r in v) for k, v in rs.items()}
         for i, (m, arrow, vals, pcts) in enumerate(rows):
@@ -1032,6 +1142,16 @@ def build_report(a, bench, limits, info, started, elapsed):
             cells += [pcts.get(s.key, "") for s in limited]
             add(f"| {name} | {m} | {arrow} | " + " | ".join(cells) + " |")
     add("")
+    spans = []
+    for x, y in ratios:
+        rs = sorted((v[x.key] / v[y.key], w) for w, v in throughput.items()
+                    if x.key in v and y.key in v and v[y.key] and v[x.key] == v[x.key] and v[y.key] == v[y.key])
+        if rs:
+            spans.append(f"{x.short}/{y.short} {rs[0][0]:.2f} ({rs[0][1]}) to {rs[-1][0]:.2f} ({rs[-1][1]})")
+    if spans:
+        add("Throughput ratios (MB/s, uploads/s, requests/s), lowest and highest: " + "; ".join(spans) + ".")
+        add("")
+    add_memory(add, bench)
     add("## Machine limits (same run)")
     add("")
     add("| limit | value | how |")
@@ -1039,7 +1159,7 @@ def build_report(a, bench, limits, info, started, elapsed):
     add(f"| SHA-256, one core, JVM MessageDigest | {fmt(sha)} MB/s | `Sha256Limit.java`, {a.sha_mib} MiB per pass, best of passes {limits.get('sha256_passes')} MB/s |")
     add(f"| sequential write + fsync, data disk | {fmt(limits.get('fsync_mb_s'))} MB/s | `dd bs=1M conv=fsync` of {a.fsync_mib} MiB random, best of passes {limits.get('fsync_passes')} MB/s |")
     add(f"| sequential write into the page cache (no fsync), data disk | {fmt(limits.get('pagecache_mb_s'))} MB/s | `dd bs=1M` of the same {a.fsync_mib} MiB to a new file, best of passes {limits.get('pagecache_passes')} MB/s: one core copying into fresh page-cache pages |")
-    add(f"| ... the same after the rounds | {fmt(limits.get('pagecache_end_mb_s'))} MB/s | one pass, once both servers have filled the page cache with this run's uploads |")
+    add(f"| ... the same after the rounds | {fmt(limits.get('pagecache_end_mb_s'))} MB/s | one pass, once the servers have filled the page cache with this run's uploads |")
     add(f"| loopback HTTP download | {fmt(dl)} MB/s | the better of the two rows below |")
     add(f"| ... with sendfile | {fmt(limits.get('sendfile_mb_s'))} MB/s | `DownloadLimitServer.java sendfile` (FileChannel.transferTo) + curl, one download of a {blob_mib} MiB cached file per pass, best of passes {limits.get('sendfile_passes')} MB/s |")
     add(f"| ... with a copy | {fmt(limits.get('copy_mb_s'))} MB/s | `DownloadLimitServer.java copy` (512 KiB pieces read and written to a non-blocking socket) + curl, as above, best of passes {limits.get('copy_passes')} MB/s |")
@@ -1108,7 +1228,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--targets", required=True,
                     help="JSON file: {targets: [{key, label, short, url, pids, user, secret_file, workloads, "
-                         "data_of, limit}], ratios: [[key, key], ...], store_pids: [...]} (run.sh writes it)")
+                         "data_of, limit, heap}], ratios: [[key, key], ...], store_pids: [...]} (run.sh writes it)")
     ap.add_argument("--work", required=True, help="directory on the data disk")
     ap.add_argument("--scratch", required=True, help="directory for client-side files (tmpfs if possible)")
     ap.add_argument("--here", required=True, help="benchmarks/load")
@@ -1159,7 +1279,7 @@ def main():
     for t in spec["targets"]:
         secret = open(t["secret_file"]).read().strip() if t.get("secret_file") else None
         servers.append(Server(t["key"], t["label"], t["url"], t["pids"], t.get("user"), secret, t.get("short"),
-                              t.get("workloads"), t.get("data_of"), t.get("limit", "machine")))
+                              t.get("workloads"), t.get("data_of"), t.get("limit", "machine"), t.get("heap")))
     started = time.strftime("%Y-%m-%d %H:%M:%S %Z")
     t_start = time.time()
     bench = Bench(a, servers, spec["ratios"], spec.get("store_pids", ()))
@@ -1197,7 +1317,9 @@ def main():
 
     if a.warmup:
         bench.warmup()
+    bench.memory_snapshot("before_rounds")
     bench.rounds()
+    bench.memory_snapshot("after_rounds")
     # Again after the rounds, when the servers have filled gigabytes of page cache: on a VM that hands
     # out fresh pages slowly, this is the state the later uploads met.
     log("machine limit: write into the page cache, after the rounds")
@@ -1212,7 +1334,8 @@ def main():
         f.write(md)
     with open(a.out_json, "w") as f:
         json.dump({"settings": vars(a), "targets": spec,
-                   "info": info, "limits": limits, "facts": bench.facts, "results": bench.results},
+                   "info": info, "limits": limits, "facts": bench.facts, "memory": bench.memory,
+                   "results": bench.results},
                   f, indent=1, default=str)
     print(md)
 
