@@ -6,6 +6,10 @@ import dev.berth.core.error.RegistryException;
 import dev.berth.core.memory.MemoryOnly;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Checks a presented admin token, for {@code /v2} (user {@code admin}) and the management API (bearer) alike.
@@ -14,6 +18,11 @@ import java.time.Duration;
  * while: a hit hashes nothing and is never throttled, and only the exact token verified hits. Anything
  * else is a login attempt: refused outright when its client has failed too often ({@link FailedLogins}),
  * otherwise hashed on the {@link SlowHashExecutor}, and counted as a failure when wrong.
+ *
+ * <p>A token already being hashed is not hashed again: checks of the same token that arrive meanwhile wait for that
+ * hash's answer and take no room on the pool. Thirty-two CI jobs that log in with the admin token at the same
+ * moment cost one hash, not thirty-two (of which all but a few would have found the pool full and been answered
+ * 429). Each waiting check still counts as its client's attempt: a wrong token fails for every client that sent it.
  */
 public final class AdminLogin {
     /** How long a saturated hash pool asks clients to wait: one check takes tens of milliseconds. */
@@ -26,6 +35,8 @@ public final class AdminLogin {
             .maximumSize(16)
             .expireAfterAccess(Duration.ofMinutes(30))
             .build();
+    /** The hashes under way, by token: at most the pool's threads and queue. */
+    private final Map<String, CompletableFuture<Boolean>> hashing = new ConcurrentHashMap<>();
 
     public AdminLogin(AdminTokenVerifier slowCheck, FailedLogins failures, SlowHashExecutor hashes) {
         this.slowCheck = slowCheck;
@@ -54,7 +65,7 @@ public final class AdminLogin {
         }
         boolean matches;
         try {
-            matches = hashes.run(() -> slowCheck.matches(token));
+            matches = hashOnce(token);
         } catch (SlowHashExecutor.Saturated e) {
             failures.saturated(api);
             throw RegistryException.throttled("too many logins are being checked", SATURATED_WAIT);
@@ -65,5 +76,28 @@ public final class AdminLogin {
             failures.failed(api, "wrong_admin_token", address, user);
         }
         return matches;
+    }
+
+    /** The slow check of {@code token}, or the answer of the one already under way. */
+    private boolean hashOnce(String token) {
+        CompletableFuture<Boolean> mine = new CompletableFuture<>();
+        CompletableFuture<Boolean> underWay = hashing.putIfAbsent(token, mine);
+        if (underWay != null) {
+            try {
+                return underWay.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
+        }
+        try {
+            boolean matches = hashes.run(() -> slowCheck.matches(token));
+            mine.complete(matches);
+            return matches;
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            hashing.remove(token, mine);
+        }
     }
 }

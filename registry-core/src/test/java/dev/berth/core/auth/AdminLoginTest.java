@@ -6,9 +6,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -46,6 +53,47 @@ class AdminLoginTest {
     }
 
     @Test
+    void checksOfATokenBeingHashedWaitForThatHashAndTakeNoRoomOnThePool() throws Exception {
+        CountDownLatch hashingStarted = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger hashed = new AtomicInteger();
+        AdminLogin login = new AdminLogin(token -> {
+            hashed.incrementAndGet();
+            hashingStarted.countDown();
+            awaitQuietly(release);
+            return token.equals("right");
+        }, failures, hashes);
+        CompletableFuture<Boolean> first = CompletableFuture.supplyAsync(() -> login.check("right", "v2", "192.0.2.1", "admin"));
+        assertThat(hashingStarted.await(10, TimeUnit.SECONDS)).isTrue();
+        List<Thread> waiting = new CopyOnWriteArrayList<>();
+        ExecutorService clients = Executors.newFixedThreadPool(4, task -> {
+            Thread thread = new Thread(task);
+            waiting.add(thread);
+            return thread;
+        });
+        try {
+            List<Future<Boolean>> rights = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                String address = "192.0.2." + (10 + i);
+                rights.add(clients.submit(() -> login.check("right", "v2", address, "admin")));
+            }
+            // The pool (one thread, no queue) is taken by the first check: without waiting for it, these would be 429.
+            awaitAllWaiting(waiting, 3);
+
+            release.countDown();
+
+            assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
+            for (Future<Boolean> right : rights) {
+                assertThat(right.get(10, TimeUnit.SECONDS)).isTrue();
+            }
+            assertThat(hashed).as("one hash for the four checks").hasValue(1);
+            assertThat(events.events).isEmpty();
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    @Test
     void hashesATokenOnceItIsVerifiedAndCountsWrongAndEmptyOnes() {
         int[] hashed = new int[1];
         AdminLogin login = new AdminLogin(token -> {
@@ -60,6 +108,16 @@ class AdminLoginTest {
 
         assertThat(hashed[0]).isEqualTo(2);
         assertThat(events.events).containsExactly("failed management wrong_admin_token", "failed management malformed");
+    }
+
+    /** Until {@code count} of the threads are parked (waiting for another check's hash). */
+    private static void awaitAllWaiting(List<Thread> threads, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (threads.size() < count || threads.stream().filter(t -> t.getState() == Thread.State.WAITING).count() < count) {
+            assertThat(System.nanoTime()).as("threads parked in time").isLessThan(deadline);
+            Thread.onSpinWait();
+            Thread.yield();
+        }
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
