@@ -20,8 +20,8 @@ class MemoryBudgetTest {
         assertThat(budget.databaseCache()).isEqualTo(8 * MIB);
         assertThat(budget.credentialCache()).isEqualTo(2 * MIB);
         assertThat(budget.uploadBuffers()).isEqualTo(16 * MIB);
-        assertThat(budget.jvmOptions()).containsExactly("-Xms16m", "-Xmx128m", "-XX:MaxDirectMemorySize=32m",
-                "-XX:ReservedCodeCacheSize=48m", "-XX:MaxMetaspaceSize=128m", "-XX:+UseSerialGC",
+        assertThat(budget.jvmOptions()).containsExactly("-Xms48m", "-Xmx128m", "-XX:MaxDirectMemorySize=32m",
+                "-XX:ReservedCodeCacheSize=48m", "-XX:MaxMetaspaceSize=128m", "-XX:+UseSerialGC", "-Xmn24m",
                 "-XX:+ExitOnOutOfMemoryError");
         assertThat(budget.describe()).isEqualTo("memory 256 MiB: heap 128 MiB (caches: manifests 16 MiB, metadata 8 MiB, "
                 + "H2 8 MiB, credentials 2 MiB), direct 32 MiB (uploads in flight 16 MiB), code 48 MiB, serial collector");
@@ -33,7 +33,9 @@ class MemoryBudgetTest {
         MemoryBudget large = new MemoryBudget(4096 * MIB);
 
         assertThat(large.codeCache()).isEqualTo(240 * MIB);
-        assertThat(large.jvmOptions()).contains("-Xmx2048m", "-XX:+UseG1GC").doesNotContain("-XX:+UseSerialGC");
+        assertThat(large.jvmOptions()).contains("-Xmx2048m", "-XX:+UseG1GC").doesNotContain("-XX:+UseSerialGC")
+                .noneMatch(option -> option.startsWith("-Xmn"));
+        assertThat(large.initialHeap()).isEqualTo(16 * MIB);
         assertThat(new MemoryBudget(2047 * MIB).serialCollector()).isTrue();
     }
 
