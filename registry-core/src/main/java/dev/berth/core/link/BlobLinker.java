@@ -38,6 +38,19 @@ public final class BlobLinker {
     private final LongAdder links = new LongAdder();
 
     /** A link waiting for its registry's next group commit. */
+    /**
+     * The outcome of a link until its group commit says otherwise. One instance without a stack trace: it was a
+     * new exception per link, whose stack trace was most of a small upload's allocation outside the database.
+     */
+    private static final RuntimeException UNFINISHED = new UnfinishedGroupCommit();
+
+    /** Shared by the threads that may throw it, so it keeps neither a stack trace nor suppressed exceptions. */
+    private static final class UnfinishedGroupCommit extends RuntimeException {
+        UnfinishedGroupCommit() {
+            super("the group commit of this link did not finish", null, false, false);
+        }
+    }
+
     private static final class PendingLink {
         final LinkCharge charge;
         /** Set by the thread that committed it; read by its own thread after taking the same monitor. */
@@ -105,7 +118,7 @@ public final class BlobLinker {
 
     private void commit(String registry, List<PendingLink> batch) {
         // Until the outcomes say otherwise, so that an Error thrown half-way acknowledges none of the batch.
-        batch.forEach(p -> p.failure = new IllegalStateException("the group commit of this link did not finish"));
+        batch.forEach(p -> p.failure = UNFINISHED);
         try {
             List<RuntimeException> outcomes = quota.chargeAndWrite(registry,
                     batch.stream().map(p -> p.charge).toList(), links -> store.linkBlobs(links, this::isStored));

@@ -16,7 +16,7 @@ import java.util.Optional;
  * them (manifests 16 MiB, metadata answers 8 MiB, H2's pages 8 MiB, credentials 2 MiB); direct memory of an eighth (32 MiB), half of
  * which uploads may hold in flight; compiled code 48 MiB (an eighth from 384 MiB on, at most 240 MiB); class
  * metadata capped at 128 MiB (about 55 MiB used). The serial collector below 2 GiB (G1's remembered sets and
- * threads cost more than they save on a small heap), with a young generation of 3/16 of the heap; G1 from there.
+ * threads cost more than they save on a small heap), with a young generation of 3/8 of the heap; G1 from there.
  */
 public record MemoryBudget(long total) {
     /** Below this the JVM's own fixed costs (classes, compiled code, threads) leave the heap too little. */
@@ -73,13 +73,13 @@ public record MemoryBudget(long total) {
     }
 
     /**
-     * The serial collector's young generation: 3/16 of the heap. Sized by a heap that starts at 16 MiB it
-     * was 5 MiB, which promoted the metadata store's short-lived pages and made the old generation fill and
-     * collect eleven times in twenty seconds of manifest pulls; at the whole heap's third (what {@code -Xms}
-     * equal to {@code -Xmx} gives) it is touched whole and costs 40 MiB more resident memory than this.
+     * The serial collector's young generation: 3/8 of the heap. Sized by a heap that starts at 16 MiB it was
+     * 5 MiB, which promoted the metadata store's short-lived pages and made the old generation fill and collect
+     * eleven times in twenty seconds of manifest pulls; at 24 MiB the pulls were 13% slower than on a 512 MiB G1
+     * heap (20 young collections a second); at 48 MiB they are level with it (design-notes.md, "Memory").
      */
     public long youngGeneration() {
-        return roundToMib(heap() * 3 / 16);
+        return roundToMib(heap() * 3 / 8);
     }
 
     /** Twice the young generation under the serial collector (which needs room for it), else 16 MiB. */
@@ -91,8 +91,14 @@ public record MemoryBudget(long total) {
         return total < G1_FROM;
     }
 
-    /** The options {@code bin/berth} starts the JVM with, so that the process stays within {@link #total}. */
-    public List<String> jvmOptions() {
+    /**
+     * The options {@code bin/berth} starts the JVM with, so that the process stays within {@link #total}.
+     *
+     * @param nativeTrim whether the JVM can give the C library's freed memory back to the system every few seconds
+     *        ({@code -XX:TrimNativeHeapInterval}, from JDK 17.0.9 on glibc): the JIT's working memory, freed after
+     *        each compilation, otherwise stays resident (12 to 24 MiB under the load benchmark)
+     */
+    public List<String> jvmOptions(boolean nativeTrim) {
         List<String> options = new ArrayList<>(List.of(
                 // The heap starts small and grows as used: what it has not touched costs no resident memory.
                 "-Xms" + (initialHeap() >> 20) + "m",
@@ -105,6 +111,9 @@ public record MemoryBudget(long total) {
         } else {
             // G1 sizes its young generation to meet its pause goal; fixing it would take that away.
             options.add("-XX:+UseG1GC");
+        }
+        if (nativeTrim) {
+            options.add("-XX:TrimNativeHeapInterval=5000");
         }
         options.add("-XX:+ExitOnOutOfMemoryError");
         return List.copyOf(options);
@@ -122,7 +131,7 @@ public record MemoryBudget(long total) {
         }
         return Optional.of(String.format(Locale.ROOT, "the JVM's heap may grow to %d MiB, more than the %d MiB of "
                         + "--memory %dm: start Berth with bin/berth, or give java these options: %s",
-                jvmMaxHeap >> 20, heap() >> 20, total >> 20, String.join(" ", jvmOptions())));
+                jvmMaxHeap >> 20, heap() >> 20, total >> 20, String.join(" ", jvmOptions(false))));
     }
 
     /** What the server says at start: the figure and its shares. */

@@ -1,8 +1,9 @@
 package dev.berth.http.server;
 
 import dev.berth.http.cli.CheckCommand;
-import dev.berth.http.memory.MemoryBudget;
+import com.sun.management.HotSpotDiagnosticMXBean;
 
+import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Map;
 
@@ -27,7 +28,16 @@ public final class LaunchOptions {
     }
 
     static List<String> jvmOptions(String[] args, Map<String, String> env) {
-        MemoryBudget budget = ServerConfig.memory(args, env);
-        return budget.jvmOptions();
+        return ServerConfig.memory(args, env).jvmOptions(jvmKnows("TrimNativeHeapInterval"));
+    }
+
+    /** Whether this JVM, the one the server runs on, has the option: the launcher's and the server's are the same. */
+    static boolean jvmKnows(String option) {
+        try {
+            ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).getVMOption(option);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 }

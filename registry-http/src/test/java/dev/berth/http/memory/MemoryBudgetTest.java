@@ -20,9 +20,10 @@ class MemoryBudgetTest {
         assertThat(budget.databaseCache()).isEqualTo(8 * MIB);
         assertThat(budget.credentialCache()).isEqualTo(2 * MIB);
         assertThat(budget.uploadBuffers()).isEqualTo(16 * MIB);
-        assertThat(budget.jvmOptions()).containsExactly("-Xms48m", "-Xmx128m", "-XX:MaxDirectMemorySize=32m",
-                "-XX:ReservedCodeCacheSize=48m", "-XX:MaxMetaspaceSize=128m", "-XX:+UseSerialGC", "-Xmn24m",
-                "-XX:+ExitOnOutOfMemoryError");
+        assertThat(budget.jvmOptions(true)).containsExactly("-Xms96m", "-Xmx128m", "-XX:MaxDirectMemorySize=32m",
+                "-XX:ReservedCodeCacheSize=48m", "-XX:MaxMetaspaceSize=128m", "-XX:+UseSerialGC", "-Xmn48m",
+                "-XX:TrimNativeHeapInterval=5000", "-XX:+ExitOnOutOfMemoryError");
+        assertThat(budget.jvmOptions(false)).as("on a JVM without the option").noneMatch(o -> o.contains("TrimNativeHeap"));
         assertThat(budget.describe()).isEqualTo("memory 256 MiB: heap 128 MiB (caches: manifests 16 MiB, metadata 8 MiB, "
                 + "H2 8 MiB, credentials 2 MiB), direct 32 MiB (uploads in flight 16 MiB), code 48 MiB, serial collector");
     }
@@ -33,7 +34,7 @@ class MemoryBudgetTest {
         MemoryBudget large = new MemoryBudget(4096 * MIB);
 
         assertThat(large.codeCache()).isEqualTo(240 * MIB);
-        assertThat(large.jvmOptions()).contains("-Xmx2048m", "-XX:+UseG1GC").doesNotContain("-XX:+UseSerialGC")
+        assertThat(large.jvmOptions(true)).contains("-Xmx2048m", "-XX:+UseG1GC").doesNotContain("-XX:+UseSerialGC")
                 .noneMatch(option -> option.startsWith("-Xmn"));
         assertThat(large.initialHeap()).isEqualTo(16 * MIB);
         assertThat(new MemoryBudget(2047 * MIB).serialCollector()).isTrue();

@@ -19,6 +19,12 @@ class LaunchOptionsTest {
     }
 
     @Test
+    void asksTheJvmWhetherItHasAnOption() {
+        assertThat(LaunchOptions.jvmKnows("MaxHeapSize")).isTrue();
+        assertThat(LaunchOptions.jvmKnows("NoSuchOptionInAnyJvm")).isFalse();
+    }
+
+    @Test
     void refusesWhatTheServerWouldRefuseBeforeAServerJvmIsStarted() {
         assertThatThrownBy(() -> LaunchOptions.jvmOptions(new String[] {"--memory", "100m"}, Map.of()))
                 .isInstanceOf(ServerConfig.InvalidConfigException.class).hasMessageContaining("at least 192m");

@@ -74,4 +74,17 @@ class SessionOpeningTest {
 
         assertThat(layout.uploadDirBeingOpened(opening)).doesNotExist();
     }
+
+    @Test
+    void aSessionOpensWhenTheUploadsDirectoryIsMissingAndWhenItIsThere() throws IOException {
+        DataLayout layout = new DataLayout(dataDir);
+        FsUploadStore store = store(layout);
+        assertThat(layout.uploadsDir()).doesNotExist();
+
+        BlobUpload first = store.create(APP, "ci-bot");
+        BlobUpload second = store.create(APP, "ci-bot");
+
+        assertThat(layout.uploadData(first.id())).isRegularFile();
+        assertThat(layout.uploadData(second.id())).isRegularFile();
+    }
 }
