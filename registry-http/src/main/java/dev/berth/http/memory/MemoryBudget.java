@@ -15,7 +15,7 @@ import java.util.Optional;
  * <p>The shares, at the default of 256 MiB: a heap of half (128 MiB), of which the caches take a quarter between
  * them (manifests 16 MiB, metadata answers 8 MiB, H2's pages 8 MiB, credentials 2 MiB); direct memory of an eighth (32 MiB), half of
  * which uploads may hold in flight; compiled code 48 MiB (an eighth from 384 MiB on, at most 240 MiB); class
- * metadata capped at 128 MiB (about 55 MiB used). The serial collector below 2 GiB (G1's remembered sets and
+ * metadata capped at 128 MiB (about 35 MiB used). The serial collector below 2 GiB (G1's remembered sets and
  * threads cost more than they save on a small heap), with a young generation of 3/8 of the heap; G1 from there.
  */
 public record MemoryBudget(long total) {
