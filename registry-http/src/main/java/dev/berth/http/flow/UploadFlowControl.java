@@ -40,19 +40,23 @@ public final class UploadFlowControl {
         return buffers.share();
     }
 
-    public void submitted(long bytes) {
+    /** Counts bytes handed towards the writer; true when the connection should not read (now or already). */
+    public boolean submitted(long bytes) {
         long highWaterMark = highWaterMark();
         boolean pausedNow;
+        boolean pausedAfter;
         synchronized (this) {
             pending += bytes;
             pausedNow = !isPaused && pending > highWaterMark;
             if (pausedNow) {
                 isPaused = true;
             }
+            pausedAfter = isPaused;
         }
         if (pausedNow) {
             paused.run();
         }
+        return pausedAfter;
     }
 
     public void written(long bytes) {

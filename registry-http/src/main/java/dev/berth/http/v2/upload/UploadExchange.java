@@ -222,15 +222,16 @@ public final class UploadExchange implements Exchange {
         if (abandoned) {
             length = 0;
         }
+        boolean paused = false;
         if (length > 0) {
             batch.add(bytes.retain());
             batchBytes += length;
-            flow.submitted(length);
+            paused = flow.submitted(length);
         }
         content.release();
         boolean last = content instanceof LastHttpContent;
         // A paused connection holds no batch back: its writer must be able to bring it below the low mark alone.
-        if (batchBytes > 0 && (last || flow.paused() || batchBytes >= Math.min(BATCH_BYTES, flow.highWaterMark() / 2))) {
+        if (batchBytes > 0 && (last || paused || batchBytes >= Math.min(BATCH_BYTES, flow.highWaterMark() / 2))) {
             List<ByteBuf> pieces = batch;
             long total = batchBytes;
             batch = new ArrayList<>();
