@@ -32,39 +32,42 @@ class AdminLoginTest {
         hashes.close();
     }
 
-    @Test
-    void refusesACheckAtOnceWhileTheHashPoolIsFull() throws Exception {
-        CountDownLatch hashing = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        AdminLogin login = new AdminLogin(token -> {
-            hashing.countDown();
+    /** The admin token is "right"; each hash counts itself, says it started, and waits for {@link #release}. */
+    private static final class HeldVerifier implements AdminTokenVerifier {
+        final CountDownLatch started = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final AtomicInteger hashed = new AtomicInteger();
+
+        @Override
+        public boolean matches(String token) {
+            hashed.incrementAndGet();
+            started.countDown();
             awaitQuietly(release);
             return token.equals("right");
-        }, failures, hashes);
+        }
+    }
+
+    @Test
+    void refusesACheckAtOnceWhileTheHashPoolIsFull() throws Exception {
+        HeldVerifier verifier = new HeldVerifier();
+        AdminLogin login = new AdminLogin(verifier, failures, hashes);
         CompletableFuture<Boolean> first = CompletableFuture.supplyAsync(() -> login.check("right", "v2", "192.0.2.1", "admin"));
-        assertThat(hashing.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(verifier.started.await(10, TimeUnit.SECONDS)).isTrue();
 
         assertThatThrownBy(() -> login.check("wrong", "management", "192.0.2.2", null))
                 .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.retryAfterSeconds()).isEqualTo(1));
 
-        release.countDown();
+        verifier.release.countDown();
         assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
         assertThat(events.events).containsExactly("throttled management busy");
     }
 
     @Test
     void checksOfATokenBeingHashedWaitForThatHashAndTakeNoRoomOnThePool() throws Exception {
-        CountDownLatch hashingStarted = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        AtomicInteger hashed = new AtomicInteger();
-        AdminLogin login = new AdminLogin(token -> {
-            hashed.incrementAndGet();
-            hashingStarted.countDown();
-            awaitQuietly(release);
-            return token.equals("right");
-        }, failures, hashes);
+        HeldVerifier verifier = new HeldVerifier();
+        AdminLogin login = new AdminLogin(verifier, failures, hashes);
         CompletableFuture<Boolean> first = CompletableFuture.supplyAsync(() -> login.check("right", "v2", "192.0.2.1", "admin"));
-        assertThat(hashingStarted.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(verifier.started.await(10, TimeUnit.SECONDS)).isTrue();
         List<Thread> waiting = new CopyOnWriteArrayList<>();
         ExecutorService clients = Executors.newFixedThreadPool(4, task -> {
             Thread thread = new Thread(task);
@@ -80,13 +83,13 @@ class AdminLoginTest {
             // The pool (one thread, no queue) is taken by the first check: without waiting for it, these would be 429.
             awaitAllWaiting(waiting, 3);
 
-            release.countDown();
+            verifier.release.countDown();
 
             assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
             for (Future<Boolean> right : rights) {
                 assertThat(right.get(10, TimeUnit.SECONDS)).isTrue();
             }
-            assertThat(hashed).as("one hash for the four checks").hasValue(1);
+            assertThat(verifier.hashed).as("one hash for the four checks").hasValue(1);
             assertThat(events.events).isEmpty();
         } finally {
             clients.shutdownNow();
