@@ -52,6 +52,7 @@ public final class UsageRecorder {
     private static final System.Logger LOG = System.getLogger(UsageRecorder.class.getName());
     static final int MAX_PENDING_PULL_EVENTS = 20_000;
     static final int FLUSH_EARLY_AT = 5_000;
+    static final int EVENTS_PER_TRANSACTION = 1_000;
     /** How often at most the flush samples the registries' storage usage into the day's rows. */
     static final Duration STORAGE_SAMPLE_EVERY = Duration.ofMinutes(1);
     private static final long SECONDS_PER_DAY = 86_400;
@@ -164,8 +165,7 @@ public final class UsageRecorder {
     /** Writes everything collected so far. */
     public synchronized void flush() {
         writePulls();
-        List<HistoryEvent> written = writeEvents();
-        pendingPullEvents.addAndGet(-(int) written.stream().filter(e -> e.action().equals("pull")).count());
+        writeEvents();
         writeUploadedBytes();
         sampleStorageWhenDue();
         long dropped = droppedPullEvents.sum();
@@ -200,24 +200,44 @@ public final class UsageRecorder {
         }
     }
 
-    /** Writes the queued events and returns them; a failed batch goes back to be retried by the next flush. */
-    private List<HistoryEvent> writeEvents() {
-        List<HistoryEvent> batch = new ArrayList<>();
-        HistoryEvent event;
-        while ((event = events.poll()) != null) {
-            batch.add(event);
+    /**
+     * Writes the events queued when the flush began, {@value #EVENTS_PER_TRANSACTION} to a transaction; a failed
+     * batch goes back to be retried by the next flush, with what was queued behind it. Events that arrive meanwhile
+     * wait for the next flush, so that under a flood one flush does not run on and hold up the tallies behind it.
+     *
+     * <p>Short transactions keep the heap small under a flood of pulls: a batch's events and the rows its
+     * transaction holds until it commits live across several young collections, and were promoted by the
+     * megabyte when one transaction took the whole backlog, which made full collections of a small heap frequent.
+     */
+    private void writeEvents() {
+        int left = events.size();
+        while (left > 0) {
+            List<HistoryEvent> batch = new ArrayList<>();
+            HistoryEvent event;
+            while (batch.size() < Math.min(left, EVENTS_PER_TRANSACTION) && (event = events.poll()) != null) {
+                batch.add(event);
+            }
+            if (batch.isEmpty() || !written(batch)) {
+                return;
+            }
+            left -= batch.size();
         }
+    }
+
+    /** Writes a batch of events; false, with the batch queued again, when the store failed. */
+    private boolean written(List<HistoryEvent> batch) {
         if (batch.isEmpty()) {
-            return batch;
+            return true;
         }
         try {
             store.appendHistory(batch);
-            return batch;
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "writing history failed; will retry", e);
             events.addAll(batch);
-            return List.of();
+            return false;
         }
+        pendingPullEvents.addAndGet(-(int) batch.stream().filter(e -> e.action().equals("pull")).count());
+        return true;
     }
 
     /** Writes the uploaded-bytes tallies taken out of the map; a failed batch is added again, for the next flush. */

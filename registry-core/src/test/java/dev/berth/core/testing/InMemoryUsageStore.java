@@ -34,6 +34,8 @@ public final class InMemoryUsageStore implements UsageStore {
     private final Map<String, TreeMap<LocalDate, DailyUsage>> days = new HashMap<>();
     private final List<LocalDate> sampledDays = new ArrayList<>();
     public volatile boolean failing;
+    /** Runs in every {@link #appendHistory}, before it writes: what happens while a batch of events is written. */
+    public volatile Runnable whileAppending = () -> { };
 
     @Override
     public synchronized void recordPulls(List<PullRecord> batch) {
@@ -47,6 +49,7 @@ public final class InMemoryUsageStore implements UsageStore {
 
     @Override
     public synchronized void appendHistory(List<HistoryEvent> events) {
+        whileAppending.run();
         if (failing) {
             throw new IllegalStateException("usage store is down");
         }

@@ -68,6 +68,56 @@ class UsageRecorderTest {
     }
 
     @Test
+    void writesABacklogOfEventsInShortTransactionsInTheOrderTheyCame() {
+        int perTransaction = UsageRecorder.EVENTS_PER_TRANSACTION;
+        for (int i = 0; i < 2 * perTransaction + 5; i++) {
+            recorder.pulled(APP, DIGEST, "v1", 1, "bot");
+        }
+        recorder.pushed(APP, "v2", DIGEST, 1, "admin");
+
+        recorder.flush();
+
+        assertThat(store.batchSizes()).containsExactly(1, perTransaction, perTransaction, 6);
+        assertThat(store.events()).hasSize(2 * perTransaction + 6).last().extracting(HistoryEvent::action).isEqualTo("push");
+    }
+
+    @Test
+    void eventsThatArriveWhileAFlushWritesWaitForTheNextFlush() {
+        int queued = UsageRecorder.EVENTS_PER_TRANSACTION + 1;
+        for (int i = 0; i < queued; i++) {
+            recorder.pulled(APP, DIGEST, "v1", 1, "bot");
+        }
+        store.whileAppending = () -> recorder.pushed(APP, "v2", DIGEST, 1, "admin");
+
+        recorder.flush();
+        assertThat(store.events()).as("what was queued when the flush began").hasSize(queued);
+
+        store.whileAppending = () -> { };
+        recorder.flush();
+        assertThat(store.events()).filteredOn(e -> e.action().equals("push")).hasSize(2);
+    }
+
+    @Test
+    void aFailedTransactionOfABacklogKeepsItAndWhatCameAfterItForTheNextFlush() {
+        int backlog = 2 * UsageRecorder.EVENTS_PER_TRANSACTION + 5;
+        for (int i = 0; i < backlog; i++) {
+            recorder.pulled(APP, DIGEST, "v1", 1, "bot");
+        }
+        store.failing = true;
+        recorder.flush();
+        store.failing = false;
+
+        recorder.flush();
+
+        assertThat(store.events()).hasSize(backlog);
+        assertThat(recorder.droppedPullEvents()).isZero();
+        for (int i = 0; i < UsageRecorder.MAX_PENDING_PULL_EVENTS; i++) {
+            recorder.pulled(APP, DIGEST, "v1", 1, "bot");
+        }
+        assertThat(recorder.droppedPullEvents()).as("the backlog written is no longer counted as waiting").isZero();
+    }
+
+    @Test
     void keepsCountingPullsButStopsQueueingTheirHistoryPastTheCeilingUntilAFlushCatchesUp() {
         int ceiling = UsageRecorder.MAX_PENDING_PULL_EVENTS;
         for (int i = 0; i < ceiling + 5; i++) {
