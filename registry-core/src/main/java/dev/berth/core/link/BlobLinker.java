@@ -37,7 +37,6 @@ public final class BlobLinker {
     private final Map<String, RegistryQueue> queues = new ConcurrentHashMap<>();
     private final LongAdder links = new LongAdder();
 
-    /** A link waiting for its registry's next group commit. */
     /**
      * The outcome of a link until its group commit says otherwise. One instance without a stack trace: it was a
      * new exception per link, whose stack trace was most of a small upload's allocation outside the database.
@@ -51,6 +50,7 @@ public final class BlobLinker {
         }
     }
 
+    /** A link waiting for its registry's next group commit. */
     private static final class PendingLink {
         final LinkCharge charge;
         /** Set by the thread that committed it; read by its own thread after taking the same monitor. */

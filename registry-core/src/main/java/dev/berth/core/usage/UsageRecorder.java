@@ -226,9 +226,6 @@ public final class UsageRecorder {
 
     /** Writes a batch of events; false, with the batch queued again, when the store failed. */
     private boolean written(List<HistoryEvent> batch) {
-        if (batch.isEmpty()) {
-            return true;
-        }
         try {
             store.appendHistory(batch);
         } catch (RuntimeException e) {

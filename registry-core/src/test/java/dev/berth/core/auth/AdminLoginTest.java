@@ -51,8 +51,7 @@ class AdminLoginTest {
     void refusesACheckAtOnceWhileTheHashPoolIsFull() throws Exception {
         HeldVerifier verifier = new HeldVerifier();
         AdminLogin login = new AdminLogin(verifier, failures, hashes);
-        CompletableFuture<Boolean> first = CompletableFuture.supplyAsync(() -> login.check("right", "v2", "192.0.2.1", "admin"));
-        assertThat(verifier.started.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<Boolean> first = checkHeldInItsHash(login, verifier);
 
         assertThatThrownBy(() -> login.check("wrong", "management", "192.0.2.2", null))
                 .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.retryAfterSeconds()).isEqualTo(1));
@@ -66,8 +65,7 @@ class AdminLoginTest {
     void checksOfATokenBeingHashedWaitForThatHashAndTakeNoRoomOnThePool() throws Exception {
         HeldVerifier verifier = new HeldVerifier();
         AdminLogin login = new AdminLogin(verifier, failures, hashes);
-        CompletableFuture<Boolean> first = CompletableFuture.supplyAsync(() -> login.check("right", "v2", "192.0.2.1", "admin"));
-        assertThat(verifier.started.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<Boolean> first = checkHeldInItsHash(login, verifier);
         List<Thread> waiting = new CopyOnWriteArrayList<>();
         ExecutorService clients = Executors.newFixedThreadPool(4, task -> {
             Thread thread = new Thread(task);
@@ -111,6 +109,14 @@ class AdminLoginTest {
 
         assertThat(hashed[0]).isEqualTo(2);
         assertThat(events.events).containsExactly("failed management wrong_admin_token", "failed management malformed");
+    }
+
+    /** Starts a check of the right token and returns once its hash has started (and is held by {@code verifier}). */
+    private static CompletableFuture<Boolean> checkHeldInItsHash(AdminLogin login, HeldVerifier verifier)
+            throws InterruptedException {
+        CompletableFuture<Boolean> check = CompletableFuture.supplyAsync(() -> login.check("right", "v2", "192.0.2.1", "admin"));
+        assertThat(verifier.started.await(10, TimeUnit.SECONDS)).isTrue();
+        return check;
     }
 
     /** Until {@code count} of the threads are parked (waiting for another check's hash). */
