@@ -17,6 +17,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -34,8 +35,9 @@ import java.util.function.Consumer;
  * that both engines run alike.
  *
  * <p>Durability: {@code WRITE_DELAY=0} makes H2 write each transaction to its file when it commits,
- * instead of up to half a second later, so a process crash loses nothing committed. PostgreSQL's default
- * ({@code synchronous_commit}) does the same.
+ * instead of up to half a second later, so a process crash loses nothing committed; {@link EmbeddedStoreUpkeep}
+ * forces the file to the disk every second and keeps it compact. PostgreSQL's default ({@code synchronous_commit})
+ * makes each commit durable.
  *
  * <p>Writes that race on a new row (two first pushes into one repository, two first links of one blob into
  * a registry) meet a unique-key violation in one of them; that, a deadlock, a lock wait that timed out, or a
@@ -56,6 +58,8 @@ public final class Database implements AutoCloseable {
     private static final int HEALTH_CHECK_SECONDS = 3;
 
     private final DataSource pool;
+    /** The embedded store's upkeep; null on PostgreSQL, which keeps its own files. */
+    private final EmbeddedStoreUpkeep upkeep;
     private final Runnable closePool;
     /** The connection of the transaction this thread is running, for {@link #read}. */
     private static final ThreadLocal<Connection> CURRENT = new ThreadLocal<>();
@@ -64,8 +68,9 @@ public final class Database implements AutoCloseable {
     private volatile Consumer<String> registryLocked = registry -> { };
     private volatile Consumer<Collection<String>> blobRowsLocked = digests -> { };
 
-    private Database(DataSource pool, Runnable closePool) {
+    private Database(DataSource pool, EmbeddedStoreUpkeep upkeep, Runnable closePool) {
         this.pool = pool;
+        this.upkeep = upkeep;
         this.closePool = closePool;
     }
 
@@ -81,6 +86,11 @@ public final class Database implements AutoCloseable {
      * @param cacheBytes the page cache's size (0 for H2's default)
      */
     public static Database open(DataLayout layout, long cacheBytes) throws IOException {
+        return open(layout, cacheBytes, EmbeddedStoreUpkeep.PERIOD);
+    }
+
+    /** {@link #open(DataLayout, long)} with the file's upkeep every {@code upkeepPeriod}: tests run it themselves. */
+    static Database open(DataLayout layout, long cacheBytes, Duration upkeepPeriod) throws IOException {
         Files.createDirectories(layout.metaDir());
         JdbcDataSource dataSource = new JdbcDataSource();
         // DB_CLOSE_ON_EXIT=FALSE: the server closes the pool in its own shutdown order, after the last request.
@@ -91,8 +101,11 @@ public final class Database implements AutoCloseable {
         // previous result although another transaction has changed the rows since (h2database#4208: a lost
         // update around SELECT ... FOR UPDATE through a reused statement, which is how every transaction here
         // locks its registry); this is the workaround its maintainers give.
+        // RETENTION_TIME: how long a chunk that nothing uses keeps its space; short, because EmbeddedStoreUpkeep
+        // forces the file to the disk every second.
         dataSource.setURL("jdbc:h2:file:" + layout.metaDatabase()
                 + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;LOCK_TIMEOUT=" + LOCK_TIMEOUT_MILLIS + ";QUERY_CACHE_SIZE=128;OPTIMIZE_REUSE_RESULTS=FALSE"
+                + ";RETENTION_TIME=" + EmbeddedStoreUpkeep.RETENTION_MILLIS
                 + (cacheBytes > 0 ? ";CACHE_SIZE=" + Math.max(1, cacheBytes >> 10) : ""));
         dataSource.setUser("berth");
         dataSource.setPassword("");
@@ -108,7 +121,11 @@ public final class Database implements AutoCloseable {
             }
             throw e;
         }
-        return new Database(pool, pool::dispose);
+        EmbeddedStoreUpkeep upkeep = EmbeddedStoreUpkeep.start(pool, upkeepPeriod);
+        return new Database(pool, upkeep, () -> {
+            upkeep.close();
+            pool.dispose();
+        });
     }
 
     /**
@@ -132,7 +149,7 @@ public final class Database implements AutoCloseable {
             pool.close();
             throw e;
         }
-        return new Database(pool, pool::close);
+        return new Database(pool, null, pool::close);
     }
 
     private static void migrate(DataSource pool, String engine) {
@@ -162,6 +179,11 @@ public final class Database implements AutoCloseable {
     @Override
     public void close() {
         closePool.run();
+    }
+
+    /** The embedded store's upkeep, for tests that run its rounds themselves; null on PostgreSQL. */
+    EmbeddedStoreUpkeep upkeep() {
+        return upkeep;
     }
 
     /** One transaction's work; it may run more than once (see the class comment). */
