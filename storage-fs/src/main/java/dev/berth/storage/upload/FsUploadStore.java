@@ -12,6 +12,7 @@ import dev.berth.storage.space.DiskReserve;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -244,11 +245,17 @@ public final class FsUploadStore implements UploadStore {
 
     /**
      * Deletes the {@code info} file first: should a crash interrupt the deletion, what is left is an
-     * unreadable session that the next start removes.
+     * unreadable session that the next start removes. A committed session's directory is empty then (its data
+     * became the blob), and goes in one call; walking it cost a dozen system calls more on every upload.
      */
     private void deleteSessionFiles(UploadId id) throws IOException {
         Files.deleteIfExists(layout.uploadInfo(id));
-        deleteTree(layout.uploadDir(id));
+        Path dir = layout.uploadDir(id);
+        try {
+            Files.deleteIfExists(dir);
+        } catch (DirectoryNotEmptyException e) {
+            deleteTree(dir);
+        }
     }
 
     private static List<Path> list(Path dir) throws IOException {
