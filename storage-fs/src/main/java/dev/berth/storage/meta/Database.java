@@ -121,11 +121,7 @@ public final class Database implements AutoCloseable {
             }
             throw e;
         }
-        EmbeddedStoreUpkeep upkeep = EmbeddedStoreUpkeep.start(pool, upkeepPeriod);
-        return new Database(pool, upkeep, () -> {
-            upkeep.close();
-            pool.dispose();
-        });
+        return new Database(pool, EmbeddedStoreUpkeep.start(pool, upkeepPeriod), pool::dispose);
     }
 
     /**
@@ -176,8 +172,12 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** Closes the pool, after the embedded store's upkeep has stopped. */
     @Override
     public void close() {
+        if (upkeep != null) {
+            upkeep.close();
+        }
         closePool.run();
     }
 
