@@ -12,6 +12,11 @@
 #                                         Returns 0 if it exited on SIGTERM in time.
 #   berth_jvm_options PID              -> prints the JVM options of a running java (its command line
 #                                         between the program and -jar)
+#   berth_create_user PORT TOKEN NAME ACCESS
+#                                      -> creates the repository user NAME (no expiry) with ACCESS (pull, push,
+#                                         ...) on registry library through the management API, with the admin
+#                                         TOKEN; prints its secret. Returns non-zero (and prints the answer) on
+#                                         failure.
 #
 # Environment: JAVA_HOME picks the JVM (default: java on the PATH); BERTH_JAVA_OPTS extra JVM options;
 # BERTH_READY_TIMEOUT seconds to wait for readiness (default 60); BERTH_NODE_HOST, when set, gives the server
@@ -45,6 +50,16 @@ berth_free_port() {
     fi
   done
   return 1
+}
+
+berth_create_user() {
+  local port="$1" token="$2" name="$3" access="$4" json secret
+  json="$(curl -sS -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    "http://127.0.0.1:$port/api/v1/users" \
+    -d "{\"name\":\"$name\",\"duration_days\":-1,\"permissions\":[{\"registry\":\"library\",\"access\":\"$access\"}]}")"
+  secret="$(jq -r '.secret // empty' <<<"$json")"
+  [ -n "$secret" ] || { echo "berth_create_user: could not create $name on port $port: $json" >&2; return 1; }
+  echo "$secret"
 }
 
 # berth_wait_ready PORT PID TIMEOUT

@@ -40,6 +40,8 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
+# shellcheck source=../../scripts/lib-server.sh
+. "$ROOT/scripts/lib-server.sh"
 BUILD=1 JAR="" KEEP=0 NICE=0 POSTGRES=0 S3=0 PY_ARGS=()
 ORIG_ARGS="$*"
 while [ $# -gt 0 ]; do
@@ -176,8 +178,6 @@ STORAGE="filesystem (each server's data directory on $(df -PT "$WORK" | awk 'NR=
 DIST_STORAGE="  filesystem:
     rootdirectory: $DIST_ROOT"
 if [ $S3 -eq 1 ]; then
-  # shellcheck source=../../scripts/lib-server.sh
-  . "$ROOT/scripts/lib-server.sh"
   # shellcheck source=../../scripts/lib-s3proxy.sh
   . "$ROOT/scripts/lib-s3proxy.sh"
   if [ -z "${S3PROXY_JAR:-}" ] && [ ! -f "$S3_TEST_JAR_DEFAULT" ]; then
@@ -233,8 +233,6 @@ METADATA="embedded H2"
 if [ "$POSTGRES" = 1 ]; then
   command -v pg_ctlcluster >/dev/null 2>&1 || compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null \
     || { say "installing postgresql"; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
-  # shellcheck source=../../scripts/lib-server.sh
-  . "$ROOT/scripts/lib-server.sh"
   # shellcheck source=../../scripts/lib-postgres.sh
   . "$ROOT/scripts/lib-postgres.sh"
   PG_TEST_FSYNC=on pg_test_start || exit 1
@@ -252,11 +250,7 @@ REGISTRY_ADMIN_TOKEN="$TOKEN" nice -n "$NICE" java ${BERTH_JAVA_OPTS--Xmx512m} -
   >"$WORK/berth.log" 2>&1 </dev/null &
 BERTH_PID=$!
 wait_http "http://127.0.0.1:$BERTH_PORT/v2/" "$BERTH_PID" 90 || { tail -20 "$WORK/berth.log" >&2; exit 1; }
-USER_JSON="$(curl -sS -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-  "http://127.0.0.1:$BERTH_PORT/api/v1/users" \
-  -d '{"name":"gcbench","description":"gc benchmark","duration_days":-1,"permissions":[{"registry":"library","access":"push"}]}')"
-SECRET="$(jq -r '.secret // empty' <<<"$USER_JSON")"
-[ -n "$SECRET" ] || { echo "run.sh: could not create the Berth user: $USER_JSON" >&2; exit 1; }
+SECRET="$(berth_create_user "$BERTH_PORT" "$TOKEN" gcbench push)" || exit 1
 umask 077; printf '%s' "$SECRET" >"$WORK/berth-secret"; umask 022
 
 # ------------------------------------------------------------------ facts

@@ -253,12 +253,8 @@ fi
 # ------------------------------------------------------------------ Berth
 TOKEN="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 create_user() {  # create_user PORT SECRET_FILE: the repository user bench (push on library), its secret to the file
-  local json secret
-  json="$(curl -sS -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-    "http://127.0.0.1:$1/api/v1/users" \
-    -d '{"name":"bench","description":"load benchmark","duration_days":-1,"permissions":[{"registry":"library","access":"push"}]}')"
-  secret="$(jq -r '.secret // empty' <<<"$json")"
-  [ -n "$secret" ] || { echo "run.sh: could not create the Berth user on port $1: $json" >&2; return 1; }
+  local secret
+  secret="$(berth_create_user "$1" "$TOKEN" bench push)" || return 1
   umask 077; printf '%s' "$secret" >"$2"; umask 022
 }
 renice_tree() {  # renice_tree PID...: every thread of these processes and of their descendants to niceness $NICE

@@ -63,9 +63,7 @@ BERTH_JAVA_OPTS="-XX:StartFlightRecording=settings=profile,name=background,maxag
 -XX:FlightRecorderOptions:repository=$WORK/jfr" \
   berth_start "$WORK/registry.jar" "$WORK/data" "$WORK/berth.log" "$TOKEN" || exit 1
 PID="$BERTH_PID" URL="http://127.0.0.1:$BERTH_PORT"
-SECRET="$(curl -sS -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' "$URL/api/v1/users" \
-  -d '{"name":"profile","description":"memory profile","duration_days":-1,"permissions":[{"registry":"library","access":"push"}]}' \
-  | jq -r .secret)"
+SECRET="$(berth_create_user "$BERTH_PORT" "$TOKEN" profile push)" || exit 1
 
 TS="$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$HERE/results"
