@@ -4,8 +4,9 @@
     profile_report.py ROWS_JSONL CLK_TCK CPUS COMMIT S3_LIMIT NICE SIZE_MIB NODES
 
 For each row and target: the median rate of the rounds, the CPU every process of the set-up spent per request (us)
-or per GB (s) in the median round, the machine's busy and idle cores, and the last round's perf samples by process
-and binary (the kernel, the JVM's compiled code, HAProxy, PostgreSQL...).
+or per GB (s) in the median round (of an even number, the faster of the middle two), the machine's busy and idle
+cores, and the last round's perf samples by process and binary (the kernel, the JVM's compiled code, HAProxy,
+PostgreSQL...).
 """
 
 import json
@@ -48,7 +49,7 @@ def main():
           f"blobs of {size_mib} MiB. The S3 server's own throughput, measured after the rows with Berth's S3 client "
           f"(`benchmarks/load/S3Limit.java`): {s3_limit}.\n")
     print("CPU per unit: what each process of the set-up spent during the row (from `/proc/PID/stat`), divided by the "
-          "requests served (us per request) or the GB moved (s per GB), in the round with the median rate. "
+          "requests served (us per request) or the GB moved (s per GB), in the round with the median rate (of an even number of rounds, the faster of the middle two). "
           f"`nodes` is the {nodes} cluster node(s) together; "
           "`postgres` every process of the PostgreSQL cluster. "
           "Busy and idle: the machine's cores over the row (`/proc/stat`).\n")
