@@ -20,21 +20,17 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ -f "$JAR" ] || { echo "no jar at $JAR: build with mvn -B -q -DskipTests package" >&2; exit 2; }
+# shellcheck source=../../scripts/lib-server.sh
+. "$ROOT/scripts/lib-server.sh"
 WORK="$(mktemp -d "${BENCH_WORK_PARENT:-/var/tmp}/berth-metafile.XXXXXX")"
-PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-TOKEN="metafile-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-PID=""
-cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$WORK"; }
+TOKEN="$(berth_random_token)"
+cleanup() { berth_stop 20 >/dev/null 2>&1 || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-REGISTRY_ADMIN_TOKEN="$TOKEN" BERTH_JAR="$JAR" "$ROOT/bin/berth" --port "$PORT" --data-dir "$WORK/data" \
-  > "$WORK/log" 2>&1 &
-PID=$!
-for _ in $(seq 120); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/healthz" && break; sleep 0.5; done
-api() { curl -sS --fail-with-body -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' "$@"; }
+berth_start "$JAR" "$WORK/data" "$WORK/log" "$TOKEN" >/dev/null
+PORT="$BERTH_PORT"
 # The uploads go to "library", the registry every new data directory starts with.
-SECRET="$(api -X POST "http://127.0.0.1:$PORT/api/v1/users" \
-  -d '{"name":"metafile","permissions":[{"registry":"library","access":"push"}]}' | jq -r .secret)"
+SECRET="$(berth_create_user "$PORT" "$TOKEN" metafile push)"
 
 echo "jar $JAR"
 for round in $(seq "$ROUNDS"); do
