@@ -34,10 +34,10 @@ import java.util.function.Consumer;
  * it on a conflict. Every store of this package runs its methods through {@link #transaction}, in standard SQL
  * that both engines run alike.
  *
- * <p>Durability: {@code WRITE_DELAY=0} makes H2 write each transaction to its file when it commits,
- * instead of up to half a second later, so a process crash loses nothing committed; {@link EmbeddedStoreUpkeep}
- * forces the file to the disk every second and keeps it compact. PostgreSQL's default ({@code synchronous_commit})
- * makes each commit durable.
+ * <p>Durability: a writing transaction on H2 returns once {@link EmbeddedGroupFlush} has written its commit to the
+ * file, together with the commits of the transactions that committed beside it, so a process crash loses nothing
+ * committed; {@link EmbeddedStoreUpkeep} forces the file to the disk every second and keeps it compact. PostgreSQL's
+ * default ({@code synchronous_commit}) makes each commit durable.
  *
  * <p>Writes that race on a new row (two first pushes into one repository, two first links of one blob into
  * a registry) meet a unique-key violation in one of them; that, a deadlock, a lock wait that timed out, or a
@@ -60,6 +60,8 @@ public final class Database implements AutoCloseable {
     private final DataSource pool;
     /** The embedded store's upkeep; null on PostgreSQL, which keeps its own files. */
     private final EmbeddedStoreUpkeep upkeep;
+    /** Writes the embedded store's commits to its file; null on PostgreSQL, whose commits are durable as they return. */
+    private final EmbeddedGroupFlush groupFlush;
     private final Runnable closePool;
     /** The connection of the transaction this thread is running, for {@link #read}. */
     private static final ThreadLocal<Connection> CURRENT = new ThreadLocal<>();
@@ -68,9 +70,10 @@ public final class Database implements AutoCloseable {
     private volatile Consumer<String> registryLocked = registry -> { };
     private volatile Consumer<Collection<String>> blobRowsLocked = digests -> { };
 
-    private Database(DataSource pool, EmbeddedStoreUpkeep upkeep, Runnable closePool) {
+    private Database(DataSource pool, EmbeddedStoreUpkeep upkeep, EmbeddedGroupFlush groupFlush, Runnable closePool) {
         this.pool = pool;
         this.upkeep = upkeep;
+        this.groupFlush = groupFlush;
         this.closePool = closePool;
     }
 
@@ -94,6 +97,7 @@ public final class Database implements AutoCloseable {
         Files.createDirectories(layout.metaDir());
         JdbcDataSource dataSource = new JdbcDataSource();
         // DB_CLOSE_ON_EXIT=FALSE: the server closes the pool in its own shutdown order, after the last request.
+        // WRITE_DELAY: H2 does not write commits itself; EmbeddedGroupFlush does, before each writer returns.
         // LOCK_TIMEOUT: a transaction waits this long for a row another holds before failing (and retrying).
         // QUERY_CACHE_SIZE: each pooled session keeps this many parsed statements; the stores use a few dozen
         // distinct ones, and H2's default of 8 made every upload parse its SQL again.
@@ -104,7 +108,7 @@ public final class Database implements AutoCloseable {
         // RETENTION_TIME: how long a chunk that nothing uses keeps its space; short, because EmbeddedStoreUpkeep
         // forces the file to the disk every second.
         dataSource.setURL("jdbc:h2:file:" + layout.metaDatabase()
-                + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;LOCK_TIMEOUT=" + LOCK_TIMEOUT_MILLIS + ";QUERY_CACHE_SIZE=128;OPTIMIZE_REUSE_RESULTS=FALSE"
+                + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=" + EmbeddedGroupFlush.WRITE_DELAY_MILLIS + ";LOCK_TIMEOUT=" + LOCK_TIMEOUT_MILLIS + ";QUERY_CACHE_SIZE=128;OPTIMIZE_REUSE_RESULTS=FALSE"
                 + ";RETENTION_TIME=" + EmbeddedStoreUpkeep.RETENTION_MILLIS
                 + (cacheBytes > 0 ? ";CACHE_SIZE=" + Math.max(1, cacheBytes >> 10) : ""));
         dataSource.setUser("berth");
@@ -113,6 +117,13 @@ public final class Database implements AutoCloseable {
         pool.setMaxConnections(MAX_CONNECTIONS);
         try {
             migrate(pool, "h2");
+            // The migrations committed outside {@link #transaction}, so nothing has written them to the file yet.
+            try (Connection c = pool.getConnection()) {
+                EmbeddedStoreUpkeep.storeOf(c).commit();
+            }
+        } catch (SQLException e) {
+            pool.dispose();
+            throw new MetadataStoreException("metadata store: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             pool.dispose();
             if (isLockedByAnotherProcess(e)) {
@@ -121,7 +132,7 @@ public final class Database implements AutoCloseable {
             }
             throw e;
         }
-        return new Database(pool, EmbeddedStoreUpkeep.start(pool, upkeepPeriod), pool::dispose);
+        return new Database(pool, EmbeddedStoreUpkeep.start(pool, upkeepPeriod), new EmbeddedGroupFlush(), pool::dispose);
     }
 
     /**
@@ -145,7 +156,7 @@ public final class Database implements AutoCloseable {
             pool.close();
             throw e;
         }
-        return new Database(pool, null, pool::close);
+        return new Database(pool, null, null, pool::close);
     }
 
     private static void migrate(DataSource pool, String engine) {
@@ -179,6 +190,11 @@ public final class Database implements AutoCloseable {
             upkeep.close();
         }
         closePool.run();
+    }
+
+    /** The embedded store's group flush, for tests of its grouping; null on PostgreSQL. */
+    EmbeddedGroupFlush groupFlush() {
+        return groupFlush;
     }
 
     /** The embedded store's upkeep, for tests that run its rounds themselves; null on PostgreSQL. */
@@ -225,7 +241,11 @@ public final class Database implements AutoCloseable {
                 CURRENT.set(c);
                 try {
                     T result = work.run(c);
+                    boolean flush = groupFlush != null && EmbeddedGroupFlush.hasChanges(c);
                     c.commit();
+                    if (flush) {
+                        groupFlush.flushAfterCommit(c);
+                    }
                     return result;
                 } catch (SQLException | RuntimeException e) {
                     c.rollback();

@@ -16,11 +16,11 @@ import java.util.concurrent.TimeUnit;
  * The housekeeping of the embedded database's file, once a second: it forces what H2 has written to the disk, and
  * rewrites the live pages of sparse chunks into new ones so that the old chunks can be reused.
  *
- * <p>Why Berth does it: the database runs with {@code WRITE_DELAY=0}, so that every commit is in the file before
- * it returns (see {@link Database}). H2 then writes one MVStore chunk per commit, and does not start its background
- * writer, which is the only place MVStore compacts. Measured (benchmarks/README.md, "Metadata file"): 96,000 small
- * uploads left a 2.7 GB file in 20,637 chunks 3% live; every commit also carried the metadata of all those chunks,
- * and the file only grew. The two causes and what this class does about each:
+ * <p>Why Berth does it: every commit is in the file before its writer returns, written by
+ * {@link EmbeddedGroupFlush} in chunks of one or a few commits each, and H2's own background writer, the only
+ * place MVStore compacts, is kept asleep. Measured when each commit was a chunk of its own (benchmarks/README.md,
+ * "Metadata file"): 96,000 small uploads left a 2.7 GB file in 20,637 chunks 3% live; every commit also carried the
+ * metadata of all those chunks, and the file only grew. The two causes and what this class does about each:
  * <ul>
  * <li>Dead chunks are kept for the retention time (H2's default 45 s) before their space is reused: at several
  * hundred commits a second that alone is a gigabyte. H2 keeps them so long because it assumes the file system writes
@@ -31,9 +31,10 @@ import java.util.concurrent.TimeUnit;
  * commit rewrote. {@link MVStore#compact} rewrites the live pages of the emptiest chunks older than the retention
  * time once the chunks are on average less than {@link #FILL_TARGET}% live, which H2's background writer does in
  * small steps while the store is busy. Here each step is at most {@link #REWRITE_BYTES} of live pages, and this
- * thread commits it itself: a step's chunk is larger than a request's, and written by a request's thread it
- * would leave that thread the JDK's cached copy of it in direct memory (one thread each, the budget ran out
- * in a load run, and H2 closed the store).
+ * thread commits it itself, so that no request waits for a step's chunk, which is larger than a request's. (Every
+ * chunk is written by H2's own save thread, which a write delay starts: the JDK keeps a direct-memory copy of the
+ * largest buffer each thread has written to a file, and when requests' threads wrote chunks, one copy each ran a
+ * load run out of its direct-memory budget and H2 closed the store.)
  * </ul>
  * Both take MVStore's own locks, as its background writer does; a commit waits for a step a few milliseconds at
  * most. The store is looked up on each round: when H2 closes a store after an error, the pool opens it again.
