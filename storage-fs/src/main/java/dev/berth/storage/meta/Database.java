@@ -239,21 +239,31 @@ public final class Database implements AutoCloseable {
                 c.setAutoCommit(false);
                 Connection outer = CURRENT.get();
                 CURRENT.set(c);
+                boolean ended = false;
                 try {
                     T result = work.run(c);
                     boolean flush = groupFlush != null && EmbeddedGroupFlush.hasChanges(c);
                     c.commit();
+                    ended = true;
                     if (flush) {
                         groupFlush.flushAfterCommit(c);
                     }
                     return result;
-                } catch (SQLException | RuntimeException e) {
-                    c.rollback();
+                } catch (Throwable e) {
+                    // Whatever stopped the work, an Error too, none of it stays: turning auto-commit back on
+                    // below commits whatever the transaction still holds.
+                    if (!ended) {
+                        c.rollback();
+                        ended = true;
+                    }
                     throw e;
                 } finally {
                     CURRENT.set(outer);
-                    // The pool hands this connection to the next caller as it is.
-                    c.setAutoCommit(true);
+                    // The pool hands this connection to the next caller as it is (once the transaction ended: a
+                    // failed rollback leaves it to the pool's close, which rolls back first).
+                    if (ended) {
+                        c.setAutoCommit(true);
+                    }
                 }
             } catch (SQLException e) {
                 if (!isConflict(e)) {
