@@ -1,5 +1,6 @@
 package dev.berth.core.auth;
 
+import dev.berth.core.thread.NamedDaemonThreads;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -7,7 +8,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs slow credential hashes (Argon2id) on a few threads of their own with a short queue, so that a flood
@@ -35,14 +35,9 @@ public final class SlowHashExecutor implements AutoCloseable {
         if (threads < 1 || queue < 0) {
             throw new IllegalArgumentException("a slow hash pool needs a thread and a queue of zero or more");
         }
-        AtomicInteger n = new AtomicInteger();
         this.room = new Semaphore(threads + queue);
         this.pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                runnable -> {
-                    Thread thread = new Thread(runnable, "berth-slow-hash-" + n.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
+                new NamedDaemonThreads("berth-slow-hash"));
         pool.allowCoreThreadTimeOut(true);
     }
 

@@ -2,6 +2,7 @@ package dev.berth.core.gc;
 
 import dev.berth.core.blob.BlobStore;
 import dev.berth.core.digest.Digest;
+import dev.berth.core.thread.NamedDaemonThreads;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,11 +23,8 @@ import java.util.concurrent.Future;
 final class ParallelFileRemoval implements GarbageStore.FileRemoval, AutoCloseable {
     private final BlobStore blobs;
     private final RemovalPace pace;
-    private final ExecutorService removers = Executors.newFixedThreadPool(RemovalPace.IDLE_REMOVERS, task -> {
-        Thread thread = new Thread(task, "berth-gc-remover");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService removers = Executors.newFixedThreadPool(RemovalPace.IDLE_REMOVERS,
+            new NamedDaemonThreads("berth-gc-remover"));
 
     ParallelFileRemoval(BlobStore blobs, RemovalPace pace) {
         this.blobs = blobs;

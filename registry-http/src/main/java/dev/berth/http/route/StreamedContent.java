@@ -1,5 +1,6 @@
 package dev.berth.http.route;
 
+import dev.berth.core.thread.NamedDaemonThreads;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
@@ -164,12 +165,8 @@ final class StreamedContent implements ChunkedInput<ByteBuf> {
     }
 
     private static ExecutorService readers() {
-        AtomicInteger n = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(32, 32, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "blob-stream-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(32, 32, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                new NamedDaemonThreads("blob-stream"));
         pool.allowCoreThreadTimeOut(true);
         return pool;
     }

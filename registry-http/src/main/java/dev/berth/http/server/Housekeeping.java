@@ -2,6 +2,7 @@ package dev.berth.http.server;
 
 import dev.berth.core.gc.GarbageCollector;
 import dev.berth.core.registry.RegistryService;
+import dev.berth.core.thread.NamedDaemonThreads;
 import dev.berth.core.usage.HistoryRetention;
 import dev.berth.core.usage.UsageRecorder;
 

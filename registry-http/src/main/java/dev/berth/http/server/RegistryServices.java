@@ -21,6 +21,7 @@ import dev.berth.core.registry.RegistryLimits;
 import dev.berth.core.registry.RegistryService;
 import dev.berth.core.session.ConsoleSessions;
 import dev.berth.core.tenant.TenantService;
+import dev.berth.core.thread.NamedDaemonThreads;
 import dev.berth.core.upload.UploadSessionLimits;
 import dev.berth.core.usage.HistoryRetention;
 import dev.berth.core.usage.UsageRecorder;

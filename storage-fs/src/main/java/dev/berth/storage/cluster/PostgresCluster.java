@@ -3,6 +3,7 @@ package dev.berth.storage.cluster;
 import dev.berth.core.cluster.CacheChange;
 import dev.berth.core.cluster.CacheCoherence;
 import dev.berth.core.cluster.ClusterMembership;
+import dev.berth.core.thread.NamedDaemonThreads;
 import dev.berth.storage.meta.Database;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -112,8 +113,7 @@ public final class PostgresCluster implements CacheCoherence, ClusterMembership,
         this.address = address;
         this.database = database;
         this.listen = listen;
-        this.listener = new Thread(this::listen, "berth-cluster-listener");
-        this.listener.setDaemon(true);
+        this.listener = new NamedDaemonThreads("berth-cluster-listener").newThread(this::listen);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.berth.storage.meta;
 
+import dev.berth.core.thread.NamedDaemonThreads;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
 import org.h2.mvstore.MVStore;
@@ -59,11 +60,8 @@ final class EmbeddedStoreUpkeep implements AutoCloseable {
 
     /** Upkeep of the store behind {@code pool}, a round every {@code period} from now on until {@link #close}. */
     static EmbeddedStoreUpkeep start(DataSource pool, Duration period) {
-        EmbeddedStoreUpkeep upkeep = new EmbeddedStoreUpkeep(pool, Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "berth-metadata-upkeep");
-            thread.setDaemon(true);
-            return thread;
-        }));
+        EmbeddedStoreUpkeep upkeep = new EmbeddedStoreUpkeep(pool,
+                Executors.newSingleThreadScheduledExecutor(new NamedDaemonThreads("berth-metadata-upkeep")));
         upkeep.timer.scheduleWithFixedDelay(upkeep::runLogged, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
         return upkeep;
     }

@@ -1,5 +1,6 @@
 package dev.berth.storage.upload;
 
+import dev.berth.core.thread.NamedDaemonThreads;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
@@ -8,8 +9,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The threads upload sessions hand work to: hashing that runs beside the writes, and fsyncs that run beside
@@ -17,8 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class BackgroundWork {
     private final ExecutorService hashers = Executors.newFixedThreadPool(
-            Math.max(2, Runtime.getRuntime().availableProcessors() * 2), daemon("berth-hash"));
-    private final ExecutorService flushers = Executors.newFixedThreadPool(2, daemon("berth-flush"));
+            Math.max(2, Runtime.getRuntime().availableProcessors() * 2), new NamedDaemonThreads("berth-hash"));
+    private final ExecutorService flushers = Executors.newFixedThreadPool(2, new NamedDaemonThreads("berth-flush"));
 
     /** The pool that upload sessions' hash lanes run on. */
     Executor hashers() {
@@ -65,14 +64,5 @@ final class BackgroundWork {
     void shutdown() {
         hashers.shutdown();
         flushers.shutdown();
-    }
-
-    private static ThreadFactory daemon(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + "-" + n.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

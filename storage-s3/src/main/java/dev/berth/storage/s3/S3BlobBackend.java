@@ -1,5 +1,6 @@
 package dev.berth.storage.s3;
 
+import dev.berth.core.thread.NamedDaemonThreads;
 import dev.berth.storage.BlobBackend;
 import dev.berth.storage.layout.DataLayout;
 import dev.berth.storage.meta.Database;
@@ -15,7 +16,6 @@ import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /** Blobs in a bucket of an S3-compatible store ({@code --blob-store s3}). */
 public final class S3BlobBackend implements BlobBackend {
@@ -81,11 +81,6 @@ public final class S3BlobBackend implements BlobBackend {
     }
 
     private static ExecutorService shippers() {
-        AtomicInteger n = new AtomicInteger();
-        return Executors.newFixedThreadPool(SHIPPERS, r -> {
-            Thread t = new Thread(r, "s3-shipper-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        return Executors.newFixedThreadPool(SHIPPERS, new NamedDaemonThreads("s3-shipper"));
     }
 }
