@@ -117,7 +117,7 @@ public final class Database implements AutoCloseable {
         pool.setMaxConnections(MAX_CONNECTIONS);
         try {
             migrate(pool, "h2");
-            // The migrations committed outside {@link #transaction}, so nothing has written them to the file yet.
+            // The migrations committed outside transaction(), so nothing has written them to the file yet.
             try (Connection c = pool.getConnection()) {
                 EmbeddedStoreUpkeep.storeOf(c).commit();
             }
