@@ -4,9 +4,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -37,23 +40,21 @@ abstract class TransactionEndTest {
         database.close();
     }
 
-    @Test
-    void anErrorInTheWorkCommitsNothingOfIt() {
-        assertThatThrownBy(() -> database.transaction(c -> {
-            Database.update(c, "INSERT INTO end_test (k) VALUES ('half')");
-            throw new AssertionError("stopped half-way");
-        })).isInstanceOf(AssertionError.class);
-
-        assertThat(keys()).isZero();
-        insertAndCount();
+    /** What stops a transaction's work half-way: an {@code Error} (which the store once let commit) or any exception. */
+    static Stream<Throwable> stops() {
+        return Stream.of(new AssertionError("stopped half-way"), new IllegalStateException("stopped half-way"));
     }
 
-    @Test
-    void anExceptionInTheWorkCommitsNothingOfIt() {
+    @ParameterizedTest
+    @MethodSource("stops")
+    void workStoppedHalfWayCommitsNothingOfIt(Throwable stop) {
         assertThatThrownBy(() -> database.transaction(c -> {
             Database.update(c, "INSERT INTO end_test (k) VALUES ('half')");
-            throw new IllegalStateException("stopped half-way");
-        })).isInstanceOf(IllegalStateException.class);
+            if (stop instanceof Error error) {
+                throw error;
+            }
+            throw (RuntimeException) stop;
+        })).isSameAs(stop);
 
         assertThat(keys()).isZero();
         insertAndCount();
