@@ -30,13 +30,14 @@ while [ $# -gt 0 ]; do
   shift
 done
 
+# shellcheck source=../../scripts/lib-packages.sh
+. "$ROOT/scripts/lib-packages.sh"
 declare -A PACKAGE=([wrk]=wrk [curl]=curl [jq]=jq [perf]=linux-perf)
+missing=()
 for tool in "${!PACKAGE[@]}"; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    [ "$(id -u)" -eq 0 ] || { echo "profile.sh: $tool is missing (apt-get install ${PACKAGE[$tool]})" >&2; exit 1; }
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${PACKAGE[$tool]}" >/dev/null
-  fi
+  command -v "$tool" >/dev/null 2>&1 || missing+=("${PACKAGE[$tool]}")
 done
+packages_install "${missing[@]}"
 
 # shellcheck source=../../scripts/lib-server.sh
 . "$ROOT/scripts/lib-server.sh"

@@ -42,6 +42,8 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 # shellcheck source=../../scripts/lib-server.sh
 . "$ROOT/scripts/lib-server.sh"
+# shellcheck source=../../scripts/lib-packages.sh
+. "$ROOT/scripts/lib-packages.sh"
 BUILD=1 JAR="" KEEP=0 NICE=0 POSTGRES=0 S3=0 PY_ARGS=()
 ORIG_ARGS="$*"
 while [ $# -gt 0 ]; do
@@ -76,20 +78,7 @@ missing=()
 for cmd in "${!PKG[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || missing+=("${PKG[$cmd]}")
 done
-if [ ${#missing[@]} -gt 0 ]; then
-  say "installing: ${missing[*]}"
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  # the package's own docker-registry service must not start (it would listen on :5000 with its own config)
-  POLICY_ADDED=0
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
-    $SUDO chmod +x /usr/sbin/policy-rc.d
-    POLICY_ADDED=1
-  fi
-  $SUDO apt-get update -q >/dev/null
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $(printf '%s\n' "${missing[@]}" | sort -u) >/dev/null
-  [ $POLICY_ADDED -eq 1 ] && $SUDO rm -f /usr/sbin/policy-rc.d
-fi
+packages_install "${missing[@]}"
 if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
   systemctl disable --now docker-registry.service >/dev/null 2>&1 || true
 fi
@@ -232,7 +221,7 @@ wait_http "http://127.0.0.1:$DIST_PORT/v2/" "$DIST_PID" 30 || { tail -20 "$WORK/
 METADATA="embedded H2"
 if [ "$POSTGRES" = 1 ]; then
   command -v pg_ctlcluster >/dev/null 2>&1 || compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null \
-    || { say "installing postgresql"; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
+    || packages_install postgresql
   # shellcheck source=../../scripts/lib-postgres.sh
   . "$ROOT/scripts/lib-postgres.sh"
   PG_TEST_FSYNC=on pg_test_start || exit 1

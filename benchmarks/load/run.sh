@@ -50,6 +50,8 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 # shellcheck source=../../scripts/lib-server.sh
 . "$ROOT/scripts/lib-server.sh"
+# shellcheck source=../../scripts/lib-packages.sh
+. "$ROOT/scripts/lib-packages.sh"
 QUICK=0 ROUNDS="" BUILD=1 JAR="" WARMUP=1 WARMUP_PASSES="" KEEP=0 NICE=0 S3=0
 CLUSTER=0 REFERENCE=1
 ORIG_ARGS="$*"
@@ -94,21 +96,7 @@ if [ $CLUSTER -eq 1 ]; then
   command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
   compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null || missing+=(postgresql)
 fi
-if [ ${#missing[@]} -gt 0 ]; then
-  say "installing: ${missing[*]}"
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  # Debian starts a package's service on install unless policy-rc.d says no: the package's own
-  # docker-registry service must not run (it would listen on :5000 with its own config).
-  POLICY_ADDED=0
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
-    $SUDO chmod +x /usr/sbin/policy-rc.d
-    POLICY_ADDED=1
-  fi
-  $SUDO apt-get update -q >/dev/null
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
-  [ $POLICY_ADDED -eq 1 ] && $SUDO rm -f /usr/sbin/policy-rc.d
-fi
+packages_install "${missing[@]}"
 # the package's service, if a service manager runs here: stopped and disabled
 if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
   systemctl disable --now docker-registry.service >/dev/null 2>&1 || true
