@@ -494,22 +494,7 @@ def collect(a, on_poll=None):
 
 
 def make_garbage(a, r, dist_manifests):
-    # The collector's code is compiled by the JIT the first time it runs: a collection of garbage of its own first,
-    # so that the measured one runs as the daily collection of a server that has been up for a while does, without
-    # the JIT compiling the collector on the cores the pushes need (3-4 CPU s of C2 during the measured collection
-    # without it). The measured collection's figures are as before otherwise: its candidates are made afterwards.
-    log("Berth: a collection to warm the collector up (its own repositories, a quarter of the garbage)")
-    delete_berth_repositories(a, "gc-warm", 1)
-    run, seconds = collect(a)
-    if run["state"] != "done":
-        raise Failed(f"warm-up collection {run['id']} ended {run['state']}: {run.get('error')}")
-    r["berth_warm_gc"] = {"blobs": run["blobs_deleted"], "seconds": seconds}
-    log(f"  {run['blobs_deleted']:,} blobs in {seconds:.1f} s")
-    log("Berth: deleting the repositories (DELETE /api/v1/registries/library/repositories/...)")
-    r["berth_delete_s"] = delete_berth_repositories(a, "gc", a.repos)
-    r["berth_candidates"] = metric(a.berth_url, a.token, "berth_gc_candidates")
-    log(f"  {2 * a.repos} repositories in {r['berth_delete_s']:.1f} s; {r['berth_candidates']:,.0f} candidates")
-
+    """Distribution's garbage; Berth's is made while its push workload warms up (warm_up_and_make_garbage)."""
     listfile = os.path.join(a.work, "dist-manifests.txt")
     if a.dist_api:
         log(f"Distribution: DELETE of {len(dist_manifests):,} manifests through its API")
@@ -531,8 +516,36 @@ def make_garbage(a, r, dist_manifests):
     spot_check_dist(a, dist_manifests, 404)
 
 
+def warm_up_and_make_garbage(a, r, warmup_end):
+    """During the push workload's warm-up: a collection of garbage of its own first, then the measured garbage.
+
+    The collector's code is compiled by the JIT the first time it runs, and it runs another way while pushes go on
+    (RemovalPace: one remover, shorter batches, the waits) than on an idle registry (four removers). So the warm-up
+    collection runs with the pushes going, as the measured one will: the measured collection then runs as the daily
+    collection of a server that has collected under pushes before, without the JIT compiling the collector on the
+    cores the pushes need (3-4 CPU s of C2 during the measured collection without any warm-up collection, 1.4-2.4 s
+    after one on an idle registry). The measured collection's candidates are made afterwards, and the pushes go on
+    alone for at least half the warm-up before the window that the collection is compared with."""
+    log("Berth: a collection to warm the collector up (its own repositories, a quarter of the garbage), "
+        "with the pushes going on")
+    delete_berth_repositories(a, "gc-warm", 1)
+    run, seconds = collect(a)
+    if run["state"] != "done":
+        raise Failed(f"warm-up collection {run['id']} ended {run['state']}: {run.get('error')}")
+    r["berth_warm_gc"] = {"blobs": run["blobs_deleted"], "seconds": seconds}
+    log(f"  {run['blobs_deleted']:,} blobs in {seconds:.1f} s")
+    log("Berth: deleting the repositories (DELETE /api/v1/registries/library/repositories/...)")
+    r["berth_delete_s"] = delete_berth_repositories(a, "gc", a.repos)
+    r["berth_candidates"] = metric(a.berth_url, a.token, "berth_gc_candidates")
+    log(f"  {2 * a.repos} repositories in {r['berth_delete_s']:.1f} s; {r['berth_candidates']:,.0f} candidates")
+    rest = max(warmup_end - time.time(), a.warmup / 2)
+    log(f"  the pushes alone for {rest:.0f} s more")
+    time.sleep(rest)
+
+
 def berth_gc(a, r):
-    """The push workload, then one collection while it runs, then the workload as long again."""
+    """The push workload, with the warm-up collection and the deletes in its warm-up, then one collection while it
+    runs, then the workload as long again."""
     pushes = os.path.join(a.work, "pushes.txt")
     subprocess.run(["sync"], check=True, timeout=600)
     env = dict(os.environ, GCLOAD_AUTH=a.berth_auth)
@@ -544,7 +557,9 @@ def berth_gc(a, r):
     p = subprocess.Popen(cmd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          text=True)
     try:
-        time.sleep(a.warmup)
+        warmup_end = time.time() + a.warmup
+        time.sleep(a.warmup / 6)
+        warm_up_and_make_garbage(a, r, warmup_end)
         snap0 = snapshot(a, p.pid)
         time.sleep(a.window)
         snap1 = snapshot(a, p.pid)
@@ -605,6 +620,10 @@ def berth_gc(a, r):
     r["cpu_during"] = cpu_between(snap1, snap2)
     r["cpu_after"] = cpu_between(snap2, snap3)
     r["threads_during"] = (snap2["threads"] - snap1["threads"]).most_common(8)
+    # the same threads in the before window, in cores, to tell the collection's own work from the pushes' and the JIT's
+    before = snap1["threads"] - snap0["threads"]
+    r["thread_cores"] = [(t, before.get(t, 0.0) / r["cpu_before"]["seconds"], s / r["cpu_during"]["seconds"])
+                         for t, s in r["threads_during"]]
     # the collection's thread: on a CPU, runnable but waiting for one, and the rest (blocked: I/O, locks)
     on_cpu = snap2["gc_sched"][0] - snap1["gc_sched"][0]
     runnable = snap2["gc_sched"][1] - snap1["gc_sched"][1]
@@ -881,6 +900,9 @@ def report(a, r, info, limits, started, elapsed):
             f"but waiting for a CPU {v['runqueue_s']:.1f} s" for k, v in others) + ".\n")
     L.append("Berth's CPU by thread during the collection (s): "
              + ", ".join(f"{t} {s:.1f}" for t, s in r["threads_during"]) + "\n")
+    if "thread_cores" in r:
+        L.append("The same threads in cores, the window before the collection → during it: "
+                 + ", ".join(f"{t} {b:.2f} → {d:.2f}" for t, b, d in r["thread_cores"]) + "\n")
     tl = r["timeline"]
     L.append("Pushes per second, second by second (0 = collection started): "
              + " ".join(f"{s}:{n}" for s, n in tl) + "\n")
@@ -889,12 +911,14 @@ def report(a, r, info, limits, started, elapsed):
     L.append(f"- Berth populated through its API: {bp['blobs']:,} blobs + {bp['images']:,} images "
              f"({bp['requests']:,} requests, {a.threads} clients) in {bp['seconds']:.0f} s "
              f"({bp['requests'] / bp['seconds']:,.0f} requests/s, {bp['server_cpu_s'] / bp['requests'] * 1000:.2f} ms of "
-             f"server CPU per request); its {2 * a.repos} repositories deleted in {r['berth_delete_s']:.1f} s, "
-             f"leaving {r['berth_candidates']:,.0f} candidates.")
+             f"server CPU per request).")
     wp, wg = r["berth_warm_populate"], r["berth_warm_gc"]
-    L.append(f"- Before that, the collector warmed up (its code compiled by the JIT, as in a server that has collected "
-             f"before): {wp['blobs']:,} blobs + {wp['images']:,} images pushed into repositories of their own, deleted, "
-             f"and collected ({wg['blobs']:,} blobs in {wg['seconds']:.1f} s, no pushes going on).")
+    L.append(f"- In the push workload's warm-up, the collector warmed up (its code compiled by the JIT, as in a server "
+             f"that has collected under pushes before): {wp['blobs']:,} blobs + {wp['images']:,} images pushed into "
+             f"repositories of their own, deleted, and collected ({wg['blobs']:,} blobs in {wg['seconds']:.1f} s, the "
+             f"pushes going on); then the {2 * a.repos} measured repositories deleted in {r['berth_delete_s']:.1f} s, "
+             f"leaving {r['berth_candidates']:,.0f} candidates, and the pushes went on alone until the window before the "
+             f"collection.")
     if a.dist_api:
         L.append(f"- Distribution populated through its API in {dp['seconds']:.0f} s; manifests deleted through it "
                  f"in {r['dist_delete']['seconds']:.0f} s.")
