@@ -42,6 +42,15 @@ public interface BlobUpload {
 
     void release();
 
+    /**
+     * Writes the session down now, where the storage keeps sessions across restarts, so that a restart finds it
+     * however the request holding it ends: a request that sends a chunk and leaves the session open (a
+     * {@code PATCH}) asks it before its body. A storage may write other sessions down only when a request lets
+     * them go holding bytes, so that one that a single request fills and commits (a monolithic {@code POST}, the
+     * {@code PUT} with the body after an empty {@code POST}) costs no more than its blob.
+     */
+    void keepAcrossRestarts() throws IOException;
+
     /** Appends bytes to the file and to the digest. */
     void append(ByteBuffer bytes) throws IOException;
 

@@ -134,6 +134,11 @@ public final class InMemoryUploadStore implements UploadStore {
             held.set(false);
         }
 
+        /** Nothing here outlives the process. */
+        @Override
+        public void keepAcrossRestarts() {
+        }
+
         @Override
         public synchronized void append(ByteBuffer buffer) {
             byte[] chunk = new byte[buffer.remaining()];

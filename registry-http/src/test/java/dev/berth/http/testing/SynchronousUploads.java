@@ -149,6 +149,11 @@ public final class SynchronousUploads implements UploadStore {
         }
 
         @Override
+        public void keepAcrossRestarts() throws IOException {
+            session.keepAcrossRestarts();
+        }
+
+        @Override
         public void append(ByteBuffer bytes) throws IOException {
             session.append(bytes);
         }

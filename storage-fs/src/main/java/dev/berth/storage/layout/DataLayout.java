@@ -17,9 +17,8 @@ import java.util.HexFormat;
  * &lt;data-dir&gt;/
  *   blobs/sha256/ab/ab12…ef     content-addressed blobs, immutable, shared by every repository (64 hex)
  *   blobs/sha512/cd/cd34…01     the same for blobs pushed under SHA-512 digests (128 hex)
- *   uploads/&lt;upload-id&gt;/data   the bytes received so far by one upload session
- *   uploads/&lt;upload-id&gt;/info   the session's repository and start time
- *   uploads/&lt;upload-id&gt;.new/   a session being opened, renamed to uploads/&lt;upload-id&gt;/ once complete
+ *   uploads/&lt;upload-id&gt;.data   the bytes received so far by one upload session
+ *   uploads/&lt;upload-id&gt;.info   the session's repository and start time, once it is to outlive a request
  *   meta/berth.mv.db            the embedded H2 metadata database (repositories, links, manifests, tags)
  *   metadata-location           "h2", or "postgresql &lt;jdbc url&gt;": the metadata this directory's blobs belong to
  *   berth.lock                  locked by the one process (server or check) using the directory
@@ -36,13 +35,20 @@ import java.util.HexFormat;
  * it lives until garbage collection deletes it. Nothing else belongs in {@code blobs/}: whatever else is found
  * there is a stray entry to the integrity check and never a blob to the collector.
  *
- * <p><b>uploads/</b> has one directory per upload session, named by its random {@link UploadId}. The
- * {@code data} file grows as chunks arrive; the {@code info} file is written once when the session opens
- * and lets a restarted server find the session again (the running digest is rebuilt by re-reading
- * {@code data}). A session is written under {@code <upload-id>.new} and renamed into place complete, so that
- * nothing that reads sessions (an expiry sweep, a collection) ever sees one half-opened. A session lives until it is committed (its {@code data} is renamed into {@code blobs/}),
- * cancelled or expired for age. A crash can leave a session whose {@code info} is missing or torn: startup
- * recovery drops it, and the client starts its upload again.
+ * <p><b>uploads/</b> has two files per upload session, named by its random {@link UploadId}. The {@code .data}
+ * file grows as chunks arrive, created by the first write. The {@code .info} file lets a restarted server find
+ * the session again (the running digest is rebuilt by re-reading {@code .data}); it is written, after the
+ * {@code .data}, when a chunk's request ({@code PATCH}) takes the session or a request lets it go holding bytes,
+ * and a session exists on disk exactly when its {@code .info} does. A session that one request fills and
+ * commits (a monolithic {@code POST}, or the {@code PUT} with the body after an empty {@code POST}, as some clients
+ * push small blobs) never writes one: its {@code .data} becomes the blob, and the file operations an
+ * {@code .info} costs are saved on each such upload ({@code docs/design-notes.md}, "Upload sessions written down
+ * when they are to outlive a request"). A session opened and left empty lives in memory only: a restart forgets
+ * it, and its client opens another. A session lives until it is committed (its {@code .data} is renamed into
+ * {@code blobs/}), cancelled or expired for age. A crash can leave a {@code .data} with no {@code .info}, or a
+ * torn {@code .info}: startup recovery drops it, and the client starts its upload again. Before 2026-12 a session
+ * was a directory ({@code <upload-id>/data} and {@code <upload-id>/info}); startup recovery moves such a session
+ * into the files above.
  *
  * <p><b>meta/</b> is the H2 database ({@code berth.mv.db}; H2 adds {@code berth.trace.db} when it logs an
  * error). It lives as long as the registry, its schema moved forward by versioned migrations, and it is
@@ -73,6 +79,10 @@ import java.util.HexFormat;
  * {@code tmp/} into {@code blobs/}, and the check from {@code blobs/} into {@code quarantine/}.
  */
 public final class DataLayout {
+    /** The end of an upload session's data file's name, after its id. */
+    public static final String DATA_SUFFIX = ".data";
+    /** The end of an upload session's info file's name, after its id. */
+    public static final String INFO_SUFFIX = ".info";
     private static final String TEMP_SUFFIX = ".tmp";
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Sorts as it reads, and has no colon, which some filesystems refuse in a name. */
@@ -113,29 +123,19 @@ public final class DataLayout {
         return blobShardDir(digest).resolve(digest.hex());
     }
 
-    /** {@code uploads}: the parent of every session directory. */
+    /** {@code uploads}: where the upload sessions' files are. */
     public Path uploadsDir() {
         return root.resolve("uploads");
     }
 
-    /** {@code uploads/<id>}: one session's directory. */
-    public Path uploadDir(UploadId id) {
-        return uploadsDir().resolve(id.value());
-    }
-
-    /** {@code uploads/<id>.new}: the session's directory while it is being opened. */
-    public Path uploadDirBeingOpened(UploadId id) {
-        return uploadsDir().resolve(id.value() + ".new");
-    }
-
-    /** {@code uploads/<id>/data}: the bytes the session has received. */
+    /** {@code uploads/<id>.data}: the bytes the session has received. */
     public Path uploadData(UploadId id) {
-        return uploadDir(id).resolve("data");
+        return uploadsDir().resolve(id.value() + DATA_SUFFIX);
     }
 
-    /** {@code uploads/<id>/info}: the session's repository and start time. */
+    /** {@code uploads/<id>.info}: the session's repository and start time. */
     public Path uploadInfo(UploadId id) {
-        return uploadDir(id).resolve("info");
+        return uploadsDir().resolve(id.value() + INFO_SUFFIX);
     }
 
     /** {@code meta}: the metadata database's directory. */

@@ -12,6 +12,7 @@ import dev.berth.storage.space.DiskReserve;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -23,7 +24,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One upload session on disk: {@code uploads/<id>/data} grows as chunks arrive while a running hash, of the
+ * One upload session: {@code uploads/<id>.data} grows as chunks arrive while a running hash, of the
  * session's algorithm ({@link SessionInfo#digestAlgorithm()}: SHA-256 unless the client asked for SHA-512 when it
  * opened the session), takes in the same bytes.
  *
@@ -32,7 +33,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (a client that announced nothing and closes with a SHA-512 digest); compare it with {@code expected} (on a
  * mismatch the session is dropped and {@code DIGEST_INVALID} thrown); hand the file to the {@link UploadSink}
  * (the filesystem's blob store fsyncs it and renames it into place; an object store sends what it has not
- * shipped yet); delete the session's directory.
+ * shipped yet); delete the session's files.
+ *
+ * <p>A session is written down ({@code uploads/<id>.info}, so that a restart finds it) when a chunk's request
+ * takes it ({@link #keepAcrossRestarts}), or when any request lets it go holding bytes ({@link #release}): a
+ * session that one request fills and commits never is (see {@link DataLayout}).
  *
  * <p>Threading: {@link #append}, {@link #commit}, {@link #cancel} and expiry are {@code synchronized}, so an
  * expiry sweep cannot pull the file from under a running append; the lock is uncontended in the normal case
@@ -48,7 +53,7 @@ final class FsBlobUpload implements BlobUpload {
 
     private final UploadId id;
     private final SessionInfo info;
-    /** The session's staged bytes, {@code uploads/<id>/data}. */
+    /** The session's staged bytes, {@code uploads/<id>.data}, created by the first write. */
     private final Path data;
     private final DiskReserve reserve;
     private final UploadSink sink;
@@ -62,6 +67,8 @@ final class FsBlobUpload implements BlobUpload {
     /** Null until rebuilt from the file, after a restart or after a commit that failed midway. */
     private MessageDigest digest;
     private boolean gone;
+    /** Whether its {@code .info} file is written, so that a restart finds it. */
+    private boolean persisted;
     /** Bytes written since the last background fsync started. */
     private long unflushed;
     /** The last background fsync, or null. */
@@ -69,9 +76,10 @@ final class FsBlobUpload implements BlobUpload {
     /** The last batch's hashing; the next batch's hashing runs after it. */
     private CompletableFuture<Void> hashLane = CompletableFuture.completedFuture(null);
 
-    private FsBlobUpload(UploadId id, SessionInfo info, long size, MessageDigest digest, DataLayout layout,
-                         FsUploadStore sessions, BackgroundWork background) {
+    private FsBlobUpload(UploadId id, SessionInfo info, long size, MessageDigest digest, boolean persisted,
+                         DataLayout layout, FsUploadStore sessions, BackgroundWork background) {
         this.id = id;
+        this.persisted = persisted;
         this.background = background;
         this.info = info;
         this.size = size;
@@ -82,16 +90,17 @@ final class FsBlobUpload implements BlobUpload {
         this.sessions = sessions;
     }
 
-    /** A session just opened, with an empty file. */
+    /** A session just opened: nothing on disk yet. */
     static FsBlobUpload started(UploadId id, SessionInfo info, DataLayout layout, FsUploadStore sessions,
                                 BackgroundWork background) {
-        return new FsBlobUpload(id, info, 0, Digest.newHash(info.digestAlgorithm()), layout, sessions, background);
+        return new FsBlobUpload(id, info, 0, Digest.newHash(info.digestAlgorithm()), false, layout, sessions,
+                background);
     }
 
     /** A session found on disk after a restart; its digest is rebuilt when first needed. */
     static FsBlobUpload resumed(UploadId id, SessionInfo info, long size, DataLayout layout, FsUploadStore sessions,
                                 BackgroundWork background) {
-        return new FsBlobUpload(id, info, size, null, layout, sessions, background);
+        return new FsBlobUpload(id, info, size, null, true, layout, sessions, background);
     }
 
     @Override
@@ -129,9 +138,52 @@ final class FsBlobUpload implements BlobUpload {
         return held.compareAndSet(false, true);
     }
 
+    /** Its {@code .data} first (created empty if need be), then its {@code .info}: complete once that appears. */
+    @Override
+    public synchronized void keepAcrossRestarts() throws IOException {
+        ensureLive();
+        if (!persisted) {
+            channel();
+            try {
+                writeDown();
+            } catch (IOException e) {
+                throw reserve.whenFull(e);
+            }
+        }
+    }
+
+    /**
+     * Lets the session go at the end of a request, writing it down first when it holds bytes that a restart should
+     * find: a request that was to commit it broke off. Released by its commit, it is gone and writes nothing.
+     */
     @Override
     public void release() {
-        held.set(false);
+        try {
+            persistIfHoldingBytes();
+        } finally {
+            held.set(false);
+        }
+    }
+
+    /**
+     * A session that cannot be written down here (a full disk) lives on in memory: its client can still finish
+     * it, and only a restart before then loses it, as it loses an empty one.
+     */
+    private synchronized void persistIfHoldingBytes() {
+        if (gone || persisted || size == 0) {
+            return;
+        }
+        try {
+            writeDown();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "upload session " + id + " could not be written down; a restart "
+                    + "would lose it: " + e);
+        }
+    }
+
+    private void writeDown() throws IOException {
+        sessions.persist(id, info);
+        persisted = true;
     }
 
     @Override
@@ -303,6 +355,7 @@ final class FsBlobUpload implements BlobUpload {
 
     /** Closes the file channel, leaving the session on disk to be resumed; used at shutdown. */
     synchronized void suspend() throws IOException {
+        persistIfHoldingBytes();
         closeChannel();
     }
 
@@ -319,8 +372,7 @@ final class FsBlobUpload implements BlobUpload {
     private FileChannel channel() throws IOException {
         if (channel == null) {
             try {
-                // READ as well as WRITE: the digest is rebuilt through the same channel after a restart.
-                channel = FileChannel.open(data, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                channel = persisted ? open() : create();
             } catch (NoSuchFileException e) {
                 discard();
                 throw RegistryException.uploadUnknown(id.value());
@@ -328,6 +380,30 @@ final class FsBlobUpload implements BlobUpload {
             channel.position(channel.size());
         }
         return channel;
+    }
+
+    /** The data file of a session on disk: READ as well as WRITE, for the digest is rebuilt through it. */
+    private FileChannel open() throws IOException {
+        return FileChannel.open(data, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    }
+
+    /** The data file of a session not written down yet, created by its first use. */
+    private FileChannel create() throws IOException {
+        try {
+            try {
+                return openCreating();
+            } catch (NoSuchFileException e) {
+                // Only where startup recovery did not make uploads/ (a store used on its own, in a test).
+                Files.createDirectories(data.getParent());
+                return openCreating();
+            }
+        } catch (IOException e) {
+            throw reserve.whenFull(e);
+        }
+    }
+
+    private FileChannel openCreating() throws IOException {
+        return FileChannel.open(data, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     }
 
     private MessageDigest digest() throws IOException {
@@ -364,7 +440,7 @@ final class FsBlobUpload implements BlobUpload {
         }
     }
 
-    /** Ends the session: the sink first (it may still be reading or writing in the session's directory), then its files. */
+    /** Ends the session: the sink first (it may still be reading or writing its data file), then its files. */
     private void discard() throws IOException {
         gone = true;
         try {
@@ -373,7 +449,7 @@ final class FsBlobUpload implements BlobUpload {
             try {
                 sink.ended(id);
             } finally {
-                sessions.remove(this);
+                sessions.remove(this, persisted);
             }
         }
     }

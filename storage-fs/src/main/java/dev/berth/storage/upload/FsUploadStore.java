@@ -12,7 +12,6 @@ import dev.berth.storage.space.DiskReserve;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -22,21 +21,25 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * Upload sessions as directories under {@code uploads/} (see {@link DataLayout}), each an
- * {@link FsBlobUpload}.
+ * Upload sessions as files under {@code uploads/} (see {@link DataLayout}), each an {@link FsBlobUpload}.
  *
- * <p>Sessions in use are cached, so that the requests of one upload (POST, PATCH…, PUT) share one object,
- * its open channel and its running digest. A session not in the cache (after a restart) is read back
- * from its {@code info} file; one whose files are unreadable is deleted and reported as unknown.
- * {@link #openSessions()} reads every session on disk into the cache, so that afterwards every live session
- * is in it and its end is reported exactly once (to {@link #whenSessionEnds}).
+ * <p>Every live session is in the cache, from the moment it opens: the requests of one upload (POST, PATCH…,
+ * PUT) share one object, its open channel and its running digest. A session is written to disk only once it is
+ * to outlive a request (see {@link FsBlobUpload}); until then it is the cache's alone, which is also why nothing
+ * that lists sessions meanwhile (an expiry sweep, a collection) can take one half-written for a torn one: it
+ * finds the cached object first. A session not in the cache (after a restart) is read back from its {@code .info}
+ * file; one whose files are unreadable is deleted and reported as unknown. {@link #openSessions()} reads every
+ * session on disk into the cache, so that afterwards every live session is in it and its end is reported exactly
+ * once (to {@link #whenSessionEnds}).
  */
 public final class FsUploadStore implements UploadStore {
     private static final System.Logger LOG = System.getLogger(FsUploadStore.class.getName());
@@ -76,12 +79,10 @@ public final class FsUploadStore implements UploadStore {
     }
 
     /**
-     * Opens a session: an empty {@code data} file and the {@code info} file in a directory of its own, which is
-     * then renamed to the session's name, so that a session appears complete or not at all to whatever lists
-     * them meanwhile (an expiry sweep or a collection once took a half-opened session for a torn one and deleted
-     * it). Nothing is fsynced here: a session needs to survive a restart, not a power loss (see
-     * {@link SessionInfo#write}); what must be durable is the blob, which the commit fsyncs before anything
-     * links it.
+     * Opens a session, in memory only: its first write creates its {@code .data} file, and its {@code .info}
+     * comes when it is to outlive a request (see {@link FsBlobUpload}). Nothing is fsynced for a session: it needs
+     * to survive a restart, not a power loss (see {@link SessionInfo#write}); what must be durable is the blob,
+     * which the commit fsyncs before anything links it.
      */
     @Override
     public BlobUpload create(RepositoryName repository, String owner, String digestAlgorithm) throws IOException {
@@ -91,26 +92,6 @@ public final class FsUploadStore implements UploadStore {
         reserve.requireRoomFor(0);
         UploadId id = UploadId.startedOn(node);
         SessionInfo info = new SessionInfo(repository, owner, clock.instant(), digestAlgorithm);
-        Path opening = layout.uploadDirBeingOpened(id);
-        try {
-            Files.createDirectory(opening);
-        } catch (NoSuchFileException e) {
-            // Only the first session finds no uploads directory: Files.createDirectories on every one threw and
-            // caught an exception for the directory that exists (1.2% of a small upload's allocation).
-            Files.createDirectories(layout.uploadsDir());
-            Files.createDirectory(opening);
-        }
-        try {
-            Files.createFile(opening.resolve(layout.uploadData(id).getFileName()));
-            info.write(opening.resolve(layout.uploadInfo(id).getFileName()));
-            Files.move(opening, layout.uploadDir(id), StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            deleteTree(opening);
-            throw reserve.whenFull(e);
-        } catch (RuntimeException e) {
-            deleteTree(opening);
-            throw e;
-        }
         FsBlobUpload session = FsBlobUpload.started(id, info, layout, this, background);
         sessions.put(id, session);
         return session;
@@ -130,7 +111,7 @@ public final class FsUploadStore implements UploadStore {
     @Override
     public int expireStartedBefore(Instant cutoff) throws IOException {
         int expired = 0;
-        for (UploadId id : sessionIdsOnDisk()) {
+        for (UploadId id : sessionIds()) {
             Optional<BlobUpload> found = find(id);
             if (found.isPresent() && found.get().startedAt().isBefore(cutoff)) {
                 ((FsBlobUpload) found.get()).expire();
@@ -144,7 +125,7 @@ public final class FsUploadStore implements UploadStore {
     @Override
     public List<BlobUpload> openSessions() throws IOException {
         List<BlobUpload> open = new ArrayList<>();
-        for (UploadId id : sessionIdsOnDisk()) {
+        for (UploadId id : sessionIds()) {
             find(id).ifPresent(open::add);
         }
         return open;
@@ -156,10 +137,12 @@ public final class FsUploadStore implements UploadStore {
     }
 
     /**
-     * Deletes every entry of {@code uploads/} that is not a readable session: a directory whose name is not
-     * an upload id, or whose {@code info} or {@code data} file is missing or torn. Run at startup.
+     * Deletes every entry of {@code uploads/} that is not a readable session: a {@code .data} file with no
+     * {@code .info} beside it (a session a crash or a stop ended before it was written down), an {@code .info}
+     * that is torn or has no {@code .data}, anything else. A session in the directory form of earlier versions is
+     * moved into the files of this one first. Run at startup, before any session opens.
      *
-     * @return how many entries were deleted
+     * @return how many sessions or stray entries were deleted
      */
     public int removeUnreadableSessions() throws IOException {
         if (!Files.isDirectory(layout.uploadsDir())) {
@@ -167,16 +150,52 @@ public final class FsUploadStore implements UploadStore {
         }
         int removed = 0;
         for (Path entry : list(layout.uploadsDir())) {
-            Optional<UploadId> id = parseId(entry.getFileName().toString());
-            if (id.isEmpty()) {
+            String name = entry.getFileName().toString();
+            Optional<UploadId> legacy = Files.isDirectory(entry) ? parseId(name) : Optional.empty();
+            if (legacy.isPresent()) {
+                removed += moveLegacySession(entry, legacy.get()) ? 0 : 1;
+            }
+        }
+        for (Path entry : list(layout.uploadsDir())) {
+            String name = entry.getFileName().toString();
+            Optional<UploadId> info = idBefore(name, DataLayout.INFO_SUFFIX);
+            Optional<UploadId> data = idBefore(name, DataLayout.DATA_SUFFIX);
+            if (info.isPresent()) {
+                removed += loadUnwrapped(info.get()) == null ? 1 : 0;
+            } else if (data.isEmpty() || !Files.exists(layout.uploadInfo(data.get()))) {
                 LOG.log(System.Logger.Level.WARNING, "removing stray entry " + entry);
                 deleteTree(entry);
-                removed++;
-            } else if (loadUnwrapped(id.get()) == null) {
                 removed++;
             }
         }
         return removed;
+    }
+
+    /**
+     * Moves a session of the directory form ({@code <id>/data}, {@code <id>/info}) into this version's files,
+     * {@code .data} first: a crash half-way leaves a {@code .data} alone, which the next start removes with the
+     * rest. False when it was not a readable session (then it is deleted).
+     */
+    private boolean moveLegacySession(Path directory, UploadId id) throws IOException {
+        Path data = directory.resolve("data");
+        Path info = directory.resolve("info");
+        boolean moved = Files.isRegularFile(data) && Files.isRegularFile(info);
+        if (moved) {
+            Files.move(data, layout.uploadData(id), StandardCopyOption.ATOMIC_MOVE);
+            Files.move(info, layout.uploadInfo(id), StandardCopyOption.ATOMIC_MOVE);
+        } else {
+            LOG.log(System.Logger.Level.WARNING, "removing unreadable upload session " + directory);
+        }
+        deleteTree(directory);
+        return moved;
+    }
+
+    /**
+     * Writes a session down, so that a restart finds it. Its {@code .data} exists by then (the session creates it
+     * first), so the {@code .info} appearing makes it complete on disk.
+     */
+    void persist(UploadId id, SessionInfo info) throws IOException {
+        info.write(layout.uploadInfo(id));
     }
 
     /** Closes every cached session's file channel; the sessions stay on disk and resume after a restart. */
@@ -190,10 +209,13 @@ public final class FsUploadStore implements UploadStore {
         }
     }
 
-    /** Called by a session when it has ended: deletes its files, forgets it and reports its end (once). */
-    void remove(FsBlobUpload session) throws IOException {
+    /**
+     * Called by a session when it has ended: deletes its files ({@code persisted}: whether it has an {@code .info}),
+     * forgets it and reports its end (once).
+     */
+    void remove(FsBlobUpload session, boolean persisted) throws IOException {
         try {
-            deleteSessionFiles(session.id());
+            deleteSessionFiles(session.id(), persisted);
         } finally {
             if (sessions.remove(session.id(), session)) {
                 ended.accept(session);
@@ -203,8 +225,7 @@ public final class FsUploadStore implements UploadStore {
 
     /** Reads a session back from disk; null when absent, and when unreadable (then its files are deleted). */
     private FsBlobUpload loadOrNull(UploadId id) {
-        Path dir = layout.uploadDir(id);
-        if (!Files.isDirectory(dir)) {
+        if (!Files.exists(layout.uploadInfo(id))) {
             return null;
         }
         try {
@@ -215,7 +236,7 @@ public final class FsUploadStore implements UploadStore {
             // A crash while the session was being opened or removed; the client has to start over.
             LOG.log(System.Logger.Level.WARNING, "removing unreadable upload session " + id + ": " + e.getMessage());
             try {
-                deleteSessionFiles(id);
+                deleteSessionFiles(id, true);
             } catch (IOException deletion) {
                 throw new UncheckedIOException(deletion);
             }
@@ -233,29 +254,27 @@ public final class FsUploadStore implements UploadStore {
         }
     }
 
-    private List<UploadId> sessionIdsOnDisk() throws IOException {
-        List<UploadId> ids = new ArrayList<>();
+    /** The sessions on disk (by their {@code .info} files) and those only in the cache so far. */
+    private Set<UploadId> sessionIds() throws IOException {
+        Set<UploadId> ids = new HashSet<>(sessions.keySet());
         if (Files.isDirectory(layout.uploadsDir())) {
             for (Path entry : list(layout.uploadsDir())) {
-                parseId(entry.getFileName().toString()).ifPresent(ids::add);
+                idBefore(entry.getFileName().toString(), DataLayout.INFO_SUFFIX).ifPresent(ids::add);
             }
         }
         return ids;
     }
 
     /**
-     * Deletes the {@code info} file first: should a crash interrupt the deletion, what is left is an
-     * unreadable session that the next start removes. A committed session's directory is empty then (its data
-     * became the blob), and goes in one call; walking it cost a dozen system calls more on every upload.
+     * Deletes the {@code .info} file first, when there is one: should a crash interrupt the deletion, what is left
+     * is a {@code .data} alone, which the next start removes. A committed session's {@code .data} is gone already
+     * (it became the blob) on the filesystem; an object store's sink leaves it to be deleted here.
      */
-    private void deleteSessionFiles(UploadId id) throws IOException {
-        Files.deleteIfExists(layout.uploadInfo(id));
-        Path dir = layout.uploadDir(id);
-        try {
-            Files.deleteIfExists(dir);
-        } catch (DirectoryNotEmptyException e) {
-            deleteTree(dir);
+    private void deleteSessionFiles(UploadId id, boolean persisted) throws IOException {
+        if (persisted) {
+            Files.deleteIfExists(layout.uploadInfo(id));
         }
+        Files.deleteIfExists(layout.uploadData(id));
     }
 
     private static List<Path> list(Path dir) throws IOException {
@@ -279,6 +298,11 @@ public final class FsUploadStore implements UploadStore {
         for (Path path : paths) {
             Files.deleteIfExists(path);
         }
+    }
+
+    /** The upload id a file name starts with, when it is that id followed by {@code suffix}. */
+    private static Optional<UploadId> idBefore(String name, String suffix) {
+        return name.endsWith(suffix) ? parseId(name.substring(0, name.length() - suffix.length())) : Optional.empty();
     }
 
     private static Optional<UploadId> parseId(String name) {

@@ -36,9 +36,10 @@ record SessionInfo(RepositoryName repository, String owner, Instant startedAt, S
     private static final String END = "end";
 
     /**
-     * Writes the file, once, when the session opens. Not fsynced: a session survives a restart or a killed
-     * process through the page cache, and after a power loss a torn or missing file only makes recovery
-     * drop the session, which the client then starts again. Opening sessions stays cheap that way.
+     * Writes the file, once, when the session is to outlive a request (see {@code FsBlobUpload}). Not fsynced: a
+     * session survives a restart or a killed process through the page cache, and after a power loss a torn or
+     * missing file only makes recovery drop the session, which the client then starts again. Sessions stay cheap
+     * that way.
      */
     void write(Path file) throws IOException {
         String text = REPOSITORY + '=' + repository.value() + '\n'

@@ -61,6 +61,7 @@ class StartupRecoveryTest {
         BlobUpload intact;
         try (Storage storage = Storage.open(dataDir)) {
             torn = storage.uploadStore().create(REPOSITORY, "ci-bot");
+            torn.append(ByteBuffer.wrap(bytes("torn")));
             intact = storage.uploadStore().create(REPOSITORY, "ci-bot");
             intact.append(ByteBuffer.wrap(bytes("partial")));
         }
@@ -69,7 +70,7 @@ class StartupRecoveryTest {
         Path stray = Files.createDirectories(layout.uploadsDir().resolve("not-a-session"));
 
         try (Storage storage = Storage.open(dataDir)) {
-            assertThat(layout.uploadDir(torn.id())).doesNotExist();
+            assertThat(layout.uploadData(torn.id())).doesNotExist();
             assertThat(stray).doesNotExist();
             assertThat(storage.recoveryReport().uploadSessions()).isEqualTo(2);
             assertThat(storage.uploadStore().find(intact.id())).hasValueSatisfying(s -> assertThat(s.size()).isEqualTo(7));

@@ -68,7 +68,7 @@ class FsBlobUploadTest {
         assertThat(direct.hasRemaining()).isFalse();
         assertThat(slice.hasRemaining()).isFalse();
         assertThat(layout.blobFile(sha256("hello world"))).hasBinaryContent(bytes("hello world"));
-        assertThat(layout.uploadDir(upload.id())).doesNotExist();
+        assertNoSessionFiles(upload.id());
         assertThat(uploads.find(upload.id())).isEmpty();
     }
 
@@ -148,7 +148,7 @@ class FsBlobUploadTest {
 
         assertThat(layout.blobFile(sha256("goodbye"))).doesNotExist();
         assertThat(layout.blobFile(sha256("hello"))).doesNotExist();
-        assertThat(layout.uploadDir(upload.id())).doesNotExist();
+        assertNoSessionFiles(upload.id());
         assertThat(uploads.find(upload.id())).isEmpty();
         assertThatThrownBy(() -> upload.append(ByteBuffer.wrap(bytes("more"))))
                 .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.ociCode()).contains(OciErrorCode.BLOB_UPLOAD_UNKNOWN));
@@ -240,7 +240,7 @@ class FsBlobUploadTest {
 
         assertThat(upload.commit(sha256("hello"))).isEqualTo(5);
         assertThat(layout.blobFile(sha256("hello"))).hasBinaryContent(bytes("hello"));
-        assertThat(layout.uploadDir(upload.id())).doesNotExist();
+        assertNoSessionFiles(upload.id());
     }
 
     @Test
@@ -288,7 +288,7 @@ class FsBlobUploadTest {
 
         upload.cancel();
 
-        assertThat(layout.uploadDir(upload.id())).doesNotExist();
+        assertNoSessionFiles(upload.id());
         assertThat(uploads.find(upload.id())).isEmpty();
         assertThat(new FsUploadStore(layout, blobs.reserve(), blobs, clock).find(upload.id())).isEmpty();
     }
@@ -333,30 +333,99 @@ class FsBlobUploadTest {
         int expired = uploads.expireStartedBefore(T0.plus(Duration.ofHours(1)));
 
         assertThat(expired).isEqualTo(1);
-        assertThat(layout.uploadDir(old.id())).doesNotExist();
+        assertNoSessionFiles(old.id());
         assertThat(uploads.find(old.id())).isEmpty();
         assertThat(uploads.find(recent.id())).containsSame(recent);
     }
 
     @Test
     void expiresSessionsLeftByAnEarlierRun() throws IOException {
-        UploadId id = uploads.create(REPOSITORY, "ci-bot").id();
+        BlobUpload left = uploads.create(REPOSITORY, "ci-bot");
+        left.append(ByteBuffer.wrap(bytes("left")));
+        UploadId id = left.id();
         uploads.suspendAll();
 
         int expired = new FsUploadStore(layout, blobs.reserve(), blobs, clock).expireStartedBefore(T0.plusSeconds(1));
 
         assertThat(expired).isEqualTo(1);
-        assertThat(layout.uploadDir(id)).doesNotExist();
+        assertNoSessionFiles(id);
     }
 
     @Test
     void forgetsASessionWhoseInfoIsTorn() throws IOException {
-        UploadId id = uploads.create(REPOSITORY, "ci-bot").id();
+        BlobUpload torn = uploads.create(REPOSITORY, "ci-bot");
+        torn.append(ByteBuffer.wrap(bytes("torn")));
+        UploadId id = torn.id();
         uploads.suspendAll();
         Files.writeString(layout.uploadInfo(id), "repository=library/alp");
 
         assertThat(new FsUploadStore(layout, blobs.reserve(), blobs, clock).find(id)).isEmpty();
-        assertThat(layout.uploadDir(id)).doesNotExist();
+        assertNoSessionFiles(id);
+    }
+
+    @Test
+    void writesNothingForASessionThatOneRequestFillsAndCommits() throws IOException {
+        BlobUpload upload = uploads.create(REPOSITORY, "ci-bot");
+        assertThat(upload.tryAcquire()).isTrue();
+        upload.append(ByteBuffer.wrap(bytes("one request")));
+
+        assertThat(layout.uploadInfo(upload.id())).doesNotExist();
+        upload.commit(sha256("one request"));
+        upload.release();
+
+        assertNoSessionFiles(upload.id());
+        assertThat(layout.uploadsDir()).isEmptyDirectory();
+    }
+
+    @Test
+    void writesASessionDownWhenAChunksRequestTakesIt() throws IOException {
+        BlobUpload upload = uploads.create(REPOSITORY, "ci-bot");
+        upload.tryAcquire();
+        upload.release();
+        assertThat(layout.uploadsDir()).doesNotExist();
+
+        upload.tryAcquire();
+        upload.keepAcrossRestarts();
+
+        assertThat(layout.uploadData(upload.id())).isEmptyFile();
+        assertThat(layout.uploadInfo(upload.id())).isRegularFile();
+        BlobUpload found = new FsUploadStore(layout, blobs.reserve(), blobs, clock).find(upload.id()).orElseThrow();
+        assertThat(found.size()).isZero();
+        assertThat(found.owner()).isEqualTo("ci-bot");
+    }
+
+    @Test
+    void writesASessionDownWhenARequestLetsItGoHoldingBytes() throws IOException {
+        BlobUpload upload = uploads.create(REPOSITORY, "ci-bot");
+        upload.tryAcquire();
+        upload.append(ByteBuffer.wrap(bytes("broken off")));
+        assertThat(layout.uploadInfo(upload.id())).doesNotExist();
+
+        upload.release();
+
+        assertThat(layout.uploadInfo(upload.id())).isRegularFile();
+        upload.tryAcquire();
+        upload.append(ByteBuffer.wrap(bytes(", resumed")));
+        assertThat(new FsUploadStore(layout, blobs.reserve(), blobs, clock).find(upload.id()).orElseThrow().size())
+                .isEqualTo(19);
+    }
+
+    @Test
+    void forgetsAnEmptySessionAtARestartAndExpiresOneOnlyInMemory() throws IOException {
+        BlobUpload empty = uploads.create(REPOSITORY, "ci-bot");
+        empty.tryAcquire();
+        empty.release();
+        uploads.suspendAll();
+
+        assertThat(new FsUploadStore(layout, blobs.reserve(), blobs, clock).find(empty.id())).isEmpty();
+        // The store that opened it still has it, and its expiry finds it there.
+        assertThat(uploads.expireStartedBefore(T0.plusSeconds(1))).isEqualTo(1);
+        assertThat(uploads.find(empty.id())).isEmpty();
+    }
+
+    private void assertNoSessionFiles(UploadId id) {
+        assertThat(layout.uploadData(id)).doesNotExist();
+        assertThat(layout.uploadInfo(id)).doesNotExist();
     }
 
     private static byte[] bytes(String text) {

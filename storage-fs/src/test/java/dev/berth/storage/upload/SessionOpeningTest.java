@@ -10,19 +10,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A session appears complete or not at all: it is written under {@code <id>.new} and renamed into place. What
- * lists sessions meanwhile (an expiry sweep, a collection counting expired uploads) must neither see it nor take
- * it for a torn session and delete it under the request opening it.
+ * A session is written to disk only once it is to outlive its request: opened, it is in memory; its first write
+ * creates its {@code .data}; its {@code .info}, which is what makes it a session on disk, comes when a chunk's
+ * request takes it or a request lets it go holding bytes. What lists sessions meanwhile (an expiry sweep, a collection counting expired uploads) must neither
+ * see a {@code .data} alone nor take it for a torn session; startup recovery removes one a crash left.
  */
 class SessionOpeningTest {
     private static final RepositoryName APP = RepositoryName.parse("acme/app");
@@ -37,52 +39,87 @@ class SessionOpeningTest {
     }
 
     @Test
-    void anOpenedSessionLeavesNothingButItsOwnDirectory() throws IOException {
+    void anOpenedSessionWritesItsDataByItsFirstByteAndItsInfoWhenItIsLetGo() throws IOException {
         DataLayout layout = new DataLayout(dataDir);
-        BlobUpload upload = store(layout).create(APP, "ci-bot");
+        Files.createDirectories(layout.uploadsDir());
+        FsUploadStore store = store(layout);
+        BlobUpload upload = store.create(APP, "ci-bot");
 
-        try (Stream<Path> entries = Files.list(layout.uploadsDir())) {
-            assertThat(entries).containsExactly(layout.uploadDir(upload.id()));
-        }
+        assertThat(layout.uploadsDir()).isEmptyDirectory();
+        assertThat(store.find(upload.id())).containsSame(upload);
+
+        upload.tryAcquire();
+        upload.append(ByteBuffer.wrap("chunk".getBytes(StandardCharsets.UTF_8)));
+        assertThat(layout.uploadData(upload.id())).hasContent("chunk");
+        assertThat(layout.uploadInfo(upload.id())).doesNotExist();
+
+        upload.release();
         assertThat(layout.uploadInfo(upload.id())).isRegularFile();
-        assertThat(layout.uploadData(upload.id())).isRegularFile();
     }
 
     @Test
-    void aSessionBeingOpenedIsInvisibleToSweepsAndLeftToItsOpener() throws IOException {
+    void aDataFileWithoutItsInfoIsInvisibleToSweepsAndLeftToItsWriter() throws IOException {
         DataLayout layout = new DataLayout(dataDir);
         FsUploadStore store = store(layout);
-        UploadId opening = UploadId.startedOn("0000beef");
-        // What a concurrent create has written so far: its directory and data file, not yet its info file.
-        Files.createDirectories(layout.uploadDirBeingOpened(opening));
-        Files.createFile(layout.uploadDirBeingOpened(opening).resolve("data"));
+        UploadId writing = UploadId.startedOn("0000beef");
+        // What another session's first write has made so far: its data, not yet its info.
+        Files.createDirectories(layout.uploadsDir());
+        Files.createFile(layout.uploadData(writing));
 
         assertThat(store.openSessions()).isEmpty();
         assertThat(store.expireStartedBefore(NOW.plusSeconds(86_400))).isZero();
-        assertThat(store.find(opening)).isEmpty();
+        assertThat(store.find(writing)).isEmpty();
 
-        assertThat(layout.uploadDirBeingOpened(opening)).isDirectory();
+        assertThat(layout.uploadData(writing)).isRegularFile();
     }
 
     @Test
-    void aSessionLeftHalfOpenedByACrashIsRemovedAtStartup() throws IOException {
+    void aDataFileACrashLeftWithoutItsInfoIsRemovedAtStartup() throws IOException {
         DataLayout layout = new DataLayout(dataDir);
-        UploadId opening = UploadId.startedOn("0000beef");
-        Files.createDirectories(layout.uploadDirBeingOpened(opening));
+        UploadId unwritten = UploadId.startedOn("0000beef");
+        Files.createDirectories(layout.uploadsDir());
+        Files.createFile(layout.uploadData(unwritten));
 
         assertThat(store(layout).removeUnreadableSessions()).isEqualTo(1);
 
-        assertThat(layout.uploadDirBeingOpened(opening)).doesNotExist();
+        assertThat(layout.uploadsDir()).isEmptyDirectory();
     }
 
     @Test
-    void aSessionOpensWhenTheUploadsDirectoryIsMissingAndWhenItIsThere() throws IOException {
+    void aSessionOfTheEarlierDirectoryFormIsMovedIntoFilesAtStartup() throws IOException {
+        DataLayout layout = new DataLayout(dataDir);
+        UploadId kept = UploadId.startedOn("0000beef");
+        Path directory = Files.createDirectories(layout.uploadsDir().resolve(kept.value()));
+        Files.writeString(directory.resolve("data"), "partial");
+        Files.writeString(directory.resolve("info"), "repository=acme/app\nowner=ci-bot\nstarted-at=" + NOW + "\nend=\n");
+        // Half-opened and half-removed sessions of that form: gone at startup as before.
+        UploadId halfOpened = UploadId.startedOn("0000beef");
+        Files.createDirectories(layout.uploadsDir().resolve(halfOpened.value() + ".new"));
+        UploadId halfRemoved = UploadId.startedOn("0000beef");
+        Files.writeString(Files.createDirectories(layout.uploadsDir().resolve(halfRemoved.value())).resolve("data"), "x");
+        FsUploadStore store = store(layout);
+
+        assertThat(store.removeUnreadableSessions()).isEqualTo(2);
+
+        try (var entries = Files.list(layout.uploadsDir())) {
+            assertThat(entries).containsExactlyInAnyOrder(layout.uploadData(kept), layout.uploadInfo(kept));
+        }
+        BlobUpload found = store.find(kept).orElseThrow();
+        assertThat(found.size()).isEqualTo(7);
+        assertThat(found.owner()).isEqualTo("ci-bot");
+        assertThat(found.startedAt()).isEqualTo(NOW);
+    }
+
+    @Test
+    void aSessionWritesWhenTheUploadsDirectoryIsMissing() throws IOException {
         DataLayout layout = new DataLayout(dataDir);
         FsUploadStore store = store(layout);
         assertThat(layout.uploadsDir()).doesNotExist();
 
         BlobUpload first = store.create(APP, "ci-bot");
+        first.append(ByteBuffer.wrap(new byte[] {1}));
         BlobUpload second = store.create(APP, "ci-bot");
+        second.append(ByteBuffer.wrap(new byte[] {2}));
 
         assertThat(layout.uploadData(first.id())).isRegularFile();
         assertThat(layout.uploadData(second.id())).isRegularFile();

@@ -143,6 +143,10 @@ public final class UploadExchange implements Exchange {
                     digest = blobDigest(expected);
                 }
             }
+            if (kind == Kind.APPEND) {
+                // A chunk leaves the session open: resumable after a restart however far its body gets.
+                upload.keepAcrossRestarts();
+            }
             long declared = HttpUtil.getContentLength(request.request(), -1L);
             if (declared > 0) {
                 // Refused here, before a byte of the body is read, when the declared body cannot fit the quota.

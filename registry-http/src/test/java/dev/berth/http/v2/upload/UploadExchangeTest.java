@@ -9,6 +9,7 @@ import dev.berth.http.testing.EmbeddedConnection;
 import dev.berth.http.testing.EmbeddedConnection.Response;
 import dev.berth.http.testing.ParanoidLeakDetection;
 import dev.berth.http.testing.RegistryFixture;
+import dev.berth.storage.layout.DataLayout;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,8 +19,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.stream.Stream;
 
 import static dev.berth.http.testing.EmbeddedConnection.READ_BYTES;
 import static dev.berth.http.testing.RegistryFixture.PUSHER;
@@ -244,6 +247,35 @@ class UploadExchangeTest {
                     Arrays.copyOfRange(content, size, length));
             resumed.runBlocking();
             assertThat(resumed.response().status()).as("resumed where the session stood, and completed").isEqualTo(201);
+        }
+    }
+
+    @Test
+    void writesTheSessionOfAChunkDownBeforeItsBodySoThatARestartFindsItWhereverTheBodyStops() {
+        BlobUpload session = registry.startUpload("library/app");
+        DataLayout layout = new DataLayout(dir);
+        assertThat(layout.uploadInfo(session.id())).as("opened: in memory only").doesNotExist();
+
+        connection.send(patch(session, PUSHER, 1024));
+        connection.runBlockingTask();
+
+        assertThat(layout.uploadInfo(session.id())).as("taken by a chunk's request, before its body").isRegularFile();
+        assertThat(layout.uploadData(session.id())).isEmptyFile();
+    }
+
+    @Test
+    void writesNoSessionFileForAPutThatBringsTheWholeBody() throws Exception {
+        BlobUpload session = registry.startUpload("library/app");
+        byte[] content = body(64 * 1024);
+        Digest digest = Digest.sha256Of(content);
+
+        connection.send(head("PUT", location(session) + "?digest=" + digest, registry.authorization(PUSHER),
+                "Content-Length: " + content.length), content);
+        connection.runBlocking();
+
+        assertThat(connection.response().status()).isEqualTo(201);
+        try (Stream<Path> left = Files.list(new DataLayout(dir).uploadsDir())) {
+            assertThat(left).as("the data became the blob; no info file was ever written").isEmpty();
         }
     }
 
