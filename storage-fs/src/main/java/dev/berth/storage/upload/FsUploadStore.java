@@ -162,7 +162,8 @@ public final class FsUploadStore implements UploadStore {
             Optional<UploadId> data = idBefore(name, DataLayout.DATA_SUFFIX);
             if (info.isPresent()) {
                 removed += loadUnwrapped(info.get()) == null ? 1 : 0;
-            } else if (data.isEmpty() || !Files.exists(layout.uploadInfo(data.get()))) {
+            } else if ((data.isEmpty() || !Files.exists(layout.uploadInfo(data.get()))) && Files.exists(entry)) {
+                // (A .data whose torn .info came first in the listing went with it.)
                 LOG.log(System.Logger.Level.WARNING, "removing stray entry " + entry);
                 deleteTree(entry);
                 removed++;

@@ -86,6 +86,19 @@ class SessionOpeningTest {
     }
 
     @Test
+    void aTornInfoIsRemovedWithItsDataAndCountedOnce() throws IOException {
+        DataLayout layout = new DataLayout(dataDir);
+        UploadId torn = UploadId.startedOn("0000beef");
+        Files.createDirectories(layout.uploadsDir());
+        Files.writeString(layout.uploadData(torn), "partial");
+        Files.writeString(layout.uploadInfo(torn), "repository=acme/app\nstarted-at=");
+
+        assertThat(store(layout).removeUnreadableSessions()).isEqualTo(1);
+
+        assertThat(layout.uploadsDir()).isEmptyDirectory();
+    }
+
+    @Test
     void aSessionOfTheEarlierDirectoryFormIsMovedIntoFilesAtStartup() throws IOException {
         DataLayout layout = new DataLayout(dataDir);
         UploadId kept = UploadId.startedOn("0000beef");
