@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -50,6 +51,11 @@ public final class GarbageCollector {
     private static final System.Logger LOG = System.getLogger(GarbageCollector.class.getName());
     /** How long a node holds the lease without renewing it; a run renews it between batches. */
     static final Duration LEASE = Duration.ofMinutes(1);
+    /**
+     * How often, at most, a run saves its counts and renews its lease between batches (and once after its first):
+     * each save is two writing transactions, which a run of short batches under pushes made eight times a second.
+     */
+    static final long PROGRESS_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int BATCH = 1000;
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
@@ -66,6 +72,8 @@ public final class GarbageCollector {
     private final AtomicBoolean running = new AtomicBoolean();
     private final SecureRandom random = new SecureRandom();
     private volatile Consumer<GcRun> finished = run -> { };
+    /** When the current run last saved its progress ({@link System#nanoTime}); set by {@link #begin}. */
+    private volatile long progressSavedAt;
 
     /**
      * @param registry expires upload sessions (and gives their quota reservations back)
@@ -149,6 +157,7 @@ public final class GarbageCollector {
         }
         Instant now = clock.instant();
         GcRun run = GcRun.started(newId(now), request, now);
+        progressSavedAt = System.nanoTime() - PROGRESS_EVERY_NANOS;
         try {
             return runs.start(run, node, now, now.plus(LEASE)).orElseThrow(GarbageCollector::busy);
         } catch (RuntimeException e) {
@@ -311,13 +320,19 @@ public final class GarbageCollector {
     }
 
     /**
-     * Saves the run's counts so far and renews the lease; stops the run when the lease was lost or the server is
-     * stopping (its thread interrupted), between two batches rather than in one.
+     * Stops the run when the server is stopping (its thread interrupted), between two batches rather than in one;
+     * at most every {@link #PROGRESS_EVERY_NANOS}, saves the run's counts so far and renews the lease, and stops
+     * the run when the lease was lost.
      */
     private void progress(GcRun run) {
         if (Thread.currentThread().isInterrupted()) {
             throw new IllegalStateException("stopped: the server is shutting down");
         }
+        long now = System.nanoTime();
+        if (now - progressSavedAt < PROGRESS_EVERY_NANOS) {
+            return;
+        }
+        progressSavedAt = now;
         if (!runs.renew(node, run.id(), clock.instant().plus(LEASE))) {
             throw new IllegalStateException("this node lost the collection lease (a pause longer than "
                     + LEASE.toSeconds() + " s); another node may collect now");

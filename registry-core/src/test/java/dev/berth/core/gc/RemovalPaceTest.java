@@ -17,6 +17,7 @@ class RemovalPaceTest {
 
     @Test
     void goesAtFullSpeedOnFourThreadsWhileNothingIsWritten() {
+        assertThat(pace.batchSize()).isEqualTo(RemovalPace.IDLE_BATCH);
         assertThat(pace.removers()).isEqualTo(4);
         pace.after(1000, TimeUnit.MILLISECONDS.toNanos(100));
 
@@ -26,6 +27,7 @@ class RemovalPaceTest {
     @Test
     void removesOnOneThreadAndWaitsDownToItsRateWhileLinksAreMade() {
         writes.addAndGet(3);
+        assertThat(pace.batchSize()).isEqualTo(RemovalPace.BUSY_BATCH);
         assertThat(pace.removers()).isEqualTo(1);
         // 1,000 blobs at 2,000 a second take half a second; the batch took 100 ms of it.
         pace.after(1000, TimeUnit.MILLISECONDS.toNanos(100));
@@ -36,7 +38,7 @@ class RemovalPaceTest {
     @Test
     void waitsForNothingWhenABatchWasSlowerThanTheRateAnyway() {
         writes.incrementAndGet();
-        pace.removers();
+        pace.batchSize();
         pace.after(1000, TimeUnit.SECONDS.toNanos(1));
         pace.after(0, 0);
 
@@ -46,7 +48,9 @@ class RemovalPaceTest {
     @Test
     void goesBackToFullSpeedOnceTheWritesStop() {
         writes.incrementAndGet();
+        assertThat(pace.batchSize()).isEqualTo(RemovalPace.BUSY_BATCH);
         assertThat(pace.removers()).isEqualTo(1);
+        assertThat(pace.batchSize()).isEqualTo(RemovalPace.IDLE_BATCH);
         assertThat(pace.removers()).isEqualTo(4);
         pace.after(1000, 0);
 
@@ -58,6 +62,7 @@ class RemovalPaceTest {
         RemovalPace unlimited = new RemovalPace(writes::get, 0, waits::add);
         writes.incrementAndGet();
 
+        assertThat(unlimited.batchSize()).isEqualTo(RemovalPace.IDLE_BATCH);
         assertThat(unlimited.removers()).isEqualTo(4);
         unlimited.after(1000, 0);
         assertThat(waits).isEmpty();
@@ -65,12 +70,11 @@ class RemovalPaceTest {
     }
 
     @Test
-    void takesShortBatchesWhileLinksAreMadeAndLongOnesOtherwise() {
-        assertThat(pace.batchSize()).isEqualTo(RemovalPace.IDLE_BATCH);
+    void aRunsFirstBatchIsShortAndGentleWhenLinksWereMadeBeforeIt() {
+        // The pace has seen no batch yet: the writes since it was made decide the first one.
         writes.incrementAndGet();
-        pace.removers();
+
         assertThat(pace.batchSize()).isEqualTo(RemovalPace.BUSY_BATCH);
-        pace.removers();
-        assertThat(pace.batchSize()).isEqualTo(RemovalPace.IDLE_BATCH);
+        assertThat(pace.removers()).isEqualTo(1);
     }
 }

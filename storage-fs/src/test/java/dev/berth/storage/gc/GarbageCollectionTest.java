@@ -8,9 +8,11 @@ import dev.berth.core.error.RegistryException;
 import dev.berth.core.gc.GarbageCollector;
 import dev.berth.core.gc.GcRequest;
 import dev.berth.core.gc.GcRun;
+import dev.berth.core.gc.GcRunStore;
 import dev.berth.core.gc.GcState;
 import dev.berth.core.gc.RemovalPace;
 import dev.berth.core.link.BlobLinker;
+import dev.berth.core.listing.Listing;
 import dev.berth.core.listing.PageRequest;
 import dev.berth.core.manifest.MediaTypes;
 import dev.berth.core.metadata.MetadataStores;
@@ -39,6 +41,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -249,6 +252,57 @@ class GarbageCollectionTest {
         assertThat(collector().candidates()).isZero();
         assertThat(registry.getManifest(WEB, Tag.parse("v1"))).isNotNull();
         assertThat(problemsFoundByCheck()).isZero();
+    }
+
+    @Test
+    void aRunSavesItsProgressAfterItsFirstStepAndThenAtMostOnceASecond() throws IOException {
+        int repositories = 30;
+        for (int i = 0; i < repositories; i++) {
+            TestImages.pushBlob(registry, RepositoryName.parse("acme/repo-" + i), bytes("blob " + i));
+        }
+        AtomicInteger saves = new AtomicInteger();
+        GcRunStore counted = new GcRunStore() {
+            private final GcRunStore runs = storage.gcRunStore();
+
+            @Override
+            public Optional<GcRun> start(GcRun run, String node, Instant now, Instant leaseUntil) {
+                return runs.start(run, node, now, leaseUntil);
+            }
+
+            @Override
+            public boolean renew(String node, String runId, Instant leaseUntil) {
+                return runs.renew(node, runId, leaseUntil);
+            }
+
+            @Override
+            public void save(GcRun run, String node) {
+                saves.incrementAndGet();
+                runs.save(run, node);
+            }
+
+            @Override
+            public Optional<GcRun> find(String id) {
+                return runs.find(id);
+            }
+
+            @Override
+            public Listing<GcRun> list(PageRequest page) {
+                return runs.list(page);
+            }
+
+            @Override
+            public Optional<Instant> lastStarted() {
+                return runs.lastStarted();
+            }
+        };
+
+        // An untagged run takes a step per repository, and each step ends in a progress report.
+        GcRun run = new GarbageCollector(storage.garbageStore(), counted, storage.blobStore(), metadata.repositories(),
+                registry, GRACE, RemovalPace.UNLIMITED, "node-a", Runnable::run, clock).run(new GcRequest(false, true));
+
+        assertThat(run.state()).isEqualTo(GcState.DONE);
+        // The first step's save and the end's, and one more a second should this machine be that slow.
+        assertThat(saves.get()).isGreaterThanOrEqualTo(2).isLessThan(repositories / 3);
     }
 
     /** Runs the integrity check on the data directory, the storage closed meanwhile, and reopens it. */
