@@ -141,14 +141,17 @@ class GarbageCollectionSoakTest {
         for (Pushed pushed : survivors) {
             assertPullsWhole(client, pushed.image(), pushed.tag());
         }
+        // What the running server counted, to tell a drift made while it ran from one the stop or the reopening made.
+        String countedWhileRunning = "storage_used_bytes while running: library " + registry.management()
+                .storageUsed("library") + ", " + tenant + " " + registry.management().storageUsed(tenant);
         server.stop();
         CommandRun check = server.runCommand("check", "--data-dir", server.dataDir().toString());
 
         assertThat(collections.get()).as("collections during the load").isGreaterThan(1);
         // The server's log goes with a failed check: the usage counters drifted twice here, and the log is what
         // can say which request's transaction did it.
-        assertThat(check.exitStatus()).as(check.stdout() + check.stderr() + "\nserver log (its end):\n"
-                + server.logTail(300)).isZero();
+        assertThat(check.exitStatus()).as(check.stdout() + check.stderr() + "\n" + countedWhileRunning
+                + "\nserver log (its end):\n" + server.logTail(300)).isZero();
         assertThat(DataFiles.blobs(server.dataDir()).keySet()).as("blob files after the last collection %s", last)
                 .containsExactlyInAnyOrderElementsOf(referenced);
         Map<String, Long> others = DataFiles.outsideDatabase(server.dataDir());
