@@ -10,13 +10,14 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * Every digest the metadata names (blob links and manifests, in any repository), for startup recovery and
- * the integrity check: they find those whose blob is missing and forget them. Both run while no server
- * takes requests, so this takes no registry lock.
+ * the integrity check: they find those whose blob is missing and forget them.
  */
 public final class H2StoredDigests {
     private static final System.Logger LOG = System.getLogger(H2StoredDigests.class.getName());
@@ -82,18 +83,37 @@ public final class H2StoredDigests {
      * Removes, in every repository, the links to {@code digest} (giving back their usage) and the manifests
      * stored under it with their tags and references.
      *
+     * <p>It locks the registries it changes first, in name order, as every writer of a registry's links does
+     * ({@code docs/consistency.md}): on a cluster one node's startup recovery runs while the others take requests.
+     * A row that a registry not locked here gained meanwhile is left, for the next check to find.
+     *
      * @return how many links and manifests were removed
      */
     public int forget(Digest digest) {
+        String value = digest.value();
         return database.transaction(c -> {
+            Set<Long> locked = new HashSet<>();
+            for (String registry : Database.queryList(c, "SELECT DISTINCT g.name FROM registries g "
+                    + "JOIN repositories r ON r.registry_id = g.id WHERE r.id IN (SELECT repository_id FROM blob_links "
+                    + "WHERE digest = ?) OR r.id IN (SELECT repository_id FROM manifests WHERE digest = ?) ORDER BY g.name",
+                    rs -> rs.getString(1), value, value)) {
+                Long id = database.lockRegistry(c, registry);
+                if (id != null) {
+                    locked.add(id);
+                }
+            }
             int removed = 0;
             for (RepositoryRows.Row row : Database.queryList(c, "SELECT r.id, r.registry_id FROM blob_links b "
-                    + "JOIN repositories r ON r.id = b.repository_id WHERE b.digest = ?", RepositoryRows::read, digest.value())) {
-                removed += H2BlobLinkStore.unlink(c, row, List.of(digest.value()), storedBlobs).size();
+                    + "JOIN repositories r ON r.id = b.repository_id WHERE b.digest = ?", RepositoryRows::read, value)) {
+                if (locked.contains(row.registryId())) {
+                    removed += H2BlobLinkStore.unlink(c, row, List.of(value), storedBlobs).size();
+                }
             }
-            for (long id : Database.queryList(c, "SELECT repository_id FROM manifests WHERE digest = ?",
-                    rs -> rs.getLong(1), digest.value())) {
-                removed += H2ManifestStore.deleteRows(c, id, digest.value());
+            for (RepositoryRows.Row row : Database.queryList(c, "SELECT r.id, r.registry_id FROM manifests m "
+                    + "JOIN repositories r ON r.id = m.repository_id WHERE m.digest = ?", RepositoryRows::read, value)) {
+                if (locked.contains(row.registryId())) {
+                    removed += H2ManifestStore.deleteRows(c, row.id(), value);
+                }
             }
             return removed;
         });

@@ -107,6 +107,22 @@ class H2StoredDigestsTest {
     }
 
     @Test
+    void locksTheRegistriesItChangesAsEveryWriterOfTheirLinksDoes() {
+        ManifestRecord manifest = manifest("m");
+        store.blobLinks().linkBlobs(List.of(new BlobLink(ACME_APP, digest("lost"), 100)), d -> true);
+        store.manifests().putManifest(ALPINE, manifest, List.of(), ManifestDependencies.NONE);
+        store.blobLinks().linkBlobs(List.of(new BlobLink(BUSYBOX, digest("other"), 10)), d -> true);
+        List<String> locked = new ArrayList<>();
+        database.onRegistryLocked(locked::add);
+
+        digests.forget(digest("lost"));
+        assertThat(locked).containsExactly("acme");
+        locked.clear();
+        digests.forget(manifest.digest());
+        assertThat(locked).containsExactly("library");
+    }
+
+    @Test
     void givesBackTheUsageOfABlobThatRecoveryForgets() {
         store.blobLinks().linkBlobs(List.of(new BlobLink(ACME_APP, digest("lost"), 100)), d -> true);
         store.blobLinks().linkBlobs(List.of(new BlobLink(ACME_WEB, digest("lost"), 100)), d -> true);
