@@ -29,6 +29,7 @@ Only python3's standard library (plus ../load/bench.py); java, jcmd, jfr, sync a
 
 import argparse
 import collections
+import datetime
 import http.client
 import json
 import os
@@ -556,6 +557,13 @@ def berth_gc(a, r):
         f"library/gc-push), {a.warmup} s warm-up, then {a.window} s before the collection")
     p = subprocess.Popen(cmd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          text=True)
+    jfr = None
+    if a.profile:
+        # Started with the warm-up, not at the collection: starting a recording deoptimises compiled code, and the
+        # JIT's work to compile it again took most of the collection's CPU when it started with it.
+        jfr = os.path.join(a.work, "gc.jfr")
+        subprocess.run(["jcmd", str(a.berth_pid), "JFR.start", "name=gcbench", "settings=profile"],
+                       check=True, capture_output=True, timeout=60)
     try:
         warmup_end = time.time() + a.warmup
         time.sleep(a.warmup / 6)
@@ -563,11 +571,6 @@ def berth_gc(a, r):
         snap0 = snapshot(a, p.pid)
         time.sleep(a.window)
         snap1 = snapshot(a, p.pid)
-        jfr = None
-        if a.profile:
-            jfr = os.path.join(a.work, "gc.jfr")
-            subprocess.run(["jcmd", str(a.berth_pid), "JFR.start", "name=gcbench", "settings=profile"],
-                           check=True, capture_output=True, timeout=60)
         gc_threads = GcThreads(a.berth_pid)
         gc_seconds_before = metric(a.berth_url, a.token, GC_SECONDS) or 0.0
         t_post = time.time()
@@ -633,7 +636,7 @@ def berth_gc(a, r):
     per_s = collections.Counter(int((end / 1000 - t_post) // 1) for end, _ in samples)
     r["timeline"] = [(s, per_s.get(s, 0)) for s in range(-int(length), int(wall + length))]
     if jfr:
-        r["profile"] = summarise_jfr(a, jfr)
+        r["profile"] = summarise_jfr(a, jfr, t_post, t_done)
 
 
 def snapshot(a, client_pid):
@@ -651,11 +654,20 @@ def cpu_between(s0, s1):
             "idle_cores": max(0.0, os.cpu_count() - machine / d)}
 
 
-def summarise_jfr(a, jfr):
-    """Where the collection's thread spent its time, from the JFR recording: Java samples (taken while the thread
-    runs Java code, on a CPU or waiting for one) and native samples (in a system call: unlink, stat, readdir), by
-    step of the run and by kind of work; its longest waits for locks; the top frames; every thread's share."""
+def summarise_jfr(a, jfr, t0, t1):
+    """Where the collection's thread spent its time, from the JFR recording's events between t0 and t1 (the
+    collection): Java samples (taken while the thread runs Java code, on a CPU or waiting for one) and native
+    samples (in a system call: unlink, stat, readdir), by step of the run and by kind of work; its longest waits
+    for locks; the top frames; every thread's share."""
     lines = []
+
+    def during(e):
+        # JFR's ISO-8601 instants carry nanoseconds, which fromisoformat does not take: cut to microseconds.
+        m = re.match(r"(.*T\d\d:\d\d:\d\d)(\.\d+)?(.*)$", e["values"]["startTime"])
+        frac = (m.group(2) or ".0")[:7]
+        zone = "+00:00" if m.group(3) in ("Z", "") else m.group(3)
+        t = datetime.datetime.fromisoformat(m.group(1) + frac + zone).timestamp()
+        return t0 <= t <= t1
     steps = (("recordOrphans", "search for unaccounted files"), ("collectBlobs", "removal of due candidates"),
              ("expireUploads", "expired uploads"))
 
@@ -682,7 +694,7 @@ def summarise_jfr(a, jfr):
     for event in ("jdk.ExecutionSample", "jdk.NativeMethodSample"):
         p = subprocess.run(["jfr", "print", "--json", "--stack-depth", "64", "--events", event, jfr],
                            capture_output=True, text=True, timeout=600)
-        events = json.loads(p.stdout)["recording"]["events"]
+        events = [e for e in json.loads(p.stdout)["recording"]["events"] if during(e)]
         by_thread = collections.Counter()
         top, incl, split = collections.Counter(), collections.Counter(), collections.Counter()
         n_gc = 0
@@ -716,7 +728,7 @@ def summarise_jfr(a, jfr):
     waits = collections.Counter()
     for e in json.loads(p.stdout)["recording"]["events"]:
         v = e["values"]
-        if not ((v.get("eventThread") or {}).get("javaName") or "").startswith("berth-gc"):
+        if not during(e) or not ((v.get("eventThread") or {}).get("javaName") or "").startswith("berth-gc"):
             continue
         frames = [f["method"]["type"]["name"].split("/")[-1] + "." + f["method"]["name"] for f in v["stackTrace"]["frames"]]
         where = next((f for f in frames if not f.startswith(("Unsafe", "LockSupport", "AbstractQueued", "ReentrantLock",

@@ -14,8 +14,9 @@
 #   --warmup S   the push workload's warm-up before its first window (default 30)
 #   --dist-api   populate Distribution and delete its manifests through its API (slow: about 200 uploads
 #                and 25 deletes a second here) instead of writing the same files directly
-#   --profile    a JFR recording (settings=profile) of Berth during the collection, summarised in the
-#                report (it costs CPU: the push rates of such a run are not the ones to quote)
+#   --profile    a JFR recording (settings=profile) of Berth from the warm-up on, its events during the
+#                collection summarised in the report (it costs CPU: the push rates of such a run are not
+#                the ones to quote)
 #   --no-build   do not run maven; use registry-http/target/registry.jar as it is
 #   --jar PATH   benchmark this jar (implies --no-build)
 #   --keep       keep the work directory (data directories, logs, pushes.txt, gc.jfr)
