@@ -61,9 +61,8 @@ public final class RemovalPace {
 
     /**
      * How many candidates the next batch takes: fewer while the registry is busy. This is where a batch learns
-     * whether it is: before it takes its candidates, so that a run's first batch, started while pushes go on,
-     * is as short and as gentle as the rest (it once took a full idle batch on one thread, and the pushes lost
-     * a third of their rate for its two seconds).
+     * whether it is, before it takes its candidates, so that a run's first batch, started while pushes go on, is
+     * as short and as gentle as the rest (it took the idle size, learning only afterwards that it was busy).
      */
     synchronized int batchSize() {
         long now = writes.getAsLong();
