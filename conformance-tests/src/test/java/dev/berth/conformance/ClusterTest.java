@@ -7,6 +7,8 @@ import dev.berth.storage.testing.PostgresServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -45,6 +47,19 @@ class ClusterTest {
 
     private static final List<RegistryProcess> nodes = new ArrayList<>();
     private static HaproxyBalancer balancer;
+
+    /** A failed test prints the end of every node's log, as {@link RegistryExtension} does for one server. */
+    @RegisterExtension
+    static final AfterTestExecutionCallback logsOfAFailure = context -> {
+        if (context.getExecutionException().isPresent()) {
+            for (int i = 0; i < nodes.size(); i++) {
+                System.err.println("----- node " + i + "'s log for failed test " + context.getDisplayName()
+                        + ", last 100 lines -----");
+                System.err.println(nodes.get(i).logTail(100));
+            }
+            System.err.println("----- end of the nodes' logs -----");
+        }
+    };
 
     @BeforeAll
     static void startCluster() throws Exception {
