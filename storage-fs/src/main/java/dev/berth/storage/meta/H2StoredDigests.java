@@ -3,16 +3,20 @@ package dev.berth.storage.meta;
 import dev.berth.core.blob.BlobStore;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.RegistryException;
+import dev.berth.core.name.RepositoryName;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -73,10 +77,14 @@ public final class H2StoredDigests {
 
     /** The repositories, by name, that link {@code digest} or hold a manifest stored under it. */
     public List<String> repositoriesNaming(Digest digest) {
-        return database.transaction(c -> Database.queryList(c, "SELECT r.name FROM blob_links b "
+        return database.transaction(c -> repositoriesNaming(c, digest.value()));
+    }
+
+    private static List<String> repositoriesNaming(Connection c, String digest) throws SQLException {
+        return Database.queryList(c, "SELECT r.name FROM blob_links b "
                 + "JOIN repositories r ON r.id = b.repository_id WHERE b.digest = ? "
                 + "UNION SELECT r.name FROM manifests m JOIN repositories r ON r.id = m.repository_id "
-                + "WHERE m.digest = ? ORDER BY 1", rs -> rs.getString(1), digest.value(), digest.value()));
+                + "WHERE m.digest = ? ORDER BY 1", rs -> rs.getString(1), digest, digest);
     }
 
     /**
@@ -92,11 +100,12 @@ public final class H2StoredDigests {
     public int forget(Digest digest) {
         String value = digest.value();
         return database.transaction(c -> {
+            Set<String> registries = new TreeSet<>();
+            for (String repository : repositoriesNaming(c, value)) {
+                registries.add(RepositoryName.parse(repository).registry());
+            }
             Set<Long> locked = new HashSet<>();
-            for (String registry : Database.queryList(c, "SELECT DISTINCT g.name FROM registries g "
-                    + "JOIN repositories r ON r.registry_id = g.id WHERE r.id IN (SELECT repository_id FROM blob_links "
-                    + "WHERE digest = ?) OR r.id IN (SELECT repository_id FROM manifests WHERE digest = ?) ORDER BY g.name",
-                    rs -> rs.getString(1), value, value)) {
+            for (String registry : registries) {
                 Long id = database.lockRegistry(c, registry);
                 if (id != null) {
                     locked.add(id);
