@@ -8,6 +8,7 @@ import org.flywaydb.core.Flyway;
 import org.h2.api.ErrorCode;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.h2.jdbcx.JdbcDataSource;
+import org.h2.mvstore.MVStore;
 
 import javax.sql.DataSource;
 import java.io.IOException;
@@ -117,9 +118,12 @@ public final class Database implements AutoCloseable {
         pool.setMaxConnections(MAX_CONNECTIONS);
         try {
             migrate(pool, "h2");
-            // The migrations committed outside transaction(), so nothing has written them to the file yet.
             try (Connection c = pool.getConnection()) {
-                EmbeddedStoreUpkeep.storeOf(c).commit();
+                MVStore store = EmbeddedStoreUpkeep.storeOf(c);
+                // Found now, so that an H2 without it fails at startup rather than at the first rollback.
+                EmbeddedRollback.storeLock(store);
+                // The migrations committed outside transaction(), so nothing has written them to the file yet.
+                store.commit();
             }
         } catch (SQLException e) {
             pool.dispose();
@@ -253,7 +257,7 @@ public final class Database implements AutoCloseable {
                     // Whatever stopped the work, an Error too, none of it stays: turning auto-commit back on
                     // below commits whatever the transaction still holds.
                     if (!ended) {
-                        c.rollback();
+                        rollback(c);
                         ended = true;
                     }
                     throw e;
@@ -274,6 +278,15 @@ public final class Database implements AutoCloseable {
         }
         throw new MetadataStoreException("metadata store: conflicting writes did not settle after "
                 + MAX_ATTEMPTS + " attempts", conflict);
+    }
+
+    /** On H2 while no chunk can be written ({@link EmbeddedRollback}: H2 may otherwise undo others' commits). */
+    private void rollback(Connection c) throws SQLException {
+        if (groupFlush != null) {
+            EmbeddedRollback.rollback(c);
+        } else {
+            c.rollback();
+        }
     }
 
     /**
