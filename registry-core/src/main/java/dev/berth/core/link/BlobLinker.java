@@ -4,6 +4,8 @@ import dev.berth.core.blob.BlobStore;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.metadata.BlobLink;
 import dev.berth.core.metadata.BlobLinkStore;
+import dev.berth.core.metadata.Durable;
+import dev.berth.core.metadata.LinkCommit;
 import dev.berth.core.name.RepositoryName;
 import dev.berth.core.quota.QuotaLedger;
 import dev.berth.core.quota.QuotaLedger.LinkCharge;
@@ -26,9 +28,16 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Links are group-committed, per registry. A thread that links while another link of the same registry is
  * being committed queues up; the next thread to take the registry's lock takes every queued link and has the
  * {@link QuotaLedger} charge them and write the accepted ones in one transaction
- * ({@link BlobLinkStore#linkBlobs}). Many small uploads finishing together therefore pay for one commit, not
+ * ({@link BlobLinkStore#commitLinks}). Many small uploads finishing together therefore pay for one commit, not
  * one each, and a refused link does not hold up the others. Every caller returns once its own link is
- * committed, or throws why it was not.
+ * committed and durable, or throws why it was not.
+ *
+ * <p>The registry's lock is held until the group's transaction has committed, not until its commit is durable: each
+ * caller waits for that after letting go ({@link LinkCommit#durable}), so that the registry's next group commits
+ * while this one's commit is being written to the file. The next group may read what this one committed (a blob
+ * now linked in the registry is not charged again); on the embedded database a commit is written together with
+ * every commit before it, so a crash that takes this group's links away takes the next group's too, and neither
+ * was acknowledged.
  */
 public final class BlobLinker {
     private final BlobLinkStore store;
@@ -56,6 +65,7 @@ public final class BlobLinker {
         /** Set by the thread that committed it; read by its own thread after taking the same monitor. */
         boolean done;
         RuntimeException failure;
+        Durable durable = Durable.ALREADY;
 
         PendingLink(LinkCharge charge) {
             this.charge = charge;
@@ -102,10 +112,11 @@ public final class BlobLinker {
                 }
                 commit(repository.registry(), batch);
             }
-            if (mine.failure != null) {
-                throw mine.failure;
-            }
         }
+        if (mine.failure != null) {
+            throw mine.failure;
+        }
+        mine.durable.await();
     }
 
     private boolean isStored(Digest digest) {
@@ -120,10 +131,16 @@ public final class BlobLinker {
         // Until the outcomes say otherwise, so that an Error thrown half-way acknowledges none of the batch.
         batch.forEach(p -> p.failure = UNFINISHED);
         try {
+            Durable[] durable = {Durable.ALREADY};
             List<RuntimeException> outcomes = quota.chargeAndWrite(registry,
-                    batch.stream().map(p -> p.charge).toList(), links -> store.linkBlobs(links, this::isStored));
+                    batch.stream().map(p -> p.charge).toList(), links -> {
+                        LinkCommit commit = store.commitLinks(links, this::isStored);
+                        durable[0] = commit.durable();
+                        return commit.gone();
+                    });
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).failure = outcomes.get(i);
+                batch.get(i).durable = durable[0];
             }
         } finally {
             batch.forEach(p -> p.done = true);

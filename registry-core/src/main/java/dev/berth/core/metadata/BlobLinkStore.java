@@ -35,7 +35,19 @@ public interface BlobLinkStore {
      *
      * @return the links not made because their blob is gone; empty in the common case
      */
-    List<BlobLink> linkBlobs(List<BlobLink> links, Predicate<Digest> stored);
+    default List<BlobLink> linkBlobs(List<BlobLink> links, Predicate<Digest> stored) {
+        LinkCommit commit = commitLinks(links, stored);
+        commit.durable().await();
+        return commit.gone();
+    }
+
+    /**
+     * {@link #linkBlobs}, returning once the transaction has committed (every reader sees the links) and leaving
+     * the wait until it is durable to the caller ({@link LinkCommit#durable}), who must not acknowledge a link
+     * before. {@code BlobLinker} waits outside its registry's lock, so that the registry's next group of links
+     * commits while this one's commit is being written.
+     */
+    LinkCommit commitLinks(List<BlobLink> links, Predicate<Digest> stored);
 
     /** True when some repository of the tenant registry links the blob (so that linking it again costs no quota). */
     boolean registryLinksBlob(String registry, Digest digest);

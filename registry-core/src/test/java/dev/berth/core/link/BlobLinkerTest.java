@@ -22,7 +22,10 @@ import static dev.berth.core.testing.CoreFixture.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Links that queue behind a commit in progress are checked one by one and written together. */
+/**
+ * Links that queue behind a commit in progress are checked one by one and written together; the next group commits
+ * while the one before waits for its commit to be durable.
+ */
 class BlobLinkerTest {
     private static final RepositoryName APP = RepositoryName.parse("acme/app");
 
@@ -120,6 +123,31 @@ class BlobLinkerTest {
             assertThat(f.metadata.linkedBlobSize(APP, digestOf(i))).hasValue(10);
         }
         assertThat(f.tenantStore.usage("acme")).isEqualTo(60);
+    }
+
+    @Test
+    void theNextGroupCommitsWhileTheFirstWaitsForItsCommitToBeDurableAndNoLinkReturnsBeforeItsOwnIs() throws Exception {
+        f.withRegistry("acme", null);
+        CountDownLatch commitsEntered = new CountDownLatch(2);
+        CountDownLatch firstWaitsForDurability = new CountDownLatch(1);
+        CountDownLatch durable = new CountDownLatch(1);
+        f.metadata.beforeLinkCommit(commitsEntered::countDown);
+        f.metadata.whileLinksBecomeDurable(() -> {
+            firstWaitsForDurability.countDown();
+            await(durable);
+        });
+        CompletableFuture<Void> first = linkAsync(digestOf(0), 10, null);
+        await(firstWaitsForDurability);
+
+        CompletableFuture<Void> second = linkAsync(digestOf(1), 10, null);
+        await(commitsEntered);
+        assertThat(first).as("acknowledged before its commit is durable").isNotDone();
+
+        durable.countDown();
+        first.get(10, TimeUnit.SECONDS);
+        second.get(10, TimeUnit.SECONDS);
+        assertThat(f.metadata.linkCommits()).isEqualTo(2);
+        assertThat(f.tenantStore.usage("acme")).isEqualTo(20);
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.berth.core.metadata.ManifestRecord;
 import dev.berth.core.metadata.RepositoryContents;
 import dev.berth.core.error.RegistryException;
 import dev.berth.core.metadata.BlobLinkStore;
+import dev.berth.core.metadata.LinkCommit;
 import dev.berth.core.metadata.ManifestStore;
 import dev.berth.core.metadata.MetadataStores;
 import dev.berth.core.metadata.RepositoryStore;
@@ -50,6 +51,7 @@ public final class InMemoryMetadataStore implements RepositoryStore, BlobLinkSto
     private final Clock clock;
     private int linkCommits;
     private volatile Runnable beforeLinkCommit = () -> { };
+    private volatile Runnable linksDurable = () -> { };
 
     public InMemoryMetadataStore(InMemoryTenantStore tenants, Clock clock) {
         this.tenants = tenants;
@@ -80,12 +82,13 @@ public final class InMemoryMetadataStore implements RepositoryStore, BlobLinkSto
     }
 
     @Override
-    public List<BlobLink> linkBlobs(List<BlobLink> links, Predicate<Digest> stored) {
+    public LinkCommit commitLinks(List<BlobLink> links, Predicate<Digest> stored) {
         beforeLinkCommit.run();
-        return commitLinks(links, stored);
+        Runnable durable = linksDurable;
+        return new LinkCommit(writeLinks(links, stored), durable::run);
     }
 
-    private synchronized List<BlobLink> commitLinks(List<BlobLink> links, Predicate<Digest> stored) {
+    private synchronized List<BlobLink> writeLinks(List<BlobLink> links, Predicate<Digest> stored) {
         linkCommits++;
         links.forEach(link -> requireRegistry(link.repository()));
         List<BlobLink> gone = new ArrayList<>();
@@ -103,12 +106,17 @@ public final class InMemoryMetadataStore implements RepositoryStore, BlobLinkSto
         return gone;
     }
 
-    /** Runs at the start of every {@link #linkBlobs}, to hold a commit midway in tests of what queues behind it. */
+    /** Runs at the start of every {@link #commitLinks}, to hold a commit midway in tests of what queues behind it. */
     public void beforeLinkCommit(Runnable hook) {
         beforeLinkCommit = hook;
     }
 
-    /** How many link transactions ran (each {@link #linkBlobs} call is one). */
+    /** Runs {@code hook} in each wait for committed links to be durable ({@link LinkCommit#durable}). */
+    public void whileLinksBecomeDurable(Runnable hook) {
+        linksDurable = hook;
+    }
+
+    /** How many link transactions ran (each {@link #commitLinks} call is one). */
     public synchronized int linkCommits() {
         return linkCommits;
     }

@@ -1,6 +1,7 @@
 package dev.berth.storage.meta;
 
 import com.zaxxer.hikari.HikariConfig;
+import dev.berth.core.metadata.Durable;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.berth.storage.layout.DataDirectoryInUseException;
 import dev.berth.storage.layout.DataLayout;
@@ -36,8 +37,8 @@ import java.util.function.Consumer;
  * that both engines run alike.
  *
  * <p>Durability: a writing transaction on H2 returns once {@link EmbeddedGroupFlush} has written its commit to the
- * file, together with the commits of the transactions that committed beside it, so a process crash loses nothing
- * committed; {@link EmbeddedStoreUpkeep} forces the file to the disk every second and keeps it compact. PostgreSQL's
+ * file, together with the commits of the transactions that committed beside it ({@link #transactionDurableLater}
+ * leaves that wait to its caller), so a process crash loses nothing a caller was told had been done; {@link EmbeddedStoreUpkeep} forces the file to the disk every second and keeps it compact. PostgreSQL's
  * default ({@code synchronous_commit}) makes each commit durable.
  *
  * <p>Writes that race on a new row (two first pushes into one repository, two first links of one blob into
@@ -237,6 +238,23 @@ public final class Database implements AutoCloseable {
 
     /** Runs {@code work} in one transaction, again from the start when it met a conflict with another. */
     public <T> T transaction(Work<T> work) {
+        Committed<T> committed = transactionDurableLater(work);
+        committed.durable().await();
+        return committed.value();
+    }
+
+    /** What a transaction returned, committed, and the wait until its commit is durable. */
+    public record Committed<T>(T value, Durable durable) {
+    }
+
+    /**
+     * {@link #transaction}, returning once the transaction has committed (every other transaction sees it), before
+     * its commit is durable on H2: the caller waits for that ({@link Committed#durable}) before it tells anyone the
+     * work was done, and may first let others go on (see {@code BlobLinker}). A crash before the wait has returned
+     * may take the work away; a later transaction that read it is written with it or after it
+     * ({@link EmbeddedGroupFlush}).
+     */
+    public <T> Committed<T> transactionDurableLater(Work<T> work) {
         SQLException conflict = null;
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             try (Connection c = pool.getConnection()) {
@@ -249,10 +267,7 @@ public final class Database implements AutoCloseable {
                     boolean flush = groupFlush != null && EmbeddedGroupFlush.hasChanges(c);
                     c.commit();
                     ended = true;
-                    if (flush) {
-                        groupFlush.flushAfterCommit(c);
-                    }
-                    return result;
+                    return new Committed<>(result, flush ? groupFlush.durableAfterCommit(c) : Durable.ALREADY);
                 } catch (Throwable e) {
                     // Whatever stopped the work, an Error too, none of it stays: turning auto-commit back on
                     // below commits whatever the transaction still holds.

@@ -1,7 +1,9 @@
 package dev.berth.storage.meta;
 
+import dev.berth.core.metadata.Durable;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
+import org.h2.mvstore.MVStore;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -16,12 +18,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * still open) and the chunk metadata. Under a stream of small writes that serialization is most of a push's CPU and
  * the point where pushes queue (benchmarks/README.md, "Garbage collection"). So the database is opened with H2's
  * own writing deferred ({@link #WRITE_DELAY_MILLIS}), a commit only makes the transaction visible, and
- * {@link #flushAfterCommit} then writes a chunk itself, unless one begun after this commit has already covered it:
+ * {@link #durableAfterCommit}'s wait then writes a chunk itself, unless one begun after this commit has already covered it:
  * the committers that arrive while a chunk is being written are all covered by the next one, which the first of
  * them writes (a group commit, as a write-ahead log's writer does).
  *
- * <p>The promise is unchanged: a writing transaction returns once what it committed is in the file, so a killed
- * process loses nothing that a caller was told had been done. A chunk holds the whole state of the store at its
+ * <p>The promise is unchanged: a writing transaction's caller is told it is done only once what it committed is in
+ * the file ({@link Database#transaction} waits before it returns; {@code BlobLinker} waits after letting its
+ * registry's next group of links begin), so a killed process loses nothing that a caller was told had been done. A chunk holds the whole state of the store at its
  * version, so a later chunk also covers every earlier commit: a write that depended on another's committed data is
  * written with it or after it. A read may see a commit whose chunk is still being written, as it could when H2
  * wrote the chunk itself (it makes a commit visible first), and a crash in those milliseconds takes that data away
@@ -50,11 +53,17 @@ final class EmbeddedGroupFlush {
     }
 
     /**
-     * Returns once the transaction just committed on {@code c} (it changed something) is in the file: the caller
-     * writes a chunk when none begun since its commit has covered it.
+     * The wait until the transaction just committed on {@code c} (it changed something) is in the file: whoever
+     * waits writes a chunk when none begun since the commit has covered it. The commit's number is taken now,
+     * right after it returned, so that a chunk begun later holds it; the wait may come later, from any thread.
      */
-    void flushAfterCommit(Connection c) throws SQLException {
+    Durable durableAfterCommit(Connection c) throws SQLException {
+        MVStore store = EmbeddedStoreUpkeep.storeOf(c);
         long ticket = committed.incrementAndGet();
+        return () -> flush(store, ticket);
+    }
+
+    private void flush(MVStore store, long ticket) {
         synchronized (writer) {
             if (covered >= ticket) {
                 return;
@@ -62,7 +71,7 @@ final class EmbeddedGroupFlush {
             beforeWrite.run();
             // Every number taken so far belongs to a commit that had returned: the chunk begun now holds it.
             long upTo = committed.get();
-            EmbeddedStoreUpkeep.storeOf(c).commit();
+            store.commit();
             covered = upTo;
         }
     }

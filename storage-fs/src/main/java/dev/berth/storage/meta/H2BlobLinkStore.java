@@ -5,6 +5,7 @@ import dev.berth.core.error.OciErrorCode;
 import dev.berth.core.error.RegistryException;
 import dev.berth.core.metadata.BlobLink;
 import dev.berth.core.metadata.BlobLinkStore;
+import dev.berth.core.metadata.LinkCommit;
 import dev.berth.core.metadata.ManifestRecord;
 import dev.berth.core.name.RepositoryName;
 
@@ -59,8 +60,8 @@ public final class H2BlobLinkStore implements BlobLinkStore {
     }
 
     @Override
-    public List<BlobLink> linkBlobs(List<BlobLink> links, Predicate<Digest> stored) {
-        return database.transaction(c -> {
+    public LinkCommit commitLinks(List<BlobLink> links, Predicate<Digest> stored) {
+        Database.Committed<List<BlobLink>> committed = database.transactionDurableLater(c -> {
             // Each registry locked once, in name order, so that two batches never wait on each other in a cycle.
             Map<String, Long> registries = new TreeMap<>();
             links.forEach(link -> registries.put(link.repository().registry(), null));
@@ -102,6 +103,7 @@ public final class H2BlobLinkStore implements BlobLinkStore {
             }
             return notLinked;
         });
+        return new LinkCommit(committed.value(), committed.durable());
     }
 
     /** A link new to its repository, with the repository's row. */

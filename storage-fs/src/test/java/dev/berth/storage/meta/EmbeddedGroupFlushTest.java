@@ -50,6 +50,20 @@ class EmbeddedGroupFlushTest {
     }
 
     @Test
+    void aCommitWhoseWaitIsLeftToTheCallerIsSeenAtOnceAndWrittenByTheWait() {
+        long version = store.getCurrentVersion();
+
+        Database.Committed<Integer> committed = database.transactionDurableLater(c ->
+                Database.update(c, "INSERT INTO flush_test (k) VALUES ('a')"));
+
+        assertThat(rows()).as("seen by the next transaction").isEqualTo(1);
+        assertThat(store.hasUnsavedChanges()).as("not in the file yet").isTrue();
+        committed.durable().await();
+        assertThat(store.hasUnsavedChanges()).isFalse();
+        assertThat(store.getCurrentVersion()).isEqualTo(version + 1);
+    }
+
+    @Test
     void aReadingTransactionWritesNoChunk() {
         insert("a");
         long version = store.getCurrentVersion();

@@ -3,6 +3,7 @@ package dev.berth.core.metadata.cache;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.metadata.BlobLink;
 import dev.berth.core.metadata.BlobLinkStore;
+import dev.berth.core.metadata.LinkCommit;
 import dev.berth.core.metadata.ManifestRecord;
 import dev.berth.core.name.RepositoryName;
 
@@ -31,9 +32,9 @@ final class CachingBlobLinkStore implements BlobLinkStore {
     }
 
     @Override
-    public List<BlobLink> linkBlobs(List<BlobLink> links, Predicate<Digest> stored) {
+    public LinkCommit commitLinks(List<BlobLink> links, Predicate<Digest> stored) {
         try {
-            return store.linkBlobs(links, stored);
+            return store.commitLinks(links, stored);
         } finally {
             links.forEach(link -> cache.changed(link.repository()));
         }
