@@ -11,12 +11,19 @@ import java.util.function.LongSupplier;
  * ({@code benchmarks/gc}): pushes kept about half their rate while a collection removed files on four threads
  * at full speed (3,300 to 5,800 blobs a second), and 87 to 92% of it (metadata on PostgreSQL) when it removed them
  * on one thread at about 2,500 a second. So while the registry is being written to (the link counter moved since the last
- * batch), a batch's files go on one thread and the next batch waits until the run has freed no more than
- * {@code busyRate} blobs a second; when nothing is being written, four threads and no wait.
+ * batch), a batch's files go on {@link #BUSY_REMOVERS} threads and the next batch waits until the run has freed no
+ * more than {@code busyRate} blobs a second; when nothing is being written, four threads and no wait.
  */
 public final class RemovalPace {
     /** Files removed at once on an idle registry, or always when there is no limit. */
     static final int IDLE_REMOVERS = 4;
+    /**
+     * Files removed at once while the registry is busy. Two, not one: once the pushes beside it went faster
+     * (their links no longer wait for the chunk of the group before), one thread freed 1,652-2,110 blobs a second
+     * in four benchmark runs, two freed 2,192 and 2,236, and the pushes kept the same share of their rate
+     * (benchmarks/README.md, "Garbage collection").
+     */
+    static final int BUSY_REMOVERS = 2;
     /** Candidates a batch takes on an idle registry, or always when there is no limit. */
     static final int IDLE_BATCH = 1000;
     /**
@@ -71,9 +78,9 @@ public final class RemovalPace {
         return busy ? BUSY_BATCH : IDLE_BATCH;
     }
 
-    /** How many threads remove the batch's files: one while the registry is busy. */
+    /** How many threads remove the batch's files: fewer while the registry is busy. */
     synchronized int removers() {
-        return busy ? 1 : IDLE_REMOVERS;
+        return busy ? BUSY_REMOVERS : IDLE_REMOVERS;
     }
 
     /**

@@ -25,10 +25,10 @@ class RemovalPaceTest {
     }
 
     @Test
-    void removesOnOneThreadAndWaitsDownToItsRateWhileLinksAreMade() {
+    void removesOnFewerThreadsAndWaitsDownToItsRateWhileLinksAreMade() {
         writes.addAndGet(3);
         assertThat(pace.batchSize()).isEqualTo(RemovalPace.BUSY_BATCH);
-        assertThat(pace.removers()).isEqualTo(1);
+        assertThat(pace.removers()).isEqualTo(RemovalPace.BUSY_REMOVERS);
         // 1,000 blobs at 2,000 a second take half a second; the batch took 100 ms of it.
         pace.after(1000, TimeUnit.MILLISECONDS.toNanos(100));
 
@@ -49,7 +49,7 @@ class RemovalPaceTest {
     void goesBackToFullSpeedOnceTheWritesStop() {
         writes.incrementAndGet();
         assertThat(pace.batchSize()).isEqualTo(RemovalPace.BUSY_BATCH);
-        assertThat(pace.removers()).isEqualTo(1);
+        assertThat(pace.removers()).isEqualTo(RemovalPace.BUSY_REMOVERS);
         assertThat(pace.batchSize()).isEqualTo(RemovalPace.IDLE_BATCH);
         assertThat(pace.removers()).isEqualTo(4);
         pace.after(1000, 0);
@@ -75,6 +75,6 @@ class RemovalPaceTest {
         writes.incrementAndGet();
 
         assertThat(pace.batchSize()).isEqualTo(RemovalPace.BUSY_BATCH);
-        assertThat(pace.removers()).isEqualTo(1);
+        assertThat(pace.removers()).isEqualTo(RemovalPace.BUSY_REMOVERS);
     }
 }

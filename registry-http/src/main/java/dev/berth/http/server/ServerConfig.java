@@ -116,7 +116,7 @@ public record ServerConfig(String bind, int port, String nodeAddress, String pub
             new Option("--gc-interval", "DUR", "REGISTRY_GC_INTERVAL", "24h",
                     "how often garbage collection runs (once across nodes sharing a store); 0 for never"),
             new Option("--gc-busy-rate", "N", "REGISTRY_GC_BUSY_RATE", "2500",
-                    "blobs a second a collection frees at most while pushes go on, removing files on one thread "
+                    "blobs a second a collection frees at most while pushes go on, removing files on two threads "
                             + "(at full speed on four when nothing is written); 0 for no limit"),
             new Option("--history-retention", "DUR", "REGISTRY_HISTORY_RETENTION", "90d",
                     "usage history older than this is pruned; 0 keeps it forever (pull counters are never pruned)"),

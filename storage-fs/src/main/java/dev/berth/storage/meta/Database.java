@@ -1,8 +1,8 @@
 package dev.berth.storage.meta;
 
 import com.zaxxer.hikari.HikariConfig;
-import dev.berth.core.metadata.Durable;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.berth.core.metadata.Durable;
 import dev.berth.storage.layout.DataDirectoryInUseException;
 import dev.berth.storage.layout.DataLayout;
 import org.flywaydb.core.Flyway;
@@ -38,8 +38,9 @@ import java.util.function.Consumer;
  *
  * <p>Durability: a writing transaction on H2 returns once {@link EmbeddedGroupFlush} has written its commit to the
  * file, together with the commits of the transactions that committed beside it ({@link #transactionDurableLater}
- * leaves that wait to its caller), so a process crash loses nothing a caller was told had been done; {@link EmbeddedStoreUpkeep} forces the file to the disk every second and keeps it compact. PostgreSQL's
- * default ({@code synchronous_commit}) makes each commit durable.
+ * leaves that wait to its caller), so a process crash loses nothing a caller was told had been done;
+ * {@link EmbeddedStoreUpkeep} forces the file to the disk every second and keeps it compact. PostgreSQL's default
+ * ({@code synchronous_commit}) makes each commit durable.
  *
  * <p>Writes that race on a new row (two first pushes into one repository, two first links of one blob into
  * a registry) meet a unique-key violation in one of them; that, a deadlock, a lock wait that timed out, or a
