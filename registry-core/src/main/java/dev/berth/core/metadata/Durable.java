@@ -10,6 +10,9 @@ public interface Durable {
     /** A write that was durable when its commit returned. */
     Durable ALREADY = () -> { };
 
-    /** Returns once the write is durable; a failure to make it so is thrown (the write's caller must not be told it was done). */
+    /**
+     * Returns once the write is durable; a failure to make it so is thrown, and the write's caller must then not be
+     * told it was done.
+     */
     void await();
 }

@@ -18,17 +18,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * still open) and the chunk metadata. Under a stream of small writes that serialization is most of a push's CPU and
  * the point where pushes queue (benchmarks/README.md, "Garbage collection"). So the database is opened with H2's
  * own writing deferred ({@link #WRITE_DELAY_MILLIS}), a commit only makes the transaction visible, and
- * {@link #durableAfterCommit}'s wait then writes a chunk itself, unless one begun after this commit has already covered it:
- * the committers that arrive while a chunk is being written are all covered by the next one, which the first of
- * them writes (a group commit, as a write-ahead log's writer does).
+ * {@link #durableAfterCommit}'s wait then writes a chunk itself, unless one begun after this commit has already
+ * covered it: the committers that arrive while a chunk is being written are all covered by the next one, which the
+ * first of them writes (a group commit, as a write-ahead log's writer does).
  *
  * <p>The promise is unchanged: a writing transaction's caller is told it is done only once what it committed is in
  * the file ({@link Database#transaction} waits before it returns; {@code BlobLinker} waits after letting its
- * registry's next group of links begin), so a killed process loses nothing that a caller was told had been done. A chunk holds the whole state of the store at its
- * version, so a later chunk also covers every earlier commit: a write that depended on another's committed data is
- * written with it or after it. A read may see a commit whose chunk is still being written, as it could when H2
- * wrote the chunk itself (it makes a commit visible first), and a crash in those milliseconds takes that data away
- * again, unacknowledged to its writer.
+ * registry's next group of links begin), so a killed process loses nothing that a caller was told had been done.
+ * A chunk holds the whole state of the store at its version, so a later chunk also covers every earlier commit: a
+ * write that depended on another's committed data is written with it or after it. A read may see a commit whose
+ * chunk is still being written, as it could when H2 wrote the chunk itself (it makes a commit visible first), and a
+ * crash in those milliseconds takes that data away again, unacknowledged to its writer.
  */
 final class EmbeddedGroupFlush {
     /**
