@@ -53,11 +53,8 @@ class ClusterTest {
     static final AfterTestExecutionCallback logsOfAFailure = context -> {
         if (context.getExecutionException().isPresent()) {
             for (int i = 0; i < nodes.size(); i++) {
-                System.err.println("----- node " + i + "'s log for failed test " + context.getDisplayName()
-                        + ", last 100 lines -----");
-                System.err.println(nodes.get(i).logTail(100));
+                nodes.get(i).printLogOfFailedTest("node " + i + "'s", context.getDisplayName(), 100);
             }
-            System.err.println("----- end of the nodes' logs -----");
         }
     };
 

@@ -66,10 +66,8 @@ public final class RegistryExtension implements BeforeAllCallback, AfterAllCallb
     @Override
     public void afterEach(ExtensionContext context) {
         if (process != null && context.getExecutionException().isPresent()) {
-            System.err.println("----- Berth server log for failed test " + context.getDisplayName()
-                    + " (" + context.getRequiredTestClass().getSimpleName() + "), last 150 lines -----");
-            System.err.println(process.logTail(150));
-            System.err.println("----- end of server log -----");
+            process.printLogOfFailedTest("Berth server", context.getDisplayName()
+                    + " (" + context.getRequiredTestClass().getSimpleName() + ")", 150);
         }
         if (!perClass) {
             shutdown();

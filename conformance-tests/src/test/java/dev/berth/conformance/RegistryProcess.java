@@ -434,6 +434,13 @@ public final class RegistryProcess implements AutoCloseable {
         return new ManagementClient(baseUri(), authorization);
     }
 
+    /** Prints the end of the server's log, as {@code name}'s, for the failed test {@code test}. */
+    void printLogOfFailedTest(String name, String test, int lines) {
+        System.err.println("----- " + name + " log for failed test " + test + ", last " + lines + " lines -----");
+        System.err.println(logTail(lines));
+        System.err.println("----- end of " + name + " log -----");
+    }
+
     /** The last {@code lines} lines of the server's combined stdout/stderr. */
     public String logTail(int lines) {
         try {

@@ -165,8 +165,8 @@ public final class QuotaLedger {
      * Charges each link of a batch of one registry's links in order and hands the accepted ones to
      * {@code write} (which records them in one transaction, committed when it returns, and returns those it could
      * not record because their blob is gone), all under the registry's lock. A link is refused with {@code DENIED}
-     * when it is new to the registry and would pass the limit, counting what the links before it charge and what the other uploads
-     * need. Every link's reservation ends here, whatever the outcome.
+     * when it is new to the registry and would pass the limit, counting what the links before it charge and what the
+     * other uploads need. Every link's reservation ends here, whatever the outcome.
      *
      * @return for each link of the batch, in order: null when it was written, else why it was not (its
      *         refusal, {@code BLOB_UNKNOWN} when its blob is gone, or the write's failure)
