@@ -163,10 +163,6 @@ final class RegistryServices implements AutoCloseable {
                 blocking), metrics);
     }
 
-    /**
-     * This node's name in the collection lease: its host and port, the same after a restart, so that a node that
-     * crashed during a run takes its own lease back at once rather than after it expires.
-     */
     /** The pool for blocking work: the disk and the metadata store. */
     private static ThreadPoolExecutor blockingPool() {
         int threads = Math.max(16, Runtime.getRuntime().availableProcessors() * 8);
