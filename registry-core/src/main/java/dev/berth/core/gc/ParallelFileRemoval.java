@@ -15,7 +15,7 @@ import java.util.concurrent.Future;
 
 /**
  * Removes a batch's files on a few threads at once, for the length of one collection, as many as the
- * {@link RemovalPace} says (one while pushes go on). One removal at a time is what bounded a collection on an
+ * {@link RemovalPace} says (fewer while pushes go on). One removal at a time is what bounded a collection on an
  * idle filesystem (an unlink waits on the disk's metadata journal: about 1,000 a second on one thread of the
  * benchmark machine, seven times that on four), and the batch's candidates stay locked meanwhile; the batch
  * returns once every file of it is gone, or with the first failure.
