@@ -789,7 +789,6 @@ def report(a, r, info, limits, started, elapsed):
     api_rate = blobs / r["gc_api_s"] if r["gc_api_s"] else float("nan")
     wall_rate = blobs / r["gc_wall_s"]
     dist_rate = d["deleted"] / d["wall_s"]
-    pb, pd, pa = (r["push"][k] for k in ("before", "during", "after"))
     L = []
     L.append(f"# Garbage collection: Berth online vs Distribution offline{', blobs in S3' if a.s3 else ''} ({started})\n")
     L.append(f"`{info['command']}`; {info['cpu']}; {info['nproc']} CPUs; {info['memory']}; {info['kernel']}; "
@@ -839,7 +838,8 @@ def report(a, r, info, limits, started, elapsed):
                  f"`DeleteObjects` of what it lists), one thread | {fmt(s3['dist_per_s'])} blobs/s (at the end: "
                  f"{fmt(s3e['dist_per_s'])}) |\n")
     L.append("## Collection\n")
-    L.append("| | Berth (online, pushes going on) | Distribution (offline) | ratio |\n|---|---:|---:|---:|")
+    berth_load = "pushes going on" if a.pushers else "no pushes"
+    L.append(f"| | Berth (online, {berth_load}) | Distribution (offline) | ratio |\n|---|---:|---:|---:|")
     L.append(f"| blobs freed | {blobs:,} ({run['bytes_freed'] / 1e6:,.1f} MB) | {d['deleted']:,} | |")
     L.append(f"| time | {r['gc_metric_s']:.1f} s (`berth_gc_runs_seconds`); {r['gc_api_s']:.0f} s "
              f"(`finished_at - started_at`, whole seconds); {r['gc_wall_s']:.1f} s wall (POST to `done` seen) | "
@@ -858,7 +858,7 @@ def report(a, r, info, limits, started, elapsed):
                  f"{100 * dist_rate / sl:.0f}% / {100 * dist_rate / dl:.0f}% | |")
         sc = r["cpu_during"]["store_cores"] * r["cpu_during"]["seconds"]
         L.append(f"| server CPU during it | {r['cpu_during']['berth_cores'] * r['cpu_during']['seconds']:.1f} s "
-                 f"({r['cpu_during']['berth_cores']:.2f} cores, pushes included); S3Proxy {sc:.1f} s "
+                 f"({r['cpu_during']['berth_cores']:.2f} cores{', pushes included' if a.pushers else ''}); S3Proxy {sc:.1f} s "
                  f"({r['cpu_during']['store_cores']:.2f} cores) | {d['cpu_s']:.1f} s ({d['cpu_s'] / d['wall_s']:.2f} "
                  f"cores); S3Proxy {d['store_cpu_s']:.1f} s ({d['store_cpu_s'] / d['wall_s']:.2f} cores) | |")
         L.append(f"| objects left in the bucket's `blobs/` | {r['gc_left_files']:,} (the push workload's) | "
@@ -869,11 +869,86 @@ def report(a, r, info, limits, started, elapsed):
         L.append(f"| share of the unlink limit, one thread (the better of the two: {fmt(ul)}/s) | "
                  f"{100 * berth_rate / ul:.0f}% | {100 * dist_rate / ul:.0f}% | |")
         L.append(f"| server CPU during it | {r['cpu_during']['berth_cores'] * r['cpu_during']['seconds']:.1f} s "
-                 f"({r['cpu_during']['berth_cores']:.2f} cores, pushes included) | {d['cpu_s']:.1f} s "
+                 f"({r['cpu_during']['berth_cores']:.2f} cores{', pushes included' if a.pushers else ''}) | {d['cpu_s']:.1f} s "
                  f"({d['cpu_s'] / d['wall_s']:.2f} cores) | |")
-        L.append(f"| blob files left | {r['gc_left_files']:,} (the push workload's) | {d['after']:,} | |\n")
+        L.append(f"| blob files left | {r['gc_left_files']:,}" + (" (the push workload's)" if a.pushers else "")
+                 + f" | {d['after']:,} | |\n")
         L.append(f"Target: at least {TARGET_BLOBS_PER_S:,} blobs/s on the filesystem: **{'met' if berth_rate >= TARGET_BLOBS_PER_S else 'NOT met'}** "
                  f"({fmt(berth_rate)}).\n")
+    L.append(f"Target: faster online than Distribution offline on the same data: "
+             f"**{'met' if berth_rate > dist_rate else 'NOT met'}** ({berth_rate / dist_rate:.2f}x"
+             + (f"; while pushes go on Berth frees at most `--gc-busy-rate` blobs a second, on two threads" if a.pushers
+                else "; no pushes, so Berth collects at full speed, as on any idle registry") + ").\n")
+    if a.pushers:
+        push_rate(a, r, L, lf)
+    else:
+        L.append("## No push workload\n")
+        L.append("`--pushers 0`: nothing was pushed during the collection or its warm-up; the push rate's target is "
+                 "measured by a run with pushers.\n")
+    g = r["gc_thread"]
+    L.append(f"The collection's thread (`berth-gc`), {r['gc_wall_s']:.1f} s: on a CPU {g['on_cpu_s']:.1f} s, runnable but "
+             f"waiting for a CPU {g['runqueue_s']:.1f} s, blocked (I/O, locks, sleeping) {g['blocked_s']:.1f} s "
+             "(`/proc/PID/task/TID/schedstat`).\n")
+    others = [(k, v) for k, v in r.get("gc_threads", {}).items() if k != "berth-gc"]
+    if others:
+        L.append("Its helper threads, read every 0.2 s while it ran: " + "; ".join(
+            f"`{k}` ({v['threads']} threads): on a CPU {v['on_cpu_s']:.1f} s, runnable "
+            f"but waiting for a CPU {v['runqueue_s']:.1f} s" for k, v in others) + ".\n")
+    L.append("Berth's CPU by thread during the collection (s): "
+             + ", ".join(f"{t} {s:.1f}" for t, s in r["threads_during"]) + "\n")
+    if "thread_cores" in r:
+        L.append("The same threads in cores, the window before the collection → during it: "
+                 + ", ".join(f"{t} {b:.2f} → {d:.2f}" for t, b, d in r["thread_cores"]) + "\n")
+    if a.pushers:
+        L.append("Pushes per second, second by second (0 = collection started): "
+                 + " ".join(f"{s}:{n}" for s, n in r["timeline"]) + "\n")
+    L.append("## Setting up\n")
+    bp, dp = r["berth_populate"], r["dist_populate"]
+    L.append(f"- Berth populated through its API: {bp['blobs']:,} blobs + {bp['images']:,} images "
+             f"({bp['requests']:,} requests, {a.threads} clients) in {bp['seconds']:.0f} s "
+             f"({bp['requests'] / bp['seconds']:,.0f} requests/s, {bp['server_cpu_s'] / bp['requests'] * 1000:.2f} ms of "
+             f"server CPU per request).")
+    wp, wg = r["berth_warm_populate"], r["berth_warm_gc"]
+    if a.pushers:
+        L.append(f"- In the push workload's warm-up, the collector warmed up (its code compiled by the JIT, as in a "
+                 f"server that has collected under pushes before): {wp['blobs']:,} blobs + {wp['images']:,} images "
+                 f"pushed into repositories of their own, deleted, and collected ({wg['blobs']:,} blobs in "
+                 f"{wg['seconds']:.1f} s, the pushes going on); then the {2 * a.repos} measured repositories deleted "
+                 f"in {r['berth_delete_s']:.1f} s, leaving {r['berth_candidates']:,.0f} candidates, and the pushes went "
+                 f"on alone until the window before the collection.")
+    else:
+        L.append(f"- The collector warmed up first (its code compiled by the JIT, as in a server that has collected "
+                 f"before): {wp['blobs']:,} blobs + {wp['images']:,} images pushed into repositories of their own, "
+                 f"deleted, and collected ({wg['blobs']:,} blobs in {wg['seconds']:.1f} s); then the "
+                 f"{2 * a.repos} measured repositories deleted in {r['berth_delete_s']:.1f} s, leaving "
+                 f"{r['berth_candidates']:,.0f} candidates.")
+    if a.dist_api:
+        L.append(f"- Distribution populated through its API in {dp['seconds']:.0f} s; manifests deleted through it "
+                 f"in {r['dist_delete']['seconds']:.0f} s.")
+    elif a.s3:
+        L.append(f"- Distribution: its layout written as files into its bucket's directory of S3Proxy (which serves "
+                 f"them as objects) in {dp['seconds']:.0f} s, empty directories removed after it "
+                 f"({dp.get('prune_s', 0):.1f} s: S3Proxy removes a directory when it deletes the last object in it); "
+                 f"checked against 2 blobs and 2 images pushed, then deleted, through its API and s3 driver (the trees "
+                 f"compared), and a sample of manifests fetched through it, 200 before and 404 after; the effect of "
+                 f"{a.images:,} manifest DELETEs done to its files in {r['dist_delete']['seconds']:.1f} s.")
+    else:
+        L.append(f"- Distribution: its filesystem layout written directly in {dp['seconds']:.0f} s (checked against "
+                 f"2 blobs and 2 images pushed, then deleted, through its API; a sample of manifests fetched "
+                 f"through it, 200 before and 404 after); the effect of {a.images:,} manifest DELETEs done to its "
+                 f"files in {r['dist_delete']['seconds']:.1f} s.")
+    L.append(f"- Distribution's collection: `{d['summary']}`; other processes used {d['other_cores']:.2f} cores meanwhile.")
+    if r.get("profile"):
+        L.append("\n## Profile of the collection (JFR, settings=profile)\n")
+        L.append("```")
+        L += r["profile"]
+        L.append("```")
+    return "\n".join(L) + "\n"
+
+
+def push_rate(a, r, L, lf):
+    """The push workload's windows around the collection, and the target on them."""
+    pb, pd, pa = (r["push"][k] for k in ("before", "during", "after"))
     L.append("## Push rate around the collection (Berth)\n")
     L.append(f"{a.pushers} clients, each: a new {a.bytes} B layer (monolithic `POST ?digest=`), a new config, a "
              "manifest `PUT` by tag. Windows: the collection, and as long (at most "
@@ -901,58 +976,6 @@ def report(a, r, info, limits, started, elapsed):
                  f"unlinked synced files, {100 * lf['fsync_during_unlink4_per_s'] / lf['fsync_per_s']:.0f}% while 4 did, "
                  f"{100 * lf['fsync_during_paced_unlink_per_s'] / lf['fsync_per_s']:.0f}% while one unlinked "
                  f"{TARGET_BLOBS_PER_S:,} a second.\n")
-    g = r["gc_thread"]
-    L.append(f"The collection's thread (`berth-gc`), {r['gc_wall_s']:.1f} s: on a CPU {g['on_cpu_s']:.1f} s, runnable but "
-             f"waiting for a CPU {g['runqueue_s']:.1f} s, blocked (I/O, locks, sleeping) {g['blocked_s']:.1f} s "
-             "(`/proc/PID/task/TID/schedstat`).\n")
-    others = [(k, v) for k, v in r.get("gc_threads", {}).items() if k != "berth-gc"]
-    if others:
-        L.append("Its helper threads, read every 0.2 s while it ran: " + "; ".join(
-            f"`{k}` ({v['threads']} threads): on a CPU {v['on_cpu_s']:.1f} s, runnable "
-            f"but waiting for a CPU {v['runqueue_s']:.1f} s" for k, v in others) + ".\n")
-    L.append("Berth's CPU by thread during the collection (s): "
-             + ", ".join(f"{t} {s:.1f}" for t, s in r["threads_during"]) + "\n")
-    if "thread_cores" in r:
-        L.append("The same threads in cores, the window before the collection → during it: "
-                 + ", ".join(f"{t} {b:.2f} → {d:.2f}" for t, b, d in r["thread_cores"]) + "\n")
-    tl = r["timeline"]
-    L.append("Pushes per second, second by second (0 = collection started): "
-             + " ".join(f"{s}:{n}" for s, n in tl) + "\n")
-    L.append("## Setting up\n")
-    bp, dp = r["berth_populate"], r["dist_populate"]
-    L.append(f"- Berth populated through its API: {bp['blobs']:,} blobs + {bp['images']:,} images "
-             f"({bp['requests']:,} requests, {a.threads} clients) in {bp['seconds']:.0f} s "
-             f"({bp['requests'] / bp['seconds']:,.0f} requests/s, {bp['server_cpu_s'] / bp['requests'] * 1000:.2f} ms of "
-             f"server CPU per request).")
-    wp, wg = r["berth_warm_populate"], r["berth_warm_gc"]
-    L.append(f"- In the push workload's warm-up, the collector warmed up (its code compiled by the JIT, as in a server "
-             f"that has collected under pushes before): {wp['blobs']:,} blobs + {wp['images']:,} images pushed into "
-             f"repositories of their own, deleted, and collected ({wg['blobs']:,} blobs in {wg['seconds']:.1f} s, the "
-             f"pushes going on); then the {2 * a.repos} measured repositories deleted in {r['berth_delete_s']:.1f} s, "
-             f"leaving {r['berth_candidates']:,.0f} candidates, and the pushes went on alone until the window before the "
-             f"collection.")
-    if a.dist_api:
-        L.append(f"- Distribution populated through its API in {dp['seconds']:.0f} s; manifests deleted through it "
-                 f"in {r['dist_delete']['seconds']:.0f} s.")
-    elif a.s3:
-        L.append(f"- Distribution: its layout written as files into its bucket's directory of S3Proxy (which serves "
-                 f"them as objects) in {dp['seconds']:.0f} s, empty directories removed after it "
-                 f"({dp.get('prune_s', 0):.1f} s: S3Proxy removes a directory when it deletes the last object in it); "
-                 f"checked against 2 blobs and 2 images pushed, then deleted, through its API and s3 driver (the trees "
-                 f"compared), and a sample of manifests fetched through it, 200 before and 404 after; the effect of "
-                 f"{a.images:,} manifest DELETEs done to its files in {r['dist_delete']['seconds']:.1f} s.")
-    else:
-        L.append(f"- Distribution: its filesystem layout written directly in {dp['seconds']:.0f} s (checked against "
-                 f"2 blobs and 2 images pushed, then deleted, through its API; a sample of manifests fetched "
-                 f"through it, 200 before and 404 after); the effect of {a.images:,} manifest DELETEs done to its "
-                 f"files in {r['dist_delete']['seconds']:.1f} s.")
-    L.append(f"- Distribution's collection: `{d['summary']}`; other processes used {d['other_cores']:.2f} cores meanwhile.")
-    if r.get("profile"):
-        L.append("\n## Profile of the collection (JFR, settings=profile)\n")
-        L.append("```")
-        L += r["profile"]
-        L.append("```")
-    return "\n".join(L) + "\n"
 
 
 # --------------------------------------------------------------------------- main

@@ -10,7 +10,8 @@
 #   --blobs N    blobs linked to no manifest (default 100000)
 #   --images N   images: a config, a layer and a manifest each (default 10000)
 #   --window S   the push workload's window before the collection, and the longest after it (default 30)
-#   --pushers N  clients of the push workload (default 4)
+#   --pushers N  clients of the push workload (default 4); 0 for none: the collection then runs on an idle
+#                registry, at full speed, which is the run that compares its speed with Distribution's offline one
 #   --warmup S   the push workload's warm-up before its first window (default 30)
 #   --dist-api   populate Distribution and delete its manifests through its API (slow: about 200 uploads
 #                and 25 deletes a second here) instead of writing the same files directly
@@ -60,7 +61,7 @@ while [ $# -gt 0 ]; do
     --nice) NICE="$2"; shift ;;
     --postgres) POSTGRES=1 ;;
     --s3) S3=1 ;;
-    -h|--help) sed -n '2,38p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,39p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
