@@ -877,7 +877,7 @@ def report(a, r, info, limits, started, elapsed):
                  f"({fmt(berth_rate)}).\n")
     L.append(f"Target: faster online than Distribution offline on the same data: "
              f"**{'met' if berth_rate > dist_rate else 'NOT met'}** ({berth_rate / dist_rate:.2f}x"
-             + (f"; while pushes go on Berth frees at most `--gc-busy-rate` blobs a second, on two threads" if a.pushers
+             + ("; while pushes go on Berth frees at most `--gc-busy-rate` blobs a second, on two threads" if a.pushers
                 else "; no pushes, so Berth collects at full speed, as on any idle registry") + ").\n")
     if a.pushers:
         push_rate(a, r, L, lf)
